@@ -1,0 +1,28 @@
+//===- SeqBoatToLinalg.h - seqboat to linalg lowering -----------*- C++ -*-===//
+
+#ifndef SEQBOAT_CONVERSION_SEQBOATTOLINALG_SEQBOATTOLINALG_H
+#define SEQBOAT_CONVERSION_SEQBOATTOLINALG_SEQBOATTOLINALG_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+
+namespace seqboat {
+
+#define GEN_PASS_DECL_CONVERTSEQBOATTOLINALG
+#include "seqboat/Conversion/Passes.h.inc"
+
+/// Patterns lowering each primitive seqboat op (all but seqboat.layer).
+void populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
+                                     int64_t emaChunk);
+
+} // namespace seqboat
+} // namespace mlir
+
+#endif // SEQBOAT_CONVERSION_SEQBOATTOLINALG_SEQBOATTOLINALG_H

@@ -1,0 +1,36 @@
+//===- Passes.td - seqboat dialect transforms --------------*- tablegen -*-===//
+
+#ifndef SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD
+#define SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SeqBoatDecompose : Pass<"seqboat-decompose"> {
+  let summary = "Decompose seqboat.layer into primitive seqboat ops and linalg";
+  let description = [{
+    Rewrites every `seqboat.layer` through its `AggregatedOpInterface`
+    `decomposeOperation`: norms and projections become `linalg.generic`s, the
+    sequence mixing becomes `seqboat.ema_conv`, `seqboat.route`,
+    `seqboat.compact_index`, `seqboat.gather`, `seqboat.local_attention` and
+    `seqboat.scatter`. The primitive ops are left for
+    `convert-seqboat-to-linalg` or a GPU strategy.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
+  let summary = "Record each public function's tensor signature for runners";
+  let description = [{
+    Attaches `seqboat.abi = <function type>` and `llvm.emit_c_interface` to
+    every public `func.func`. The attribute survives the lowering to the LLVM
+    dialect, so `seqboat-run` can check `.npy` inputs against the shapes and
+    element types of the original signature and call the C interface wrapper.
+  }];
+}
+
+#endif // SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,78 @@
+//===- LinalgBuilders.h - small builders of tensor-level linalg -*- C++ -*-===//
+//
+// Shared by the seqboat.layer decomposition and the seqboat-to-linalg
+// lowering: destination-style linalg.generic ops on static-shaped tensors,
+// written as index maps plus a scalar body.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQBOAT_DIALECT_SEQBOAT_UTILS_LINALGBUILDERS_H
+#define SEQBOAT_DIALECT_SEQBOAT_UTILS_LINALGBUILDERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::seqboat {
+
+/// Scalar body of a generic: block arguments of the inputs (and, for
+/// reductions, the accumulator last) -> yielded values.
+using ScalarBody =
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange args)>;
+
+/// Maps `(d0, ..., d{numDims-1}) -> (exprs)`; `exprs` use getAffineDimExpr.
+AffineMap map(MLIRContext *ctx, unsigned numDims, ArrayRef<AffineExpr> exprs);
+/// `(d0, ..., d{numDims-1}) -> (d{dims[0]}, d{dims[1]}, ...)`.
+AffineMap dimsMap(MLIRContext *ctx, unsigned numDims, ArrayRef<unsigned> dims);
+
+/// tensor.empty of a static shape.
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  Type elementType);
+/// A static tensor filled with `value`.
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Type elementType, double value);
+/// A float or integer constant of `type`.
+Value constant(OpBuilder &b, Location loc, Type type, double value);
+
+/// All-parallel generic producing `shape`; its output map is the identity.
+Value parallelGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                      Type elementType, ValueRange inputs,
+                      ArrayRef<AffineMap> inputMaps, ScalarBody body);
+
+/// Generic over the result's dims followed by `numReductionDims` reduction
+/// dims: `out = init + sum(term(inputs))`. `init` defaults to zeros.
+Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                       unsigned numReductionDims, ValueRange inputs,
+                       ArrayRef<AffineMap> inputMaps, ScalarBody term,
+                       Value init = {});
+
+/// `x[..., I] . w[O, I]^T + bias[O]` for x of any rank >= 2.
+Value linearProjection(OpBuilder &b, Location loc, Value x, Value w,
+                       Value bias);
+
+/// tensor.extract_slice with static offsets and sizes, unit strides. When
+/// `resultShape` is given, unit dimensions are dropped (rank-reducing).
+Value staticSlice(OpBuilder &b, Location loc, Value source,
+                  ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                  std::optional<ArrayRef<int64_t>> resultShape = std::nullopt);
+/// tensor.insert_slice counterpart of staticSlice.
+Value staticInsert(OpBuilder &b, Location loc, Value source, Value dest,
+                   ArrayRef<OpFoldResult> offsets, ArrayRef<int64_t> sizes);
+/// Zero padding with static amounts.
+Value zeroPad(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high);
+/// x with dimension `dim` reversed.
+Value reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim);
+
+/// Scalar helpers.
+Value sigmoid(OpBuilder &b, Location loc, Value x);
+Value silu(OpBuilder &b, Location loc, Value x);
+/// linalg.index(dim) as a float of `type`.
+Value indexAsFloat(OpBuilder &b, Location loc, unsigned dim, Type type);
+
+/// Elementwise silu of a tensor.
+Value siluTensor(OpBuilder &b, Location loc, Value x);
+
+} // namespace mlir::seqboat
+
+#endif // SEQBOAT_DIALECT_SEQBOAT_UTILS_LINALGBUILDERS_H

@@ -1,0 +1,97 @@
+//===- ConvToLinalg.cpp - long_conv and short_conv ------------------------===//
+//
+// Both convolutions read a zero-padded copy of x through affine index maps
+// (t + K-1 - s for the causal taps, t + K-1 + s for the anti-causal ones), so
+// the generic has no masking and lowers to plain loops or tiles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+Value multiply(OpBuilder &b, Location loc, ValueRange a) {
+  Value sum = arith::MulFOp::create(b, loc, a[0], a[1]);
+  if (a.size() > 2)
+    sum = arith::AddFOp::create(b, loc, sum,
+                                arith::MulFOp::create(b, loc, a[2], a[3]));
+  return sum;
+}
+
+struct LongConvLowering : public OpRewritePattern<LongConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LongConvOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    int64_t len = xType.getDimSize(1), d = xType.getDimSize(2);
+    auto kType = cast<RankedTensorType>(op.getK().getType());
+    // Taps at or beyond L never meet an input.
+    int64_t taps = std::min(kType.getDimSize(1), len);
+    int64_t halo = taps - 1;
+    bool bidir = op.getBidirectional();
+    Value xp = zeroPad(rewriter, loc, op.getX(), {0, halo, 0},
+                       {0, bidir ? halo : 0, 0});
+    AffineExpr b0 = getAffineDimExpr(0, ctx), t = getAffineDimExpr(1, ctx),
+               ch = getAffineDimExpr(2, ctx), s = getAffineDimExpr(3, ctx);
+    // The causal kernel is rows [0, D), the anti-causal one rows [D, 2D).
+    auto kernelRows = [&](int64_t offset) {
+      return staticSlice(rewriter, loc, op.getK(), {offset, 0}, {d, taps});
+    };
+    // loops (b, t, d, s)
+    SmallVector<Value> inputs = {kernelRows(0), xp};
+    SmallVector<AffineMap> maps = {map(ctx, 4, {ch, s}),
+                                   map(ctx, 4, {b0, t + halo - s, ch})};
+    if (bidir) {
+      inputs.append({kernelRows(d), xp});
+      maps.append({map(ctx, 4, {ch, s}), map(ctx, 4, {b0, t + halo + s, ch})});
+    }
+    rewriter.replaceOp(op, reductionGeneric(rewriter, loc, xType.getShape(), 1,
+                                            inputs, maps, multiply));
+    return success();
+  }
+};
+
+struct ShortConvLowering : public OpRewritePattern<ShortConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ShortConvOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    int64_t width = cast<RankedTensorType>(op.getW().getType()).getDimSize(1);
+    Value xp = zeroPad(rewriter, loc, op.getX(), {0, width - 1, 0}, {0, 0, 0});
+    Value init = parallelGeneric(
+        rewriter, loc, xType.getShape(), xType.getElementType(), op.getBias(),
+        {dimsMap(ctx, 3, {2})},
+        [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    AffineExpr b0 = getAffineDimExpr(0, ctx), t = getAffineDimExpr(1, ctx),
+               ch = getAffineDimExpr(2, ctx), j = getAffineDimExpr(3, ctx);
+    // loops (b, t, d, j): y[b,t,d] += w[d,j] * xp[b, t+j, d]
+    rewriter.replaceOp(
+        op, reductionGeneric(rewriter, loc, xType.getShape(), 1,
+                             {op.getW(), xp},
+                             {map(ctx, 4, {ch, j}), map(ctx, 4, {b0, t + j, ch})},
+                             multiply, init));
+    return success();
+  }
+};
+
+} // namespace
+
+void seqboat::populateConvPatterns(RewritePatternSet &patterns) {
+  patterns.add<LongConvLowering, ShortConvLowering>(patterns.getContext());
+}

@@ -1,0 +1,294 @@
+//===- EmaConvToLinalg.cpp - ema_kernel and the chunked EMA scan ----------===//
+//
+// ema_conv is evaluated as a chunked scan of the recurrence
+//   h_t = p beta x_t + q h_{t-1},   y_t = sum_n gamma_n / sqrt(N) h_{t,n}
+// With chunks of T steps (x reshaped to [B, nc, T, D]):
+//   - intra-chunk: a lower-triangular Toeplitz product with the T-tap kernel,
+//   - chunk input: u_c = sum_j p beta q^(T-1-j) x_{c,j}          [B, nc, D, N]
+//   - scan over chunks (scf.for): S_c = q^T S_{c-1} + u_c, keeping the state
+//     entering each chunk,
+//   - inter-chunk: y_{c,t} += sum_n gamma_n/sqrt(N) q^(t+1) S_{c-1}.
+// Work is O(B L D (T + N)); nothing is O(L^2). The anti-causal half of the
+// bidirectional op is the same scan over the reversed sequence.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+/// Per-(channel, order) EMA coefficients, each [C, N].
+struct EmaCoefficients {
+  Value pBeta; // sigmoid(delta) * beta
+  Value q;     // 1 - sigmoid(delta) * sigmoid(alpha)
+  Value g;     // gamma / sqrt(N)
+
+  EmaCoefficients rows(OpBuilder &b, Location loc, int64_t offset,
+                       int64_t count) const {
+    auto slice = [&](Value v) {
+      int64_t n = cast<RankedTensorType>(v.getType()).getDimSize(1);
+      return staticSlice(b, loc, v, {offset, 0}, {count, n});
+    };
+    return {slice(pBeta), slice(q), slice(g)};
+  }
+};
+
+EmaCoefficients buildCoefficients(OpBuilder &b, Location loc, Value delta,
+                                  Value alpha, Value beta, Value gamma) {
+  auto type = cast<RankedTensorType>(delta.getType());
+  Type et = type.getElementType();
+  AffineMap id = b.getMultiDimIdentityMap(2);
+  Value pBeta = parallelGeneric(
+      b, loc, type.getShape(), et, {delta, beta}, {id, id},
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, sigmoid(nb, nl, a[0]), a[1])
+            .getResult();
+      });
+  Value q = parallelGeneric(
+      b, loc, type.getShape(), et, {delta, alpha}, {id, id},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value damp = arith::MulFOp::create(nb, nl, sigmoid(nb, nl, a[0]),
+                                           sigmoid(nb, nl, a[1]));
+        return arith::SubFOp::create(nb, nl, constant(nb, nl, et, 1.0), damp)
+            .getResult();
+      });
+  double scale = 1.0 / std::sqrt(static_cast<double>(type.getDimSize(1)));
+  Value g = parallelGeneric(
+      b, loc, type.getShape(), et, gamma, {id},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0], constant(nb, nl, et, scale))
+            .getResult();
+      });
+  return {pBeta, q, g};
+}
+
+/// q^e with e = linalg.index(dim) + offset (scaled by `sign`).
+Value powOfIndex(OpBuilder &b, Location loc, Value q, unsigned dim,
+                 int64_t sign, int64_t offset) {
+  Type et = q.getType();
+  Value t = indexAsFloat(b, loc, dim, et);
+  if (sign < 0)
+    t = arith::NegFOp::create(b, loc, t);
+  Value e = arith::AddFOp::create(b, loc, t, constant(b, loc, et, offset));
+  return math::PowFOp::create(b, loc, q, e);
+}
+
+/// k[c, t] = sum_n pBeta g q^t for t < length.
+Value buildKernel(OpBuilder &b, Location loc, const EmaCoefficients &cf,
+                  int64_t length) {
+  MLIRContext *ctx = b.getContext();
+  int64_t c = cast<RankedTensorType>(cf.q.getType()).getDimSize(0);
+  AffineMap cn = dimsMap(ctx, 3, {0, 2});
+  return reductionGeneric(
+      b, loc, {c, length}, 1, {cf.pBeta, cf.g, cf.q}, {cn, cn, cn},
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        Value coef = arith::MulFOp::create(nb, nl, a[0], a[1]);
+        return arith::MulFOp::create(nb, nl, coef,
+                                     powOfIndex(nb, nl, a[2], 1, 1, 0))
+            .getResult();
+      });
+}
+
+/// The causal EMA (without the omega term) of x : [B, L, D] with
+/// coefficients [D, N], as a chunked scan with chunks of `chunk` steps.
+Value buildCausalScan(OpBuilder &b, Location loc, Value x,
+                      const EmaCoefficients &cf, int64_t chunk) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type et = xType.getElementType();
+  int64_t bsz = xType.getDimSize(0), len = xType.getDimSize(1),
+          d = xType.getDimSize(2);
+  int64_t n = cast<RankedTensorType>(cf.q.getType()).getDimSize(1);
+  int64_t t = std::min(chunk, len);
+  int64_t nc = llvm::divideCeil(len, t);
+  int64_t padded = nc * t;
+
+  Value xp = padded > len ? zeroPad(b, loc, x, {0, 0, 0}, {0, padded - len, 0})
+                          : x;
+  Value xr = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({bsz, nc, t, d}, et), xp,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+
+  // Intra-chunk: toeplitz[d, t, j] = k[d, t - j] for j <= t.
+  Value kernel = buildKernel(b, loc, cf, t);
+  Value toeplitz = parallelGeneric(
+      b, loc, {d, t, t}, et, ValueRange{}, {},
+      [&](OpBuilder &nb, Location nl, ValueRange) {
+        Value ch = linalg::IndexOp::create(nb, nl, 0);
+        Value row = linalg::IndexOp::create(nb, nl, 1);
+        Value col = linalg::IndexOp::create(nb, nl, 2);
+        Value lag = arith::SubIOp::create(nb, nl, row, col);
+        Value zeroIdx = arith::ConstantIndexOp::create(nb, nl, 0);
+        Value valid = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge,
+                                            lag, zeroIdx);
+        Value safeLag = arith::SelectOp::create(nb, nl, valid, lag, zeroIdx);
+        Value tap = tensor::ExtractOp::create(nb, nl, kernel,
+                                              ValueRange{ch, safeLag});
+        return arith::SelectOp::create(nb, nl, valid, tap,
+                                       constant(nb, nl, et, 0.0))
+            .getResult();
+      });
+  auto mul = [](OpBuilder &nb, Location nl, ValueRange a) {
+    return arith::MulFOp::create(nb, nl, a[0], a[1]).getResult();
+  };
+  // loops (b, c, t, d, j)
+  Value yIntra = reductionGeneric(
+      b, loc, {bsz, nc, t, d}, 1, {toeplitz, xr},
+      {dimsMap(ctx, 5, {3, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})}, mul);
+
+  // Chunk input u[b, c, d, n] = sum_j pBeta q^(T-1-j) x[b, c, j, d].
+  Value decayIn = parallelGeneric(
+      b, loc, {d, n, t}, et, {cf.pBeta, cf.q},
+      {dimsMap(ctx, 3, {0, 1}), dimsMap(ctx, 3, {0, 1})},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0],
+                                     powOfIndex(nb, nl, a[1], 2, -1, t - 1))
+            .getResult();
+      });
+  // loops (b, c, d, n, j)
+  Value u = reductionGeneric(
+      b, loc, {bsz, nc, d, n}, 1, {decayIn, xr},
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 4, 2})}, mul);
+
+  // Scan over chunks, recording the state that enters each chunk.
+  Value qT = parallelGeneric(
+      b, loc, {d, n}, et, cf.q, {b.getMultiDimIdentityMap(2)},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return math::PowFOp::create(nb, nl, a[0], constant(nb, nl, et, t))
+            .getResult();
+      });
+  Value state0 = filledTensor(b, loc, {bsz, d, n}, et, 0.0);
+  Value entering0 = emptyTensor(b, loc, {bsz, nc, d, n}, et);
+  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+  Value ub = arith::ConstantIndexOp::create(b, loc, nc);
+  Value step = arith::ConstantIndexOp::create(b, loc, 1);
+  auto scan = scf::ForOp::create(
+      b, loc, lb, ub, step, ValueRange{state0, entering0},
+      [&](OpBuilder &nb, Location nl, Value c, ValueRange carried) {
+        Value state = carried[0];
+        SmallVector<OpFoldResult> at = {nb.getIndexAttr(0), c,
+                                        nb.getIndexAttr(0), nb.getIndexAttr(0)};
+        Value entering =
+            staticInsert(nb, nl, state, carried[1], at, {bsz, 1, d, n});
+        Value uc = tensor::ExtractSliceOp::create(
+            nb, nl, RankedTensorType::get({bsz, d, n}, et), u, at,
+            getAsIndexOpFoldResult(nb.getContext(), {bsz, 1, d, n}),
+            SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
+        AffineMap id3 = nb.getMultiDimIdentityMap(3);
+        Value next = parallelGeneric(
+            nb, nl, {bsz, d, n}, et, {state, uc, qT},
+            {id3, id3, dimsMap(nb.getContext(), 3, {1, 2})},
+            [](OpBuilder &ib, Location il, ValueRange a) {
+              Value decayed = arith::MulFOp::create(ib, il, a[2], a[0]);
+              return arith::AddFOp::create(ib, il, decayed, a[1]).getResult();
+            });
+        scf::YieldOp::create(nb, nl, ValueRange{next, entering});
+      });
+  Value entering = scan.getResult(1);
+
+  // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, d, n].
+  Value decayOut = parallelGeneric(
+      b, loc, {d, n, t}, et, {cf.g, cf.q},
+      {dimsMap(ctx, 3, {0, 1}), dimsMap(ctx, 3, {0, 1})},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0],
+                                     powOfIndex(nb, nl, a[1], 2, 1, 1))
+            .getResult();
+      });
+  // loops (b, c, t, d, n)
+  Value y = reductionGeneric(
+      b, loc, {bsz, nc, t, d}, 1, {decayOut, entering},
+      {dimsMap(ctx, 5, {3, 4, 2}), dimsMap(ctx, 5, {0, 1, 3, 4})}, mul,
+      yIntra);
+
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({bsz, padded, d}, et), y,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  return padded > len ? staticSlice(b, loc, flat, {0, 0, 0}, {bsz, len, d})
+                      : flat;
+}
+
+struct EmaKernelLowering : public OpRewritePattern<EmaKernelOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(EmaKernelOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    EmaCoefficients cf =
+        buildCoefficients(rewriter, op.getLoc(), op.getDelta(), op.getAlpha(),
+                          op.getBeta(), op.getGamma());
+    rewriter.replaceOp(op,
+                       buildKernel(rewriter, op.getLoc(), cf, op.getLength()));
+    return success();
+  }
+};
+
+struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
+  EmaConvLowering(MLIRContext *ctx, int64_t chunk)
+      : OpRewritePattern(ctx), chunk(chunk) {}
+
+  LogicalResult matchAndRewrite(EmaConvOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    Type et = xType.getElementType();
+    int64_t d = xType.getDimSize(2);
+    EmaCoefficients cf =
+        buildCoefficients(rewriter, loc, op.getDelta(), op.getAlpha(),
+                          op.getBeta(), op.getGamma());
+
+    Value forward =
+        buildCausalScan(rewriter, loc, op.getX(), cf.rows(rewriter, loc, 0, d),
+                        chunk);
+    AffineMap id3 = rewriter.getMultiDimIdentityMap(3);
+    SmallVector<Value> inputs = {op.getX(), op.getOmega(), forward};
+    SmallVector<AffineMap> maps = {id3, dimsMap(ctx, 3, {2}), id3};
+    if (op.getBidirectional()) {
+      Value reversed = reverseDim(rewriter, loc, op.getX(), 1);
+      Value backward = buildCausalScan(rewriter, loc, reversed,
+                                       cf.rows(rewriter, loc, d, d), chunk);
+      int64_t len = xType.getDimSize(1);
+      inputs.push_back(backward);
+      maps.push_back(map(ctx, 3,
+                         {rewriter.getAffineDimExpr(0),
+                          rewriter.getAffineConstantExpr(len - 1) -
+                              rewriter.getAffineDimExpr(1),
+                          rewriter.getAffineDimExpr(2)}));
+    }
+    Value y = parallelGeneric(
+        rewriter, loc, xType.getShape(), et, inputs, maps,
+        [](OpBuilder &nb, Location nl, ValueRange a) {
+          Value sum = arith::AddFOp::create(
+              nb, nl, arith::MulFOp::create(nb, nl, a[0], a[1]), a[2]);
+          if (a.size() > 3)
+            sum = arith::AddFOp::create(nb, nl, sum, a[3]);
+          return sum;
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+
+  int64_t chunk;
+};
+
+} // namespace
+
+void seqboat::populateEmaConvPatterns(RewritePatternSet &patterns,
+                                      int64_t emaChunk) {
+  patterns.add<EmaKernelLowering>(patterns.getContext());
+  patterns.add<EmaConvLowering>(patterns.getContext(), emaChunk);
+}

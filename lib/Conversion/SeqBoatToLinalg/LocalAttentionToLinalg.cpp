@@ -1,0 +1,219 @@
+//===- LocalAttentionToLinalg.cpp - windowed attention over active slots --===//
+//
+// Loops whose trip counts come from count[b] and the window: query slots
+// i < count[b], keys j in [max(0, i-w), min(count[b], i+w+1)) (bidirectional)
+// or [max(0, i-w), i] (causal). Inactive slots are never visited, so the work
+// is O(sum_b count[b] * (2w+1) * (Z + H)). Softmax uses the online
+// (running-max) formulation, so each key is visited once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value toIndex(OpBuilder &b, Location loc, Value v) {
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
+
+/// for (iv = lb; iv < ub; ++iv) carrying `init`.
+scf::ForOp forLoop(
+    OpBuilder &b, Location loc, Value lb, Value ub, ValueRange init,
+    llvm::function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
+                                          ValueRange)>
+        body) {
+  return scf::ForOp::create(
+      b, loc, lb, ub, idx(b, loc, 1), init,
+      [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, nl, body(nb, nl, iv, args));
+      });
+}
+
+struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LocalAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto qType = cast<RankedTensorType>(op.getQ().getType());
+    auto vType = cast<RankedTensorType>(op.getV().getType());
+    Type et = qType.getElementType();
+    int64_t bsz = qType.getDimSize(0), slots = qType.getDimSize(1),
+            z = qType.getDimSize(2), h = vType.getDimSize(2);
+    int64_t w = op.getWindow();
+    bool bidir = op.getBidirectional();
+    Activation act = op.getActivation();
+    double scale = act == Activation::softmax
+                       ? 1.0 / std::sqrt(static_cast<double>(z))
+                       : 1.0 / static_cast<double>(bidir ? 2 * w : w);
+    Value q = op.getQ(), k = op.getK(), v = op.getV(), pos = op.getPos();
+    Value relBias = op.getRelBias();
+    int64_t maxDist =
+        relBias ? (cast<RankedTensorType>(relBias.getType()).getDimSize(0) + 1) / 2
+                : 0;
+
+    Value out0 = filledTensor(rewriter, loc, {bsz, slots, h}, et, 0.0);
+    auto batchLoop = forLoop(
+        rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, bsz), out0,
+        [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {
+          // Clamp count to [0, S] so malformed counts cannot index out of
+          // bounds.
+          Value cnt = toIndex(
+              b, l, tensor::ExtractOp::create(b, l, op.getCount(), bi));
+          cnt = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)),
+              idx(b, l, slots));
+          auto queryLoop = forLoop(
+              b, l, idx(b, l, 0), cnt, bArgs,
+              [&](OpBuilder &qb, Location ql, Value i, ValueRange qArgs) {
+                return buildQuery(qb, ql, bi, i, cnt, qArgs[0], q, k, v, pos,
+                                  relBias, maxDist, z, h, w, bidir, act, scale,
+                                  et);
+              });
+          return SmallVector<Value>(queryLoop.getResults());
+        });
+    rewriter.replaceOp(op, batchLoop.getResults());
+    return success();
+  }
+
+  /// Fills out[b, i, :] for one query slot; returns the updated output.
+  static SmallVector<Value>
+  buildQuery(OpBuilder &b, Location l, Value bi, Value i, Value cnt, Value out,
+             Value q, Value k, Value v, Value pos, Value relBias,
+             int64_t maxDist, int64_t z, int64_t h, int64_t w, bool bidir,
+             Activation act, double scale, Type et) {
+    Value lo = arith::MaxSIOp::create(
+        b, l, arith::SubIOp::create(b, l, i, idx(b, l, w)), idx(b, l, 0));
+    Value hi = bidir ? arith::MinSIOp::create(
+                           b, l, arith::AddIOp::create(b, l, i, idx(b, l, w + 1)),
+                           cnt)
+                     : arith::AddIOp::create(b, l, i, idx(b, l, 1)).getResult();
+    Value posI = tensor::ExtractOp::create(b, l, pos, ValueRange{bi, i});
+    Value zeroF = constant(b, l, et, 0.0);
+    bool softmax = act == Activation::softmax;
+
+    auto score = [&](OpBuilder &sb, Location sl, Value j) -> Value {
+      auto dot = forLoop(
+          sb, sl, idx(sb, sl, 0), idx(sb, sl, z), zeroF,
+          [&](OpBuilder &db, Location dl, Value zi, ValueRange acc) {
+            Value qv = tensor::ExtractOp::create(db, dl, q, ValueRange{bi, i, zi});
+            Value kv = tensor::ExtractOp::create(db, dl, k, ValueRange{bi, j, zi});
+            Value prod = arith::MulFOp::create(db, dl, qv, kv);
+            return SmallVector<Value>{arith::AddFOp::create(db, dl, acc[0], prod)};
+          });
+      Value s = arith::MulFOp::create(sb, sl, dot.getResult(0),
+                                      constant(sb, sl, et, scale));
+      if (!relBias)
+        return s;
+      // rel_bias[clamp(pos_j - pos_i, -(M-1), M-1) + M-1]
+      Value posJ = tensor::ExtractOp::create(sb, sl, pos, ValueRange{bi, j});
+      Value rel = toIndex(sb, sl, arith::SubIOp::create(sb, sl, posJ, posI));
+      rel = arith::MaxSIOp::create(sb, sl, rel, idx(sb, sl, -(maxDist - 1)));
+      rel = arith::MinSIOp::create(sb, sl, rel, idx(sb, sl, maxDist - 1));
+      rel = arith::AddIOp::create(sb, sl, rel, idx(sb, sl, maxDist - 1));
+      Value bias = tensor::ExtractOp::create(sb, sl, relBias, rel);
+      return arith::AddFOp::create(sb, sl, s, bias);
+    };
+
+    // out[b, i, :] = out[b, i, :] * keep + weight * v[b, j, :].
+    auto accumulate = [&](OpBuilder &ab, Location al, Value dst, Value j,
+                          Value keep, Value weight) {
+      auto hLoop = forLoop(
+          ab, al, idx(ab, al, 0), idx(ab, al, h), dst,
+          [&](OpBuilder &hb, Location hl, Value hi2, ValueRange acc) {
+            Value cur = tensor::ExtractOp::create(hb, hl, acc[0],
+                                                  ValueRange{bi, i, hi2});
+            if (keep)
+              cur = arith::MulFOp::create(hb, hl, cur, keep);
+            Value vv = tensor::ExtractOp::create(hb, hl, v, ValueRange{bi, j, hi2});
+            Value upd = arith::AddFOp::create(
+                hb, hl, cur, arith::MulFOp::create(hb, hl, weight, vv));
+            return SmallVector<Value>{tensor::InsertOp::create(
+                hb, hl, upd, acc[0], ValueRange{bi, i, hi2})};
+          });
+      return hLoop.getResult(0);
+    };
+
+    if (!softmax) {
+      auto keyLoop = forLoop(
+          b, l, lo, hi, out,
+          [&](OpBuilder &kb, Location kl, Value j, ValueRange args) {
+            Value s = score(kb, kl, j);
+            Value a;
+            if (act == Activation::relu2) {
+              Value r = arith::MaximumFOp::create(kb, kl, s, zeroF);
+              a = arith::MulFOp::create(kb, kl, r, r);
+            } else {
+              // laplace: 0.5 (1 + erf((s - mu) / (std sqrt 2))),
+              // mu = sqrt(1/2), std = sqrt(1/(4 pi)).
+              double mu = std::sqrt(0.5);
+              double denom = std::sqrt(0.25 / M_PI) * std::sqrt(2.0);
+              Value t = arith::DivFOp::create(
+                  kb, kl, arith::SubFOp::create(kb, kl, s, constant(kb, kl, et, mu)),
+                  constant(kb, kl, et, denom));
+              Value e = math::ErfOp::create(kb, kl, t);
+              a = arith::MulFOp::create(
+                  kb, kl, constant(kb, kl, et, 0.5),
+                  arith::AddFOp::create(kb, kl, constant(kb, kl, et, 1.0), e));
+            }
+            return SmallVector<Value>{accumulate(kb, kl, args[0], j, {}, a)};
+          });
+      return SmallVector<Value>(keyLoop.getResults());
+    }
+
+    // Online softmax: running max m and denominator d; rescale the partial
+    // output whenever the max grows.
+    Value negInf = constant(b, l, et, -INFINITY);
+    auto keyLoop = forLoop(
+        b, l, lo, hi, ValueRange{out, negInf, zeroF},
+        [&](OpBuilder &kb, Location kl, Value j, ValueRange args) {
+          Value s = score(kb, kl, j);
+          Value m = arith::MaximumFOp::create(kb, kl, args[1], s);
+          Value keep = math::ExpOp::create(
+              kb, kl, arith::SubFOp::create(kb, kl, args[1], m));
+          Value p = math::ExpOp::create(kb, kl,
+                                        arith::SubFOp::create(kb, kl, s, m));
+          Value d = arith::AddFOp::create(
+              kb, kl, arith::MulFOp::create(kb, kl, args[2], keep), p);
+          return SmallVector<Value>{accumulate(kb, kl, args[0], j, keep, p), m,
+                                    d};
+        });
+    // Normalise; the window always holds the query itself, so d > 0.
+    Value denom = keyLoop.getResult(2);
+    auto norm = forLoop(
+        b, l, idx(b, l, 0), idx(b, l, h), keyLoop.getResult(0),
+        [&](OpBuilder &nb, Location nl, Value hi2, ValueRange acc) {
+          Value cur = tensor::ExtractOp::create(nb, nl, acc[0],
+                                                ValueRange{bi, i, hi2});
+          Value scaled = arith::DivFOp::create(nb, nl, cur, denom);
+          return SmallVector<Value>{tensor::InsertOp::create(
+              nb, nl, scaled, acc[0], ValueRange{bi, i, hi2})};
+        });
+    return SmallVector<Value>(norm.getResults());
+  }
+};
+
+} // namespace
+
+void seqboat::populateLocalAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<LocalAttentionLowering>(patterns.getContext());
+}

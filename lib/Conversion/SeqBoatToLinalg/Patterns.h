@@ -1,0 +1,21 @@
+//===- Patterns.h - per-op lowering patterns (internal) ---------*- C++ -*-===//
+
+#ifndef SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H
+#define SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::seqboat {
+
+void populateEmaConvPatterns(RewritePatternSet &patterns, int64_t emaChunk);
+void populateConvPatterns(RewritePatternSet &patterns);
+void populateRoutingPatterns(RewritePatternSet &patterns);
+void populateLocalAttentionPatterns(RewritePatternSet &patterns);
+void populateLinearAttentionPatterns(RewritePatternSet &patterns);
+
+/// Fails the match unless every operand and result has a static shape.
+LogicalResult requireStaticShapes(PatternRewriter &rewriter, Operation *op);
+
+} // namespace mlir::seqboat
+
+#endif // SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H

@@ -1,0 +1,217 @@
+//===- RoutingToLinalg.cpp - route, compact_index, gather, scatter --------===//
+
+#include "Patterns.h"
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// pi = softmax(u / tau); active = pi_1 > pi_0; gate = max(pi_0, pi_1).
+struct RouteLowering : public OpRewritePattern<RouteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RouteOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto gateType = cast<RankedTensorType>(op.getGate().getType());
+    auto activeType = cast<RankedTensorType>(op.getActive().getType());
+    Type et = gateType.getElementType();
+    AffineExpr bi = getAffineDimExpr(0, ctx), li = getAffineDimExpr(1, ctx);
+    SmallVector<AffineMap> maps = {
+        map(ctx, 2, {bi, li, getAffineConstantExpr(0, ctx)}),
+        map(ctx, 2, {bi, li, getAffineConstantExpr(1, ctx)}),
+        map(ctx, 2, {}), rewriter.getMultiDimIdentityMap(2),
+        rewriter.getMultiDimIdentityMap(2)};
+    Value gateInit = emptyTensor(rewriter, loc, gateType.getShape(), et);
+    Value activeInit = emptyTensor(rewriter, loc, activeType.getShape(),
+                                   rewriter.getI1Type());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{gateType, activeType},
+        ValueRange{op.getU(), op.getU(), op.getLogTemp()},
+        ValueRange{gateInit, activeInit}, maps,
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value tau = math::ExpOp::create(b, l, a[2]);
+          Value s0 = arith::DivFOp::create(b, l, a[0], tau);
+          Value s1 = arith::DivFOp::create(b, l, a[1], tau);
+          Value m = arith::MaximumFOp::create(b, l, s0, s1);
+          Value e0 = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, s0, m));
+          Value e1 = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, s1, m));
+          Value sum = arith::AddFOp::create(b, l, e0, e1);
+          Value p0 = arith::DivFOp::create(b, l, e0, sum);
+          Value p1 = arith::DivFOp::create(b, l, e1, sum);
+          Value active =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, p1, p0);
+          Value gate = arith::MaximumFOp::create(b, l, p0, p1);
+          linalg::YieldOp::create(b, l, ValueRange{gate, active});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// A per-row prefix scan: an scf.for over rows, an scf.for over tokens
+/// carrying the running count, writing t into slot count when active.
+struct CompactIndexLowering : public OpRewritePattern<CompactIndexOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CompactIndexOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto posType = cast<RankedTensorType>(op.getPos().getType());
+    int64_t bsz = posType.getDimSize(0), len = posType.getDimSize(1);
+    Type i32 = rewriter.getI32Type();
+    Value pos0 = filledTensor(rewriter, loc, {bsz, len}, i32, -1);
+    Value count0 = emptyTensor(rewriter, loc, {bsz}, i32);
+    Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
+    auto rows = scf::ForOp::create(
+        rewriter, loc, zero, indexConst(rewriter, loc, bsz), one,
+        ValueRange{pos0, count0},
+        [&](OpBuilder &b, Location l, Value row, ValueRange rowArgs) {
+          Value zero32 = constant(b, l, i32, 0);
+          auto tokens = scf::ForOp::create(
+              b, l, zero, indexConst(b, l, len), one,
+              ValueRange{rowArgs[0], zero32},
+              [&](OpBuilder &ib, Location il, Value t, ValueRange args) {
+                Value isActive = tensor::ExtractOp::create(
+                    ib, il, op.getActive(), ValueRange{row, t});
+                auto branch = scf::IfOp::create(
+                    ib, il, isActive,
+                    [&](OpBuilder &tb, Location tl) {
+                      Value slot = arith::IndexCastOp::create(
+                          tb, tl, tb.getIndexType(), args[1]);
+                      Value t32 = arith::IndexCastOp::create(tb, tl, i32, t);
+                      Value pos = tensor::InsertOp::create(
+                          tb, tl, t32, args[0], ValueRange{row, slot});
+                      Value next = arith::AddIOp::create(
+                          tb, tl, args[1], constant(tb, tl, i32, 1));
+                      scf::YieldOp::create(tb, tl, ValueRange{pos, next});
+                    },
+                    [&](OpBuilder &eb, Location el) {
+                      scf::YieldOp::create(eb, el, args);
+                    });
+                scf::YieldOp::create(ib, il, branch.getResults());
+              });
+          Value count = tensor::InsertOp::create(
+              b, l, tokens.getResult(1), rowArgs[1], ValueRange{row});
+          scf::YieldOp::create(b, l, ValueRange{tokens.getResult(0), count});
+        });
+    rewriter.replaceOp(op, rows.getResults());
+    return success();
+  }
+};
+
+/// out[b, i, f] = pos[b, i] >= 0 ? x[b, pos[b, i], f] : 0.
+struct GatherLowering : public OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getOut().getType());
+    Type et = outType.getElementType();
+    Value x = op.getX();
+    Value out = parallelGeneric(
+        rewriter, loc, outType.getShape(), et, op.getPos(),
+        {dimsMap(rewriter.getContext(), 3, {0, 1})},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value valid = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                              a[0], constant(b, l, a[0].getType(), 0));
+          Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+          row = arith::SelectOp::create(b, l, valid, row, indexConst(b, l, 0));
+          Value v = tensor::ExtractOp::create(
+              b, l, x,
+              ValueRange{linalg::IndexOp::create(b, l, 0), row,
+                         linalg::IndexOp::create(b, l, 2)});
+          return arith::SelectOp::create(b, l, valid, v, constant(b, l, et, 0.0))
+              .getResult();
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// Zero-initialised output; each valid slot's row is copied to its position.
+struct ScatterLowering : public OpRewritePattern<ScatterOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScatterOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto xcType = cast<RankedTensorType>(op.getXc().getType());
+    Type et = xcType.getElementType();
+    int64_t bsz = xcType.getDimSize(0), slots = xcType.getDimSize(1),
+            f = xcType.getDimSize(2);
+    Value init = filledTensor(rewriter, loc, {bsz, static_cast<int64_t>(op.getLength()), f}, et, 0.0);
+    Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
+    auto rowType = RankedTensorType::get({f}, et);
+    auto rows = scf::ForOp::create(
+        rewriter, loc, zero, indexConst(rewriter, loc, bsz), one,
+        ValueRange{init},
+        [&](OpBuilder &b, Location l, Value bi, ValueRange rowArgs) {
+          auto slotsLoop = scf::ForOp::create(
+              b, l, zero, indexConst(b, l, slots), one, rowArgs,
+              [&](OpBuilder &ib, Location il, Value i, ValueRange args) {
+                Value p = tensor::ExtractOp::create(ib, il, op.getPos(),
+                                                    ValueRange{bi, i});
+                Value valid = arith::CmpIOp::create(
+                    ib, il, arith::CmpIPredicate::sge, p,
+                    constant(ib, il, p.getType(), 0));
+                auto branch = scf::IfOp::create(
+                    ib, il, valid,
+                    [&](OpBuilder &tb, Location tl) {
+                      Value t = arith::IndexCastOp::create(
+                          tb, tl, tb.getIndexType(), p);
+                      SmallVector<OpFoldResult> one3(3, tb.getIndexAttr(1));
+                      SmallVector<OpFoldResult> sizes = {
+                          tb.getIndexAttr(1), tb.getIndexAttr(1),
+                          tb.getIndexAttr(f)};
+                      Value src = tensor::ExtractSliceOp::create(
+                          tb, tl, rowType, op.getXc(),
+                          SmallVector<OpFoldResult>{bi, i, tb.getIndexAttr(0)},
+                          sizes, one3);
+                      SmallVector<OpFoldResult> at = {bi, t, tb.getIndexAttr(0)};
+                      Value dst = tensor::ExtractSliceOp::create(
+                          tb, tl, rowType, args[0], at, sizes, one3);
+                      Value copied =
+                          linalg::CopyOp::create(tb, tl, src, dst).getResult(0);
+                      Value updated = tensor::InsertSliceOp::create(
+                          tb, tl, copied, args[0], at, sizes, one3);
+                      scf::YieldOp::create(tb, tl, updated);
+                    },
+                    [&](OpBuilder &eb, Location el) {
+                      scf::YieldOp::create(eb, el, args);
+                    });
+                scf::YieldOp::create(ib, il, branch.getResults());
+              });
+          scf::YieldOp::create(b, l, slotsLoop.getResults());
+        });
+    rewriter.replaceOp(op, rows.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void seqboat::populateRoutingPatterns(RewritePatternSet &patterns) {
+  patterns.add<RouteLowering, CompactIndexLowering, GatherLowering,
+               ScatterLowering>(patterns.getContext());
+}

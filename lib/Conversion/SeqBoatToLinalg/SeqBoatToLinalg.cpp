@@ -1,0 +1,76 @@
+//===- SeqBoatToLinalg.cpp - the convert-seqboat-to-linalg pass -----------===//
+
+#include "seqboat/Conversion/SeqBoatToLinalg/SeqBoatToLinalg.h"
+#include "Patterns.h"
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_CONVERTSEQBOATTOLINALG
+#include "seqboat/Conversion/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
+                                           Operation *op) {
+  auto isStatic = [](Type t) {
+    return cast<RankedTensorType>(t).hasStaticShape();
+  };
+  if (llvm::all_of(op->getOperandTypes(), isStatic) &&
+      llvm::all_of(op->getResultTypes(), isStatic))
+    return success();
+  return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported");
+}
+
+void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
+                                              int64_t emaChunk) {
+  populateEmaConvPatterns(patterns, emaChunk);
+  populateConvPatterns(patterns);
+  populateRoutingPatterns(patterns);
+  populateLocalAttentionPatterns(patterns);
+  populateLinearAttentionPatterns(patterns);
+}
+
+namespace {
+struct ConvertSeqBoatToLinalgPass
+    : public seqboat::impl::ConvertSeqBoatToLinalgBase<
+          ConvertSeqBoatToLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (emaChunk <= 0) {
+      getOperation()->emitError("option 'ema-chunk' must be positive, got ")
+          << emaChunk;
+      return signalPassFailure();
+    }
+    Operation *root = getOperation();
+    WalkResult layers = root->walk([](LayerOp op) {
+      op.emitOpError("must be decomposed before lowering; run "
+                     "--seqboat-decompose first");
+      return WalkResult::interrupt();
+    });
+    if (layers.wasInterrupted())
+      return signalPassFailure();
+
+    RewritePatternSet patterns(&getContext());
+    populateSeqBoatToLinalgPatterns(patterns, emaChunk);
+    if (failed(applyPatternsGreedily(root, std::move(patterns))))
+      return signalPassFailure();
+
+    // Patterns decline ops they cannot lower (dynamic shapes); say which.
+    WalkResult leftovers = root->walk([](Operation *op) {
+      if (!isa<SeqBoatDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("could not be lowered to linalg: only static shapes "
+                      "are supported");
+      return WalkResult::interrupt();
+    });
+    if (leftovers.wasInterrupted())
+      signalPassFailure();
+  }
+};
+} // namespace

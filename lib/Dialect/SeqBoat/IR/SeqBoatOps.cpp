@@ -1,0 +1,441 @@
+//===- SeqBoatOps.cpp - seqboat op verifiers and interfaces ---------------===//
+//
+// Every verifier message names the operand (or attribute) at fault and the
+// shape it must have, written with SPEC.md's symbols and, where known, their
+// values: "operand 'delta' must be [C, N] = [32, 4] with C = 2D (bidirectional),
+// but got tensor<16x4xf32>". Dynamic dimensions match anything.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <variant>
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// One dimension of an expected shape: its SPEC.md symbol and its value, or
+/// kDyn when the value is not known statically.
+struct Dim {
+  std::string name;
+  int64_t value;
+};
+
+int64_t dimOf(Value v, unsigned i) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return i < type.getRank() ? type.getDimSize(i) : kDyn;
+}
+
+int64_t addDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? kDyn : a + b;
+}
+
+int64_t mulDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? kDyn : a * b;
+}
+
+/// Collects the shape checks of one op and emits the first failure.
+class ShapeChecker {
+public:
+  explicit ShapeChecker(Operation *op) : op(op) {}
+
+  /// `kind` is "operand" or "result"; `note` qualifies the expectation.
+  ShapeChecker &expect(StringRef kind, StringRef name, Value value,
+                       ArrayRef<Dim> expected, StringRef note = "") {
+    if (failed(status))
+      return *this;
+    auto type = cast<RankedTensorType>(value.getType());
+    bool ok = type.getRank() == static_cast<int64_t>(expected.size());
+    for (auto [i, dim] : llvm::enumerate(expected)) {
+      if (!ok)
+        break;
+      int64_t actual = type.getDimSize(i);
+      ok = ShapedType::isDynamic(actual) || ShapedType::isDynamic(dim.value) ||
+           actual == dim.value;
+    }
+    if (ok)
+      return *this;
+    InFlightDiagnostic diag = op->emitOpError()
+                              << kind << " '" << name << "' must be [";
+    llvm::interleaveComma(expected, diag,
+                          [&](const Dim &d) { diag << d.name; });
+    diag << "]";
+    bool anyKnown = llvm::any_of(
+        expected, [](const Dim &d) { return !ShapedType::isDynamic(d.value); });
+    if (anyKnown && !expected.empty()) {
+      diag << " = [";
+      llvm::interleaveComma(expected, diag, [&](const Dim &d) {
+        if (ShapedType::isDynamic(d.value))
+          diag << "?";
+        else
+          diag << d.value;
+      });
+      diag << "]";
+    }
+    if (!note.empty())
+      diag << " " << note;
+    diag << ", but got " << type;
+    status = failure();
+    return *this;
+  }
+
+  ShapeChecker &operand(StringRef name, Value value, ArrayRef<Dim> expected,
+                        StringRef note = "") {
+    return expect("operand", name, value, expected, note);
+  }
+  ShapeChecker &result(StringRef name, Value value, ArrayRef<Dim> expected,
+                       StringRef note = "") {
+    return expect("result", name, value, expected, note);
+  }
+
+  /// All named float tensors share one element type (the first one's).
+  ShapeChecker &
+  sameElementType(ArrayRef<std::pair<StringRef, Value>> namedValues) {
+    if (failed(status) || namedValues.empty())
+      return *this;
+    Type expected = getElementTypeOrSelf(namedValues.front().second);
+    for (auto [name, value] : namedValues.drop_front()) {
+      if (!value)
+        continue;
+      Type actual = getElementTypeOrSelf(value);
+      if (actual == expected)
+        continue;
+      status = op->emitOpError()
+               << "'" << name << "' has element type " << actual
+               << ", but '" << namedValues.front().first << "' has "
+               << expected;
+      break;
+    }
+    return *this;
+  }
+
+  ShapeChecker &positive(StringRef attrName, int64_t value) {
+    if (succeeded(status) && value <= 0)
+      status = op->emitOpError() << "attribute '" << attrName
+                                 << "' must be positive, but got " << value;
+    return *this;
+  }
+
+  /// A relative-position bias table has odd length 2M-1.
+  ShapeChecker &relBias(Value relBias) {
+    if (failed(status) || !relBias)
+      return *this;
+    auto type = cast<RankedTensorType>(relBias.getType());
+    if (type.getRank() != 1) {
+      status = op->emitOpError()
+               << "operand 'rel_bias' must be [2M-1], but got " << type;
+    } else if (!type.isDynamicDim(0) && type.getDimSize(0) % 2 == 0) {
+      status = op->emitOpError()
+               << "operand 'rel_bias' must have odd length 2M-1, but got "
+               << type;
+    }
+    return *this;
+  }
+
+  operator LogicalResult() const { return status; }
+
+private:
+  Operation *op;
+  LogicalResult status = success();
+};
+
+StringRef directionNote(bool bidirectional) {
+  return bidirectional ? "with C = 2D (bidirectional)" : "with C = D (causal)";
+}
+
+/// Reified sizes: `sizes` holds, per result dimension, either a static
+/// integer or (value, dim) of an operand to take a tensor.dim from.
+struct SizeOf {
+  Value value;
+  int64_t dim;
+};
+
+SmallVector<OpFoldResult> reify(OpBuilder &b, Location loc,
+                                ArrayRef<std::variant<SizeOf, int64_t>> dims) {
+  SmallVector<OpFoldResult> sizes;
+  for (const auto &d : dims) {
+    if (auto *s = std::get_if<SizeOf>(&d))
+      sizes.push_back(tensor::getMixedSize(b, loc, s->value, s->dim));
+    else
+      sizes.push_back(b.getIndexAttr(std::get<int64_t>(d)));
+  }
+  return sizes;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// EmaKernelOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmaKernelOp::verify() {
+  int64_t c = dimOf(getDelta(), 0), n = dimOf(getDelta(), 1);
+  return ShapeChecker(*this)
+      .positive("length", getLengthAttr().getInt())
+      .operand("delta", getDelta(), {{"C", c}, {"N", n}})
+      .result("k", getK(), {{"C", c}, {"K", getLengthAttr().getInt()}}, "with K = length")
+      .sameElementType({{"delta", getDelta()}, {"k", getK()}});
+}
+
+LogicalResult
+EmaKernelOp::reifyResultShapes(OpBuilder &b,
+                               ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(b, getLoc(), {SizeOf{getDelta(), 0}, getLengthAttr().getInt()}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Convolutions
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmaConvOp::verify() {
+  Value x = getX();
+  int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
+  int64_t c = getBidirectional() ? mulDims(2, d) : d;
+  int64_t n = dimOf(getDelta(), 1);
+  StringRef note = directionNote(getBidirectional());
+  return ShapeChecker(*this)
+      .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
+      .operand("delta", getDelta(), {{"C", c}, {"N", n}}, note)
+      .operand("omega", getOmega(), {{"D", d}})
+      .sameElementType({{"x", x}, {"delta", getDelta()}, {"omega", getOmega()}});
+}
+
+LogicalResult
+EmaConvOp::reifyResultShapes(OpBuilder &b,
+                             ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(tensor::getMixedSizes(b, getLoc(), getX()));
+  return success();
+}
+
+LogicalResult LongConvOp::verify() {
+  Value x = getX();
+  int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
+  int64_t c = getBidirectional() ? mulDims(2, d) : d;
+  return ShapeChecker(*this)
+      .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
+      .operand("k", getK(), {{"C", c}, {"K", dimOf(getK(), 1)}},
+               directionNote(getBidirectional()))
+      .sameElementType({{"x", x}, {"k", getK()}});
+}
+
+LogicalResult
+LongConvOp::reifyResultShapes(OpBuilder &b,
+                              ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(tensor::getMixedSizes(b, getLoc(), getX()));
+  return success();
+}
+
+LogicalResult ShortConvOp::verify() {
+  Value x = getX();
+  int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
+  return ShapeChecker(*this)
+      .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
+      .operand("w", getW(), {{"D", d}, {"W", dimOf(getW(), 1)}})
+      .operand("bias", getBias(), {{"D", d}})
+      .sameElementType({{"x", x}, {"w", getW()}, {"bias", getBias()}});
+}
+
+LogicalResult
+ShortConvOp::reifyResultShapes(OpBuilder &b,
+                               ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(tensor::getMixedSizes(b, getLoc(), getX()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Routing and compaction
+//===----------------------------------------------------------------------===//
+
+LogicalResult RouteOp::verify() {
+  Value u = getU();
+  int64_t bsz = dimOf(u, 0), len = dimOf(u, 1);
+  return ShapeChecker(*this)
+      .operand("u", u, {{"B", bsz}, {"L", len}, {"2", 2}})
+      .operand("log_temp", getLogTemp(), {})
+      .result("gate", getGate(), {{"B", bsz}, {"L", len}})
+      .result("active", getActive(), {{"B", bsz}, {"L", len}})
+      .sameElementType(
+          {{"u", u}, {"log_temp", getLogTemp()}, {"gate", getGate()}});
+}
+
+LogicalResult RouteOp::reifyResultShapes(OpBuilder &b,
+                                         ReifiedRankedShapedTypeDims &shapes) {
+  SmallVector<OpFoldResult> sizes =
+      reify(b, getLoc(), {SizeOf{getU(), 0}, SizeOf{getU(), 1}});
+  shapes.assign({sizes, sizes});
+  return success();
+}
+
+LogicalResult CompactIndexOp::verify() {
+  Value active = getActive();
+  int64_t bsz = dimOf(active, 0), len = dimOf(active, 1);
+  return ShapeChecker(*this)
+      .operand("active", active, {{"B", bsz}, {"L", len}})
+      .result("pos", getPos(), {{"B", bsz}, {"S", len}}, "with capacity S = L")
+      .result("count", getCount(), {{"B", bsz}});
+}
+
+LogicalResult
+CompactIndexOp::reifyResultShapes(OpBuilder &b,
+                                  ReifiedRankedShapedTypeDims &shapes) {
+  Value active = getActive();
+  shapes.push_back(reify(b, getLoc(), {SizeOf{active, 0}, SizeOf{active, 1}}));
+  shapes.push_back(reify(b, getLoc(), {SizeOf{active, 0}}));
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  Value x = getX();
+  int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), f = dimOf(x, 2);
+  return ShapeChecker(*this)
+      .operand("x", x, {{"B", bsz}, {"L", len}, {"F", f}})
+      .operand("pos", getPos(), {{"B", bsz}, {"S", len}}, "with capacity S = L")
+      .result("out", getOut(), {{"B", bsz}, {"S", len}, {"F", f}})
+      .sameElementType({{"x", x}, {"out", getOut()}});
+}
+
+LogicalResult
+GatherOp::reifyResultShapes(OpBuilder &b,
+                            ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(b, getLoc(),
+                         {SizeOf{getPos(), 0}, SizeOf{getPos(), 1},
+                          SizeOf{getX(), 2}}));
+  return success();
+}
+
+LogicalResult ScatterOp::verify() {
+  Value xc = getXc();
+  int64_t bsz = dimOf(xc, 0), len = getLengthAttr().getInt(), f = dimOf(xc, 2);
+  return ShapeChecker(*this)
+      .positive("length", len)
+      .operand("xc", xc, {{"B", bsz}, {"S", len}, {"F", f}},
+               "with capacity S = L = length")
+      .operand("pos", getPos(), {{"B", bsz}, {"S", len}})
+      .result("out", getOut(), {{"B", bsz}, {"L", len}, {"F", f}})
+      .sameElementType({{"xc", xc}, {"out", getOut()}});
+}
+
+LogicalResult
+ScatterOp::reifyResultShapes(OpBuilder &b,
+                             ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(b, getLoc(),
+                         {SizeOf{getXc(), 0}, getLengthAttr().getInt(), SizeOf{getXc(), 2}}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult LocalAttentionOp::verify() {
+  Value q = getQ();
+  int64_t bsz = dimOf(q, 0), s = dimOf(q, 1), z = dimOf(q, 2);
+  int64_t h = dimOf(getV(), 2);
+  return ShapeChecker(*this)
+      .positive("window", getWindowAttr().getInt())
+      .operand("q", q, {{"B", bsz}, {"S", s}, {"Z", z}})
+      .operand("v", getV(), {{"B", bsz}, {"S", s}, {"H", h}})
+      .operand("pos", getPos(), {{"B", bsz}, {"S", s}})
+      .operand("count", getCount(), {{"B", bsz}})
+      .relBias(getRelBias())
+      .result("out", getOut(), {{"B", bsz}, {"S", s}, {"H", h}})
+      .sameElementType({{"q", q},
+                        {"v", getV()},
+                        {"rel_bias", getRelBias()},
+                        {"out", getOut()}});
+}
+
+LogicalResult
+LocalAttentionOp::reifyResultShapes(OpBuilder &b,
+                                    ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(
+      b, getLoc(), {SizeOf{getQ(), 0}, SizeOf{getQ(), 1}, SizeOf{getV(), 2}}));
+  return success();
+}
+
+LogicalResult LinearAttentionOp::verify() {
+  Value q = getQ();
+  int64_t bsz = dimOf(q, 0), len = dimOf(q, 1), z = dimOf(q, 2);
+  int64_t h = dimOf(getV(), 2);
+  ShapeChecker checker(*this);
+  checker.positive("chunk", getChunkAttr().getInt())
+      .operand("q", q, {{"B", bsz}, {"L", len}, {"Z", z}})
+      .operand("v", getV(), {{"B", bsz}, {"L", len}, {"H", h}});
+  if (Value decay = getDecay())
+    checker.operand("decay", decay, {});
+  return checker.result("out", getOut(), {{"B", bsz}, {"L", len}, {"H", h}})
+      .sameElementType(
+          {{"q", q}, {"v", getV()}, {"decay", getDecay()}, {"out", getOut()}});
+}
+
+LogicalResult
+LinearAttentionOp::reifyResultShapes(OpBuilder &b,
+                                     ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(
+      b, getLoc(), {SizeOf{getQ(), 0}, SizeOf{getQ(), 1}, SizeOf{getV(), 2}}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LayerOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerOp::verify() {
+  Value x = getX();
+  int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
+  int64_t c = getBidirectional() ? mulDims(2, d) : d;
+  int64_t n = dimOf(getEmaDelta(), 1);
+  int64_t z = dimOf(getQkGamma(), 1), h = dimOf(getHW(), 1);
+  int64_t zh = addDims(z, mulDims(2, h));
+  StringRef note = directionNote(getBidirectional());
+  ShapeChecker checker(*this);
+  checker.positive("window", getWindowAttr().getInt());
+  if (succeeded(LogicalResult(checker)) && getEps().convertToFloat() < 0)
+    return emitOpError() << "attribute 'eps' must be non-negative, but got "
+                         << getEps().convertToFloat();
+  return checker.operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
+      .operand("norm_w", getNormW(), {{"D", d}})
+      .operand("norm_b", getNormB(), {{"D", d}})
+      .operand("ema_delta", getEmaDelta(), {{"C", c}, {"N", n}}, note)
+      .operand("ema_alpha", getEmaAlpha(), {{"C", c}, {"N", n}}, note)
+      .operand("ema_beta", getEmaBeta(), {{"C", c}, {"N", n}}, note)
+      .operand("ema_gamma", getEmaGamma(), {{"C", c}, {"N", n}}, note)
+      .operand("ema_omega", getEmaOmega(), {{"D", d}})
+      .operand("hx_w", getHxW(), {{"D+2", addDims(d, 2)}, {"D", d}})
+      .operand("hx_b", getHxB(), {{"D+2", addDims(d, 2)}})
+      .operand("log_temp", getLogTemp(), {})
+      .operand("qk_gamma", getQkGamma(), {{"2", 2}, {"Z", z}})
+      .operand("qk_beta", getQkBeta(), {{"2", 2}, {"Z", z}})
+      .operand("h_w", getHW(), {{"D", d}, {"H", h}})
+      .operand("mx_w", getMxW(), {{"Z+2H", zh}, {"D", d}})
+      .operand("mx_b", getMxB(), {{"Z+2H", zh}})
+      .relBias(getRelBias())
+      .operand("h_b", getHB(), {{"D", d}})
+      .sameElementType(llvm::to_vector(llvm::map_range(
+          llvm::zip(getOperation()->getOperands(),
+                    ArrayRef<StringRef>{"x", "norm_w", "norm_b", "ema_delta",
+                                        "ema_alpha", "ema_beta", "ema_gamma",
+                                        "ema_omega", "hx_w", "hx_b", "log_temp",
+                                        "mx_w", "mx_b", "qk_gamma", "qk_beta",
+                                        "rel_bias", "h_w", "h_b"}),
+          [](auto pair) {
+            return std::make_pair(std::get<1>(pair), std::get<0>(pair));
+          })));
+}
+
+LogicalResult LayerOp::reifyResultShapes(OpBuilder &b,
+                                         ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(tensor::getMixedSizes(b, getLoc(), getX()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.cpp.inc"

@@ -1,0 +1,37 @@
+//===- Decompose.cpp - seqboat.layer into primitive ops -------------------===//
+
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_SEQBOATDECOMPOSE
+#include "seqboat/Dialect/SeqBoat/Transforms/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+struct SeqBoatDecomposePass
+    : public seqboat::impl::SeqBoatDecomposeBase<SeqBoatDecomposePass> {
+  void runOnOperation() override {
+    SmallVector<linalg::AggregatedOpInterface> worklist;
+    getOperation()->walk([&](LayerOp op) {
+      worklist.push_back(cast<linalg::AggregatedOpInterface>(*op));
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::AggregatedOpInterface op : worklist) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> replacements =
+          op.decomposeOperation(rewriter);
+      if (failed(replacements)) {
+        op->emitOpError("could not be decomposed");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, *replacements);
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,197 @@
+//===- LinalgBuilders.cpp - small builders of tensor-level linalg ---------===//
+
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+AffineMap seqboat::map(MLIRContext *ctx, unsigned numDims,
+                       ArrayRef<AffineExpr> exprs) {
+  return AffineMap::get(numDims, /*symbolCount=*/0, exprs, ctx);
+}
+
+AffineMap seqboat::dimsMap(MLIRContext *ctx, unsigned numDims,
+                           ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return map(ctx, numDims, exprs);
+}
+
+Value seqboat::emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                           Type elementType) {
+  return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value seqboat::constant(OpBuilder &b, Location loc, Type type, double value) {
+  if (isa<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, type,
+                                     b.getFloatAttr(type, value));
+  return arith::ConstantOp::create(
+      b, loc, type, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+Value seqboat::filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                            Type elementType, double value) {
+  Value init = emptyTensor(b, loc, shape, elementType);
+  Value scalar = constant(b, loc, elementType, value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+Value seqboat::parallelGeneric(OpBuilder &b, Location loc,
+                               ArrayRef<int64_t> shape, Type elementType,
+                               ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                               ScalarBody body) {
+  unsigned rank = shape.size();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value init = emptyTensor(b, loc, shape, elementType);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value result = body(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value seqboat::reductionGeneric(OpBuilder &b, Location loc,
+                                ArrayRef<int64_t> shape,
+                                unsigned numReductionDims, ValueRange inputs,
+                                ArrayRef<AffineMap> inputMaps, ScalarBody term,
+                                Value init) {
+  unsigned rank = shape.size();
+  unsigned numLoops = rank + numReductionDims;
+  Type elementType = getElementTypeOrSelf(inputs.front());
+  if (!init)
+    init = filledTensor(b, loc, shape, elementType, 0.0);
+  // The output indexes the leading (parallel) loops.
+  SmallVector<unsigned> outDims;
+  for (unsigned d = 0; d < rank; ++d)
+    outDims.push_back(d);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(dimsMap(b.getContext(), numLoops, outDims));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.append(numReductionDims, utils::IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value value = term(nb, nloc, args.drop_back());
+        Value sum = arith::AddFOp::create(nb, nloc, args.back(), value);
+        linalg::YieldOp::create(nb, nloc, sum);
+      });
+  return generic.getResult(0);
+}
+
+Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
+                                Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  unsigned rank = xType.getRank();
+  SmallVector<int64_t> shape(xType.getShape());
+  shape.back() = wType.getDimSize(0);
+  // Start from the broadcast bias, then accumulate x . w^T into it.
+  Value init = parallelGeneric(
+      b, loc, shape, xType.getElementType(), bias,
+      {dimsMap(ctx, rank, {rank - 1})},
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  // Loops: (leading..., o, i).
+  unsigned numLoops = rank + 1;
+  SmallVector<unsigned> xDims, wDims = {rank - 1, rank};
+  for (unsigned d = 0; d + 1 < rank; ++d)
+    xDims.push_back(d);
+  xDims.push_back(rank);
+  return reductionGeneric(
+      b, loc, shape, 1, {x, w},
+      {dimsMap(ctx, numLoops, xDims), dimsMap(ctx, numLoops, wDims)},
+      [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        return arith::MulFOp::create(nb, nloc, args[0], args[1]);
+      },
+      init);
+}
+
+Value seqboat::sigmoid(OpBuilder &b, Location loc, Value x) {
+  Value one = constant(b, loc, x.getType(), 1.0);
+  Value negated = arith::NegFOp::create(b, loc, x);
+  Value exp = math::ExpOp::create(b, loc, negated);
+  Value denom = arith::AddFOp::create(b, loc, one, exp);
+  return arith::DivFOp::create(b, loc, one, denom);
+}
+
+Value seqboat::silu(OpBuilder &b, Location loc, Value x) {
+  return arith::MulFOp::create(b, loc, x, sigmoid(b, loc, x));
+}
+
+Value seqboat::indexAsFloat(OpBuilder &b, Location loc, unsigned dim,
+                            Type type) {
+  Value index = linalg::IndexOp::create(b, loc, dim);
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  return arith::SIToFPOp::create(b, loc, type, asInt);
+}
+
+Value seqboat::siluTensor(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  return parallelGeneric(
+      b, loc, type.getShape(), type.getElementType(), x,
+      {b.getMultiDimIdentityMap(type.getRank())},
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        return silu(nb, nloc, args[0]);
+      });
+}
+
+Value seqboat::staticSlice(OpBuilder &b, Location loc, Value source,
+                           ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                           std::optional<ArrayRef<int64_t>> resultShape) {
+  auto srcType = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offs = getAsIndexOpFoldResult(b.getContext(), offsets);
+  SmallVector<OpFoldResult> szs = getAsIndexOpFoldResult(b.getContext(), sizes);
+  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
+  auto type = RankedTensorType::get(resultShape ? *resultShape : sizes,
+                                    srcType.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, type, source, offs, szs,
+                                        strides);
+}
+
+Value seqboat::staticInsert(OpBuilder &b, Location loc, Value source,
+                            Value dest, ArrayRef<OpFoldResult> offsets,
+                            ArrayRef<int64_t> sizes) {
+  SmallVector<OpFoldResult> szs = getAsIndexOpFoldResult(b.getContext(), sizes);
+  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, source, dest, offsets, szs,
+                                       strides);
+}
+
+Value seqboat::zeroPad(OpBuilder &b, Location loc, Value source,
+                       ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [i, dim] : llvm::enumerate(shape))
+    dim += low[i] + high[i];
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  Value zero = constant(b, loc, type.getElementType(), 0.0);
+  return tensor::PadOp::create(
+      b, loc, resultType, source, getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), zero);
+}
+
+Value seqboat::reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d = 0; d < rank; ++d)
+    exprs.push_back(d == dim ? b.getAffineConstantExpr(type.getDimSize(d) - 1) -
+                                   b.getAffineDimExpr(d)
+                             : b.getAffineDimExpr(d));
+  return parallelGeneric(
+      b, loc, type.getShape(), type.getElementType(), x,
+      {map(b.getContext(), rank, exprs)},
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}

@@ -1,0 +1,36 @@
+# -*- Python -*-
+
+import os
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SEQBOAT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seqboat_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%seqboat_src", config.seqboat_src_root))
+
+# Captured FileCheck variables do not leak across CHECK-LABELs.
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.seqboat_tools_dir, config.llvm_tools_dir]
+tools = ["seqboat-opt", "seqboat-run", "mlir-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# NumPy reference: %python runs the Python that has NumPy, with the project's
+# python/ package importable.
+if config.seqboat_python:
+    config.available_features.add("numpy")
+    config.substitutions.append(("%python", config.seqboat_python))
+    config.environment["PYTHONPATH"] = os.path.join(config.seqboat_src_root, "python")

@@ -14,8 +14,8 @@ func.func @ema_kernel(%d: tensor<16x4xf32>, %a: tensor<16x4xf32>, %b: tensor<16x
 }
 
 // CHECK-LABEL: func @ema_conv
-// CHECK: seqboat.ema_conv %{{[a-z0-9_]+}} : tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>
-// CHECK: seqboat.ema_conv %{{[a-z0-9_]+}} {bidirectional = true} : tensor<2x37x16xf32>, tensor<32x4xf32>, tensor<16xf32>
+// CHECK: seqboat.ema_conv %{{[a-z0-9_, %]+}} : tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>
+// CHECK: seqboat.ema_conv %{{[a-z0-9_, %]+}} {bidirectional = true} : tensor<2x37x16xf32>, tensor<32x4xf32>, tensor<16xf32>
 // GENERIC-LABEL: @ema_conv
 // GENERIC: "seqboat.ema_conv"({{.*}}) <{bidirectional = false}>
 // GENERIC: "seqboat.ema_conv"({{.*}}) <{bidirectional = true}>
@@ -90,7 +90,7 @@ func.func @layer(%x: tensor<1x64x16xf32>, %nw: tensor<16xf32>, %p: tensor<16x4xf
 
 // Dynamic dimensions verify against anything.
 // CHECK-LABEL: func @dynamic
-// CHECK: seqboat.ema_conv %{{[a-z0-9_]+}} : tensor<?x?x16xf32>, tensor<16x?xf32>, tensor<16xf32>
+// CHECK: seqboat.ema_conv %{{[a-z0-9_, %]+}} : tensor<?x?x16xf32>, tensor<16x?xf32>, tensor<16xf32>
 func.func @dynamic(%x: tensor<?x?x16xf32>, %p: tensor<16x?xf32>, %om: tensor<16xf32>) -> tensor<?x?x16xf32> {
   %y = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<?x?x16xf32>, tensor<16x?xf32>, tensor<16xf32>
   return %y : tensor<?x?x16xf32>

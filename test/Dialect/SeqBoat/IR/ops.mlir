@@ -6,8 +6,8 @@
 
 // CHECK-LABEL: func @ema_kernel
 // CHECK: seqboat.ema_kernel %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} {length = 64 : i64} : tensor<16x4xf32> -> tensor<16x64xf32>
-// GENERIC-LABEL: @ema_kernel
-// GENERIC: "seqboat.ema_kernel"(%{{[a-z0-9_]+}}) <{length = 64 : i64}>
+// GENERIC-LABEL: sym_name = "ema_kernel"
+// GENERIC: "seqboat.ema_kernel"({{.*}}) <{length = 64 : i64}>
 func.func @ema_kernel(%d: tensor<16x4xf32>, %a: tensor<16x4xf32>, %b: tensor<16x4xf32>, %g: tensor<16x4xf32>) -> tensor<16x64xf32> {
   %k = seqboat.ema_kernel %d, %a, %b, %g {length = 64 : i64} : tensor<16x4xf32> -> tensor<16x64xf32>
   return %k : tensor<16x64xf32>
@@ -16,7 +16,7 @@ func.func @ema_kernel(%d: tensor<16x4xf32>, %a: tensor<16x4xf32>, %b: tensor<16x
 // CHECK-LABEL: func @ema_conv
 // CHECK: seqboat.ema_conv %{{[a-z0-9_, %]+}} : tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>
 // CHECK: seqboat.ema_conv %{{[a-z0-9_, %]+}} {bidirectional = true} : tensor<2x37x16xf32>, tensor<32x4xf32>, tensor<16xf32>
-// GENERIC-LABEL: @ema_conv
+// GENERIC-LABEL: sym_name = "ema_conv"
 // GENERIC: "seqboat.ema_conv"({{.*}}) <{bidirectional = false}>
 // GENERIC: "seqboat.ema_conv"({{.*}}) <{bidirectional = true}>
 func.func @ema_conv(%x: tensor<2x37x16xf32>, %p: tensor<16x4xf32>, %p2: tensor<32x4xf32>, %om: tensor<16xf32>) -> (tensor<2x37x16xf32>, tensor<2x37x16xf32>) {
@@ -52,7 +52,7 @@ func.func @routing(%u: tensor<2x37x2xf32>, %lt: tensor<f32>, %x: tensor<2x37x16x
 // CHECK-LABEL: func @local_attention
 // CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} rel_bias(%{{[a-z0-9_]+}}) {bidirectional = true, window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32>, tensor<127xf32> -> tensor<2x37x32xf32>
 // CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} {activation = #seqboat.activation<laplace>, window = 8 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
-// GENERIC-LABEL: @local_attention
+// GENERIC-LABEL: sym_name = "local_attention"
 // GENERIC: "seqboat.local_attention"({{.*}}) <{activation = #seqboat.activation<softmax>, bidirectional = true, window = 4 : i64}>
 func.func @local_attention(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %rb: tensor<127xf32>) -> (tensor<2x37x32xf32>, tensor<2x37x32xf32>) {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count rel_bias(%rb) {bidirectional = true, window = 4 : i64}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the toolchain (idempotent) and configures + builds seqboat in
+# ./build with clang-22, lld and Ninja against Debian's LLVM/MLIR 22.
+#
+#   scripts/setup.sh            install what is missing, configure, build
+#   SEQBOAT_SKIP_APT=1 ...      do not touch apt (packages already present)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${SEQBOAT_BUILD_DIR:-$root/build}"
+packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
+          ninja-build cmake python3-numpy)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 && -z "${SEQBOAT_SKIP_APT:-}" ]]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+for tool in /usr/lib/llvm-22/bin/mlir-tblgen /usr/lib/llvm-22/bin/lit clang++-22 ninja; do
+  command -v "$tool" >/dev/null || { echo "setup: missing $tool after install" >&2; exit 1; }
+done
+
+if [[ ! -f "$build/build.ninja" ]]; then
+  cmake -G Ninja -S "$root" -B "$build" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DLLVM_USE_LINKER=lld \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+fi
+ninja -C "$build" seqboat-opt seqboat-run

@@ -1,0 +1,48 @@
+// RUN: seqboat-opt %s --convert-seqboat-to-linalg="ema-chunk=16" --split-input-file | FileCheck %s
+
+// The EMA is a chunked scan: L = 37 is padded to 3 chunks of 16, the
+// intra-chunk Toeplitz kernel is only 16x16, the state [B, D, N] is carried
+// by an scf.for over the 3 chunks; no [L, L] tensor appears.
+
+// CHECK-LABEL: func @ema_conv_causal
+// CHECK-NOT: x37x37
+// CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 0] high[0, 11, 0]
+// CHECK: %[[CHUNKS:.*]] = tensor.expand_shape %[[PAD]] {{\[}}[0], [1, 2], [3]] output_shape [2, 3, 16, 16] : tensor<2x48x16xf32> into tensor<2x3x16x16xf32>
+// CHECK: } -> tensor<16x16x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<2x16x4xf32>, tensor<2x3x16x4xf32>)
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<2x3x16x16xf32> into tensor<2x48x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [2, 37, 16] [1, 1, 1]
+// CHECK-NOT: scf.for
+// CHECK-NOT: seqboat.
+// CHECK: return
+func.func @ema_conv_causal(%x: tensor<2x37x16xf32>, %p: tensor<16x4xf32>, %om: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  %y = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+// Bidirectional: the anti-causal half scans the reversed sequence with rows
+// [D, 2D) of the parameters; the result reads it back reversed.
+
+// CHECK-DAG: #[[$REV:.*]] = affine_map<(d0, d1, d2) -> (d0, -d1 + 36, d2)>
+// CHECK-LABEL: func @ema_conv_bidirectional
+// CHECK-COUNT-2: scf.for
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #[[$REV]], #{{.*}}]
+func.func @ema_conv_bidirectional(%x: tensor<2x37x16xf32>, %p: tensor<32x4xf32>, %om: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  %y = seqboat.ema_conv %x, %p, %p, %p, %p, %om {bidirectional = true} : tensor<2x37x16xf32>, tensor<32x4xf32>, tensor<16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+// ema_kernel: one reduction over N with q^t from the loop index.
+// CHECK-LABEL: func @ema_kernel
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: linalg.index 1
+// CHECK: math.powf
+// CHECK: } -> tensor<16x64xf32>
+func.func @ema_kernel(%d: tensor<16x4xf32>) -> tensor<16x64xf32> {
+  %k = seqboat.ema_kernel %d, %d, %d, %d {length = 64 : i64} : tensor<16x4xf32> -> tensor<16x64xf32>
+  return %k : tensor<16x64xf32>
+}

@@ -1,0 +1,47 @@
+// RUN: seqboat-opt %s --convert-seqboat-to-linalg --canonicalize --split-input-file | FileCheck %s
+
+// Loop bounds come from count[b] and the window: inactive slots are never
+// visited (the query loop runs to the clamped count, the key loop over
+// [max(0, i-w), min(count, i+w+1))), and rel_bias is indexed on the fly by
+// the clamped ORIGINAL position difference.
+
+// CHECK-LABEL: func @softmax_bidirectional
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<2x37x8xf32>, %[[V:[a-z0-9]+]]: tensor<2x37x32xf32>, %[[POS:[a-z0-9]+]]: tensor<2x37xi32>, %[[COUNT:[a-z0-9]+]]: tensor<2xi32>, %[[RB:[a-z0-9]+]]: tensor<127xf32>
+// CHECK: scf.for %[[B:.*]] = %c0 to %c2 step %c1
+// CHECK:   %[[C32:.*]] = tensor.extract %[[COUNT]][%[[B]]]
+// CHECK:   %[[CIDX:.*]] = arith.index_cast %[[C32]]
+// CHECK:   %[[LO:.*]] = arith.maxsi %[[CIDX]], %c0
+// CHECK:   %[[CNT:.*]] = arith.minsi %[[LO]], %c37
+// CHECK:   scf.for %[[I:.*]] = %c0 to %[[CNT]] step %c1
+// CHECK:     %[[KEND:.*]] = arith.minsi %{{.*}}, %[[CNT]] : index
+// CHECK:     scf.for %{{.*}} = %{{.*}} to %[[KEND]] step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (tensor<2x37x32xf32>, f32, f32)
+// CHECK:       scf.for %{{.*}} = %c0 to %c8
+// CHECK:       arith.maxsi %{{.*}}, %c-63 : index
+// CHECK:       arith.minsi %{{.*}}, %c63 : index
+// CHECK:       tensor.extract %[[RB]]
+// CHECK:       math.exp
+// CHECK:       scf.for %{{.*}} = %c0 to %c32
+// CHECK:     arith.divf
+// CHECK-NOT: seqboat.
+func.func @softmax_bidirectional(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %rb: tensor<127xf32>) -> tensor<2x37x32xf32> {
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count rel_bias(%rb) {bidirectional = true, window = 4 : i64}
+      : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32>, tensor<127xf32> -> tensor<2x37x32xf32>
+  return %o : tensor<2x37x32xf32>
+}
+
+// -----
+
+// Causal: keys end at the query itself; laplace uses erf and no
+// normalisation pass.
+// CHECK-LABEL: func @laplace_causal
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c1
+// CHECK:   %[[END:.*]] = arith.addi %[[I]], %c1 : index
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END]] step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<2x37x32xf32>)
+// CHECK:     math.erf
+// CHECK-NOT: arith.divf %{{.*}}, %{{.*}}#2
+func.func @laplace_causal(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>) -> tensor<2x37x32xf32> {
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count {activation = #seqboat.activation<laplace>, window = 4 : i64}
+      : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
+  return %o : tensor<2x37x32xf32>
+}

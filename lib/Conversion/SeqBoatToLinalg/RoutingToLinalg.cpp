@@ -19,6 +19,16 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// 0 <= p < len: slots holding -1 (or anything out of range) are empty, so
+/// malformed positions can never index out of bounds.
+Value inRange(OpBuilder &b, Location loc, Value p, int64_t len) {
+  Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            p, constant(b, loc, p.getType(), 0));
+  Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p,
+                                      constant(b, loc, p.getType(), len));
+  return arith::AndIOp::create(b, loc, nonNegative, below);
+}
+
 /// pi = softmax(u / tau); active = pi_1 > pi_0; gate = max(pi_0, pi_1).
 struct RouteLowering : public OpRewritePattern<RouteOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -117,7 +127,7 @@ struct CompactIndexLowering : public OpRewritePattern<CompactIndexOp> {
   }
 };
 
-/// out[b, i, f] = pos[b, i] >= 0 ? x[b, pos[b, i], f] : 0.
+/// out[b, i, f] = 0 <= pos[b, i] < L ? x[b, pos[b, i], f] : 0.
 struct GatherLowering : public OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op,
@@ -128,12 +138,12 @@ struct GatherLowering : public OpRewritePattern<GatherOp> {
     auto outType = cast<RankedTensorType>(op.getOut().getType());
     Type et = outType.getElementType();
     Value x = op.getX();
+    int64_t len = cast<RankedTensorType>(x.getType()).getDimSize(1);
     Value out = parallelGeneric(
         rewriter, loc, outType.getShape(), et, op.getPos(),
         {dimsMap(rewriter.getContext(), 3, {0, 1})},
         [&](OpBuilder &b, Location l, ValueRange a) {
-          Value valid = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
-                                              a[0], constant(b, l, a[0].getType(), 0));
+          Value valid = inRange(b, l, a[0], len);
           Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
           row = arith::SelectOp::create(b, l, valid, row, indexConst(b, l, 0));
           Value v = tensor::ExtractOp::create(
@@ -148,7 +158,8 @@ struct GatherLowering : public OpRewritePattern<GatherOp> {
   }
 };
 
-/// Zero-initialised output; each valid slot's row is copied to its position.
+/// Zero-initialised output; each slot with 0 <= pos < length has its row
+/// copied to that position.
 struct ScatterLowering : public OpRewritePattern<ScatterOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ScatterOp op,
@@ -172,9 +183,7 @@ struct ScatterLowering : public OpRewritePattern<ScatterOp> {
               [&](OpBuilder &ib, Location il, Value i, ValueRange args) {
                 Value p = tensor::ExtractOp::create(ib, il, op.getPos(),
                                                     ValueRange{bi, i});
-                Value valid = arith::CmpIOp::create(
-                    ib, il, arith::CmpIPredicate::sge, p,
-                    constant(ib, il, p.getType(), 0));
+                Value valid = inRange(ib, il, p, op.getLength());
                 auto branch = scf::IfOp::create(
                     ib, il, valid,
                     [&](OpBuilder &tb, Location tl) {

@@ -34,10 +34,13 @@ func.func @compact_index(%a: tensor<2x37xi1>) -> (tensor<2x37xi32>, tensor<2xi32
 
 // -----
 
-// gather reads x at a clamped row and selects 0 for empty slots.
+// gather reads x at a clamped row and selects 0 for empty (or out of range)
+// slots.
 // CHECK-LABEL: func @gather
 // CHECK: linalg.generic
-// CHECK:   %[[VALID:.*]] = arith.cmpi sge, %{{.*}}, %c0_i32
+// CHECK:   %[[NONNEG:.*]] = arith.cmpi sge, %{{.*}}, %c0_i32
+// CHECK:   %[[BELOW:.*]] = arith.cmpi slt, %{{.*}}, %c37_i32
+// CHECK:   %[[VALID:.*]] = arith.andi %[[NONNEG]], %[[BELOW]] : i1
 // CHECK:   %[[ROW:.*]] = arith.select %[[VALID]], %{{.*}}, %c0 : index
 // CHECK:   %[[V:.*]] = tensor.extract %{{.*}}[%{{.*}}, %[[ROW]], %{{.*}}] : tensor<2x37x16xf32>
 // CHECK:   arith.select %[[VALID]], %[[V]], %cst

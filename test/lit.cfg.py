@@ -34,3 +34,7 @@ if config.seqboat_python:
     config.available_features.add("numpy")
     config.substitutions.append(("%python", config.seqboat_python))
     config.environment["PYTHONPATH"] = os.path.join(config.seqboat_src_root, "python")
+    # %runcase OP [builder options]: build a random case, lower it with
+    # seqboat-opt, run it with seqboat-run, compare with the NumPy reference.
+    config.substitutions.append(
+        ("%runcase", "%s -m seqboat.runcase --bin %s" % (config.seqboat_python, config.seqboat_tools_dir)))

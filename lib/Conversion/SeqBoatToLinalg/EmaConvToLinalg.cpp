@@ -185,13 +185,14 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
             nb, nl, RankedTensorType::get({bsz, d, n}, et), u, at,
             getAsIndexOpFoldResult(nb.getContext(), {bsz, 1, d, n}),
             SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
+        // state = q^T * state + u_c, in place.
         AffineMap id3 = nb.getMultiDimIdentityMap(3);
-        Value next = parallelGeneric(
-            nb, nl, {bsz, d, n}, et, {state, uc, qT},
-            {id3, id3, dimsMap(nb.getContext(), 3, {1, 2})},
+        Value next = parallelUpdate(
+            nb, nl, state, {uc, qT},
+            {id3, dimsMap(nb.getContext(), 3, {1, 2})},
             [](OpBuilder &ib, Location il, ValueRange a) {
-              Value decayed = arith::MulFOp::create(ib, il, a[2], a[0]);
-              return arith::AddFOp::create(ib, il, decayed, a[1]).getResult();
+              Value decayed = arith::MulFOp::create(ib, il, a[1], a[2]);
+              return arith::AddFOp::create(ib, il, decayed, a[0]).getResult();
             });
         scf::YieldOp::create(nb, nl, ValueRange{next, entering});
       });

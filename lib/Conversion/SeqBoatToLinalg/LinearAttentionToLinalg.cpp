@@ -146,12 +146,13 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
               b, l, RankedTensorType::get({bsz, z, h}, et), kv, at,
               getAsIndexOpFoldResult(b.getContext(), {bsz, 1, z, h}),
               SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+          // state = g^T * state + kv_c, in place.
           AffineMap id3 = b.getMultiDimIdentityMap(3);
-          Value next = parallelGeneric(
-              b, l, {bsz, z, h}, et, {carried[0], kvc}, {id3, id3},
+          Value next = parallelUpdate(
+              b, l, carried[0], kvc, {id3},
               [&](OpBuilder &ib, Location il, ValueRange a) {
                 return arith::AddFOp::create(
-                           ib, il, arith::MulFOp::create(ib, il, gT, a[0]), a[1])
+                           ib, il, arith::MulFOp::create(ib, il, gT, a[1]), a[0])
                     .getResult();
               });
           scf::YieldOp::create(b, l, ValueRange{next, entering});

@@ -61,6 +61,22 @@ Value seqboat::parallelGeneric(OpBuilder &b, Location loc,
   return generic.getResult(0);
 }
 
+Value seqboat::parallelUpdate(OpBuilder &b, Location loc, Value dest,
+                              ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                              ScalarBody body) {
+  auto type = cast<RankedTensorType>(dest.getType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, inputs, ValueRange{dest}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+      });
+  return generic.getResult(0);
+}
+
 Value seqboat::reductionGeneric(OpBuilder &b, Location loc,
                                 ArrayRef<int64_t> shape,
                                 unsigned numReductionDims, ValueRange inputs,

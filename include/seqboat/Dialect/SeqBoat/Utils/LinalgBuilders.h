@@ -39,6 +39,12 @@ Value parallelGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                       Type elementType, ValueRange inputs,
                       ArrayRef<AffineMap> inputMaps, ScalarBody body);
 
+/// All-parallel generic that updates `dest` in place (destination passing,
+/// so loop-carried tensors bufferize without copies); `body` receives the
+/// input elements followed by the current element of `dest`.
+Value parallelUpdate(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
+                     ArrayRef<AffineMap> inputMaps, ScalarBody body);
+
 /// Generic over the result's dims followed by `numReductionDims` reduction
 /// dims: `out = init + sum(term(inputs))`. `init` defaults to zeros.
 Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,

@@ -1,0 +1,484 @@
+"""Build test cases for the ``seqboat`` ops and check compiled results.
+
+A test case for one op (or for the whole ``seqboat.layer``) is
+
+* ``OP.mlir``: ``func.func @<entry>(%in0: ..., %in1: ...) -> ...`` whose body
+  is that one op in MLIR *generic* form (properties in ``<{...}>``), e.g.::
+
+      %r = "seqboat.short_conv"(%in0, %in1, %in2)
+          : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+
+* ``in0.npy, in1.npy, ...``: random inputs, in operand order (f32 -> float32,
+  i32 -> int32, i1 -> bool, scalars ``tensor<f32>`` -> shape ``()``);
+* ``ref0.npy, ref1.npy, ...``: the outputs of :mod:`seqboat.reference`.
+
+Command line (run from ``python/`` or with it on ``PYTHONPATH``)::
+
+    python3 -m seqboat.builder OP --out DIR [--B 2 --L 37 --D 16 --N 4 --Z 8
+        --H 32 --M 64 --K K --W 4 --window 4 --bidirectional
+        --activation softmax|relu2|laplace --norm none|layernorm|rmsnorm
+        --no-prenorm --active-fraction 0.5 --seed 0 --chunk 64
+        --eps 1e-5 --log-temp 0 --decay G --no-rel-bias --entry NAME]
+    python3 -m seqboat.builder check --ref DIR/ref0.npy --out OUT0.npy [--tol 1e-4]
+
+OP is one of :data:`OPS`.  ``build`` prints nothing on success.  ``check``
+compares float arrays by ``max|out - ref| / max|ref|`` (<= tol) and int/bool
+arrays exactly; shapes and dtypes must match.  It prints one line per pair,
+``OK <name> max_rel_err=<v>`` or ``FAIL <name> ...``, and exits 0 or 1.
+
+Inputs for ops that take ``pos``/``count`` come from a random ``active`` mask
+with the requested active fraction, through ``reference.compact_index``;
+the compacted operands hold random garbage in the slots past ``count``, which
+the ops must ignore.  For ``layer`` the router rows of ``hx_w``/``hx_b`` are
+chosen so that the requested fraction of tokens is active, with a margin.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, fields
+from typing import Optional
+
+import numpy as np
+
+from . import reference as ref
+
+OPS = ("ema_kernel", "ema_conv", "long_conv", "short_conv", "route",
+       "compact_index", "gather", "scatter", "local_attention",
+       "linear_attention", "layer")
+
+
+@dataclass
+class BuildConfig:
+    """Sizes, attributes and randomness of one test case."""
+    B: int = 2
+    L: int = 37
+    D: int = 16
+    N: int = 4
+    Z: int = 8
+    H: int = 32
+    M: int = 64
+    K: Optional[int] = None          # kernel taps (ema_kernel length, long_conv); default L
+    W: int = 4                       # short_conv width
+    window: int = 4
+    bidirectional: bool = False
+    activation: str = "softmax"
+    norm: str = "layernorm"
+    prenorm: bool = True
+    active_fraction: float = 0.5
+    seed: int = 0
+    chunk: int = 64
+    eps: float = 1e-5
+    log_temp: float = 0.0
+    decay: Optional[float] = None    # linear_attention decay operand (absent if None)
+    rel_bias: bool = True            # local_attention rel_bias operand
+    entry: Optional[str] = None      # function name; default OP
+
+    @property
+    def taps(self):
+        return self.L if self.K is None else self.K
+
+
+class Enum:
+    """A ``#seqboat.<kind><value>`` enum attribute."""
+
+    def __init__(self, kind, value):
+        self.kind, self.value = kind, value
+
+    def __str__(self):
+        return "#seqboat.%s<%s>" % (self.kind, self.value)
+
+
+class F32:
+    """An ``F32Attr``."""
+
+    def __init__(self, value):
+        self.value = float(np.float32(value))
+
+    def __str__(self):
+        return "%e : f32" % self.value
+
+
+@dataclass
+class Case:
+    """One op instance: its operands, properties and reference results."""
+    op: str
+    inputs: list        # numpy arrays, operand order
+    attrs: dict         # name -> bool | int | Enum | F32
+    results: list       # numpy arrays, result order
+
+
+# ---------------------------------------------------------------------------
+# MLIR emission
+# ---------------------------------------------------------------------------
+
+_ELT = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.bool_): "i1"}
+
+
+def tensor_type(a):
+    """MLIR tensor type of a numpy array: ``tensor<2x3xf32>``, ``tensor<f32>``."""
+    a = np.asarray(a)
+    if a.dtype not in _ELT:
+        raise TypeError("no MLIR element type for %s" % a.dtype)
+    dims = "".join("%dx" % d for d in a.shape)
+    return "tensor<%s%s>" % (dims, _ELT[a.dtype])
+
+
+def attr_text(value):
+    """MLIR text of a property value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return "%d : i64" % value
+    return str(value)
+
+
+def emit_mlir(case, entry=None):
+    """The MLIR module text of a case: one function, one generic op."""
+    entry = entry or case.op
+    arg_types = [tensor_type(a) for a in case.inputs]
+    res_types = [tensor_type(a) for a in case.results]
+    args = ", ".join("%%in%d: %s" % (i, t) for i, t in enumerate(arg_types))
+    operands = ", ".join("%%in%d" % i for i in range(len(case.inputs)))
+    func_res = res_types[0] if len(res_types) == 1 else "(%s)" % ", ".join(res_types)
+    props = ""
+    if case.attrs:
+        props = " <{%s}>" % ", ".join("%s = %s" % (k, attr_text(case.attrs[k]))
+                                      for k in sorted(case.attrs))
+    if len(res_types) == 1:
+        lhs, rets = "%r", "%r"
+    else:
+        lhs = "%%r:%d" % len(res_types)
+        rets = ", ".join("%%r#%d" % i for i in range(len(res_types)))
+    op_type = "(%s) -> %s" % (", ".join(arg_types), func_res)
+    return ("func.func @%s(%s) -> %s {\n"
+            "  %s = \"seqboat.%s\"(%s)%s : %s\n"
+            "  return %s : %s\n"
+            "}\n") % (entry, args, func_res, lhs, case.op, operands, props, op_type,
+                      rets, ", ".join(res_types))
+
+
+# ---------------------------------------------------------------------------
+# random inputs and cases
+# ---------------------------------------------------------------------------
+
+def _f32(a):
+    return np.array(a, dtype=np.float32, order="C")  # (ascontiguousarray makes 0-d 1-d)
+
+
+def _normal(rng, shape, scale=1.0):
+    return _f32(rng.standard_normal(shape) * scale)
+
+
+def _active_mask(rng, cfg):
+    """[B, L] bool, each token active with probability active_fraction."""
+    return rng.random((cfg.B, cfg.L)) < cfg.active_fraction
+
+
+def _compacted(rng, cfg, feat, scale=1.0):
+    """[B, S = L, feat] random values: the slots past count hold garbage that
+    the op must ignore."""
+    return _normal(rng, (cfg.B, cfg.L, feat), scale)
+
+
+def _ema_params(rng, channels, n):
+    return [_normal(rng, (channels, n), 0.5) for _ in range(4)]
+
+
+def _case_ema_kernel(rng, cfg):
+    ins = _ema_params(rng, cfg.D, cfg.N)
+    return Case("ema_kernel", ins, {"length": cfg.taps},
+                [ref.ema_kernel(*ins, cfg.taps)])
+
+
+def _case_ema_conv(rng, cfg):
+    c = 2 * cfg.D if cfg.bidirectional else cfg.D
+    ins = [_normal(rng, (cfg.B, cfg.L, cfg.D))] + _ema_params(rng, c, cfg.N) \
+        + [_normal(rng, (cfg.D,), 0.5)]
+    return Case("ema_conv", ins, {"bidirectional": cfg.bidirectional},
+                [ref.ema_conv(*ins, cfg.bidirectional)])
+
+
+def _case_long_conv(rng, cfg):
+    c = 2 * cfg.D if cfg.bidirectional else cfg.D
+    ins = [_normal(rng, (cfg.B, cfg.L, cfg.D)),
+           _normal(rng, (c, cfg.taps), 1.0 / np.sqrt(max(cfg.taps, 1)))]
+    return Case("long_conv", ins, {"bidirectional": cfg.bidirectional},
+                [ref.long_conv(*ins, cfg.bidirectional)])
+
+
+def _case_short_conv(rng, cfg):
+    ins = [_normal(rng, (cfg.B, cfg.L, cfg.D)),
+           _normal(rng, (cfg.D, cfg.W), 1.0 / np.sqrt(cfg.W)),
+           _normal(rng, (cfg.D,), 0.1)]
+    return Case("short_conv", ins, {}, [ref.short_conv(*ins)])
+
+
+def _case_route(rng, cfg):
+    u = rng.standard_normal((cfg.B, cfg.L, 2))
+    tie = rng.random((cfg.B, cfg.L)) < 0.1          # exact ties never activate
+    u[..., 1] = np.where(tie, u[..., 0], u[..., 1])
+    ins = [_f32(u), _f32(cfg.log_temp)]
+    return Case("route", ins, {}, list(ref.route(*ins)))
+
+
+def _case_compact_index(rng, cfg):
+    active = _active_mask(rng, cfg)
+    return Case("compact_index", [active], {}, list(ref.compact_index(active)))
+
+
+def _case_gather(rng, cfg):
+    pos, _ = ref.compact_index(_active_mask(rng, cfg))
+    x = _normal(rng, (cfg.B, cfg.L, cfg.D))
+    return Case("gather", [x, pos], {}, [ref.gather(x, pos)])
+
+
+def _case_scatter(rng, cfg):
+    pos, _ = ref.compact_index(_active_mask(rng, cfg))
+    xc = _compacted(rng, cfg, cfg.D)
+    return Case("scatter", [xc, pos], {"length": cfg.L}, [ref.scatter(xc, pos, cfg.L)])
+
+
+def _case_local_attention(rng, cfg):
+    pos, count = ref.compact_index(_active_mask(rng, cfg))
+    ins = [_compacted(rng, cfg, cfg.Z), _compacted(rng, cfg, cfg.Z),
+           _compacted(rng, cfg, cfg.H), pos, count]
+    rel_bias = None
+    if cfg.rel_bias:
+        rel_bias = _normal(rng, (2 * cfg.M - 1,), 0.5)
+        ins.append(rel_bias)
+    attrs = {"window": cfg.window, "bidirectional": cfg.bidirectional,
+             "activation": Enum("activation", cfg.activation)}
+    out = ref.local_attention(*ins[:5], rel_bias, cfg.window, cfg.bidirectional,
+                              cfg.activation)
+    return Case("local_attention", ins, attrs, [out])
+
+
+def _case_linear_attention(rng, cfg):
+    scale = cfg.Z ** -0.25
+    ins = [_normal(rng, (cfg.B, cfg.L, cfg.Z), scale), _normal(rng, (cfg.B, cfg.L, cfg.Z), scale),
+           _normal(rng, (cfg.B, cfg.L, cfg.H))]
+    decay = None
+    if cfg.decay is not None:
+        decay = _f32(cfg.decay)
+        ins.append(decay)
+    attrs = {"bidirectional": cfg.bidirectional, "chunk": cfg.chunk}
+    return Case("linear_attention", ins, attrs,
+                [ref.linear_attention(*ins[:3], decay, cfg.bidirectional)])
+
+
+def _steer_router(rng, params, cfg):
+    """Set the router rows 0, 1 of hx_w / hx_b so ~active_fraction tokens are active.
+
+    ``u1 - u0 = mx . (hx_w[1] - hx_w[0]) + (hx_b[1] - hx_b[0])`` and the
+    decision ``u1 > u0`` does not depend on the temperature.  The rows get
+    random weights (so the decision varies per token), ``hx_b[0] = 0``, and
+    ``hx_b[1]`` puts the threshold halfway between two neighbouring values of
+    ``d = mx . (hx_w[1] - hx_w[0])``, at the widest gap near the requested
+    quantile, so that float32 rounding in a compiled layer cannot flip a
+    decision.
+    """
+    d_model = cfg.D
+    hx_w, hx_b = params["hx_w"].copy(), params["hx_b"].copy()
+    hx_w[0:2] = _normal(rng, (2, d_model), 1.0 / np.sqrt(d_model))
+    hx_b[0] = 0.0
+    # steps 1-2 of the layer (mx does not depend on hx_w / hx_b)
+    p = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    x = p["x"]
+    xn = ref.normalize(x, cfg.norm, p["norm_w"], p["norm_b"], float(np.float32(cfg.eps))) \
+        if cfg.prenorm else x
+    mx = ref.silu(ref.ema_conv.f64(xn, p["ema_delta"], p["ema_alpha"], p["ema_beta"],
+                                   p["ema_gamma"], p["ema_omega"], cfg.bidirectional))
+    d = np.sort((mx @ (hx_w[1].astype(np.float64) - hx_w[0])).reshape(-1))
+    n = d.size
+    n_active = int(round(cfg.active_fraction * n))
+    if n_active <= 0:
+        offset = -(d[-1] + 1.0)
+    elif n_active >= n:
+        offset = -(d[0] - 1.0)
+    else:
+        k = n - n_active                      # tokens with d >= d[k] become active
+        slack = max(1, n // 20)
+        cands = np.arange(max(1, k - slack), min(n - 1, k + slack) + 1)
+        k = int(cands[np.argmax(d[cands] - d[cands - 1])])
+        offset = -0.5 * (d[k - 1] + d[k])
+    hx_b[1] = offset
+    params["hx_w"], params["hx_b"] = _f32(hx_w), _f32(hx_b)
+
+
+def layer_params(rng, cfg):
+    """Random ``seqboat.layer`` operands (dict, :data:`reference.LAYER_OPERANDS`)."""
+    d, n, z, h = cfg.D, cfg.N, cfg.Z, cfg.H
+    c = 2 * d if cfg.bidirectional else d
+    p = {
+        "x": _normal(rng, (cfg.B, cfg.L, d)),
+        "norm_w": _f32(1.0 + 0.1 * rng.standard_normal(d)),
+        "norm_b": _normal(rng, (d,), 0.1),
+        "ema_delta": _normal(rng, (c, n), 0.5),
+        "ema_alpha": _normal(rng, (c, n), 0.5),
+        "ema_beta": _normal(rng, (c, n), 0.5),
+        "ema_gamma": _normal(rng, (c, n), 0.5),
+        "ema_omega": _normal(rng, (d,), 0.5),
+        "hx_w": _normal(rng, (d + 2, d), 1.0 / np.sqrt(d)),
+        "hx_b": _normal(rng, (d + 2,), 0.1),
+        "log_temp": _f32(cfg.log_temp),
+        "mx_w": _normal(rng, (z + 2 * h, d), 1.0 / np.sqrt(d)),
+        "mx_b": _normal(rng, (z + 2 * h,), 0.1),
+        "qk_gamma": _f32(1.0 + 0.5 * rng.standard_normal((2, z))),
+        "qk_beta": _normal(rng, (2, z), 0.1),
+        "rel_bias": _normal(rng, (2 * cfg.M - 1,), 0.5),
+        "h_w": _normal(rng, (d, h), 1.0 / np.sqrt(h)),
+        "h_b": _normal(rng, (d,), 0.1),
+    }
+    _steer_router(rng, p, cfg)
+    return p
+
+
+def _case_layer(rng, cfg):
+    p = layer_params(rng, cfg)
+    lcfg = ref.LayerConfig(window=cfg.window, bidirectional=cfg.bidirectional,
+                           activation=cfg.activation, norm=cfg.norm,
+                           prenorm=cfg.prenorm, eps=cfg.eps)
+    attrs = {"activation": Enum("activation", cfg.activation),
+             "bidirectional": cfg.bidirectional, "eps": F32(cfg.eps),
+             "norm": Enum("norm", cfg.norm), "prenorm": cfg.prenorm,
+             "window": cfg.window}
+    return Case("layer", [p[name] for name in ref.LAYER_OPERANDS], attrs,
+                [ref.layer(p, lcfg)])
+
+
+_CASES = {op: globals()["_case_" + op] for op in OPS}
+
+
+def build(op, cfg=None):
+    """The :class:`Case` of ``op`` for a :class:`BuildConfig` (default sizes if None)."""
+    cfg = cfg or BuildConfig()
+    if op not in _CASES:
+        raise ValueError("unknown op %r (one of %s)" % (op, ", ".join(OPS)))
+    return _CASES[op](np.random.default_rng(cfg.seed), cfg)
+
+
+def write(op, out_dir, cfg=None):
+    """Write ``OP.mlir``, ``in<i>.npy`` and ``ref<i>.npy`` into ``out_dir``.
+
+    Returns the :class:`Case`.
+    """
+    cfg = cfg or BuildConfig()
+    case = build(op, cfg)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, op + ".mlir"), "w") as f:
+        f.write(emit_mlir(case, cfg.entry))
+    for prefix, arrays in (("in", case.inputs), ("ref", case.results)):
+        for i, a in enumerate(arrays):
+            np.save(os.path.join(out_dir, "%s%d.npy" % (prefix, i)), np.array(a, order="C"))
+    return case
+
+
+# ---------------------------------------------------------------------------
+# checking
+# ---------------------------------------------------------------------------
+
+def compare(ref_arr, out_arr, tol=1e-4):
+    """``(ok, message)`` for one reference / output pair.
+
+    Floats: ``max|out - ref| / max|ref|`` (``max|ref|`` taken as 1 when it is
+    0) must be <= tol and finite wherever ref is.  Ints and bools: exact.
+    Shapes and dtypes must match exactly.
+    """
+    if ref_arr.shape != out_arr.shape:
+        return False, "shape %s != reference %s" % (out_arr.shape, ref_arr.shape)
+    if ref_arr.dtype != out_arr.dtype:
+        return False, "dtype %s != reference %s" % (out_arr.dtype, ref_arr.dtype)
+    if not np.issubdtype(ref_arr.dtype, np.floating):
+        bad = int(np.count_nonzero(ref_arr != out_arr))
+        if bad:
+            first = tuple(int(i) for i in np.argwhere(ref_arr != out_arr)[0])
+            return False, "mismatches=%d/%d first at %s: %s != reference %s" % (
+                bad, ref_arr.size, first, out_arr[first], ref_arr[first])
+        return True, "max_rel_err=0"
+    r, o = ref_arr.astype(np.float64), out_arr.astype(np.float64)
+    if ref_arr.size == 0:
+        return True, "max_rel_err=0"
+    nonfinite = np.isfinite(r) & ~np.isfinite(o)
+    if nonfinite.any():
+        return False, "non-finite outputs=%d" % int(nonfinite.sum())
+    scale = float(np.max(np.abs(r))) or 1.0
+    err = np.abs(o - r)
+    rel = float(np.max(err)) / scale
+    msg = "max_rel_err=%.3e" % rel
+    if not rel <= tol:
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(err), err.shape))
+        return False, "%s > tol=%g (worst at %s: %r vs reference %r)" % (
+            msg, tol, worst, float(o[worst]), float(r[worst]))
+    return True, msg
+
+
+def check(ref_paths, out_paths, tol=1e-4, stream=sys.stdout):
+    """Compare pairs of .npy files, print one line per pair; True if all pass."""
+    if len(ref_paths) != len(out_paths):
+        print("FAIL %d --ref files but %d --out files" % (len(ref_paths), len(out_paths)),
+              file=stream)
+        return False
+    all_ok = True
+    for rp, op in zip(ref_paths, out_paths):
+        name = os.path.basename(op)
+        try:
+            ok, msg = compare(np.load(rp), np.load(op), tol)
+        except (OSError, ValueError) as e:
+            ok, msg = False, "cannot load: %s" % e
+        print("%s %s %s" % ("OK" if ok else "FAIL", name, msg), file=stream)
+        all_ok &= ok
+    return all_ok
+
+
+# ---------------------------------------------------------------------------
+# command line
+# ---------------------------------------------------------------------------
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python3 -m seqboat.builder",
+        description="Write a seqboat test case (MLIR + .npy inputs + reference outputs), "
+                    "or check outputs against references.")
+    sub = parser.add_subparsers(dest="cmd", metavar="{%s,check}" % ",".join(OPS))
+    sub.required = True
+
+    common = argparse.ArgumentParser(add_help=False)
+    d = BuildConfig()
+    common.add_argument("--out", required=True, help="output directory")
+    for name in ("B", "L", "D", "N", "Z", "H", "M", "W", "window", "seed", "chunk"):
+        common.add_argument("--" + name, type=int, default=getattr(d, name))
+    common.add_argument("--K", type=int, default=None, help="kernel taps (default L)")
+    common.add_argument("--bidirectional", action="store_true")
+    common.add_argument("--activation", choices=ref.ACTIVATIONS, default=d.activation)
+    common.add_argument("--norm", choices=ref.NORMS, default=d.norm)
+    common.add_argument("--no-prenorm", dest="prenorm", action="store_false")
+    common.add_argument("--active-fraction", type=float, default=d.active_fraction)
+    common.add_argument("--eps", type=float, default=d.eps)
+    common.add_argument("--log-temp", type=float, default=d.log_temp)
+    common.add_argument("--decay", type=float, default=None,
+                        help="linear_attention: pass this decay operand")
+    common.add_argument("--no-rel-bias", dest="rel_bias", action="store_false",
+                        help="local_attention: omit the rel_bias operand")
+    common.add_argument("--entry", default=None, help="function name (default OP)")
+    for op in OPS:
+        sub.add_parser(op, parents=[common], help="build a %s case" % op)
+
+    chk = sub.add_parser("check", help="compare outputs with references")
+    chk.add_argument("--ref", nargs="+", required=True)
+    chk.add_argument("--out", nargs="+", required=True)
+    chk.add_argument("--tol", type=float, default=1e-4)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.cmd == "check":
+        return 0 if check(args.ref, args.out, args.tol) else 1
+    cfg = BuildConfig(**{f.name: getattr(args, f.name) for f in fields(BuildConfig)})
+    write(args.cmd, args.out, cfg)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

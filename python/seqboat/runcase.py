@@ -1,0 +1,73 @@
+"""Compile and run one generated case, then check it against the reference.
+
+    python3 -m seqboat.runcase --bin BUILD/bin --work DIR [--tol 1e-4]
+        [--pipeline "--seqboat-decompose --convert-seqboat-to-linalg --seqboat-cpu-pipeline"]
+        OP [builder options...]
+
+Steps: ``seqboat.builder`` writes DIR/OP.mlir, inputs and reference outputs;
+``seqboat-opt`` lowers the module with the given pipeline; ``seqboat-run``
+executes the lowered module; the outputs are compared with
+``seqboat.builder.check`` (max |out - ref| / max |ref| <= tol for floats,
+exact for int/bool). Prints the check lines and exits non-zero on any failure.
+"""
+
+import argparse
+import glob
+import os
+import shlex
+import subprocess
+import sys
+
+from . import builder
+
+DEFAULT_PIPELINE = ("--seqboat-decompose --convert-seqboat-to-linalg "
+                    "--seqboat-cpu-pipeline")
+
+
+def run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout)
+        sys.exit("FAIL command exited with %d: %s" % (proc.returncode,
+                                                      " ".join(map(shlex.quote, cmd))))
+    return proc.stdout
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="directory of seqboat-opt/seqboat-run")
+    parser.add_argument("--work", required=True, help="scratch directory")
+    parser.add_argument("--tol", type=float, default=1e-4)
+    parser.add_argument("--pipeline", default=DEFAULT_PIPELINE)
+    parser.add_argument("--run-args", default="", help="extra seqboat-run arguments")
+    parser.add_argument("op", choices=builder.OPS)
+    args, build_args = parser.parse_known_args(argv)
+
+    os.makedirs(args.work, exist_ok=True)
+    for stale in glob.glob(os.path.join(args.work, "*.npy")):
+        os.remove(stale)
+    if builder.main([args.op, "--out", args.work] + build_args) not in (0, None):
+        sys.exit("FAIL builder")
+
+    source = os.path.join(args.work, args.op + ".mlir")
+    lowered = os.path.join(args.work, args.op + ".lowered.mlir")
+    run([os.path.join(args.bin, "seqboat-opt"), source, "-o", lowered]
+        + shlex.split(args.pipeline))
+
+    inputs = sorted(glob.glob(os.path.join(args.work, "in*.npy")),
+                    key=lambda p: int(os.path.basename(p)[2:-4]))
+    refs = sorted(glob.glob(os.path.join(args.work, "ref*.npy")),
+                  key=lambda p: int(os.path.basename(p)[3:-4]))
+    outs = [os.path.join(args.work, "out%d.npy" % i) for i in range(len(refs))]
+    cmd = [os.path.join(args.bin, "seqboat-run"), lowered, "--entry", args.op]
+    for path in inputs:
+        cmd += ["--input", path]
+    for path in outs:
+        cmd += ["--output", path]
+    sys.stdout.write(run(cmd + shlex.split(args.run_args)))
+    return 0 if builder.check(refs, outs, tol=args.tol) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The main job: build seqboat, compile the bundled example layer
+# (examples/seqboat_layer.mlir) to LLVM, run it on random inputs on the CPU and
+# check it against the NumPy reference.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${SEQBOAT_BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+
+bin="$build/bin"
+work="$build/example"
+example="$root/examples/seqboat_layer.mlir"
+mkdir -p "$work"
+rm -f "$work"/*.npy
+
+echo "== 1. verify and print (custom assembly form)"
+"$bin/seqboat-opt" "$example"
+
+echo "== 2. compile: --seqboat-decompose --convert-seqboat-to-linalg --seqboat-cpu-pipeline"
+"$bin/seqboat-opt" "$example" --seqboat-decompose --convert-seqboat-to-linalg \
+  --seqboat-cpu-pipeline -o "$work/seqboat_layer.llvm.mlir"
+echo "   -> $work/seqboat_layer.llvm.mlir ($(grep -c '' "$work/seqboat_layer.llvm.mlir") lines of LLVM dialect)"
+
+echo "== 3. random inputs and NumPy reference (same config as the example)"
+(cd "$root/python" && /usr/bin/python3 -m seqboat.builder layer --out "$work" \
+  --entry seqboat_layer --B 2 --L 37 --D 16 --N 4 --Z 8 --H 32 --M 64 --window 4 \
+  --bidirectional --activation softmax --norm layernorm --active-fraction 0.5 --seed 1)
+
+echo "== 4. run on the CPU (seqboat-run, JIT)"
+inputs=()
+for i in $(seq 0 17); do inputs+=(--input "$work/in$i.npy"); done
+"$bin/seqboat-run" "$work/seqboat_layer.llvm.mlir" --entry seqboat_layer "${inputs[@]}" \
+  --output "$work/out0.npy" --repeat 20 --time
+
+echo "== 5. check against the reference (max |out - ref| <= 1e-4 * max |ref|)"
+(cd "$root/python" && /usr/bin/python3 -m seqboat.builder check \
+  --ref "$work/ref0.npy" --out "$work/out0.npy" --tol 1e-4)

@@ -19,7 +19,7 @@ using namespace mlir;
 void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createSeqBoatFuseElementwise());
   pm.addPass(createCSEPass());
 
   bufferization::OneShotBufferizePassOptions bufferization;

@@ -120,14 +120,19 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
       b, loc, RankedTensorType::get({bsz, nc, t, d}, et), xp,
       ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 
-  // Intra-chunk: toeplitz[d, t, j] = k[d, t - j] for j <= t.
+  // Layouts keep D (or N) innermost so the inner loops are contiguous and
+  // free of reductions.
+  using utils::IteratorType;
+  IteratorType par = IteratorType::parallel, red = IteratorType::reduction;
+
+  // Intra-chunk: toeplitz[t, j, d] = k[d, t - j] for j <= t.
   Value kernel = buildKernel(b, loc, cf, t);
   Value toeplitz = parallelGeneric(
-      b, loc, {d, t, t}, et, ValueRange{}, {},
+      b, loc, {t, t, d}, et, ValueRange{}, {},
       [&](OpBuilder &nb, Location nl, ValueRange) {
-        Value ch = linalg::IndexOp::create(nb, nl, 0);
-        Value row = linalg::IndexOp::create(nb, nl, 1);
-        Value col = linalg::IndexOp::create(nb, nl, 2);
+        Value row = linalg::IndexOp::create(nb, nl, 0);
+        Value col = linalg::IndexOp::create(nb, nl, 1);
+        Value ch = linalg::IndexOp::create(nb, nl, 2);
         Value lag = arith::SubIOp::create(nb, nl, row, col);
         Value zeroIdx = arith::ConstantIndexOp::create(nb, nl, 0);
         Value valid = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge,
@@ -142,24 +147,27 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
   auto mul = [](OpBuilder &nb, Location nl, ValueRange a) {
     return arith::MulFOp::create(nb, nl, a[0], a[1]).getResult();
   };
-  // loops (b, c, t, d, j)
-  Value yIntra = reductionGeneric(
-      b, loc, {bsz, nc, t, d}, 1, {toeplitz, xr},
-      {dimsMap(ctx, 5, {3, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})}, mul);
+  // loops (b, c, t, j, d)
+  Value yIntra = accumulateGeneric(
+      b, loc, filledTensor(b, loc, {bsz, nc, t, d}, et, 0.0), {toeplitz, xr},
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
+      dimsMap(ctx, 5, {0, 1, 2, 4}), {par, par, par, red, par}, mul);
 
-  // Chunk input u[b, c, d, n] = sum_j pBeta q^(T-1-j) x[b, c, j, d].
+  // Chunk input u[b, c, d, n] = sum_j pBeta q^(T-1-j) x[b, c, j, d], with the
+  // weights laid out [j, d, n].
   Value decayIn = parallelGeneric(
-      b, loc, {d, n, t}, et, {cf.pBeta, cf.q},
-      {dimsMap(ctx, 3, {0, 1}), dimsMap(ctx, 3, {0, 1})},
+      b, loc, {t, d, n}, et, {cf.pBeta, cf.q},
+      {dimsMap(ctx, 3, {1, 2}), dimsMap(ctx, 3, {1, 2})},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
         return arith::MulFOp::create(nb, nl, a[0],
-                                     powOfIndex(nb, nl, a[1], 2, -1, t - 1))
+                                     powOfIndex(nb, nl, a[1], 0, -1, t - 1))
             .getResult();
       });
-  // loops (b, c, d, n, j)
-  Value u = reductionGeneric(
-      b, loc, {bsz, nc, d, n}, 1, {decayIn, xr},
-      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 4, 2})}, mul);
+  // loops (b, c, j, d, n)
+  Value u = accumulateGeneric(
+      b, loc, filledTensor(b, loc, {bsz, nc, d, n}, et, 0.0), {decayIn, xr},
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 2, 3})},
+      dimsMap(ctx, 5, {0, 1, 3, 4}), {par, par, red, par, par}, mul);
 
   // Scan over chunks, recording the state that enters each chunk.
   Value qT = parallelGeneric(
@@ -198,19 +206,20 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
       });
   Value entering = scan.getResult(1);
 
-  // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, d, n].
+  // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, d, n], with the
+  // weights laid out [t, d, n].
   Value decayOut = parallelGeneric(
-      b, loc, {d, n, t}, et, {cf.g, cf.q},
-      {dimsMap(ctx, 3, {0, 1}), dimsMap(ctx, 3, {0, 1})},
+      b, loc, {t, d, n}, et, {cf.g, cf.q},
+      {dimsMap(ctx, 3, {1, 2}), dimsMap(ctx, 3, {1, 2})},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
         return arith::MulFOp::create(nb, nl, a[0],
-                                     powOfIndex(nb, nl, a[1], 2, 1, 1))
+                                     powOfIndex(nb, nl, a[1], 0, 1, 1))
             .getResult();
       });
   // loops (b, c, t, d, n)
   Value y = reductionGeneric(
       b, loc, {bsz, nc, t, d}, 1, {decayOut, entering},
-      {dimsMap(ctx, 5, {3, 4, 2}), dimsMap(ctx, 5, {0, 1, 3, 4})}, mul,
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})}, mul,
       yIntra);
 
   Value flat = tensor::CollapseShapeOp::create(

@@ -91,11 +91,22 @@ Value seqboat::reductionGeneric(OpBuilder &b, Location loc,
   SmallVector<unsigned> outDims;
   for (unsigned d = 0; d < rank; ++d)
     outDims.push_back(d);
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(dimsMap(b.getContext(), numLoops, outDims));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.append(numReductionDims, utils::IteratorType::reduction);
+  return accumulateGeneric(b, loc, init, inputs, inputMaps,
+                           dimsMap(b.getContext(), numLoops, outDims),
+                           iterators, term);
+}
+
+Value seqboat::accumulateGeneric(OpBuilder &b, Location loc, Value init,
+                                 ValueRange inputs,
+                                 ArrayRef<AffineMap> inputMaps,
+                                 AffineMap outputMap,
+                                 ArrayRef<utils::IteratorType> iterators,
+                                 ScalarBody term) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(outputMap);
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -119,19 +130,30 @@ Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
       b, loc, shape, xType.getElementType(), bias,
       {dimsMap(ctx, rank, {rank - 1})},
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  // Loops: (leading..., o, i).
+  // w^T : [I, O], so the loops (leading..., i, o) run a contiguous,
+  // reduction-free inner loop over o (an axpy per input feature).
+  int64_t in = wType.getDimSize(1), out = wType.getDimSize(0);
+  Value wT = parallelGeneric(
+      b, loc, {in, out}, wType.getElementType(), w, {dimsMap(ctx, 2, {1, 0})},
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   unsigned numLoops = rank + 1;
-  SmallVector<unsigned> xDims, wDims = {rank - 1, rank};
-  for (unsigned d = 0; d + 1 < rank; ++d)
+  SmallVector<unsigned> xDims, outDims;
+  for (unsigned d = 0; d + 1 < rank; ++d) {
     xDims.push_back(d);
-  xDims.push_back(rank);
-  return reductionGeneric(
-      b, loc, shape, 1, {x, w},
-      {dimsMap(ctx, numLoops, xDims), dimsMap(ctx, numLoops, wDims)},
+    outDims.push_back(d);
+  }
+  xDims.push_back(rank - 1);
+  outDims.push_back(rank);
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators[rank - 1] = utils::IteratorType::reduction;
+  return accumulateGeneric(
+      b, loc, init, {x, wT},
+      {dimsMap(ctx, numLoops, xDims), dimsMap(ctx, numLoops, {rank - 1, rank})},
+      dimsMap(ctx, numLoops, outDims), iterators,
       [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
         return arith::MulFOp::create(nb, nloc, args[0], args[1]);
-      },
-      init);
+      });
 }
 
 Value seqboat::sigmoid(OpBuilder &b, Location loc, Value x) {

@@ -11,17 +11,18 @@
 // CHECK: math.sqrt
 // CHECK: %[[EMA:.*]] = seqboat.ema_conv %{{.*}} {bidirectional = true} : tensor<2x37x16xf32>, tensor<32x4xf32>, tensor<16xf32>
 // CHECK: %[[MX:.*]] = linalg.generic {{.*}} ins(%[[EMA]] : tensor<2x37x16xf32>)
-// CHECK: %[[HU:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%[[MX]], %{{.*}} : tensor<2x37x16xf32>, tensor<18x16xf32>)
+// CHECK: %[[HXWT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<18x16xf32>) outs(%{{.*}} : tensor<16x18xf32>)
+// CHECK: %[[HU:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]{{.*}} ins(%[[MX]], %[[HXWT]] : tensor<2x37x16xf32>, tensor<16x18xf32>)
 // CHECK: %[[U:.*]] = tensor.extract_slice %[[HU]][0, 0, 0] [2, 37, 2] [1, 1, 1]
 // CHECK: %[[GATE:.*]], %[[ACTIVE:.*]] = seqboat.route %[[U]], %{{.*}}
 // CHECK: %[[POS:.*]], %[[COUNT:.*]] = seqboat.compact_index %[[ACTIVE]]
 // CHECK: %[[G:.*]] = seqboat.gather %[[MX]], %[[POS]]
-// CHECK: linalg.generic {{.*}} ins(%[[G]], %{{.*}} : tensor<2x37x16xf32>, tensor<72x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[G]], %{{.*}} : tensor<2x37x16xf32>, tensor<16x72xf32>)
 // CHECK: %[[V:.*]] = tensor.extract_slice %{{.*}}[0, 0, 40] [2, 37, 32] [1, 1, 1] : tensor<2x37x72xf32> to tensor<2x37x32xf32>
 // CHECK: %[[O:.*]] = seqboat.local_attention %{{.*}}, %{{.*}}, %[[V]], %[[POS]], %[[COUNT]] rel_bias(%{{.*}}) {bidirectional = true, window = 4 : i64}
 //   r gates the attention output through an offset map (d2 + Z).
 // CHECK: linalg.generic {{.*}} ins(%[[O]], %{{.*}} : tensor<2x37x32xf32>, tensor<2x37x72xf32>)
-// CHECK: %[[H:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x37x32xf32>, tensor<16x32xf32>)
+// CHECK: %[[H:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x37x32xf32>, tensor<32x16xf32>)
 // CHECK: %[[HF:.*]] = seqboat.scatter %[[H]], %[[POS]] {length = 37 : i64}
 // CHECK: %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[HU]], %[[HF]], %[[GATE]], %[[ACTIVE]] :
 // CHECK: return %[[OUT]]

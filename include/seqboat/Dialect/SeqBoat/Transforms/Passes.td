@@ -33,4 +33,16 @@ def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
   }];
 }
 
+def SeqBoatFuseElementwise : Pass<"seqboat-fuse-elementwise"> {
+  let summary = "Elementwise producer/consumer fusion that never recomputes";
+  let description = [{
+    Fuses an elementwise `linalg.generic` producer into its consumer only when
+    the consumer reads it through a permutation map, i.e. every producer
+    element is computed once. Upstream `linalg-fuse-elementwise-ops` also
+    fuses broadcast producers, which would re-evaluate, say, the `q^(T-1-j)`
+    weights of the EMA scan (a `powf`) once per multiply-accumulate.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD

@@ -52,6 +52,15 @@ Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                        ArrayRef<AffineMap> inputMaps, ScalarBody term,
                        Value init = {});
 
+/// `init[outputMap(i)] += term(inputs[inputMaps(i)])` over loops with the
+/// given iterator types; reduction loops may sit anywhere (e.g. outside a
+/// contiguous parallel dim so the inner loop vectorises).
+Value accumulateGeneric(OpBuilder &b, Location loc, Value init,
+                        ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                        AffineMap outputMap,
+                        ArrayRef<utils::IteratorType> iterators,
+                        ScalarBody term);
+
 /// `x[..., I] . w[O, I]^T + bias[O]` for x of any rank >= 2.
 Value linearProjection(OpBuilder &b, Location loc, Value x, Value w,
                        Value bias);

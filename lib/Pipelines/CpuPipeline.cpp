@@ -2,6 +2,7 @@
 
 #include "seqboat/Pipelines/Pipelines.h"
 
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Conversion/SeqBoatToLinalg/SeqBoatToLinalg.h"
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 
@@ -11,10 +12,21 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+bufferization::OneShotBufferizePassOptions seqboat::boundaryBufferization() {
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  // Plain descriptors at function boundaries: what the C interface and
+  // seqboat-run's .npy binding expect.
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  return options;
+}
 
 void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
   pm.addPass(createSeqBoatExportAbi());
@@ -22,15 +34,13 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
   pm.addPass(createSeqBoatFuseElementwise());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  // Plain descriptors at function boundaries: what the C interface and
-  // seqboat-run's .npy binding expect.
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
   bufferization::buildBufferDeallocationPipeline(pm);
 
+  buildBuffersToLLVM(pm);
+}
+
+void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -57,6 +67,21 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
   buildSeqBoatCpuPipeline(pm);
 }
 
+void seqboat::buildSeqBoatKernelsCpuPipeline(
+    OpPassManager &pm, const KernelStrategyOptions &options) {
+  pm.addPass(createSeqBoatExportAbi());
+  ConvertSeqBoatLayerToKernelsOptions strategy;
+  strategy.threads = options.threads;
+  strategy.rowsPerBlock = options.rowsPerBlock;
+  pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(strategy));
+  pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
+  // Blocks and threads run in order: each phase finishes before the next,
+  // which is exactly the barrier semantics of the GPU mapping.
+  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
+  buildBuffersToLLVM(pm);
+}
+
 void seqboat::registerSeqBoatPipelines() {
   PassPipelineRegistration<>(
       "seqboat-cpu-pipeline",
@@ -67,4 +92,14 @@ void seqboat::registerSeqBoatPipelines() {
       "seqboat-to-llvm-cpu",
       "seqboat-decompose, convert-seqboat-to-linalg and seqboat-cpu-pipeline",
       buildSeqBoatToLLVMCpuPipeline);
+  PassPipelineRegistration<KernelStrategyOptions>(
+      "seqboat-kernels-cpu-pipeline",
+      "The fused-kernel (GPU) strategy of seqboat.layer run as CPU loops and "
+      "lowered to LLVM (numerics of the GPU algorithm without a GPU)",
+      buildSeqBoatKernelsCpuPipeline);
+  PassPipelineRegistration<GpuPipelineOptions>(
+      "seqboat-gpu-pipeline",
+      "seqboat.layer to six fused NVPTX kernels in a gpu.binary, host code to "
+      "LLVM calling the mgpu runtime",
+      buildSeqBoatGpuPipeline);
 }

@@ -103,7 +103,8 @@ struct State {
 
   std::atomic<int> defaultDevice{0};
   static constexpr int kMaxDevices = 64;
-  CUcontext primary[kMaxDevices] = {};
+  /// Written once under `lock`; read without it on every call.
+  std::atomic<CUcontext> primary[kMaxDevices] = {};
   char deviceName[256] = {};
 };
 
@@ -133,7 +134,10 @@ const char *describe(CUresult result) {
   if (cu().cuGetErrorString_ &&
       cu().cuGetErrorString_(result, &text) == CUDA_SUCCESS && text)
     return text;
-  return "unknown CUDA error";
+  // The driver cannot describe its own error (the stub library cannot).
+  static thread_local char code[48];
+  std::snprintf(code, sizeof(code), "CUDA error %d", int(result));
+  return code;
 }
 
 /// Exits with "<what> failed: <CUDA's text>" unless `result` is success.
@@ -185,6 +189,12 @@ bool loadDriver(State &s) {
         dlsym(library, "cuEventElapsedTime"));
 
   CUresult result = d.cuInit_(0);
+  if (result == CUDA_ERROR_STUB_LIBRARY) {
+    std::snprintf(s.error, sizeof(s.error),
+                  "no CUDA driver: libcuda.so.1 is the CUDA toolkit's stub "
+                  "library, not a driver");
+    return false;
+  }
   if (result == CUDA_ERROR_NO_DEVICE) {
     std::snprintf(s.error, sizeof(s.error), "no CUDA device");
     return false;
@@ -224,15 +234,19 @@ CUcontext primaryContext(int device) {
   if (device < 0 || device >= State::kMaxDevices)
     fatal("selecting CUDA device %d failed: device ordinal out of range",
           device);
+  if (CUcontext context = s.primary[device].load(std::memory_order_acquire))
+    return context;
   std::lock_guard<std::mutex> guard(s.lock);
-  if (!s.primary[device]) {
+  CUcontext context = s.primary[device].load(std::memory_order_relaxed);
+  if (!context) {
     CUdevice handle;
     check(cu().cuDeviceGet_(&handle, device), "selecting CUDA device %d",
           device);
-    check(cu().cuDevicePrimaryCtxRetain_(&s.primary[device], handle),
+    check(cu().cuDevicePrimaryCtxRetain_(&context, handle),
           "creating the context of CUDA device %d", device);
+    s.primary[device].store(context, std::memory_order_release);
   }
-  return s.primary[device];
+  return context;
 }
 
 /// Called on entry to every runtime function that talks to CUDA: loads the

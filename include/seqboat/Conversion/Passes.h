@@ -3,6 +3,7 @@
 #ifndef SEQBOAT_CONVERSION_PASSES_H
 #define SEQBOAT_CONVERSION_PASSES_H
 
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Conversion/SeqBoatToLinalg/SeqBoatToLinalg.h"
 
 namespace mlir::seqboat {

@@ -38,4 +38,71 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
   ];
 }
 
+def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Lower seqboat.layer to six fused, block/thread-mapped kernels";
+  let description = [{
+    The GPU strategy for a whole layer, written as six `scf.forall` kernels on
+    buffers. Each kernel is an `scf.forall` over a 1-D grid mapped to
+    `#gpu.block<x>`, whose body is a sequence of phases: `scf.forall` loops
+    mapped to `#gpu.thread<x>` (threads synchronise between phases) and
+    block-uniform scalar code; `memref.alloca`s in the block body are the
+    kernel's shared memory.
+
+    1. `norm_ema`: per batch row, norm statistics then one thread per
+       channel runs the EMA recurrence (both directions) and applies silu.
+    2. `hx_route`: `rows-per-block` rows of `mx` in shared memory, the hx
+       projection, and the router on its first two columns.
+    3. `compact`: per batch row, a block-wide two-level prefix scan of
+       `active` into `pos`, `count` and the inverse map.
+    4. `mx_proj`: gathered rows of the active slots, the mx projection, silu
+       and the q/k affine epilogue; blocks past `count[b]` do nothing.
+    5. `attention`: one query slot per block, window scores in shared memory,
+       softmax/relu2/laplace, weighted sum of v, gated by r.
+    6. `output`: the h projection of active rows (skipped for inactive
+       ones), scatter, gate, residual, silu and the post-norm.
+
+    The same IR runs on the CPU after `scf-forall-to-for` (phases execute in
+    order, which is the barrier semantics), which is how its numerics are
+    tested without a GPU; `seqboat-map-kernels-to-gpu` turns it into
+    `gpu.launch` ops.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"256",
+           "Threads per block (the extent every thread phase is strided over)">,
+    Option<"rowsPerBlock", "rows-per-block", "int64_t", /*default=*/"8",
+           "Rows (tokens) per block of the projection kernels; the shared "
+           "tile is rows x features">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Map block/thread scf.forall kernels to gpu.launch";
+  let description = [{
+    Every top-level `scf.forall` mapped to `#gpu.block<x>` becomes a
+    `gpu.launch` with `threads` threads per block. Nested `scf.forall`s mapped
+    to `#gpu.thread<x>` become loops strided by the block size, each followed
+    by a `gpu.barrier`; `memref.alloca`s of the block body become workgroup
+    (shared) memory attributions. Host buffers (`memref.alloc`/`dealloc`)
+    become `gpu.alloc host_shared` / `gpu.dealloc`, so host and kernels share
+    them.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"256",
+           "Threads per block of every launch">
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // SEQBOAT_CONVERSION_PASSES_TD

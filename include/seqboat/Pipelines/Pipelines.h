@@ -3,6 +3,7 @@
 #ifndef SEQBOAT_PIPELINES_PIPELINES_H
 #define SEQBOAT_PIPELINES_PIPELINES_H
 
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -15,6 +16,46 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
       llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(64)};
 };
 
+/// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels).
+struct KernelStrategyOptions
+    : public PassPipelineOptions<KernelStrategyOptions> {
+  PassOptions::Option<int64_t> threads{
+      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(256)};
+  PassOptions::Option<int64_t> rowsPerBlock{
+      *this, "rows-per-block",
+      llvm::cl::desc("Token rows per block of the projection kernels"),
+      llvm::cl::init(8)};
+};
+
+/// Options of `seqboat-gpu-pipeline`.
+struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target SM, e.g. sm_90"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("PTX features, e.g. +ptx80"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu.binary format: isa (PTX), bin (cubin, needs "
+                     "ptxas) or fatbin (needs ptxas and fatbinary)"),
+      llvm::cl::init("fatbin")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit root (ptxas, fatbinary, libdevice); "
+                     "default: CUDA_HOME/CUDA_ROOT/PATH"),
+      llvm::cl::init("")};
+  PassOptions::Option<int> optLevel{*this, "opt-level",
+                                    llvm::cl::desc("NVVM optimisation level"),
+                                    llvm::cl::init(3)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(256)};
+  PassOptions::Option<int64_t> rowsPerBlock{
+      *this, "rows-per-block",
+      llvm::cl::desc("Token rows per block of the projection kernels"),
+      llvm::cl::init(8)};
+};
+
 /// `seqboat-cpu-pipeline`: tensors (linalg/tensor/scf/arith/math) ->
 /// bufferization -> loops -> LLVM dialect, with the C interface and the
 /// `seqboat.abi` signature recorded on every public function.
@@ -25,7 +66,24 @@ void buildSeqBoatCpuPipeline(OpPassManager &pm);
 void buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
                                    const CpuCompileOptions &options);
 
+/// `seqboat-kernels-cpu-pipeline`: the fused-kernel strategy of
+/// seqboat-gpu-pipeline, with its block/thread foralls run as CPU loops
+/// (phases in order), lowered to LLVM for seqboat-run.
+void buildSeqBoatKernelsCpuPipeline(OpPassManager &pm,
+                                    const KernelStrategyOptions &options);
+
+/// `seqboat-gpu-pipeline`: seqboat.layer -> six fused kernels -> gpu.launch
+/// -> NVVM -> gpu.binary, host code lowered to LLVM calling the mgpu runtime.
+void buildSeqBoatGpuPipeline(OpPassManager &pm,
+                             const GpuPipelineOptions &options);
+
 void registerSeqBoatPipelines();
+
+/// One-shot bufferization across function boundaries with identity layouts.
+bufferization::OneShotBufferizePassOptions boundaryBufferization();
+
+/// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
+void buildBuffersToLLVM(OpPassManager &pm);
 
 } // namespace mlir::seqboat
 

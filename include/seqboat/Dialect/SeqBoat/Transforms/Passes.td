@@ -45,4 +45,16 @@ def SeqBoatFuseElementwise : Pass<"seqboat-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SeqBoatHoistStaticAllocas : Pass<"seqboat-hoist-static-allocas", "::mlir::func::FuncOp"> {
+  let summary = "Move statically sized allocas out of sequential loops";
+  let description = [{
+    Moves every statically shaped `memref.alloca` nested in `scf.for`,
+    `scf.while` or `scf.if` regions of a function to the function's entry
+    block. Each iteration's buffer is dead when the iteration ends, so
+    sequential iterations may share it; this keeps the stack from growing
+    per iteration when the GPU kernels' block and thread loops run on the CPU
+    (after `scf-forall-to-for`). Allocas under parallel ops are left alone.
+  }];
+}
+
 #endif // SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD

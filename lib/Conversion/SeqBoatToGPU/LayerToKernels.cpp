@@ -1,0 +1,630 @@
+//===- LayerToKernels.cpp - seqboat.layer as six fused kernels ------------===//
+//
+// The GPU strategy of a whole layer (see Passes.td for the kernel list). The
+// layer's tensors are taken as buffers (bufferization.to_buffer), the six
+// kernels read and write buffers, and the result is handed back as a tensor,
+// so the surrounding function bufferizes as usual.
+//
+// Data flow between kernels (all [B, L, .] buffers are row-major):
+//   norm_ema:  x -> mx (silu(EMA(Norm(x))))            [stats: norm scratch]
+//   hx_route:  mx -> hu = mx hx_w^T + hx_b, gate, active
+//   compact:   active -> pos, count, inv (token -> slot or -1)
+//   mx_proj:   mx[pos] -> q, k, r, v                    (slots < count only)
+//   attention: q, k, v, pos, count, rel_bias, r -> og = attention * r
+//   output:    x, hu, og[inv], gate -> out              (h projection only
+//                                                        for active tokens)
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+
+#include <cmath>
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_CONVERTSEQBOATLAYERTOKERNELS
+#include "seqboat/Conversion/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+/// Shapes and knobs of one layer.
+struct Dims {
+  int64_t b, l, d, n, z, h, m, window;
+  bool bidirectional, prenorm;
+  Norm norm;
+  Activation activation;
+  float eps;
+  int64_t threads, rows;
+};
+
+/// The layer's operands as buffers, plus the scratch buffers.
+struct Buffers {
+  Value x, normW, normB, delta, alpha, beta, gamma, omega, hxW, hxB, logTemp,
+      mxW, mxB, qkGamma, qkBeta, relBias, hW, hB;
+  Value stats, mx, hu, gate, active, pos, count, inv, q, k, r, v, og, out;
+};
+
+class LayerKernels {
+public:
+  LayerKernels(KernelBuilder &kb, const Dims &dims, const Buffers &buf)
+      : kb(kb), s(dims), buf(buf) {}
+
+  void build() {
+    normEma();
+    hxRoute();
+    compact();
+    mxProj();
+    attention();
+    output();
+  }
+
+private:
+  /// Row statistics of a [*, D] row: (shift, scale) with Norm(x) =
+  /// (x - shift) * scale * w (+ b for layernorm).
+  std::pair<Value, Value> rowStats(Value mem, Value bi, Value t) {
+    Value zero = kb.fc(0.0);
+    Value invD = kb.fc(1.0 / static_cast<double>(s.d));
+    Value eps = kb.fc(s.eps);
+    if (s.norm == Norm::rmsnorm) {
+      Value sq = kb.loopAcc(kb.idx(0), kb.idx(s.d), zero,
+                            [&](Value c, ValueRange acc) {
+                              Value v = kb.load(mem, {bi, t, c});
+                              return SmallVector<Value>{
+                                  kb.fadd(acc[0], kb.fmul(v, v))};
+                            })[0];
+      Value scale = kb.fdiv(kb.fc(1.0), kb.sqrt(kb.fadd(kb.fmul(sq, invD), eps)));
+      return {zero, scale};
+    }
+    Value sum = kb.loopAcc(kb.idx(0), kb.idx(s.d), zero,
+                           [&](Value c, ValueRange acc) {
+                             return SmallVector<Value>{
+                                 kb.fadd(acc[0], kb.load(mem, {bi, t, c}))};
+                           })[0];
+    Value mean = kb.fmul(sum, invD);
+    Value var = kb.loopAcc(kb.idx(0), kb.idx(s.d), zero,
+                           [&](Value c, ValueRange acc) {
+                             Value v = kb.fsub(kb.load(mem, {bi, t, c}), mean);
+                             return SmallVector<Value>{
+                                 kb.fadd(acc[0], kb.fmul(v, v))};
+                           })[0];
+    Value scale = kb.fdiv(kb.fc(1.0), kb.sqrt(kb.fadd(kb.fmul(var, invD), eps)));
+    return {mean, scale};
+  }
+
+  /// (v - shift) * scale * w[c] (+ b[c] for layernorm).
+  Value applyNorm(Value v, Value shift, Value scale, Value c) {
+    Value y = kb.fmul(kb.fmul(kb.fsub(v, shift), scale), kb.load(buf.normW, {c}));
+    return s.norm == Norm::layernorm ? kb.fadd(y, kb.load(buf.normB, {c})) : y;
+  }
+
+  bool hasPreNorm() const { return s.prenorm && s.norm != Norm::none; }
+  bool hasPostNorm() const { return !s.prenorm && s.norm != Norm::none; }
+
+  /// 1. Norm statistics per token, then the EMA recurrence per channel.
+  void normEma() {
+    kb.kernel("norm_ema", s.b, [&](Value bi) {
+      if (hasPreNorm()) {
+        kb.threads(s.l, [&](Value t) {
+          Value shift, scale;
+          std::tie(shift, scale) = rowStats(buf.x, bi, t);
+          kb.store(shift, buf.stats, {bi, t, kb.idx(0)});
+          kb.store(scale, buf.stats, {bi, t, kb.idx(1)});
+        });
+      }
+      kb.threads(s.d, [&](Value c) {
+        // The normalised input of channel c at step t.
+        auto input = [&](Value t) {
+          Value v = kb.load(buf.x, {bi, t, c});
+          if (!hasPreNorm())
+            return v;
+          return applyNorm(v, kb.load(buf.stats, {bi, t, kb.idx(0)}),
+                           kb.load(buf.stats, {bi, t, kb.idx(1)}), c);
+        };
+        Value omega = kb.load(buf.omega, {c});
+        // One direction of the scan with the parameters of row `row`; the
+        // state and coefficients live in private memory (registers once
+        // the N-loops are unrolled).
+        auto scan = [&](Value row, bool backward) {
+          Value pb = kb.scratch({s.n}, kb.floatType());
+          Value q = kb.scratch({s.n}, kb.floatType());
+          Value g = kb.scratch({s.n}, kb.floatType());
+          Value state = kb.scratch({s.n}, kb.floatType());
+          Value invSqrtN = kb.fc(1.0 / std::sqrt(static_cast<double>(s.n)));
+          kb.loop(kb.idx(0), kb.idx(s.n), [&](Value j) {
+            Value p = kb.sigmoid(kb.load(buf.delta, {row, j}));
+            kb.store(kb.fmul(p, kb.load(buf.beta, {row, j})), pb, {j});
+            kb.store(kb.fsub(kb.fc(1.0),
+                             kb.fmul(p, kb.sigmoid(kb.load(buf.alpha, {row, j})))),
+                     q, {j});
+            kb.store(kb.fmul(kb.load(buf.gamma, {row, j}), invSqrtN), g, {j});
+            kb.store(kb.fc(0.0), state, {j});
+          });
+          kb.loop(kb.idx(0), kb.idx(s.l), [&](Value step) {
+            Value t = backward ? kb.sub(kb.idx(s.l - 1), step) : step;
+            Value xt = input(t);
+            Value y = kb.loopAcc(
+                kb.idx(0), kb.idx(s.n), kb.fc(0.0),
+                [&](Value j, ValueRange acc) {
+                  Value hNext = kb.fadd(kb.fmul(kb.load(pb, {j}), xt),
+                                        kb.fmul(kb.load(q, {j}),
+                                                kb.load(state, {j})));
+                  kb.store(hNext, state, {j});
+                  return SmallVector<Value>{
+                      kb.fadd(acc[0], kb.fmul(kb.load(g, {j}), hNext))};
+                })[0];
+            if (!backward) {
+              y = kb.fadd(y, kb.fmul(omega, xt));
+              kb.store(s.bidirectional ? y : kb.silu(y), buf.mx, {bi, t, c});
+            } else {
+              Value total = kb.fadd(kb.load(buf.mx, {bi, t, c}), y);
+              kb.store(kb.silu(total), buf.mx, {bi, t, c});
+            }
+          });
+        };
+        scan(c, /*backward=*/false);
+        if (s.bidirectional)
+          scan(kb.add(c, kb.idx(s.d)), /*backward=*/true);
+      });
+    });
+  }
+
+  /// Rows [row0, row0 + rows) of the flattened [B*L] token axis.
+  int64_t rowTiles(int64_t rows) const {
+    return (s.b * s.l + rows - 1) / rows;
+  }
+
+  /// Loads `rows` rows of `src` ([B, L, F] or gathered) into shared memory;
+  /// `rowOf(r)` returns (valid, b, t) of tile row r.
+  Value loadTile(int64_t rows, int64_t f, Value src,
+                 llvm::function_ref<std::tuple<Value, Value, Value>(Value)> rowOf) {
+    Value tile = kb.scratch({rows, f}, kb.floatType());
+    kb.threads(rows * f, [&](Value e) {
+      Value r = kb.div(e, kb.idx(f)), c = kb.rem(e, kb.idx(f));
+      Value valid, bi, t;
+          std::tie(valid, bi, t) = rowOf(r);
+      kb.store(kb.fc(0.0), tile, {r, c});
+      kb.ifThen(valid, [&] { kb.store(kb.load(src, {bi, t, c}), tile, {r, c}); });
+    });
+    return tile;
+  }
+
+  /// (valid, b, t) of flattened row `row0 + r`.
+  std::tuple<Value, Value, Value> flatRow(Value row0, Value r) {
+    Value row = kb.add(row0, r);
+    Value valid = kb.lt(row, kb.idx(s.b * s.l));
+    Value safe = kb.min(row, kb.idx(s.b * s.l - 1));
+    return {valid, kb.div(safe, kb.idx(s.l)), kb.rem(safe, kb.idx(s.l))};
+  }
+
+  /// tile[r, :] . w[c, :] + bias[c].
+  Value dotRow(Value tile, Value r, Value w, Value c, int64_t f, Value bias) {
+    return kb.loopAcc(kb.idx(0), kb.idx(f), kb.load(bias, {c}),
+                      [&](Value e, ValueRange acc) {
+                        return SmallVector<Value>{kb.fadd(
+                            acc[0], kb.fmul(kb.load(tile, {r, e}),
+                                            kb.load(w, {c, e})))};
+                      })[0];
+  }
+
+  /// 2. hu = mx hx_w^T + hx_b for a tile of rows, then the router.
+  void hxRoute() {
+    int64_t rows = s.rows;
+    kb.kernel("hx_route", rowTiles(rows), [&](Value blk) {
+      Value row0 = kb.mul(blk, kb.idx(rows));
+      Value tile = loadTile(rows, s.d, buf.mx,
+                            [&](Value r) { return flatRow(row0, r); });
+      kb.threads(s.d + 2, [&](Value c) {
+        kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
+          Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+          kb.ifThen(valid, [&] {
+            kb.store(dotRow(tile, r, buf.hxW, c, s.d, buf.hxB), buf.hu,
+                     {bi, t, c});
+          });
+        });
+      });
+      kb.threads(rows, [&](Value r) {
+        Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+        kb.ifThen(valid, [&] {
+          Value tau = kb.exp(kb.load(buf.logTemp, {}));
+          Value s0 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(0)}), tau);
+          Value s1 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(1)}), tau);
+          Value m = kb.fmax(s0, s1);
+          Value e0 = kb.exp(kb.fsub(s0, m)), e1 = kb.exp(kb.fsub(s1, m));
+          Value sum = kb.fadd(e0, e1);
+          Value p0 = kb.fdiv(e0, sum), p1 = kb.fdiv(e1, sum);
+          OpBuilder &b = kb.builder();
+          Value isActive = arith::CmpFOp::create(
+              b, kb.location(), arith::CmpFPredicate::OGT, p1, p0);
+          kb.store(kb.fmax(p0, p1), buf.gate, {bi, t});
+          kb.store(isActive, buf.active, {bi, t});
+        });
+      });
+    });
+  }
+
+  /// 3. Per batch row: each thread counts the active tokens of its chunk,
+  /// one thread turns the counts into offsets, then each thread writes the
+  /// positions of its chunk; slots past count get -1.
+  void compact() {
+    int64_t parts = std::min<int64_t>(s.threads, s.l);
+    int64_t chunk = (s.l + parts - 1) / parts;
+    kb.kernel("compact", s.b, [&](Value bi) {
+      Value offsets = kb.scratch({parts}, kb.builder().getIndexType());
+      auto chunkRange = [&](Value p) {
+        Value lo = kb.min(kb.mul(p, kb.idx(chunk)), kb.idx(s.l));
+        return std::make_pair(lo, kb.min(kb.add(lo, kb.idx(chunk)), kb.idx(s.l)));
+      };
+      auto isActive = [&](Value t) { return kb.load(buf.active, {bi, t}); };
+      kb.threads(parts, [&](Value p) {
+        Value lo, hi;
+        std::tie(lo, hi) = chunkRange(p);
+        Value n = kb.loopAcc(lo, hi, kb.idx(0), [&](Value t, ValueRange acc) {
+                      return SmallVector<Value>{kb.select(
+                          isActive(t), kb.add(acc[0], kb.idx(1)), acc[0])};
+                    })[0];
+        kb.store(n, offsets, {p});
+      });
+      kb.threads(1, [&](Value) {
+        Value total = kb.loopAcc(kb.idx(0), kb.idx(parts), kb.idx(0),
+                                 [&](Value p, ValueRange acc) {
+                                   Value n = kb.load(offsets, {p});
+                                   kb.store(acc[0], offsets, {p});
+                                   return SmallVector<Value>{kb.add(acc[0], n)};
+                                 })[0];
+        kb.store(kb.toI32(total), buf.count, {bi});
+      });
+      kb.threads(parts, [&](Value p) {
+        Value lo, hi;
+        std::tie(lo, hi) = chunkRange(p);
+        kb.loopAcc(lo, hi, kb.load(offsets, {p}), [&](Value t, ValueRange acc) {
+          Value active = isActive(t);
+          kb.store(kb.select(active, kb.toI32(acc[0]), kb.i32(-1)), buf.inv,
+                   {bi, t});
+          kb.ifThen(active, [&] { kb.store(kb.toI32(t), buf.pos, {bi, acc[0]}); });
+          return SmallVector<Value>{
+              kb.select(active, kb.add(acc[0], kb.idx(1)), acc[0])};
+        });
+      });
+      kb.threads(s.l, [&](Value i) {
+        Value count = kb.toIndex(kb.load(buf.count, {bi}));
+        kb.ifThen(kb.ge(i, count), [&] { kb.store(kb.i32(-1), buf.pos, {bi, i}); });
+      });
+    });
+  }
+
+  /// 4. For slots < count: silu(mx[pos] mx_w^T + mx_b), split into q, k
+  /// (through the affine of qk_gamma/qk_beta), r and v.
+  void mxProj() {
+    int64_t rows = s.rows;
+    int64_t tiles = (s.l + rows - 1) / rows;
+    int64_t width = s.z + 2 * s.h;
+    kb.kernel("mx_proj", s.b * tiles, [&](Value blk) {
+      Value bi = kb.div(blk, kb.idx(tiles));
+      Value slot0 = kb.mul(kb.rem(blk, kb.idx(tiles)), kb.idx(rows));
+      Value count = kb.toIndex(kb.load(buf.count, {bi}));
+      // Blocks past the active tokens do nothing.
+      kb.ifThen(kb.lt(slot0, count), [&] {
+        auto slotRow = [&](Value r) {
+          Value slot = kb.add(slot0, r);
+          Value valid = kb.lt(slot, count);
+          Value safe = kb.min(slot, kb.idx(s.l - 1));
+          Value t = kb.max(kb.toIndex(kb.load(buf.pos, {bi, safe})), kb.idx(0));
+          return std::make_tuple(valid, bi, t);
+        };
+        Value tile = loadTile(rows, s.d, buf.mx, slotRow);
+        kb.threads(width, [&](Value c) {
+          kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
+            Value slot = kb.add(slot0, r);
+            kb.ifThen(kb.lt(slot, count), [&] {
+              Value y = kb.silu(dotRow(tile, r, buf.mxW, c, s.d, buf.mxB));
+              OpBuilder &b = kb.builder();
+              Location loc = kb.location();
+              Value isZ = kb.lt(c, kb.idx(s.z));
+              Value isR = kb.lt(c, kb.idx(s.z + s.h));
+              auto ifZ = scf::IfOp::create(b, loc, isZ, /*withElse=*/true);
+              {
+                OpBuilder::InsertionGuard g(b);
+                b.setInsertionPoint(ifZ.thenBlock()->getTerminator());
+                for (int64_t which = 0; which < 2; ++which) {
+                  Value w = kb.idx(which);
+                  Value qk = kb.fadd(kb.fmul(y, kb.load(buf.qkGamma, {w, c})),
+                                     kb.load(buf.qkBeta, {w, c}));
+                  kb.store(qk, which == 0 ? buf.q : buf.k, {bi, slot, c});
+                }
+                b.setInsertionPoint(ifZ.elseBlock()->getTerminator());
+                auto ifR = scf::IfOp::create(b, loc, isR, /*withElse=*/true);
+                b.setInsertionPoint(ifR.thenBlock()->getTerminator());
+                kb.store(y, buf.r, {bi, slot, kb.sub(c, kb.idx(s.z))});
+                b.setInsertionPoint(ifR.elseBlock()->getTerminator());
+                kb.store(y, buf.v, {bi, slot, kb.sub(c, kb.idx(s.z + s.h))});
+              }
+            });
+          });
+        });
+      });
+    });
+  }
+
+  /// 5. One query slot per block: window scores in shared memory, the
+  /// activation, then the weighted sum of v gated by r.
+  void attention() {
+    int64_t w = s.window;
+    int64_t span = s.bidirectional ? 2 * w + 1 : w + 1;
+    double scale = s.activation == Activation::softmax
+                       ? 1.0 / std::sqrt(static_cast<double>(s.z))
+                       : 1.0 / static_cast<double>(s.bidirectional ? 2 * w : w);
+    kb.kernel("attention", s.b * s.l, [&](Value blk) {
+      Value bi = kb.div(blk, kb.idx(s.l));
+      Value i = kb.rem(blk, kb.idx(s.l));
+      Value count = kb.toIndex(kb.load(buf.count, {bi}));
+      kb.ifThen(kb.lt(i, count), [&] {
+        Value lo = kb.max(kb.sub(i, kb.idx(w)), kb.idx(0));
+        Value hi = s.bidirectional ? kb.min(kb.add(i, kb.idx(w + 1)), count)
+                                   : kb.add(i, kb.idx(1));
+        Value keys = kb.sub(hi, lo);
+        Value weights = kb.scratch({span}, kb.floatType());
+        Value posI = buf.relBias ? kb.load(buf.pos, {bi, i}) : Value();
+        kb.threads(span, [&](Value jj) {
+          kb.ifThen(kb.lt(jj, keys), [&] {
+            Value j = kb.add(lo, jj);
+            Value dot = kb.loopAcc(kb.idx(0), kb.idx(s.z), kb.fc(0.0),
+                                   [&](Value e, ValueRange acc) {
+                                     return SmallVector<Value>{kb.fadd(
+                                         acc[0], kb.fmul(kb.load(buf.q, {bi, i, e}),
+                                                         kb.load(buf.k, {bi, j, e})))};
+                                   })[0];
+            Value score = kb.fmul(dot, kb.fc(scale));
+            if (buf.relBias) {
+              Value rel = kb.toIndex(arith::SubIOp::create(
+                  kb.builder(), kb.location(), kb.load(buf.pos, {bi, j}), posI));
+              rel = kb.min(kb.max(rel, kb.idx(-(s.m - 1))), kb.idx(s.m - 1));
+              score = kb.fadd(score, kb.load(buf.relBias,
+                                             {kb.add(rel, kb.idx(s.m - 1))}));
+            }
+            kb.store(activate(score), weights, {jj});
+          });
+        });
+        if (s.activation == Activation::softmax) {
+          kb.threads(1, [&](Value) {
+            Value m = kb.loopAcc(kb.idx(0), keys, kb.fc(-INFINITY),
+                                 [&](Value jj, ValueRange acc) {
+                                   return SmallVector<Value>{
+                                       kb.fmax(acc[0], kb.load(weights, {jj}))};
+                                 })[0];
+            Value sum = kb.loopAcc(kb.idx(0), keys, kb.fc(0.0),
+                                   [&](Value jj, ValueRange acc) {
+                                     Value e = kb.exp(kb.fsub(kb.load(weights, {jj}), m));
+                                     kb.store(e, weights, {jj});
+                                     return SmallVector<Value>{kb.fadd(acc[0], e)};
+                                   })[0];
+            Value inv = kb.fdiv(kb.fc(1.0), sum);
+            kb.loop(kb.idx(0), keys, [&](Value jj) {
+              kb.store(kb.fmul(kb.load(weights, {jj}), inv), weights, {jj});
+            });
+          });
+        }
+        kb.threads(s.h, [&](Value c) {
+          Value o = kb.loopAcc(kb.idx(0), keys, kb.fc(0.0),
+                               [&](Value jj, ValueRange acc) {
+                                 Value vj = kb.load(buf.v, {bi, kb.add(lo, jj), c});
+                                 return SmallVector<Value>{kb.fadd(
+                                     acc[0], kb.fmul(kb.load(weights, {jj}), vj))};
+                               })[0];
+          kb.store(kb.fmul(o, kb.load(buf.r, {bi, i, c})), buf.og, {bi, i, c});
+        });
+      });
+    });
+  }
+
+  /// The score activation; softmax is normalised in a later phase.
+  Value activate(Value score) {
+    switch (s.activation) {
+    case Activation::softmax:
+      return score;
+    case Activation::relu2: {
+      Value r = kb.fmax(score, kb.fc(0.0));
+      return kb.fmul(r, r);
+    }
+    case Activation::laplace: {
+      double mu = std::sqrt(0.5), denom = std::sqrt(0.25 / M_PI) * std::sqrt(2.0);
+      Value e = kb.erf(kb.fdiv(kb.fsub(score, kb.fc(mu)), kb.fc(denom)));
+      return kb.fmul(kb.fc(0.5), kb.fadd(kb.fc(1.0), e));
+    }
+    }
+    llvm_unreachable("unknown activation");
+  }
+
+  /// 6. out = silu(x + hx + active * gate * h) with h = og[inv] h_w^T + h_b
+  /// computed only for active tokens, then the post-norm.
+  void output() {
+    // Keep the shared tile (rows x H floats) within 32 KiB.
+    int64_t rows = std::max<int64_t>(1, std::min<int64_t>(s.rows, 8192 / s.h));
+    kb.kernel("output", rowTiles(rows), [&](Value blk) {
+      Value row0 = kb.mul(blk, kb.idx(rows));
+      Value tile = loadTile(rows, s.h, buf.og, [&](Value r) {
+        Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+        Value slot = kb.toIndex(kb.load(buf.inv, {bi, t}));
+        Value active = kb.andI(valid, kb.ge(slot, kb.idx(0)));
+        return std::make_tuple(active, bi, kb.max(slot, kb.idx(0)));
+      });
+      kb.threads(s.d, [&](Value c) {
+        kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
+          Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+          kb.ifThen(valid, [&] {
+            Value slot = kb.toIndex(kb.load(buf.inv, {bi, t}));
+            Value active = kb.ge(slot, kb.idx(0));
+            Value residual = kb.fadd(kb.load(buf.x, {bi, t, c}),
+                                     kb.load(buf.hu, {bi, t, kb.add(c, kb.idx(2))}));
+            auto branch = scf::IfOp::create(kb.builder(), kb.location(),
+                                            kb.floatType(), active,
+                                            /*withElse=*/true);
+            {
+              OpBuilder &b = kb.builder();
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPointToStart(branch.thenBlock());
+              Value h = dotRow(tile, r, buf.hW, c, s.h, buf.hB);
+              scf::YieldOp::create(b, kb.location(),
+                                   kb.fmul(h, kb.load(buf.gate, {bi, t})));
+              b.setInsertionPointToStart(branch.elseBlock());
+              scf::YieldOp::create(b, kb.location(), kb.fc(0.0));
+            }
+            kb.store(kb.silu(kb.fadd(residual, branch.getResult(0))), buf.out,
+                     {bi, t, c});
+          });
+        });
+      });
+      if (!hasPostNorm())
+        return;
+      Value stats = kb.scratch({rows, 2}, kb.floatType());
+      kb.threads(rows, [&](Value r) {
+        Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+        kb.ifThen(valid, [&] {
+          Value shift, scale;
+          std::tie(shift, scale) = rowStats(buf.out, bi, t);
+          kb.store(shift, stats, {r, kb.idx(0)});
+          kb.store(scale, stats, {r, kb.idx(1)});
+        });
+      });
+      kb.threads(rows * s.d, [&](Value e) {
+        Value r = kb.div(e, kb.idx(s.d)), c = kb.rem(e, kb.idx(s.d));
+        Value valid, bi, t;
+          std::tie(valid, bi, t) = flatRow(row0, r);
+        kb.ifThen(valid, [&] {
+          Value y = applyNorm(kb.load(buf.out, {bi, t, c}),
+                              kb.load(stats, {r, kb.idx(0)}),
+                              kb.load(stats, {r, kb.idx(1)}), c);
+          kb.store(y, buf.out, {bi, t, c});
+        });
+      });
+    });
+  }
+
+  KernelBuilder &kb;
+  const Dims &s;
+  const Buffers &buf;
+};
+
+LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
+  for (Value operand : op->getOperands()) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return op.emitOpError("the GPU strategy needs static f32 shapes, but got ")
+             << type;
+  }
+  auto dimOf = [](Value v, unsigned i) {
+    return cast<RankedTensorType>(v.getType()).getDimSize(i);
+  };
+  Dims dims{dimOf(op.getX(), 0),
+            dimOf(op.getX(), 1),
+            dimOf(op.getX(), 2),
+            dimOf(op.getEmaDelta(), 1),
+            dimOf(op.getQkGamma(), 1),
+            dimOf(op.getHW(), 1),
+            (dimOf(op.getRelBias(), 0) + 1) / 2,
+            static_cast<int64_t>(op.getWindow()),
+            op.getBidirectional(),
+            op.getPrenorm(),
+            op.getNorm(),
+            op.getActivation(),
+            op.getEps().convertToFloat(),
+            threads,
+            rows};
+
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type f32 = b.getF32Type();
+  auto toBuffer = [&](Value t) -> Value {
+    auto type = cast<RankedTensorType>(t.getType());
+    return bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()), t,
+        /*read_only=*/true);
+  };
+  SmallVector<Value> scratch;
+  auto alloc = [&](ArrayRef<int64_t> shape, Type et) -> Value {
+    Value m = memref::AllocOp::create(b, loc, MemRefType::get(shape, et));
+    scratch.push_back(m);
+    return m;
+  };
+
+  Buffers buf;
+  buf.x = toBuffer(op.getX());
+  buf.normW = toBuffer(op.getNormW());
+  buf.normB = toBuffer(op.getNormB());
+  buf.delta = toBuffer(op.getEmaDelta());
+  buf.alpha = toBuffer(op.getEmaAlpha());
+  buf.beta = toBuffer(op.getEmaBeta());
+  buf.gamma = toBuffer(op.getEmaGamma());
+  buf.omega = toBuffer(op.getEmaOmega());
+  buf.hxW = toBuffer(op.getHxW());
+  buf.hxB = toBuffer(op.getHxB());
+  buf.logTemp = toBuffer(op.getLogTemp());
+  buf.mxW = toBuffer(op.getMxW());
+  buf.mxB = toBuffer(op.getMxB());
+  buf.qkGamma = toBuffer(op.getQkGamma());
+  buf.qkBeta = toBuffer(op.getQkBeta());
+  buf.relBias = toBuffer(op.getRelBias());
+  buf.hW = toBuffer(op.getHW());
+  buf.hB = toBuffer(op.getHB());
+
+  int64_t bs = dims.b, l = dims.l;
+  Type i32 = b.getI32Type();
+  buf.stats = alloc({bs, l, 2}, f32);
+  buf.mx = alloc({bs, l, dims.d}, f32);
+  buf.hu = alloc({bs, l, dims.d + 2}, f32);
+  buf.gate = alloc({bs, l}, f32);
+  buf.active = alloc({bs, l}, b.getI1Type());
+  buf.pos = alloc({bs, l}, i32);
+  buf.count = alloc({bs}, i32);
+  buf.inv = alloc({bs, l}, i32);
+  buf.q = alloc({bs, l, dims.z}, f32);
+  buf.k = alloc({bs, l, dims.z}, f32);
+  buf.r = alloc({bs, l, dims.h}, f32);
+  buf.v = alloc({bs, l, dims.h}, f32);
+  buf.og = alloc({bs, l, dims.h}, f32);
+  // The result buffer outlives the layer; the scratch buffers do not.
+  buf.out = memref::AllocOp::create(b, loc, MemRefType::get({bs, l, dims.d}, f32));
+
+  KernelBuilder kb(b, loc, f32);
+  LayerKernels(kb, dims, buf).build();
+
+  for (Value m : scratch)
+    memref::DeallocOp::create(b, loc, m);
+  Value result = bufferization::ToTensorOp::create(
+      b, loc, op.getType(), buf.out, /*restrict=*/true, /*writable=*/true);
+  op.replaceAllUsesWith(result);
+  op.erase();
+  return success();
+}
+
+struct ConvertSeqBoatLayerToKernelsPass
+    : public seqboat::impl::ConvertSeqBoatLayerToKernelsBase<
+          ConvertSeqBoatLayerToKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0) {
+      getOperation()->emitError("options need 0 < threads <= 1024 and "
+                                "rows-per-block > 0, got threads=")
+          << threads << ", rows-per-block=" << rowsPerBlock;
+      return signalPassFailure();
+    }
+    SmallVector<LayerOp> layers;
+    getOperation()->walk([&](LayerOp op) { layers.push_back(op); });
+    for (LayerOp op : layers)
+      if (failed(lowerLayer(op, threads, rowsPerBlock)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,195 @@
+//===- MapKernelsToGPU.cpp - block/thread foralls to gpu.launch -----------===//
+//
+// A kernel of seqboat-layer-to-kernels is
+//   scf.forall (%blk) in (G) { ... scf.forall (%t) in (E) {...} ... }
+//     {mapping = [#gpu.block<x>]}     (inner: [#gpu.thread<x>])
+// Each becomes gpu.launch blocks(G) threads(T): the block id replaces %blk,
+// every thread forall becomes `scf.for %t = tid to E step T` followed by a
+// gpu.barrier (the phases' synchronisation), allocas of the block body become
+// workgroup memory, and allocas of thread bodies are hoisted to the kernel
+// entry (private, promotable to registers).
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_SEQBOATMAPKERNELSTOGPU
+#include "seqboat/Conversion/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+bool hasMapping(scf::ForallOp forall, bool block) {
+  std::optional<ArrayAttr> mapping = forall.getMapping();
+  if (!mapping || mapping->size() != 1)
+    return false;
+  return block ? isa<gpu::GPUBlockMappingAttr>((*mapping)[0])
+               : isa<gpu::GPUThreadMappingAttr>((*mapping)[0]);
+}
+
+/// Static extent of a normalised 1-D forall, or failure.
+FailureOr<int64_t> extentOf(scf::ForallOp forall) {
+  if (forall.getRank() != 1 || !forall.isNormalized())
+    return failure();
+  std::optional<int64_t> ub = getConstantIntValue(forall.getMixedUpperBound()[0]);
+  if (!ub)
+    return failure();
+  return *ub;
+}
+
+/// Moves the ops of `block` (but its terminator) before `dest`.
+void inlineBefore(Block &block, Operation *dest) {
+  Operation *terminator = block.getTerminator();
+  for (Operation &op : llvm::make_early_inc_range(block))
+    if (&op != terminator)
+      op.moveBefore(dest);
+}
+
+LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
+                        int64_t threads) {
+  FailureOr<int64_t> grid = extentOf(kernel);
+  if (failed(grid))
+    return kernel.emitOpError("a block-mapped kernel must be a normalised 1-D "
+                              "scf.forall with a static extent");
+  Location loc = kernel.getLoc();
+  rewriter.setInsertionPoint(kernel);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value gridSize = arith::ConstantIndexOp::create(rewriter, loc, *grid);
+  Value blockSize = arith::ConstantIndexOp::create(rewriter, loc, threads);
+  FlatSymbolRefAttr name;
+  if (auto attr = kernel->getAttrOfType<StringAttr>(kKernelNameAttr))
+    name = FlatSymbolRefAttr::get(attr);
+  auto launch = gpu::LaunchOp::create(
+      rewriter, loc, gridSize, one, one, blockSize, one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, /*workgroupAttributions=*/{},
+      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
+      /*module=*/nullptr, /*function=*/name);
+  Block &body = launch.getBody().front();
+  rewriter.setInsertionPointToEnd(&body);
+  auto terminator = gpu::TerminatorOp::create(rewriter, loc);
+
+  kernel.getInductionVar(0).replaceAllUsesWith(launch.getBlockIds().x);
+  inlineBefore(*kernel.getBody(), terminator);
+  rewriter.eraseOp(kernel);
+
+  // Shared (block-level) and private (thread-level) scratch memory.
+  SmallVector<memref::AllocaOp> allocas;
+  launch.walk([&](memref::AllocaOp alloca) { allocas.push_back(alloca); });
+  auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  for (memref::AllocaOp alloca : allocas) {
+    bool inThread = false;
+    for (Operation *p = alloca->getParentOp(); p != launch; p = p->getParentOp())
+      if (auto forall = dyn_cast<scf::ForallOp>(p))
+        inThread |= hasMapping(forall, /*block=*/false);
+    if (inThread) {
+      alloca->moveBefore(&body, body.begin());
+      continue;
+    }
+    MemRefType type = alloca.getType();
+    auto shared = MemRefType::get(type.getShape(), type.getElementType(),
+                                  MemRefLayoutAttrInterface(), workgroup);
+    BlockArgument arg = launch.addWorkgroupAttribution(shared, alloca.getLoc());
+    alloca.getResult().replaceAllUsesWith(arg);
+    rewriter.eraseOp(alloca);
+  }
+
+  // Thread phases: strided loops over the phase extent, then a barrier.
+  SmallVector<scf::ForallOp> phases;
+  launch.walk([&](scf::ForallOp forall) {
+    if (hasMapping(forall, /*block=*/false))
+      phases.push_back(forall);
+  });
+  for (scf::ForallOp phase : phases) {
+    FailureOr<int64_t> extent = extentOf(phase);
+    if (failed(extent))
+      return phase.emitOpError("a thread-mapped phase must be a normalised "
+                               "1-D scf.forall with a static extent");
+    rewriter.setInsertionPoint(phase);
+    Location ploc = phase.getLoc();
+    auto loop = scf::ForOp::create(
+        rewriter, ploc, launch.getThreadIds().x,
+        arith::ConstantIndexOp::create(rewriter, ploc, *extent),
+        arith::ConstantIndexOp::create(rewriter, ploc, threads));
+    phase.getInductionVar(0).replaceAllUsesWith(loop.getInductionVar());
+    inlineBefore(*phase.getBody(), loop.getBody()->getTerminator());
+    rewriter.setInsertionPointAfter(loop);
+    gpu::BarrierOp::create(rewriter, ploc);
+    rewriter.eraseOp(phase);
+  }
+  return success();
+}
+
+/// Host buffers must be visible to the kernels: managed (host-shared)
+/// allocations, released through the asynchronous dealloc the GPU runtime
+/// lowering supports.
+void mapHostBuffers(IRRewriter &rewriter, func::FuncOp func) {
+  SmallVector<memref::AllocOp> allocs;
+  SmallVector<memref::DeallocOp> deallocs;
+  func.walk([&](Operation *op) {
+    if (op->getParentOfType<gpu::LaunchOp>())
+      return;
+    if (auto alloc = dyn_cast<memref::AllocOp>(op))
+      allocs.push_back(alloc);
+    else if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
+      deallocs.push_back(dealloc);
+  });
+  for (memref::AllocOp alloc : allocs) {
+    rewriter.setInsertionPoint(alloc);
+    auto shared = gpu::AllocOp::create(
+        rewriter, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
+        ValueRange{}, alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+        /*hostShared=*/true);
+    rewriter.replaceOp(alloc, shared.getMemref());
+  }
+  Type token = gpu::AsyncTokenType::get(rewriter.getContext());
+  for (memref::DeallocOp dealloc : deallocs) {
+    rewriter.setInsertionPoint(dealloc);
+    Location loc = dealloc.getLoc();
+    Value ready = gpu::WaitOp::create(rewriter, loc, token, ValueRange{})
+                      .getAsyncToken();
+    Value done = gpu::DeallocOp::create(rewriter, loc, token, ValueRange{ready},
+                                        dealloc.getMemref())
+                     .getAsyncToken();
+    gpu::WaitOp::create(rewriter, loc, Type(), ValueRange{done});
+    rewriter.eraseOp(dealloc);
+  }
+}
+
+struct SeqBoatMapKernelsToGPUPass
+    : public seqboat::impl::SeqBoatMapKernelsToGPUBase<
+          SeqBoatMapKernelsToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (threads <= 0 || threads > 1024) {
+      getOperation()->emitError("option 'threads' must be in [1, 1024], got ")
+          << threads;
+      return signalPassFailure();
+    }
+    func::FuncOp func = getOperation();
+    SmallVector<scf::ForallOp> kernels;
+    func.walk([&](scf::ForallOp forall) {
+      if (hasMapping(forall, /*block=*/true) &&
+          !forall->getParentOfType<scf::ForallOp>())
+        kernels.push_back(forall);
+    });
+    if (kernels.empty())
+      return;
+    IRRewriter rewriter(&getContext());
+    for (scf::ForallOp kernel : kernels)
+      if (failed(mapKernel(rewriter, kernel, threads)))
+        return signalPassFailure();
+    mapHostBuffers(rewriter, func);
+  }
+};
+
+} // namespace

@@ -1,0 +1,71 @@
+//===- GpuPipeline.cpp - seqboat.layer to fused NVPTX kernels -------------===//
+//
+// The host/device split follows upstream's gpu-lower-to-nvvm-pipeline, with
+// seqboat's strategy in front and the toolkit path exposed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Pipelines/Pipelines.h"
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
+                                      const GpuPipelineOptions &options) {
+  // Strategy and mapping.
+  pm.addPass(createSeqBoatExportAbi());
+  ConvertSeqBoatLayerToKernelsOptions strategy;
+  strategy.threads = options.threads;
+  strategy.rowsPerBlock = options.rowsPerBlock;
+  pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(strategy));
+  pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
+  SeqBoatMapKernelsToGPUOptions mapping;
+  mapping.threads = options.threads;
+  pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));
+  pm.addPass(createGpuKernelOutliningPass());
+
+  // Common lowering of host and device code.
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Device code.
+  pm.addNestedPass<gpu::GPUModuleOp>(createStripDebugInfoPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(LLVM::createNVVMOptimizeForTargetPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+
+  // Host code and the binary.
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}

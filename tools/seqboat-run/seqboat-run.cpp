@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Npy.h"
+#include "seqboat/Support/Npy.h"
 
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 #include "seqboat/InitAllSeqBoat.h"
@@ -39,13 +39,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 using namespace mlir;
 using llvm::cl::opt;
 using llvm::Twine;
-using seqboat::NpyArray;
-using seqboat::NpyDType;
+namespace npy = ::seqboat::support;
+using npy::NpyArray;
+using npy::NpyDType;
 namespace cl = llvm::cl;
 
 static cl::opt<std::string> inputFilename(cl::Positional,
@@ -126,7 +128,7 @@ FailureOr<FunctionType> findSignature(ModuleOp module, std::string &error) {
     return func.getFunctionType();
   }
   if (auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(entryName)) {
-    auto abi = func->getAttrOfType<TypeAttr>(seqboat::kAbiAttrName);
+    auto abi = func->getAttrOfType<TypeAttr>(mlir::seqboat::kAbiAttrName);
     if (!abi || !isa<FunctionType>(abi.getValue())) {
       error = "function '" + entryName +
               "' has no seqboat.abi signature; lower it with "
@@ -152,7 +154,7 @@ NpyArray readResult(const Slot &slot, const int64_t *desc) {
   array.dtype = slot.dtype;
   array.shape = slot.shape;
   size_t rank = slot.shape.size();
-  size_t elem = seqboat::npyElementSize(slot.dtype);
+  size_t elem = npy::npyElementSize(slot.dtype);
   const auto *base = reinterpret_cast<const uint8_t *>(desc[1]);
   int64_t offset = desc[2];
   const int64_t *strides = desc + 3 + rank;
@@ -184,7 +186,7 @@ int main(int argc, char **argv) {
   llvm::InitializeNativeTargetAsmPrinter();
 
   DialectRegistry registry;
-  seqboat::registerAllSeqBoatDialects(registry);
+  mlir::seqboat::registerAllSeqBoatDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -215,16 +217,16 @@ int main(int argc, char **argv) {
     FailureOr<Slot> slot = slotOf(type, "argument #" + Twine(i), error);
     if (failed(slot))
       return fail(error);
-    llvm::Expected<NpyArray> array = seqboat::readNpy(inputFiles[i]);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
+    std::optional<NpyArray> array(std::in_place);
+    if (!npy::readNpy(inputFiles[i], *array, error))
+      return fail(error);
     if (array->dtype != slot->dtype || array->shape != slot->shape)
       return fail("'" + inputFiles[i] + "' holds " +
-                  seqboat::npyDTypeName(array->dtype) + " " +
-                  seqboat::formatShape(array->shape) + ", but argument #" +
+                  npy::npyDTypeName(array->dtype) + " " +
+                  npy::formatShape(array->shape) + ", but argument #" +
                   Twine(i) + " of '" + entryName + "' is " +
-                  seqboat::npyDTypeName(slot->dtype) + " " +
-                  seqboat::formatShape(slot->shape));
+                  npy::npyDTypeName(slot->dtype) + " " +
+                  npy::formatShape(slot->shape));
     args.push_back(std::move(*array));
     argSlots.push_back(*slot);
   }
@@ -237,9 +239,9 @@ int main(int argc, char **argv) {
 
   if (!isLoweredToLLVM(*module)) {
     PassManager pm(&context, ModuleOp::getOperationName());
-    seqboat::CpuCompileOptions options;
+    mlir::seqboat::CpuCompileOptions options;
     options.emaChunk = emaChunk;
-    seqboat::buildSeqBoatToLLVMCpuPipeline(pm, options);
+    mlir::seqboat::buildSeqBoatToLLVMCpuPipeline(pm, options);
     if (failed(pm.run(*module)))
       return fail("lowering '" + inputFilename + "' to LLVM failed");
   }
@@ -316,8 +318,8 @@ int main(int argc, char **argv) {
   for (auto [slot, path] : llvm::zip(resultSlots, outputFiles)) {
     NpyArray result = readResult(slot, resultStorage.data() + at);
     at += descriptorWords(slot.shape.size());
-    if (llvm::Error err = seqboat::writeNpy(path, result))
-      return fail(llvm::toString(std::move(err)));
+    if (!npy::writeNpy(path, result, error))
+      return fail(error);
   }
   freeResults();
 

@@ -620,7 +620,19 @@ struct ConvertSeqBoatLayerToKernelsPass
       return signalPassFailure();
     }
     SmallVector<LayerOp> layers;
-    getOperation()->walk([&](LayerOp op) { layers.push_back(op); });
+    WalkResult unsupported = getOperation()->walk([&](Operation *op) {
+      if (auto layer = dyn_cast<LayerOp>(op)) {
+        layers.push_back(layer);
+        return WalkResult::advance();
+      }
+      if (!isa<SeqBoatDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("is not supported by the GPU strategy yet; it maps "
+                      "whole seqboat.layer ops only");
+      return WalkResult::interrupt();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
     for (LayerOp op : layers)
       if (failed(lowerLayer(op, threads, rowsPerBlock)))
         return signalPassFailure();

@@ -71,7 +71,8 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, /*workgroupAttributions=*/{},
       /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
-      /*module=*/nullptr, /*function=*/name);
+      /*module=*/FlatSymbolRefAttr::get(rewriter.getContext(), kKernelModule),
+      /*function=*/name);
   Block &body = launch.getBody().front();
   rewriter.setInsertionPointToEnd(&body);
   auto terminator = gpu::TerminatorOp::create(rewriter, loc);

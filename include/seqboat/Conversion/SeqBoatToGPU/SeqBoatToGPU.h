@@ -21,6 +21,9 @@ namespace mlir::seqboat {
 /// Name of the string attribute naming each kernel's block forall.
 inline constexpr llvm::StringLiteral kKernelNameAttr = "seqboat.kernel";
 
+/// The gpu.module every kernel is outlined into (one gpu.binary per layer).
+inline constexpr llvm::StringLiteral kKernelModule = "seqboat_kernels";
+
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H

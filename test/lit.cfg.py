@@ -25,8 +25,9 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.seqboat_tools_dir, config.llvm_tools_dir]
-tools = ["seqboat-opt", "seqboat-run", "mlir-opt"]
+tools = ["seqboat-opt", "seqboat-run", "seqboat-exec", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+config.substitutions.append(("%{seqboat-exec-path}", os.path.join(config.seqboat_tools_dir, "seqboat-exec")))
 
 # NumPy reference: %python runs the Python that has NumPy, with the project's
 # python/ package importable.
@@ -38,3 +39,21 @@ if config.seqboat_python:
     # seqboat-opt, run it with seqboat-run, compare with the NumPy reference.
     config.substitutions.append(
         ("%runcase", "%s -m seqboat.runcase --bin %s" % (config.seqboat_python, config.seqboat_tools_dir)))
+
+# CUDA: ptxas assembles PTX (gpu-module-to-binary finds it through CUDA_HOME);
+# cuda-device means kernels can run here; cuda-runtime that seqboat's mgpu
+# runtime library was built (needs only cuda.h).
+if config.seqboat_ptxas and not config.seqboat_ptxas.endswith("-NOTFOUND"):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.seqboat_ptxas))
+    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(config.seqboat_ptxas))
+if config.seqboat_cuda_device:
+    config.available_features.add("cuda-device")
+if config.seqboat_cuda_runtime:
+    config.available_features.add("cuda-runtime")
+if config.seqboat_python:
+    # %aot FILE -o LIB.so [--options ...]: AOT-compile to a GPU library.
+    config.substitutions.append(
+        ("%aot", "%s -m seqboat.aot --build %s" % (config.seqboat_python, config.seqboat_obj_root)))
+    # %kernels FILE: kernel count and ptxas resource report of a gpu.binary.
+    config.substitutions.append(("%kernels", "%s -m seqboat.kernels" % config.seqboat_python))

@@ -2,11 +2,14 @@
 
     python3 -m seqboat.runcase --bin BUILD/bin --work DIR [--tol 1e-4]
         [--pipeline "--seqboat-decompose --convert-seqboat-to-linalg --seqboat-cpu-pipeline"]
+        [--gpu "chip=sm_90 format=fatbin"]
         OP [builder options...]
 
 Steps: ``seqboat.builder`` writes DIR/OP.mlir, inputs and reference outputs;
 ``seqboat-opt`` lowers the module with the given pipeline; ``seqboat-run``
-executes the lowered module; the outputs are compared with
+executes the lowered module (with ``--gpu OPTIONS``: ``seqboat.aot`` builds a
+GPU library with ``--seqboat-gpu-pipeline=OPTIONS`` and ``seqboat-exec`` runs
+it); the outputs are compared with
 ``seqboat.builder.check`` (max |out - ref| / max |ref| <= tol for floats,
 exact for int/bool). Prints the check lines and exits non-zero on any failure.
 """
@@ -40,7 +43,9 @@ def main(argv=None):
     parser.add_argument("--work", required=True, help="scratch directory")
     parser.add_argument("--tol", type=float, default=1e-4)
     parser.add_argument("--pipeline", default=DEFAULT_PIPELINE)
-    parser.add_argument("--run-args", default="", help="extra seqboat-run arguments")
+    parser.add_argument("--run-args", default="", help="extra seqboat-run/exec arguments")
+    parser.add_argument("--gpu", metavar="OPTIONS",
+                        help="compile with seqboat-gpu-pipeline=OPTIONS, run with seqboat-exec")
     parser.add_argument("op", choices=builder.OPS)
     args, build_args = parser.parse_known_args(argv)
 
@@ -51,16 +56,24 @@ def main(argv=None):
         sys.exit("FAIL builder")
 
     source = os.path.join(args.work, args.op + ".mlir")
-    lowered = os.path.join(args.work, args.op + ".lowered.mlir")
-    run([os.path.join(args.bin, "seqboat-opt"), source, "-o", lowered]
-        + shlex.split(args.pipeline))
+    if args.gpu is not None:
+        lowered = os.path.join(args.work, args.op + ".so")
+        build = os.path.dirname(os.path.abspath(args.bin))
+        run([sys.executable, "-m", "seqboat.aot", source, "-o", lowered,
+             "--build", build, "--options", args.gpu])
+        runner = "seqboat-exec"
+    else:
+        lowered = os.path.join(args.work, args.op + ".lowered.mlir")
+        run([os.path.join(args.bin, "seqboat-opt"), source, "-o", lowered]
+            + shlex.split(args.pipeline))
+        runner = "seqboat-run"
 
     inputs = sorted(glob.glob(os.path.join(args.work, "in*.npy")),
                     key=lambda p: int(os.path.basename(p)[2:-4]))
     refs = sorted(glob.glob(os.path.join(args.work, "ref*.npy")),
                   key=lambda p: int(os.path.basename(p)[3:-4]))
     outs = [os.path.join(args.work, "out%d.npy" % i) for i in range(len(refs))]
-    cmd = [os.path.join(args.bin, "seqboat-run"), lowered, "--entry", args.op]
+    cmd = [os.path.join(args.bin, runner), lowered, "--entry", args.op]
     for path in inputs:
         cmd += ["--input", path]
     for path in outs:

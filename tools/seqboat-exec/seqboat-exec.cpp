@@ -473,9 +473,6 @@ int main(int argc, char **argv) {
          (why ? why : "unknown reason"));
   }
   Runtime rt = loadRuntime(library, options.library);
-  char initError[512] = {};
-  if (rt.init(initError, sizeof(initError)) != 0)
-    fail(initError[0] ? initError : "the GPU runtime failed to initialise");
 
   // The entry and its signature.
   std::string abiSymbol = "__seqboat_abi_" + name;
@@ -538,6 +535,11 @@ int main(int argc, char **argv) {
       fail(error);
     resultSlots.push_back(std::move(slot));
   }
+
+  // Only now the GPU: bad input is reported the same with or without one.
+  char initError[512] = {};
+  if (rt.init(initError, sizeof(initError)) != 0)
+    fail(initError[0] ? initError : "the GPU runtime failed to initialise");
 
   // Arguments live in managed memory, described as contiguous memrefs.
   std::vector<void *> buffers;

@@ -579,7 +579,8 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
 
   int64_t bs = dims.b, l = dims.l;
   Type i32 = b.getI32Type();
-  buf.stats = alloc({bs, l, 2}, f32);
+  if (dims.prenorm && dims.norm != Norm::none)
+    buf.stats = alloc({bs, l, 2}, f32);
   buf.mx = alloc({bs, l, dims.d}, f32);
   buf.hu = alloc({bs, l, dims.d + 2}, f32);
   buf.gate = alloc({bs, l}, f32);

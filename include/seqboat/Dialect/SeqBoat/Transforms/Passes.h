@@ -15,6 +15,8 @@ namespace mlir::seqboat {
 
 /// Name of the attribute holding a function's original tensor signature.
 inline constexpr llvm::StringLiteral kAbiAttrName = "seqboat.abi";
+/// Prefix of the C string global holding that signature in object code.
+inline constexpr llvm::StringLiteral kAbiSymbolPrefix = "__seqboat_abi_";
 
 #define GEN_PASS_DECL
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h.inc"

@@ -27,9 +27,12 @@ def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
   let summary = "Record each public function's tensor signature for runners";
   let description = [{
     Attaches `seqboat.abi = <function type>` and `llvm.emit_c_interface` to
-    every public `func.func`. The attribute survives the lowering to the LLVM
-    dialect, so `seqboat-run` can check `.npy` inputs against the shapes and
-    element types of the original signature and call the C interface wrapper.
+    every public `func.func`, and adds an external constant C string
+    `__seqboat_abi_<name>` holding the same type. The attribute survives the
+    lowering to the LLVM dialect, so `seqboat-run` can check `.npy` inputs
+    against the shapes and element types of the original signature and call
+    the C interface wrapper; the string survives into compiled libraries for
+    `seqboat-exec`.
   }];
 }
 

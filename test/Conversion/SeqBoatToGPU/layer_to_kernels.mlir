@@ -1,0 +1,80 @@
+// RUN: seqboat-opt %seqboat_src/examples/seqboat_layer.mlir --seqboat-layer-to-kernels | FileCheck %s
+// RUN: seqboat-opt %seqboat_src/examples/seqboat_layer.mlir --seqboat-layer-to-kernels="threads=64 rows-per-block=4" | FileCheck %s --check-prefix=KNOBS
+
+// The example layer (B=2, L=37, D=16, Z=8, H=32, w=4, bidirectional, pre-norm)
+// becomes exactly six block-mapped kernels; the grid sizes follow from the
+// shapes and rows-per-block (8 by default): ceil(2*37/8) = 10 row tiles.
+
+// CHECK-LABEL: func.func @seqboat_layer
+// CHECK-COUNT-14: memref.alloc()
+// CHECK-NOT: memref.alloc()
+
+//   1. norm_ema: one block per batch row; stats over 37 tokens, then one
+//      thread per channel running both scans.
+// CHECK: scf.forall (%{{.*}}) in (2) {
+// CHECK:   scf.forall (%{{.*}}) in (37) {
+// CHECK:   scf.forall (%{{.*}}) in (16) {
+// CHECK:     memref.alloca() : memref<4xf32>
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "norm_ema"}
+
+//   2. hx_route: an 8x16 shared tile of mx, D+2 = 18 output columns, the
+//      router on 8 rows.
+// CHECK: scf.forall (%{{.*}}) in (10) {
+// CHECK:   memref.alloca() : memref<8x16xf32>
+// CHECK:   scf.forall (%{{.*}}) in (128) {
+// CHECK:   scf.forall (%{{.*}}) in (18) {
+// CHECK:   scf.forall (%{{.*}}) in (8) {
+// CHECK:     arith.cmpf ogt
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "hx_route"}
+
+//   3. compact: chunk counts, one offset scan, chunk writes, -1 fill.
+// CHECK: scf.forall (%{{.*}}) in (2) {
+// CHECK:   memref.alloca() : memref<37xindex>
+// CHECK:   scf.forall (%{{.*}}) in (37) {
+// CHECK:   scf.forall (%{{.*}}) in (1) {
+// CHECK:   scf.forall (%{{.*}}) in (37) {
+// CHECK:   scf.forall (%{{.*}}) in (37) {
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "compact"}
+
+//   4. mx_proj: 2 x ceil(37/8) = 10 blocks; a block does nothing unless its
+//      first slot is below count[b]; Z + 2H = 72 output columns.
+// CHECK: scf.forall (%[[BLK:.*]]) in (10) {
+// CHECK:   %[[COUNT:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   %[[ACTIVE:.*]] = arith.cmpi slt, %{{.*}}, %[[COUNT]] : index
+// CHECK:   scf.if %[[ACTIVE]] {
+// CHECK:     memref.alloca() : memref<8x16xf32>
+// CHECK:     scf.forall (%{{.*}}) in (72) {
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "mx_proj"}
+
+//   5. attention: one query slot per block (2 x 37), skipped past count;
+//      2w+1 = 9 window scores in shared memory, softmax by one thread,
+//      H = 32 outputs.
+// CHECK: scf.forall (%{{.*}}) in (74) {
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     memref.alloca() : memref<9xf32>
+// CHECK:     scf.forall (%{{.*}}) in (9) {
+// CHECK:     scf.forall (%{{.*}}) in (1) {
+// CHECK:       math.exp
+// CHECK:     scf.forall (%{{.*}}) in (32) {
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "attention"}
+
+//   6. output: an 8x32 tile of the attention rows of active tokens; the h
+//      projection runs only on the active branch.
+// CHECK: scf.forall (%{{.*}}) in (10) {
+// CHECK:   memref.alloca() : memref<8x32xf32>
+// CHECK:   scf.forall (%{{.*}}) in (256) {
+// CHECK:   scf.forall (%{{.*}}) in (16) {
+// CHECK:     scf.if %{{.*}} -> (f32) {
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "output"}
+// CHECK-NOT: seqboat.kernel
+// CHECK-COUNT-13: memref.dealloc
+// CHECK: bufferization.to_tensor
+
+// KNOBS: seqboat.kernel = "norm_ema"
+// KNOBS: scf.forall (%{{.*}}) in (19) {
+// KNOBS:   memref.alloca() : memref<4x16xf32>
+// KNOBS: seqboat.kernel = "hx_route"
+// KNOBS:   memref.alloca() : memref<37xindex>
+// KNOBS: seqboat.kernel = "compact"
+// KNOBS: scf.forall (%{{.*}}) in (20) {
+// KNOBS: seqboat.kernel = "mx_proj"

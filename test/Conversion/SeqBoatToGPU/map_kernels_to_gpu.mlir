@@ -1,0 +1,35 @@
+// RUN: seqboat-opt %seqboat_src/examples/seqboat_layer.mlir --seqboat-layer-to-kernels \
+// RUN:   --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
+// RUN:   --seqboat-map-kernels-to-gpu="threads=128" | FileCheck %s
+
+// Block foralls become launches of 128 threads named after their kernel;
+// thread phases become loops strided by the block size, each followed by a
+// barrier; block-level allocas become workgroup memory; host buffers are
+// host-shared so host and kernels see them.
+
+// CHECK-LABEL: func.func @seqboat_layer
+// CHECK-COUNT-14: gpu.alloc  host_shared ()
+// CHECK-NOT: memref.alloc(
+
+// CHECK: gpu.launch blocks(%[[BX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c2{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c128{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) module(@seqboat_kernels) function(@norm_ema) {
+// CHECK:   scf.for %{{.*}} = %[[TX]] to %c37{{.*}} step %c128
+// CHECK:   gpu.barrier
+// CHECK:   scf.for %{{.*}} = %[[TX]] to %c16{{.*}} step %c128
+// CHECK:   gpu.barrier
+// CHECK:   gpu.terminator
+
+// CHECK: gpu.launch {{.*}} in (%{{.*}} = %c10{{.*}}, {{.*}} module(@seqboat_kernels) function(@hx_route) workgroup(%[[TILE:.*]] : memref<8x16xf32, #gpu.address_space<workgroup>>) {
+// CHECK:   memref.store %{{.*}}, %[[TILE]]
+// CHECK:   gpu.barrier
+// CHECK:   memref.load %[[TILE]]
+// CHECK-COUNT-2: gpu.barrier
+
+// CHECK: function(@compact) workgroup(%{{.*}} : memref<37xindex, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: gpu.barrier
+// CHECK: function(@mx_proj) workgroup(%{{.*}} : memref<8x16xf32, #gpu.address_space<workgroup>>)
+// CHECK: function(@attention) workgroup(%{{.*}} : memref<9xf32, #gpu.address_space<workgroup>>)
+// CHECK: function(@output) workgroup(%{{.*}} : memref<8x32xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: gpu.launch
+// CHECK-NOT: scf.forall
+// CHECK-COUNT-13: gpu.dealloc async
+// CHECK: return

@@ -24,6 +24,12 @@ using namespace mlir;
 void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
                                       const GpuPipelineOptions &options) {
   // Strategy and mapping.
+  if (!options.tuningDb.empty()) {
+    SeqBoatApplyTuningOptions tuning;
+    tuning.database = options.tuningDb;
+    tuning.chip = options.chip;
+    pm.addPass(createSeqBoatApplyTuning(tuning));
+  }
   pm.addPass(createSeqBoatExportAbi());
   ConvertSeqBoatLayerToKernelsOptions strategy;
   strategy.threads = options.threads;

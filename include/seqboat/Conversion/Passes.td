@@ -87,7 +87,8 @@ def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::F
   let summary = "Map block/thread scf.forall kernels to gpu.launch";
   let description = [{
     Every top-level `scf.forall` mapped to `#gpu.block<x>` becomes a
-    `gpu.launch` with `threads` threads per block. Nested `scf.forall`s mapped
+    `gpu.launch` with the threads per block recorded in its `seqboat.threads`
+    attribute (the `threads` option otherwise). Nested `scf.forall`s mapped
     to `#gpu.thread<x>` become loops strided by the block size, each followed
     by a `gpu.barrier`; `memref.alloca`s of the block body become workgroup
     (shared) memory attributions. Host buffers (`memref.alloc`/`dealloc`)
@@ -103,6 +104,40 @@ def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::F
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
   ];
+}
+
+def SeqBoatPrintTuningSpace : Pass<"seqboat-print-tuning-space", "::mlir::ModuleOp"> {
+  let summary = "Print the tunable space of every op as JSON";
+  let description = [{
+    Writes one JSON document: the compiler version and, per tunable op (every
+    `seqboat.layer`), its location, its database key (op name, operand types
+    and inherent attributes), its shape symbols, each knob of
+    `#seqboat.config` with its legal values and default, and the constraints
+    that pruned them (e.g. the shared-memory tile of the projection kernels).
+    `seqboat-tune` reads it.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where to write the JSON ('-' for stdout)">
+  ];
+}
+
+def SeqBoatApplyTuning : Pass<"seqboat-apply-tuning", "::mlir::ModuleOp"> {
+  let summary = "Attach the best known #seqboat.config from a tuning database";
+  let description = [{
+    For every tunable op, looks up `<key>|<chip>|<compiler version>` in the
+    JSON database written by `seqboat-tune` and attaches its best config as
+    `seqboat.config`; ops without an entry keep the defaults. Each decision is
+    reported as a remark on the op (which config, or that defaults are used).
+    A database that cannot be read or parsed is an error.
+  }];
+  let options = [
+    Option<"database", "db", "std::string", /*default=*/"",
+           "Tuning database (JSON) written by seqboat-tune">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "Target chip the configs were tuned for">
+  ];
+  let dependentDialects = ["::mlir::seqboat::SeqBoatDialect"];
 }
 
 #endif // SEQBOAT_CONVERSION_PASSES_TD

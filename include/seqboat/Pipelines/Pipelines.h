@@ -54,6 +54,11 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
       llvm::cl::init(8)};
+  PassOptions::Option<std::string> tuningDb{
+      *this, "tuning-db",
+      llvm::cl::desc("Tuning database (seqboat-tune): attach the best known "
+                     "#seqboat.config per op before lowering"),
+      llvm::cl::init("")};
 };
 
 /// `seqboat-cpu-pipeline`: tensors (linalg/tensor/scf/arith/math) ->

@@ -126,6 +126,7 @@ void KernelBuilder::kernel(StringRef name, int64_t gridSize, BodyFn body) {
       b, loc, gridSize,
       gpu::GPUBlockMappingAttr::get(b.getContext(), gpu::MappingId::DimX));
   forall->setAttr(kKernelNameAttr, b.getStringAttr(name));
+  forall->setAttr(kThreadsAttrName, b.getI64IntegerAttr(threadsPerBlock));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(forall.getBody()->getTerminator());
   body(forall.getInductionVar(0));

@@ -19,8 +19,9 @@ public:
   using BodyFn = llvm::function_ref<void(Value)>;
   using AccFn = llvm::function_ref<SmallVector<Value>(Value, ValueRange)>;
 
-  KernelBuilder(OpBuilder &b, Location loc, Type floatType)
-      : b(b), loc(loc), ft(floatType) {}
+  KernelBuilder(OpBuilder &b, Location loc, Type floatType,
+                int64_t threadsPerBlock)
+      : b(b), loc(loc), ft(floatType), threadsPerBlock(threadsPerBlock) {}
 
   OpBuilder &builder() { return b; }
   Location location() const { return loc; }
@@ -72,7 +73,7 @@ public:
   void ifThen(Value cond, llvm::function_ref<void()> then);
 
   /// A kernel: scf.forall over `gridSize` blocks mapped to #gpu.block<x>,
-  /// tagged with `name`.
+  /// tagged with `name` and its threads per block.
   void kernel(StringRef name, int64_t gridSize, BodyFn body);
   /// A phase of a block: scf.forall over `extent` mapped to #gpu.thread<x>.
   void threads(int64_t extent, BodyFn body);
@@ -81,6 +82,7 @@ private:
   OpBuilder &b;
   Location loc;
   Type ft;
+  int64_t threadsPerBlock;
 };
 
 } // namespace mlir::seqboat

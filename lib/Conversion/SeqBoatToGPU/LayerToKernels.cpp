@@ -596,7 +596,7 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
   // The result buffer outlives the layer; the scratch buffers do not.
   buf.out = memref::AllocOp::create(b, loc, MemRefType::get({bs, l, dims.d}, f32));
 
-  KernelBuilder kb(b, loc, f32);
+  KernelBuilder kb(b, loc, f32, threads);
   LayerKernels(kb, dims, buf).build();
 
   for (Value m : scratch)
@@ -634,9 +634,16 @@ struct ConvertSeqBoatLayerToKernelsPass
     });
     if (unsupported.wasInterrupted())
       return signalPassFailure();
-    for (LayerOp op : layers)
-      if (failed(lowerLayer(op, threads, rowsPerBlock)))
+    for (LayerOp op : layers) {
+      // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
+      int64_t opThreads = threads, opRows = rowsPerBlock;
+      if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName)) {
+        opThreads = config.getThreads();
+        opRows = config.getRowsPerBlock();
+      }
+      if (failed(lowerLayer(op, opThreads, opRows)))
         return signalPassFailure();
+    }
   }
 };
 

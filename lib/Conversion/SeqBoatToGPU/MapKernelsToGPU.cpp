@@ -59,6 +59,13 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
     return kernel.emitOpError("a block-mapped kernel must be a normalised 1-D "
                               "scf.forall with a static extent");
   Location loc = kernel.getLoc();
+  // The strategy records each kernel's block size; the option is the
+  // fallback for hand-written kernels.
+  if (auto attr = kernel->getAttrOfType<IntegerAttr>(kThreadsAttrName))
+    threads = attr.getInt();
+  if (threads <= 0 || threads > 1024)
+    return kernel.emitOpError("threads per block must be in [1, 1024], got ")
+           << threads;
   rewriter.setInsertionPoint(kernel);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
   Value gridSize = arith::ConstantIndexOp::create(rewriter, loc, *grid);

@@ -16,13 +16,45 @@ namespace mlir::seqboat {
 
 #define GEN_PASS_DECL_CONVERTSEQBOATLAYERTOKERNELS
 #define GEN_PASS_DECL_SEQBOATMAPKERNELSTOGPU
+#define GEN_PASS_DECL_SEQBOATPRINTTUNINGSPACE
+#define GEN_PASS_DECL_SEQBOATAPPLYTUNING
 #include "seqboat/Conversion/Passes.h.inc"
 
 /// Name of the string attribute naming each kernel's block forall.
 inline constexpr llvm::StringLiteral kKernelNameAttr = "seqboat.kernel";
 
+/// Discardable attribute of a seqboat.layer holding its #seqboat.config.
+inline constexpr llvm::StringLiteral kConfigAttrName = "seqboat.config";
+
+/// Threads per block of one kernel (on its block-mapped forall).
+inline constexpr llvm::StringLiteral kThreadsAttrName = "seqboat.threads";
+
 /// The gpu.module every kernel is outlined into (one gpu.binary per layer).
 inline constexpr llvm::StringLiteral kKernelModule = "seqboat_kernels";
+
+/// One tunable knob: its name (as in #seqboat.config) and legal values.
+struct TuningKnob {
+  std::string name;
+  SmallVector<int64_t> values;
+  int64_t defaultValue;
+};
+
+/// The tuning space of one op under the fused-kernel strategy.
+struct TuningSpace {
+  /// Stable identity of the op for tuning databases: op name, operand types
+  /// and inherent attributes (not the config).
+  std::string key;
+  SmallVector<TuningKnob> knobs;
+  /// Human-readable constraints already applied to `knobs`.
+  SmallVector<std::string> constraints;
+};
+
+/// The space of a seqboat.layer (the only op the GPU strategy maps), or
+/// failure for ops without one.
+FailureOr<TuningSpace> getTuningSpace(Operation *op);
+
+/// "seqboat <version> (MLIR <version>)", part of every tuning database key.
+StringRef getCompilerVersion();
 
 } // namespace mlir::seqboat
 

@@ -25,3 +25,17 @@ void SeqBoatDialect::initialize() {
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.cpp.inc"
       >();
 }
+
+LogicalResult
+ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   int64_t threads, int64_t rowsPerBlock) {
+  if (threads < 1 || threads > 1024)
+    return emitError() << "#seqboat.config 'threads' must be in [1, 1024], "
+                          "but got "
+                       << threads;
+  if (rowsPerBlock < 1)
+    return emitError()
+           << "#seqboat.config 'rows_per_block' must be positive, but got "
+           << rowsPerBlock;
+  return success();
+}

@@ -69,4 +69,30 @@ def SeqBoat_NormAttr : EnumAttr<SeqBoat_Dialect, SeqBoat_Norm, "norm"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// Tuning configuration
+//===----------------------------------------------------------------------===//
+
+def SeqBoat_ConfigAttr : AttrDef<SeqBoat_Dialect, "Config"> {
+  let mnemonic = "config";
+  let summary = "Knobs of the fused-kernel GPU strategy for one op";
+  let description = [{
+    Attached to a `seqboat.layer` as the discardable attribute
+    `seqboat.config`, it overrides the `seqboat-layer-to-kernels` options for
+    that op: `threads` per block (every phase of every kernel is strided over
+    them) and `rows_per_block`, the token rows each block of the projection
+    kernels keeps in shared memory (the weights are read once per block, so
+    more rows mean less traffic but fewer, larger blocks).
+    `seqboat-apply-tuning` sets it from a tuning database;
+    `seqboat-print-tuning-space` lists the legal values.
+
+    ```mlir
+    #seqboat.config<threads = 128, rows_per_block = 16>
+    ```
+  }];
+  let parameters = (ins "int64_t":$threads, "int64_t":$rows_per_block);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // SEQBOAT_DIALECT_SEQBOAT_IR_SEQBOATDIALECT_TD

@@ -1,0 +1,205 @@
+//===- Tuning.cpp - the tunable space of the GPU strategy -----------------===//
+//
+// The one description of what can be tuned: getTuningSpace lists the knobs of
+// #seqboat.config with their legal values for a given op, the query pass
+// prints it for tools, and seqboat-apply-tuning attaches configs from a
+// database keyed by the same op key.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_SEQBOATPRINTTUNINGSPACE
+#define GEN_PASS_DEF_SEQBOATAPPLYTUNING
+#include "seqboat/Conversion/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+StringRef seqboat::getCompilerVersion() {
+  return "seqboat " SEQBOAT_VERSION " (MLIR " SEQBOAT_MLIR_VERSION ")";
+}
+
+/// Projection kernels keep rows_per_block x D floats of shared memory; stay
+/// within the 48 KiB every CUDA device gives a block without opt-in.
+static constexpr int64_t kSharedBytes = 48 * 1024;
+
+FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
+  auto layer = dyn_cast<LayerOp>(op);
+  if (!layer)
+    return failure();
+  TuningSpace space;
+  {
+    llvm::raw_string_ostream os(space.key);
+    os << op->getName() << "(";
+    llvm::interleaveComma(op->getOperandTypes(), os);
+    os << ")";
+    // Inherent attributes only; the config itself is not part of the key.
+    os << op->getPropertiesAsAttribute();
+  }
+  int64_t d = cast<RankedTensorType>(layer.getX().getType()).getDimSize(2);
+  space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 256});
+  TuningKnob rows{"rows_per_block", {}, 8};
+  for (int64_t r : {1, 2, 4, 8, 16, 32})
+    if (ShapedType::isDynamic(d) || r * d * 4 <= kSharedBytes)
+      rows.values.push_back(r);
+  if (!llvm::is_contained(rows.values, rows.defaultValue))
+    rows.defaultValue = rows.values.back();
+  space.knobs.push_back(rows);
+  space.constraints.push_back("threads is a multiple of the warp size (32) "
+                              "and at most 1024");
+  space.constraints.push_back("rows_per_block * D * 4 bytes <= 49152 "
+                              "(shared tile of hx_route and mx_proj), D = " +
+                              std::to_string(d));
+  return space;
+}
+
+static std::optional<int64_t> shapeSymbol(LayerOp op, unsigned operand,
+                                          unsigned dim) {
+  auto type = cast<RankedTensorType>(op->getOperand(operand).getType());
+  if (dim >= type.getRank() || type.isDynamicDim(dim))
+    return std::nullopt;
+  return type.getDimSize(dim);
+}
+
+namespace {
+
+struct SeqBoatPrintTuningSpacePass
+    : public seqboat::impl::SeqBoatPrintTuningSpaceBase<
+          SeqBoatPrintTuningSpacePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    llvm::json::Array ops;
+    getOperation()->walk([&](LayerOp layer) {
+      FailureOr<TuningSpace> space = getTuningSpace(layer);
+      if (failed(space))
+        return;
+      llvm::json::Array knobs;
+      for (const TuningKnob &knob : space->knobs)
+        knobs.push_back(llvm::json::Object{
+            {"name", knob.name},
+            {"values", llvm::json::Array(knob.values)},
+            {"default", knob.defaultValue}});
+      llvm::json::Object shape;
+      auto put = [&](StringRef name, unsigned operand, unsigned dim) {
+        if (std::optional<int64_t> v = shapeSymbol(layer, operand, dim))
+          shape[name] = *v;
+      };
+      put("B", 0, 0);
+      put("L", 0, 1);
+      put("D", 0, 2);
+      put("N", 3, 1);
+      put("Z", 13, 1);
+      put("H", 16, 1);
+      put("M2", 15, 0);
+      std::string loc;
+      llvm::raw_string_ostream(loc) << layer.getLoc();
+      ops.push_back(llvm::json::Object{
+          {"op", layer->getName().getStringRef()},
+          {"loc", loc},
+          {"key", space->key},
+          {"shape", std::move(shape)},
+          {"window", static_cast<int64_t>(layer.getWindow())},
+          {"bidirectional", layer.getBidirectional()},
+          {"knobs", std::move(knobs)},
+          {"constraints", llvm::json::Array(space->constraints)}});
+    });
+    llvm::json::Object doc{{"compiler", getCompilerVersion()},
+                           {"ops", std::move(ops)}};
+
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> file =
+        openOutputFile(output, &error);
+    if (!file) {
+      getOperation()->emitError("cannot write the tuning space: ") << error;
+      return signalPassFailure();
+    }
+    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc)))
+               << "\n";
+    file->keep();
+    markAllAnalysesPreserved();
+  }
+};
+
+struct SeqBoatApplyTuningPass
+    : public seqboat::impl::SeqBoatApplyTuningBase<SeqBoatApplyTuningPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (database.empty()) {
+      module.emitError("seqboat-apply-tuning needs a database: db=PATH");
+      return signalPassFailure();
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(database);
+    if (!buffer) {
+      module.emitError("cannot read tuning database '")
+          << database << "': " << buffer.getError().message();
+      return signalPassFailure();
+    }
+    llvm::Expected<llvm::json::Value> json =
+        llvm::json::parse((*buffer)->getBuffer());
+    if (!json) {
+      module.emitError("tuning database '")
+          << database << "' is not valid JSON: "
+          << llvm::toString(json.takeError());
+      return signalPassFailure();
+    }
+    const llvm::json::Object *entries = nullptr;
+    if (const llvm::json::Object *root = json->getAsObject())
+      entries = root->getObject("entries");
+    if (!entries) {
+      module.emitError("tuning database '")
+          << database << "' has no 'entries' object";
+      return signalPassFailure();
+    }
+
+    WalkResult result = module.walk([&](LayerOp layer) {
+      FailureOr<TuningSpace> space = getTuningSpace(layer);
+      if (failed(space))
+        return WalkResult::advance();
+      std::string key =
+          space->key + "|" + chip + "|" + getCompilerVersion().str();
+      const llvm::json::Object *entry = entries->getObject(key);
+      const llvm::json::Object *best = entry ? entry->getObject("best") : nullptr;
+      if (!best) {
+        layer->removeAttr(kConfigAttrName);
+        layer.emitRemark("seqboat-apply-tuning: no tuned config for ")
+            << chip << " in '" << database << "'; using the defaults";
+        return WalkResult::advance();
+      }
+      std::optional<int64_t> threads = best->getInteger("threads");
+      std::optional<int64_t> rows = best->getInteger("rows_per_block");
+      auto legal = [&](StringRef name, std::optional<int64_t> v) {
+        for (const TuningKnob &knob : space->knobs)
+          if (knob.name == name)
+            return v && llvm::is_contained(knob.values, *v);
+        return false;
+      };
+      if (!legal("threads", threads) || !legal("rows_per_block", rows)) {
+        layer.emitError("tuning database '")
+            << database << "' holds a config outside this op's tuning space";
+        return WalkResult::interrupt();
+      }
+      auto config = ConfigAttr::get(&getContext(), *threads, *rows);
+      layer->setAttr(kConfigAttrName, config);
+      layer.emitRemark("seqboat-apply-tuning: using ")
+          << config << " for " << chip;
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -27,6 +27,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.seqboat_tools_dir, config.llvm_tools_dir]
 tools = ["seqboat-opt", "seqboat-run", "seqboat-exec", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+config.substitutions.append(("%seqboat-tune", os.path.join(config.seqboat_tools_dir, "seqboat-tune")))
 config.substitutions.append(("%{seqboat-exec-path}", os.path.join(config.seqboat_tools_dir, "seqboat-exec")))
 
 # NumPy reference: %python runs the Python that has NumPy, with the project's

@@ -67,14 +67,14 @@ _STACK = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) b
 _USED = re.compile(r"Used (\d+) registers(?:, used \d+ barriers)?(?:, (\d+) bytes smem)?")
 
 
-def ptxas_report(ptxas, ptx, arch):
+def ptxas_report(ptxas, ptx, arch, extra_options=""):
     """Per-kernel resource usage from ``ptxas -v``; raises on rejection."""
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "kernels.ptx")
         with open(src, "w") as f:
             f.write(ptx)
-        proc = subprocess.run([ptxas, "-v", "-arch", arch, src, "-o",
-                               os.path.join(tmp, "kernels.cubin")],
+        proc = subprocess.run([ptxas, "-v", "-arch", arch] + extra_options.split()
+                              + [src, "-o", os.path.join(tmp, "kernels.cubin")],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         raise RuntimeError("ptxas rejected the PTX:\n" + proc.stdout)

@@ -1,0 +1,515 @@
+"""seqboat-tune: search the fused-kernel configs of every tunable op in a model.
+
+    seqboat-tune FILE.mlir --chip sm_90 [--budget 50] [--db seqboat-tuning.json]
+        [--jobs N] [--top 5] [--repeat 20] [--seed 0] [--plot tune.svg]
+        [--ptxas-options "..."] [--no-measure] [--force] [--build BUILD]
+
+For each op that ``seqboat-opt --seqboat-print-tuning-space`` lists:
+
+1. candidates: the whole space when it has at most ``budget`` points,
+   otherwise ``budget`` points found by random sampling (half) and then
+   evolution (mutating one knob of the best variants so far);
+2. every candidate is compiled in parallel (``--seqboat-apply-tuning`` with a
+   one-entry database, then ``--seqboat-gpu-pipeline=format=isa``) and
+   assembled with ``ptxas -v``; variants that ptxas rejects, that spill, that
+   need more than 48 KiB of shared memory or more registers than a block may
+   have are discarded, with the reason recorded;
+3. the rest are ranked by a static cost model (bytes moved and flops of each
+   kernel against the chip's bandwidth and peak, derated by occupancy from
+   registers/shared memory and by how well the grid fills the chip);
+4. on a machine with a CUDA GPU the best ``--top`` are built as libraries
+   (``seqboat.aot``) and timed with ``seqboat-exec`` (warm-up, median of
+   ``--repeat``), their outputs checked against the CPU result of the
+   independent linalg lowering (``seqboat-run``).
+
+Results go to a JSON database keyed by ``<op key>|<chip>|<compiler version>``
+(op key = op name, operand types and attributes). Finished variants are never
+recompiled (runs resume), and an op whose search already covered the budget
+is answered from the database. The best config per op is what
+``seqboat-apply-tuning`` / ``seqboat-gpu-pipeline{tuning-db=...}`` apply.
+Standard library only (NumPy is used for measurement inputs when present).
+"""
+
+import argparse
+import concurrent.futures
+import itertools
+import json
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import kernels as kernel_report
+
+# Per-chip limits and roofline (public datasheet numbers).
+CHIPS = {
+    "sm_80": dict(sms=108, regs=65536, smem=167936, threads=2048, blocks=32,
+                  bandwidth=2.0e12, flops=19.5e12),
+    "sm_86": dict(sms=84, regs=65536, smem=102400, threads=1536, blocks=16,
+                  bandwidth=0.94e12, flops=35.6e12),
+    "sm_89": dict(sms=128, regs=65536, smem=102400, threads=1536, blocks=24,
+                  bandwidth=1.0e12, flops=82.6e12),
+    "sm_90": dict(sms=132, regs=65536, smem=232448, threads=2048, blocks=32,
+                  bandwidth=3.35e12, flops=67.0e12),
+}
+BLOCK_SMEM_LIMIT = 48 * 1024
+DB_VERSION = 1
+
+
+class TuneError(Exception):
+    pass
+
+
+def run(cmd, **kw):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if proc.returncode != 0:
+        raise TuneError("%s failed:\n%s" % (" ".join(cmd[:2]), proc.stderr.strip()[-2000:]))
+    return proc.stdout
+
+
+# ---------------------------------------------------------------------------
+# database
+# ---------------------------------------------------------------------------
+
+def load_db(path):
+    if not os.path.exists(path):
+        return {"version": DB_VERSION, "entries": {}}
+    try:
+        with open(path) as f:
+            db = json.load(f)
+    except (OSError, ValueError) as e:
+        raise TuneError("cannot read tuning database %s: %s" % (path, e))
+    if not isinstance(db, dict) or not isinstance(db.get("entries"), dict):
+        raise TuneError("%s is not a seqboat tuning database (no 'entries')" % path)
+    return db
+
+
+def save_db(path, db):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(db, f, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def variant_name(config):
+    return ",".join("%s=%d" % (k, config[k]) for k in sorted(config))
+
+
+# ---------------------------------------------------------------------------
+# search
+# ---------------------------------------------------------------------------
+
+def candidates(op, budget, rng, scored):
+    """Configs to evaluate; `scored(config)` gives the cost of a finished one."""
+    names = [k["name"] for k in op["knobs"]]
+    values = [k["values"] for k in op["knobs"]]
+    default = {k["name"]: k["default"] for k in op["knobs"]}
+    space = [dict(zip(names, combo)) for combo in itertools.product(*values)]
+    if len(space) <= budget:
+        return space, "exhaustive"
+    chosen = {variant_name(default): default}
+    for config in rng.sample(space, min(len(space), max(1, budget // 2))):
+        chosen.setdefault(variant_name(config), config)
+    return list(chosen.values()), "random+evolutionary"
+
+
+def mutate(op, config, rng):
+    knob = rng.choice(op["knobs"])
+    vals = knob["values"]
+    i = vals.index(config[knob["name"]])
+    j = min(len(vals) - 1, max(0, i + rng.choice((-1, 1))))
+    out = dict(config)
+    out[knob["name"]] = vals[j]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# compile + ptxas + static model
+# ---------------------------------------------------------------------------
+
+def compile_variant(args, op, config, dbkey, ptxas):
+    """Compile one variant to PTX and read ptxas's resource report."""
+    with tempfile.TemporaryDirectory(prefix="seqboat-tune-") as tmp:
+        one = os.path.join(tmp, "db.json")
+        with open(one, "w") as f:
+            json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
+        out = os.path.join(tmp, "gpu.mlir")
+        try:
+            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
+                 "--seqboat-gpu-pipeline=chip=%s format=isa" % args.chip, "-o", out])
+        except TuneError as e:
+            return {"status": "rejected", "reason": "compilation failed: %s" % e}
+        with open(out) as f:
+            ptx = kernel_report.extract_ptx(f.read())
+    report = {}
+    try:
+        for text in ptx:
+            report.update(kernel_report.ptxas_report(ptxas, text, args.chip, args.ptxas_options))
+    except RuntimeError as e:
+        return {"status": "rejected", "reason": "ptxas: %s" % str(e).splitlines()[-1][:300]}
+    chip = CHIPS.get(args.chip, CHIPS["sm_90"])
+    for name, r in report.items():
+        if r["spill_stores"] or r["spill_loads"]:
+            return {"status": "rejected", "reason": "%s spills (%d B stores, %d B loads)"
+                    % (name, r["spill_stores"], r["spill_loads"]), "ptxas": report}
+        if r["smem"] > BLOCK_SMEM_LIMIT:
+            return {"status": "rejected", "reason": "%s needs %d B shared memory" % (name, r["smem"]),
+                    "ptxas": report}
+        if r["registers"] * config["threads"] > chip["regs"]:
+            return {"status": "rejected", "reason": "%s: %d registers x %d threads exceed a block's %d"
+                    % (name, r["registers"], config["threads"], chip["regs"]), "ptxas": report}
+    return {"status": "ok", "ptxas": report}
+
+
+def kernel_work(op, config):
+    """(name, grid, threads used by the main phase, bytes, flops) per kernel."""
+    s = op["shape"]
+    b, l, d, n, z, h = s["B"], s["L"], s["D"], s["N"], s["Z"], s["H"]
+    w = op["window"]
+    span = 2 * w + 1 if op["bidirectional"] else w + 1
+    dirs = 2 if op["bidirectional"] else 1
+    r = config["rows_per_block"]
+    rows_out = max(1, min(r, 8192 // h))
+    tiles = lambda rows: math.ceil(b * l / rows)
+    f = 4
+    return [
+        ("norm_ema", b, d, f * b * l * d * (2 + 2 * dirs), 4.0 * b * l * d * n * dirs),
+        ("hx_route", tiles(r), d + 2, f * (b * l * d + tiles(r) * (d + 2) * d + b * l * (d + 4)),
+         2.0 * b * l * d * (d + 2)),
+        ("compact", b, min(config["threads"], l), 9 * b * l, 4.0 * b * l),
+        ("mx_proj", b * math.ceil(l / r), z + 2 * h,
+         f * (b * l * d + b * math.ceil(l / r) * (z + 2 * h) * d + b * l * (2 * z + 2 * h)),
+         2.0 * b * l * d * (z + 2 * h)),
+        ("attention", b * l, h, f * b * l * (z + 2 * h + span * (z + h) / 8.0),
+         2.0 * b * l * span * (z + h)),
+        ("output", tiles(rows_out), d, f * (b * l * (h + 3 * d) + tiles(rows_out) * d * h),
+         2.0 * b * l * d * h),
+    ]
+
+
+def static_cost(op, config, ptxas, chip_name):
+    """Estimated microseconds of the six kernels (lower is better).
+
+    Roofline per kernel (bytes / bandwidth vs flops / peak), divided by the
+    fraction of the chip kept busy: resident blocks (limited by threads,
+    registers and shared memory per SM, from ptxas) times the threads of each
+    block that have work, and the last wave's fill.
+    """
+    chip = CHIPS.get(chip_name, CHIPS["sm_90"])
+    t = config["threads"]
+    total = 0.0
+    for name, grid, lanes, nbytes, flops in kernel_work(op, config):
+        r = ptxas.get(name, {"registers": 32, "smem": 0})
+        per_sm = min(chip["blocks"], chip["threads"] // t,
+                     chip["regs"] // max(1, r["registers"] * t),
+                     chip["smem"] // r["smem"] if r["smem"] else chip["blocks"])
+        per_sm = max(per_sm, 1)
+        # Threads doing useful work at once (a block's main phase has `lanes`
+        # of it), against the ~1024 per SM it takes to hide memory latency;
+        # then the tail of the last wave.
+        resident = min(grid, per_sm * chip["sms"])
+        util = min(1.0, resident * min(lanes, t) / (chip["sms"] * 1024.0))
+        waves = math.ceil(grid / float(per_sm * chip["sms"]))
+        tail = grid / float(waves * per_sm * chip["sms"]) if waves > 1 else 1.0
+        efficiency = max(1e-4, util * tail)
+        total += max(nbytes / chip["bandwidth"], flops / chip["flops"]) / efficiency * 1e6
+    return total
+
+
+# ---------------------------------------------------------------------------
+# measurement (GPU only)
+# ---------------------------------------------------------------------------
+
+def have_gpu():
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    proc = subprocess.run([smi, "-L"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return proc.returncode == 0 and "GPU" in proc.stdout
+
+
+def measure(args, op, config, dbkey, inputs, outputs_ref):
+    """Median ms on the GPU and the max relative error vs the CPU result."""
+    import numpy as np
+    with tempfile.TemporaryDirectory(prefix="seqboat-tune-") as tmp:
+        one = os.path.join(tmp, "db.json")
+        with open(one, "w") as f:
+            json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
+        lib = os.path.join(tmp, "variant.so")
+        run([sys.executable, "-m", "seqboat.aot", args.file, "-o", lib, "--build", args.build,
+             "--options", "chip=%s format=fatbin tuning-db=%s" % (args.chip, one)])
+        outs = [os.path.join(tmp, "out%d.npy" % i) for i in range(len(outputs_ref))]
+        cmd = [args.exec, lib, "--entry", args.entry, "--repeat", str(args.repeat), "--time"]
+        for path in inputs:
+            cmd += ["--input", path]
+        for path in outs:
+            cmd += ["--output", path]
+        text = run(cmd)
+        ms = float(re.search(r"median ([0-9.]+) ms", text).group(1))
+        err = 0.0
+        for ref, out in zip(outputs_ref, outs):
+            r, o = np.load(ref), np.load(out)
+            err = max(err, float(np.max(np.abs(r - o)) / max(1e-30, float(np.max(np.abs(r))))))
+    return ms, err
+
+
+def make_inputs(args, work):
+    """Random inputs for the entry function and the CPU reference outputs."""
+    import numpy as np
+    text = run([args.opt, args.file, "--seqboat-export-abi"])
+    m = re.search(r'func\.func @%s\(.*?seqboat\.abi = \((.*?)\) -> (.*?)[,}]\s' % re.escape(args.entry),
+                  text, re.S)
+    if not m:
+        raise TuneError("cannot find the signature of @%s" % args.entry)
+    def shapes(s):
+        return [(tuple(int(x) for x in dims.split("x") if x), et)
+                for dims, et in re.findall(r"tensor<((?:\d+x)*)(f32|i32|i1)>", s)]
+    rng = np.random.default_rng(0)
+    paths = []
+    for i, (shape, et) in enumerate(shapes(m.group(1))):
+        arr = {"f32": lambda: (rng.standard_normal(shape) * 0.5).astype(np.float32),
+               "i32": lambda: np.zeros(shape, np.int32),
+               "i1": lambda: np.zeros(shape, bool)}[et]()
+        paths.append(os.path.join(work, "in%d.npy" % i))
+        np.save(paths[-1], arr)
+    refs = [os.path.join(work, "ref%d.npy" % i) for i in range(len(shapes(m.group(2))))]
+    cmd = [os.path.join(os.path.dirname(args.opt), "seqboat-run"), args.file, "--entry", args.entry]
+    for p in paths:
+        cmd += ["--input", p]
+    for p in refs:
+        cmd += ["--output", p]
+    run(cmd)
+    return paths, refs
+
+
+# ---------------------------------------------------------------------------
+# reporting
+# ---------------------------------------------------------------------------
+
+def progress(done, total, label):
+    width = 30
+    filled = int(width * done / max(1, total))
+    sys.stderr.write("\r  [%s%s] %d/%d %s" % ("#" * filled, "." * (width - filled), done, total,
+                                            label[:40].ljust(40)))
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def table(entry, top=10):
+    ok = [(v["cost_us"], name, v) for name, v in entry["variants"].items() if v["status"] == "ok"]
+    ok.sort()
+    rejected = [(name, v["reason"]) for name, v in entry["variants"].items() if v["status"] != "ok"]
+    lines = ["  %-32s %14s %12s %10s  %s" % ("variant", "model (us)", "measured ms", "max err", "")]
+    for cost, name, v in ok[:top]:
+        lines.append("  %-32s %14.1f %12s %10s  %s" % (
+            name, cost, "%.3f" % v["time_ms"] if v.get("time_ms") is not None else "-",
+            "%.1e" % v["max_rel_err"] if v.get("max_rel_err") is not None else "-",
+            "<- best" if entry.get("best") and name == variant_name(entry["best"]) else ""))
+    lines.append("  %d valid, %d rejected" % (len(ok), len(rejected)))
+    for name, reason in sorted(rejected)[:5]:
+        lines.append("    rejected %s: %s" % (name, reason))
+    return "\n".join(lines)
+
+
+def plot_svg(path, entries):
+    """Model cost (and measured time) of every valid variant, best first."""
+    series = []
+    for key, entry in entries:
+        pts = sorted((v["cost_us"], v.get("time_ms"), n) for n, v in entry["variants"].items()
+                     if v["status"] == "ok")
+        series.append((entry.get("op_loc", key[:40]), pts))
+    w, h, pad = 720, 360, 50
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
+           'font-size="11">' % (w, h),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="20">seqboat-tune: static cost (blue) and measured time (red) per variant, '
+           'best first</text>' % pad]
+    n = max([len(p) for _, p in series] + [1])
+    top = max([c for _, p in series for c, _, _ in p] + [1e-9])
+    out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (pad, h - pad, w - 10, h - pad))
+    out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (pad, 30, pad, h - pad))
+    out.append('<text x="%d" y="%d">variant (rank)</text>' % (w // 2, h - 15))
+    out.append('<text x="5" y="%d">%.0f us</text>' % (40, top))
+    for _, pts in series:
+        tmax = max([t for _, t, _ in pts if t is not None] + [1e-9])
+        for i, (c, t, name) in enumerate(pts):
+            x = pad + (w - pad - 20) * (i + 0.5) / n
+            y = h - pad - (h - pad - 40) * c / top
+            out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="steelblue"><title>%s: %.1f us</title>'
+                       '</circle>' % (x, y, name, c))
+            if t is not None:
+                yt = h - pad - (h - pad - 40) * t / tmax
+                out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="crimson"><title>%s: %.3f ms'
+                           '</title></circle>' % (x, yt, name, t))
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+# ---------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------
+
+def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
+    dbkey = "%s|%s|%s" % (op["key"], args.chip, compiler)
+    entry = db["entries"].setdefault(dbkey, {
+        "op": op["key"], "chip": args.chip, "compiler": compiler, "variants": {}})
+    entry["op_loc"] = op["loc"]
+    space_size = 1
+    for k in op["knobs"]:
+        space_size *= len(k["values"])
+    wanted = min(args.budget, space_size)
+    if entry.get("complete") and entry.get("evaluated", 0) >= wanted and not args.force \
+            and (not gpu or entry.get("best_by") == "measured" or args.no_measure):
+        print("%s: answered from the database (%d variants evaluated, best %s)"
+              % (op["loc"], entry["evaluated"], variant_name(entry["best"])))
+        return entry
+
+    def evaluate(configs, label):
+        todo = [c for c in configs if variant_name(c) not in entry["variants"]]
+        if not todo:
+            return
+        print("%s: %s, compiling %d variant(s) with %d job(s)" % (op["loc"], label, len(todo), args.jobs))
+        done = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {pool.submit(compile_variant, args, op, c, dbkey, ptxas): c for c in todo}
+            for fut in concurrent.futures.as_completed(futures):
+                config = futures[fut]
+                result = fut.result()
+                result["config"] = config
+                if result["status"] == "ok":
+                    result["cost_us"] = static_cost(op, config, result["ptxas"], args.chip)
+                entry["variants"][variant_name(config)] = result
+                done += 1
+                progress(done, len(todo), variant_name(config))
+        save_db(args.db, db)
+
+    first, how = candidates(op, args.budget, rng, None)
+    evaluate(first, how)
+    # Evolution: mutate the best valid variants until the budget is spent.
+    while how != "exhaustive" and len(entry["variants"]) < args.budget:
+        ok = sorted((v["cost_us"], n) for n, v in entry["variants"].items() if v["status"] == "ok")
+        parents = [entry["variants"][n]["config"] for _, n in ok[:max(1, len(ok) // 4)]] or first
+        children, tries = {}, 0
+        while len(children) < min(8, args.budget - len(entry["variants"])) and tries < 200:
+            tries += 1
+            child = mutate(op, rng.choice(parents), rng)
+            if variant_name(child) not in entry["variants"]:
+                children[variant_name(child)] = child
+        if not children:
+            break
+        evaluate(list(children.values()), "evolution")
+
+    valid = sorted((v["cost_us"], n) for n, v in entry["variants"].items() if v["status"] == "ok")
+    entry["evaluated"] = len(entry["variants"])
+    entry["space_size"] = space_size
+    entry["complete"] = True
+    if not valid:
+        entry.pop("best", None)
+        save_db(args.db, db)
+        print("%s: no valid variant (every candidate was rejected)" % op["loc"])
+        return entry
+    entry["best"] = entry["variants"][valid[0][1]]["config"]
+    entry["best_by"] = "static-model"
+    if gpu and not args.no_measure:
+        inputs, refs = measure_inputs()
+        print("%s: measuring the best %d on the GPU (median of %d)" % (op["loc"], args.top, args.repeat))
+        measured = []
+        for i, (_, name) in enumerate(valid[:args.top]):
+            v = entry["variants"][name]
+            try:
+                ms, err = measure(args, op, v["config"], dbkey, inputs, refs)
+            except TuneError as e:
+                v["measure_error"] = str(e)[-300:]
+                continue
+            v["time_ms"], v["max_rel_err"] = ms, err
+            if err <= args.tolerance:
+                measured.append((ms, name))
+            progress(i + 1, min(args.top, len(valid)), name)
+        if measured:
+            entry["best"] = entry["variants"][min(measured)[1]]["config"]
+            entry["best_by"] = "measured"
+    save_db(args.db, db)
+    return entry
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="seqboat-tune", description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--chip", default="sm_90")
+    parser.add_argument("--budget", type=int, default=50, help="variants to evaluate per op")
+    parser.add_argument("--db", default="seqboat-tuning.json", help="tuning database (JSON)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--top", type=int, default=5, help="variants to time on a GPU")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per measured variant")
+    parser.add_argument("--tolerance", type=float, default=1e-3,
+                        help="max relative error vs the CPU result for a measured variant")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", help="write an SVG of cost/time per variant")
+    parser.add_argument("--ptxas", help="ptxas to use (default: CUDA_HOME, /usr/local/cuda, PATH)")
+    parser.add_argument("--ptxas-options", default="",
+                        help="extra ptxas options for the resource check (e.g. -maxrregcount=32)")
+    parser.add_argument("--no-measure", action="store_true", help="rank by the static model only")
+    parser.add_argument("--force", action="store_true", help="search again even if the database answers")
+    parser.add_argument("--entry", help="function to time on the GPU (default: the first public one)")
+    parser.add_argument("--build", default=os.environ.get("SEQBOAT_BUILD", "build"),
+                        help="seqboat build directory")
+    args = parser.parse_args(argv)
+
+    start = time.time()
+    try:
+        args.opt = os.path.join(args.build, "bin", "seqboat-opt")
+        args.exec = os.path.join(args.build, "bin", "seqboat-exec")
+        if not os.path.exists(args.opt):
+            raise TuneError("seqboat-opt not found in %s/bin (use --build)" % args.build)
+        if not os.path.exists(args.file):
+            raise TuneError("cannot read %s" % args.file)
+        if args.budget < 1:
+            raise TuneError("--budget must be at least 1")
+        if args.chip not in CHIPS:
+            print("note: no roofline data for %s; the static model uses sm_90's" % args.chip)
+        ptxas = kernel_report.find_ptxas(args.ptxas)
+        if not ptxas:
+            raise TuneError("ptxas not found: install the CUDA toolkit or pass --ptxas")
+        space = json.loads(run([args.opt, args.file, "--seqboat-print-tuning-space", "-o", os.devnull]))
+        if not space["ops"]:
+            print("no tunable ops in %s" % args.file)
+            return 0
+        db = load_db(args.db)
+        gpu = have_gpu() and not args.no_measure
+        if not gpu:
+            print("no GPU here: variants are ranked by the static cost model only")
+        if not args.entry:
+            m = re.search(r"func\.func @([\w$.]+)", open(args.file).read())
+            args.entry = m.group(1) if m else "main"
+        rng = random.Random(args.seed)
+        cache = {}
+
+        def measure_inputs():
+            if "io" not in cache:
+                cache["io"] = make_inputs(args, tempfile.mkdtemp(prefix="seqboat-tune-io-"))
+            return cache["io"]
+
+        entries = []
+        for op in space["ops"]:
+            entry = tune_op(args, db, op, space["compiler"], ptxas, gpu, rng, measure_inputs)
+            entries.append((op["key"], entry))
+            print(table(entry))
+        if args.plot:
+            plot_svg(args.plot, entries)
+            print("plot: %s" % args.plot)
+        print("database: %s (%.1f s)" % (args.db, time.time() - start))
+        return 0
+    except TuneError as e:
+        sys.stderr.write("seqboat-tune: error: %s\n" % e)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+// RUN: seqboat-opt %s --split-input-file --verify-diagnostics --allow-unregistered-dialect | FileCheck %s
+
+// CHECK-LABEL: func @config
+// CHECK: "test.op"() {seqboat.config = #seqboat.config<threads = 128, rows_per_block = 16>}
+func.func @config() {
+  "test.op"() {seqboat.config = #seqboat.config<threads = 128, rows_per_block = 16>} : () -> ()
+  return
+}
+
+// -----
+
+func.func @bad_threads() {
+  // expected-error @+1 {{#seqboat.config 'threads' must be in [1, 1024], but got 2048}}
+  "test.op"() {seqboat.config = #seqboat.config<threads = 2048, rows_per_block = 16>} : () -> ()
+  return
+}
+
+// -----
+
+func.func @bad_rows() {
+  // expected-error @+1 {{#seqboat.config 'rows_per_block' must be positive, but got 0}}
+  "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 0>} : () -> ()
+  return
+}

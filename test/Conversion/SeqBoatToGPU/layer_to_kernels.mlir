@@ -15,7 +15,7 @@
 // CHECK:   scf.forall (%{{.*}}) in (37) {
 // CHECK:   scf.forall (%{{.*}}) in (16) {
 // CHECK:     memref.alloca() : memref<4xf32>
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "norm_ema"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "norm_ema", seqboat.threads = 256 : i64}
 
 //   2. hx_route: an 8x16 shared tile of mx, D+2 = 18 output columns, the
 //      router on 8 rows.
@@ -25,7 +25,7 @@
 // CHECK:   scf.forall (%{{.*}}) in (18) {
 // CHECK:   scf.forall (%{{.*}}) in (8) {
 // CHECK:     arith.cmpf ogt
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "hx_route"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "hx_route", seqboat.threads = 256 : i64}
 
 //   3. compact: chunk counts, one offset scan, chunk writes, -1 fill.
 // CHECK: scf.forall (%{{.*}}) in (2) {
@@ -34,7 +34,7 @@
 // CHECK:   scf.forall (%{{.*}}) in (1) {
 // CHECK:   scf.forall (%{{.*}}) in (37) {
 // CHECK:   scf.forall (%{{.*}}) in (37) {
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "compact"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "compact", seqboat.threads = 256 : i64}
 
 //   4. mx_proj: 2 x ceil(37/8) = 10 blocks; a block does nothing unless its
 //      first slot is below count[b]; Z + 2H = 72 output columns.
@@ -44,7 +44,7 @@
 // CHECK:   scf.if %[[ACTIVE]] {
 // CHECK:     memref.alloca() : memref<8x16xf32>
 // CHECK:     scf.forall (%{{.*}}) in (72) {
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "mx_proj"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "mx_proj", seqboat.threads = 256 : i64}
 
 //   5. attention: one query slot per block (2 x 37), skipped past count;
 //      2w+1 = 9 window scores in shared memory, softmax by one thread,
@@ -56,7 +56,7 @@
 // CHECK:     scf.forall (%{{.*}}) in (1) {
 // CHECK:       math.exp
 // CHECK:     scf.forall (%{{.*}}) in (32) {
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "attention"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "attention", seqboat.threads = 256 : i64}
 
 //   6. output: an 8x32 tile of the attention rows of active tokens; the h
 //      projection runs only on the active branch.
@@ -65,7 +65,7 @@
 // CHECK:   scf.forall (%{{.*}}) in (256) {
 // CHECK:   scf.forall (%{{.*}}) in (16) {
 // CHECK:     scf.if %{{.*}} -> (f32) {
-// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "output"}
+// CHECK: } {mapping = [#gpu.block<x>], seqboat.kernel = "output", seqboat.threads = 256 : i64}
 // CHECK-NOT: seqboat.kernel
 // CHECK-COUNT-13: memref.dealloc
 // CHECK: bufferization.to_tensor

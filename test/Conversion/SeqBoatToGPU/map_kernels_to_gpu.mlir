@@ -1,8 +1,9 @@
-// RUN: seqboat-opt %seqboat_src/examples/seqboat_layer.mlir --seqboat-layer-to-kernels \
+// RUN: seqboat-opt %seqboat_src/examples/seqboat_layer.mlir --seqboat-layer-to-kernels="threads=128" \
 // RUN:   --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
-// RUN:   --seqboat-map-kernels-to-gpu="threads=128" | FileCheck %s
+// RUN:   --seqboat-map-kernels-to-gpu | FileCheck %s
 
-// Block foralls become launches of 128 threads named after their kernel;
+// Block foralls become launches of the block size the strategy recorded
+// (128 here) named after their kernel;
 // thread phases become loops strided by the block size, each followed by a
 // barrier; block-level allocas become workgroup memory; host buffers are
 // host-shared so host and kernels see them.

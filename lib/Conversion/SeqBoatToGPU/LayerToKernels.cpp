@@ -33,6 +33,9 @@ using namespace mlir::seqboat;
 
 namespace {
 
+/// EMA orders up to this keep their states in registers (unrolled).
+constexpr int64_t kMaxUnrolledOrder = 64;
+
 /// Shapes and knobs of one layer.
 struct Dims {
   int64_t b, l, d, n, z, h, m, window;
@@ -127,15 +130,59 @@ private:
                            kb.load(buf.stats, {bi, t, kb.idx(1)}), c);
         };
         Value omega = kb.load(buf.omega, {c});
-        // One direction of the scan with the parameters of row `row`; the
-        // state and coefficients live in private memory (registers once
-        // the N-loops are unrolled).
+        // Stores step t of one direction: the forward pass leaves the
+        // pre-activation (plus omega x) for the backward pass to complete.
+        auto emit = [&](Value t, Value xt, Value y, bool backward) {
+          if (!backward) {
+            y = kb.fadd(y, kb.fmul(omega, xt));
+            kb.store(s.bidirectional ? y : kb.silu(y), buf.mx, {bi, t, c});
+          } else {
+            Value total = kb.fadd(kb.load(buf.mx, {bi, t, c}), y);
+            kb.store(kb.silu(total), buf.mx, {bi, t, c});
+          }
+        };
+        Value invSqrtN = kb.fc(1.0 / std::sqrt(static_cast<double>(s.n)));
+        // One direction of the scan with the parameters of row `row`. For
+        // the usual small orders the N states are loop-carried values and the
+        // order loop is unrolled, so they live in registers; large orders
+        // keep them in private memory.
         auto scan = [&](Value row, bool backward) {
+          auto stepIndex = [&](Value step) {
+            return backward ? kb.sub(kb.idx(s.l - 1), step) : step;
+          };
+          if (s.n <= kMaxUnrolledOrder) {
+            SmallVector<Value> pb, q, g, zeros;
+            for (int64_t j = 0; j < s.n; ++j) {
+              Value jv = kb.idx(j);
+              Value p = kb.sigmoid(kb.load(buf.delta, {row, jv}));
+              pb.push_back(kb.fmul(p, kb.load(buf.beta, {row, jv})));
+              q.push_back(kb.fsub(
+                  kb.fc(1.0),
+                  kb.fmul(p, kb.sigmoid(kb.load(buf.alpha, {row, jv})))));
+              g.push_back(kb.fmul(kb.load(buf.gamma, {row, jv}), invSqrtN));
+              zeros.push_back(kb.fc(0.0));
+            }
+            kb.loopAcc(kb.idx(0), kb.idx(s.l), zeros,
+                       [&](Value step, ValueRange states) {
+                         Value t = stepIndex(step);
+                         Value xt = input(t);
+                         Value y = kb.fc(0.0);
+                         SmallVector<Value> next;
+                         for (int64_t j = 0; j < s.n; ++j) {
+                           Value h = kb.fadd(kb.fmul(pb[j], xt),
+                                             kb.fmul(q[j], states[j]));
+                           next.push_back(h);
+                           y = kb.fadd(y, kb.fmul(g[j], h));
+                         }
+                         emit(t, xt, y, backward);
+                         return next;
+                       });
+            return;
+          }
           Value pb = kb.scratch({s.n}, kb.floatType());
           Value q = kb.scratch({s.n}, kb.floatType());
           Value g = kb.scratch({s.n}, kb.floatType());
           Value state = kb.scratch({s.n}, kb.floatType());
-          Value invSqrtN = kb.fc(1.0 / std::sqrt(static_cast<double>(s.n)));
           kb.loop(kb.idx(0), kb.idx(s.n), [&](Value j) {
             Value p = kb.sigmoid(kb.load(buf.delta, {row, j}));
             kb.store(kb.fmul(p, kb.load(buf.beta, {row, j})), pb, {j});
@@ -146,7 +193,7 @@ private:
             kb.store(kb.fc(0.0), state, {j});
           });
           kb.loop(kb.idx(0), kb.idx(s.l), [&](Value step) {
-            Value t = backward ? kb.sub(kb.idx(s.l - 1), step) : step;
+            Value t = stepIndex(step);
             Value xt = input(t);
             Value y = kb.loopAcc(
                 kb.idx(0), kb.idx(s.n), kb.fc(0.0),
@@ -158,13 +205,7 @@ private:
                   return SmallVector<Value>{
                       kb.fadd(acc[0], kb.fmul(kb.load(g, {j}), hNext))};
                 })[0];
-            if (!backward) {
-              y = kb.fadd(y, kb.fmul(omega, xt));
-              kb.store(s.bidirectional ? y : kb.silu(y), buf.mx, {bi, t, c});
-            } else {
-              Value total = kb.fadd(kb.load(buf.mx, {bi, t, c}), y);
-              kb.store(kb.silu(total), buf.mx, {bi, t, c});
-            }
+            emit(t, xt, y, backward);
           });
         };
         scan(c, /*backward=*/false);

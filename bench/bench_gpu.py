@@ -14,6 +14,10 @@ Two steps, because the GPU machine has CUDA and PyTorch but no LLVM:
                inputs, checks seqboat's output against eager PyTorch, and
                prints one markdown table with the device and date.
 
+  anywhere:    python3 bench/bench_gpu.py check
+               checks the PyTorch baseline against the NumPy reference on small
+               shapes (CPU), so the baseline computes the same thing.
+
 Shapes: B=8, L=4096/16384, D=512, N=16, Z=128, H=1024, w=256, bidirectional,
 softmax, pre-LayerNorm, active fraction 0.25 and 1.0.
 """
@@ -146,14 +150,42 @@ def run(args):
               % (length, frac, s, e, c, e / s, c / s, err))
 
 
+def check(args):
+    """The PyTorch baseline against the NumPy reference (CPU, small shapes)."""
+    import numpy as np
+    import torch
+    from seqboat import builder, reference as ref
+    import seqboat_torch
+
+    worst = 0.0
+    for extra in (dict(bidirectional=True), dict(), dict(activation="relu2", bidirectional=True),
+                  dict(activation="laplace"), dict(norm="rmsnorm", prenorm=False),
+                  dict(active_fraction=0.0), dict(active_fraction=1.0, bidirectional=True),
+                  dict(L=37, window=8), dict(L=5, window=8, bidirectional=True),
+                  dict(L=300, window=16, bidirectional=True, M=40)):
+        cfg = builder.BuildConfig(**extra)
+        case = builder.build("layer", cfg)
+        p = {n: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+             for n, a in zip(ref.LAYER_OPERANDS, case.inputs)}
+        with torch.no_grad():
+            got = seqboat_torch.layer(p, cfg.window, cfg.bidirectional, cfg.activation, cfg.norm,
+                                      cfg.prenorm, cfg.eps).numpy()
+        want = case.results[0]
+        err = float(np.max(np.abs(got - want)) / np.max(np.abs(want)))
+        worst = max(worst, err)
+        print("%-70s max rel err %.1e" % (extra, err))
+    print("PyTorch baseline vs NumPy reference: worst %.1e (%s)" % (worst, "OK" if worst < 1e-4 else "FAIL"))
+    return 0 if worst < 1e-4 else 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("prepare", "run"))
+    parser.add_argument("step", choices=("prepare", "run", "check"))
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "gpu"))
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    (prepare if args.step == "prepare" else run)(args)
+    sys.exit({"prepare": prepare, "run": run, "check": check}[args.step](args) or 0)
 
 
 if __name__ == "__main__":

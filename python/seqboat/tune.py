@@ -302,8 +302,10 @@ def progress(done, total, label):
 
 
 def table(entry, top=10):
-    ok = [(v["cost_us"], name, v) for name, v in entry["variants"].items() if v["status"] == "ok"]
-    ok.sort()
+    ok = [(round(v["cost_us"], 3), v["config"]["threads"], v["config"]["rows_per_block"], name, v)
+          for name, v in entry["variants"].items() if v["status"] == "ok"]
+    ok.sort(key=lambda row: row[:4])
+    ok = [(row[0], row[3], row[4]) for row in ok]
     rejected = [(name, v["reason"]) for name, v in entry["variants"].items() if v["status"] != "ok"]
     lines = ["  %-32s %14s %12s %10s  %s" % ("variant", "model (us)", "measured ms", "max err", "")]
     for cost, name, v in ok[:top]:
@@ -406,7 +408,10 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
             break
         evaluate(list(children.values()), "evolution")
 
-    valid = sorted((v["cost_us"], n) for n, v in entry["variants"].items() if v["status"] == "ok")
+    # Ties in the model go to smaller blocks, then fewer rows per block.
+    valid = sorted((round(v["cost_us"], 3), v["config"]["threads"], v["config"]["rows_per_block"], n)
+                   for n, v in entry["variants"].items() if v["status"] == "ok")
+    valid = [(row[0], row[-1]) for row in valid]
     entry["evaluated"] = len(entry["variants"])
     entry["space_size"] = space_size
     entry["complete"] = True

@@ -67,14 +67,19 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
   buildSeqBoatCpuPipeline(pm);
 }
 
-void seqboat::buildSeqBoatKernelsCpuPipeline(
-    OpPassManager &pm, const KernelStrategyOptions &options) {
+void seqboat::buildKernelStrategy(OpPassManager &pm, int64_t threads,
+                                  int64_t rowsPerBlock) {
   pm.addPass(createSeqBoatExportAbi());
   ConvertSeqBoatLayerToKernelsOptions strategy;
-  strategy.threads = options.threads;
-  strategy.rowsPerBlock = options.rowsPerBlock;
+  strategy.threads = threads;
+  strategy.rowsPerBlock = rowsPerBlock;
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(strategy));
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
+}
+
+void seqboat::buildSeqBoatKernelsCpuPipeline(
+    OpPassManager &pm, const KernelStrategyOptions &options) {
+  buildKernelStrategy(pm, options.threads, options.rowsPerBlock);
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
   pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());

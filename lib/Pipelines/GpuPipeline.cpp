@@ -30,12 +30,7 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  pm.addPass(createSeqBoatExportAbi());
-  ConvertSeqBoatLayerToKernelsOptions strategy;
-  strategy.threads = options.threads;
-  strategy.rowsPerBlock = options.rowsPerBlock;
-  pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(strategy));
-  pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
+  buildKernelStrategy(pm, options.threads, options.rowsPerBlock);
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));

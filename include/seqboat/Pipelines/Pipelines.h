@@ -87,6 +87,11 @@ void registerSeqBoatPipelines();
 /// One-shot bufferization across function boundaries with identity layouts.
 bufferization::OneShotBufferizePassOptions boundaryBufferization();
 
+/// The target-independent front of both kernel pipelines: export the ABI,
+/// seqboat-layer-to-kernels with these knobs, bufferize.
+void buildKernelStrategy(OpPassManager &pm, int64_t threads,
+                         int64_t rowsPerBlock);
+
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm);
 

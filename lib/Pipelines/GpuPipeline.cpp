@@ -30,7 +30,8 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  buildKernelStrategy(pm, options.threads, options.rowsPerBlock);
+  buildKernelStrategy(pm, options.threads, options.rowsPerBlock,
+                      options.unroll);
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));

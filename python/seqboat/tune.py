@@ -2,7 +2,8 @@
 
     seqboat-tune FILE.mlir --chip sm_90 [--budget 50] [--db seqboat-tuning.json]
         [--jobs N] [--top 5] [--repeat 20] [--seed 0] [--plot tune.svg]
-        [--ptxas-options "..."] [--no-measure] [--force] [--build BUILD]
+        [--ptxas-options "..."] [--fix KNOB=VALUE] [--no-measure] [--force]
+        [--build BUILD]
 
 For each op that ``seqboat-opt --seqboat-print-tuning-space`` lists:
 
@@ -116,6 +117,24 @@ def candidates(op, budget, rng, scored):
     for config in rng.sample(space, min(len(space), max(1, budget // 2))):
         chosen.setdefault(variant_name(config), config)
     return list(chosen.values()), "random+evolutionary"
+
+
+def restrict(op, fixes):
+    """Applies --fix KNOB=VALUE to an op's space."""
+    knobs = {k["name"]: k for k in op["knobs"]}
+    for fix in fixes:
+        name, _, value = fix.partition("=")
+        if name not in knobs:
+            raise TuneError("--fix %s: no knob '%s' (knobs: %s)" % (fix, name, ", ".join(knobs)))
+        try:
+            value = int(value)
+        except ValueError:
+            raise TuneError("--fix %s: the value must be an integer" % fix)
+        if value not in knobs[name]["values"]:
+            raise TuneError("--fix %s: %d is not a legal value of %s %s"
+                            % (fix, value, name, knobs[name]["values"]))
+        knobs[name]["values"] = [value]
+        knobs[name]["default"] = value
 
 
 def mutate(op, config, rng):
@@ -460,6 +479,8 @@ def main(argv=None):
     parser.add_argument("--ptxas", help="ptxas to use (default: CUDA_HOME, /usr/local/cuda, PATH)")
     parser.add_argument("--ptxas-options", default="",
                         help="extra ptxas options for the resource check (e.g. -maxrregcount=32)")
+    parser.add_argument("--fix", action="append", default=[], metavar="KNOB=VALUE",
+                        help="search only configs with this knob value (repeatable)")
     parser.add_argument("--no-measure", action="store_true", help="rank by the static model only")
     parser.add_argument("--force", action="store_true", help="search again even if the database answers")
     parser.add_argument("--entry", help="function to time on the GPU (default: the first public one)")
@@ -483,6 +504,8 @@ def main(argv=None):
         if not ptxas:
             raise TuneError("ptxas not found: install the CUDA toolkit or pass --ptxas")
         space = json.loads(run([args.opt, args.file, "--seqboat-print-tuning-space", "-o", os.devnull]))
+        for op in space["ops"]:
+            restrict(op, args.fix)
         if not space["ops"]:
             print("no tunable ops in %s" % args.file)
             return 0

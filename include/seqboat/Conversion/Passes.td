@@ -71,7 +71,9 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
            "Threads per block (the extent every thread phase is strided over)">,
     Option<"rowsPerBlock", "rows-per-block", "int64_t", /*default=*/"8",
            "Rows (tokens) per block of the projection kernels; the shared "
-           "tile is rows x features">
+           "tile is rows x features">,
+    Option<"unroll", "unroll", "int64_t", /*default=*/"1",
+           "Unroll factor of the dot-product loops (projections, attention)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -25,6 +25,9 @@ struct KernelStrategyOptions
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
       llvm::cl::init(8)};
+  PassOptions::Option<int64_t> unroll{
+      *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
+      llvm::cl::init(1)};
 };
 
 /// Options of `seqboat-gpu-pipeline`.
@@ -54,6 +57,9 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
       llvm::cl::init(8)};
+  PassOptions::Option<int64_t> unroll{
+      *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
+      llvm::cl::init(1)};
   PassOptions::Option<std::string> tuningDb{
       *this, "tuning-db",
       llvm::cl::desc("Tuning database (seqboat-tune): attach the best known "
@@ -90,7 +96,7 @@ bufferization::OneShotBufferizePassOptions boundaryBufferization();
 /// The target-independent front of both kernel pipelines: export the ABI,
 /// seqboat-layer-to-kernels with these knobs, bufferize.
 void buildKernelStrategy(OpPassManager &pm, int64_t threads,
-                         int64_t rowsPerBlock);
+                         int64_t rowsPerBlock, int64_t unroll);
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm);

@@ -107,6 +107,13 @@ SmallVector<Value> KernelBuilder::loopAcc(Value lb, Value ub, ValueRange init,
   return SmallVector<Value>(forOp.getResults());
 }
 
+SmallVector<Value> KernelBuilder::reductionLoop(Value lb, Value ub,
+                                                ValueRange init, AccFn body) {
+  SmallVector<Value> results = loopAcc(lb, ub, init, body);
+  results.front().getDefiningOp()->setAttr(kUnrollAttrName, b.getUnitAttr());
+  return results;
+}
+
 void KernelBuilder::ifThen(Value cond, llvm::function_ref<void()> then) {
   auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);

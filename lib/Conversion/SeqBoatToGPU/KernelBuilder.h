@@ -70,6 +70,9 @@ public:
   void loop(Value lb, Value ub, BodyFn body);
   /// scf.for with loop-carried values; returns the final values.
   SmallVector<Value> loopAcc(Value lb, Value ub, ValueRange init, AccFn body);
+  /// loopAcc for a reduction the `unroll` knob applies to (tagged).
+  SmallVector<Value> reductionLoop(Value lb, Value ub, ValueRange init,
+                                   AccFn body);
   void ifThen(Value cond, llvm::function_ref<void()> then);
 
   /// A kernel: scf.forall over `gridSize` blocks mapped to #gpu.block<x>,

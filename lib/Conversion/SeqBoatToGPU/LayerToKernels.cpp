@@ -21,6 +21,8 @@
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+
 #include <cmath>
 
 namespace mlir::seqboat {
@@ -43,7 +45,7 @@ struct Dims {
   Norm norm;
   Activation activation;
   float eps;
-  int64_t threads, rows;
+  int64_t threads, rows, unroll;
 };
 
 /// The layer's operands as buffers, plus the scratch buffers.
@@ -245,7 +247,7 @@ private:
 
   /// tile[r, :] . w[c, :] + bias[c].
   Value dotRow(Value tile, Value r, Value w, Value c, int64_t f, Value bias) {
-    return kb.loopAcc(kb.idx(0), kb.idx(f), kb.load(bias, {c}),
+    return kb.reductionLoop(kb.idx(0), kb.idx(f), kb.load(bias, {c}),
                       [&](Value e, ValueRange acc) {
                         return SmallVector<Value>{kb.fadd(
                             acc[0], kb.fmul(kb.load(tile, {r, e}),
@@ -416,7 +418,7 @@ private:
         kb.threads(span, [&](Value jj) {
           kb.ifThen(kb.lt(jj, keys), [&] {
             Value j = kb.add(lo, jj);
-            Value dot = kb.loopAcc(kb.idx(0), kb.idx(s.z), kb.fc(0.0),
+            Value dot = kb.reductionLoop(kb.idx(0), kb.idx(s.z), kb.fc(0.0),
                                    [&](Value e, ValueRange acc) {
                                      return SmallVector<Value>{kb.fadd(
                                          acc[0], kb.fmul(kb.load(buf.q, {bi, i, e}),
@@ -453,7 +455,7 @@ private:
           });
         }
         kb.threads(s.h, [&](Value c) {
-          Value o = kb.loopAcc(kb.idx(0), keys, kb.fc(0.0),
+          Value o = kb.reductionLoop(kb.idx(0), keys, kb.fc(0.0),
                                [&](Value jj, ValueRange acc) {
                                  Value vj = kb.load(buf.v, {bi, kb.add(lo, jj), c});
                                  return SmallVector<Value>{kb.fadd(
@@ -556,7 +558,8 @@ private:
   const Buffers &buf;
 };
 
-LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
+LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
+                         int64_t unroll) {
   for (Value operand : op->getOperands()) {
     auto type = cast<RankedTensorType>(operand.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
@@ -580,7 +583,8 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
             op.getActivation(),
             op.getEps().convertToFloat(),
             threads,
-            rows};
+            rows,
+            unroll};
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -640,6 +644,17 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows) {
   KernelBuilder kb(b, loc, f32, threads);
   LayerKernels(kb, dims, buf).build();
 
+  // The unroll knob: the tagged reductions (dot products of the projections
+  // and the attention). Loops it cannot unroll stay as they are.
+  SmallVector<scf::ForOp> reductions;
+  op->getParentOp()->walk([&](scf::ForOp loop) {
+    if (loop->removeAttr(kUnrollAttrName))
+      reductions.push_back(loop);
+  });
+  if (unroll > 1)
+    for (scf::ForOp loop : reductions)
+      (void)loopUnrollByFactor(loop, unroll);
+
   for (Value m : scratch)
     memref::DeallocOp::create(b, loc, m);
   Value result = bufferization::ToTensorOp::create(
@@ -655,10 +670,12 @@ struct ConvertSeqBoatLayerToKernelsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0) {
-      getOperation()->emitError("options need 0 < threads <= 1024 and "
-                                "rows-per-block > 0, got threads=")
-          << threads << ", rows-per-block=" << rowsPerBlock;
+    if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0 || unroll <= 0) {
+      getOperation()->emitError("options need 0 < threads <= 1024, "
+                                "rows-per-block > 0 and unroll > 0, got "
+                                "threads=")
+          << threads << ", rows-per-block=" << rowsPerBlock
+          << ", unroll=" << unroll;
       return signalPassFailure();
     }
     SmallVector<LayerOp> layers;
@@ -677,12 +694,13 @@ struct ConvertSeqBoatLayerToKernelsPass
       return signalPassFailure();
     for (LayerOp op : layers) {
       // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
-      int64_t opThreads = threads, opRows = rowsPerBlock;
+      int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll;
       if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName)) {
         opThreads = config.getThreads();
         opRows = config.getRowsPerBlock();
+        opUnroll = config.getUnroll();
       }
-      if (failed(lowerLayer(op, opThreads, opRows)))
+      if (failed(lowerLayer(op, opThreads, opRows, opUnroll)))
         return signalPassFailure();
     }
   }

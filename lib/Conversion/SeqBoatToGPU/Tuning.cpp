@@ -55,6 +55,7 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (!llvm::is_contained(rows.values, rows.defaultValue))
     rows.defaultValue = rows.values.back();
   space.knobs.push_back(rows);
+  space.knobs.push_back({"unroll", {1, 2, 4, 8}, 1});
   space.constraints.push_back("threads is a multiple of the warp size (32) "
                               "and at most 1024");
   space.constraints.push_back("rows_per_block * D * 4 bytes <= 49152 "
@@ -180,18 +181,22 @@ struct SeqBoatApplyTuningPass
       }
       std::optional<int64_t> threads = best->getInteger("threads");
       std::optional<int64_t> rows = best->getInteger("rows_per_block");
+      std::optional<int64_t> unroll = best->getInteger("unroll");
+      if (!unroll)
+        unroll = 1;
       auto legal = [&](StringRef name, std::optional<int64_t> v) {
         for (const TuningKnob &knob : space->knobs)
           if (knob.name == name)
             return v && llvm::is_contained(knob.values, *v);
         return false;
       };
-      if (!legal("threads", threads) || !legal("rows_per_block", rows)) {
+      if (!legal("threads", threads) || !legal("rows_per_block", rows) ||
+          !legal("unroll", unroll)) {
         layer.emitError("tuning database '")
             << database << "' holds a config outside this op's tuning space";
         return WalkResult::interrupt();
       }
-      auto config = ConfigAttr::get(&getContext(), *threads, *rows);
+      auto config = ConfigAttr::get(&getContext(), *threads, *rows, *unroll);
       layer->setAttr(kConfigAttrName, config);
       layer.emitRemark("seqboat-apply-tuning: using ")
           << config << " for " << chip;

@@ -26,6 +26,9 @@ inline constexpr llvm::StringLiteral kKernelNameAttr = "seqboat.kernel";
 /// Discardable attribute of a seqboat.layer holding its #seqboat.config.
 inline constexpr llvm::StringLiteral kConfigAttrName = "seqboat.config";
 
+/// Marks the reduction loops the `unroll` knob applies to.
+inline constexpr llvm::StringLiteral kUnrollAttrName = "seqboat.unroll";
+
 /// Threads per block of one kernel (on its block-mapped forall).
 inline constexpr llvm::StringLiteral kThreadsAttrName = "seqboat.threads";
 

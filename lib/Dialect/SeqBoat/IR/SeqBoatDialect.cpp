@@ -28,7 +28,7 @@ void SeqBoatDialect::initialize() {
 
 LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   int64_t threads, int64_t rowsPerBlock) {
+                   int64_t threads, int64_t rowsPerBlock, int64_t unroll) {
   if (threads < 1 || threads > 1024)
     return emitError() << "#seqboat.config 'threads' must be in [1, 1024], "
                           "but got "
@@ -37,5 +37,8 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError()
            << "#seqboat.config 'rows_per_block' must be positive, but got "
            << rowsPerBlock;
+  if (unroll < 1)
+    return emitError() << "#seqboat.config 'unroll' must be positive, but got "
+                       << unroll;
   return success();
 }

@@ -59,6 +59,8 @@ CHIPS = {
                   bandwidth=3.35e12, flops=67.0e12),
 }
 BLOCK_SMEM_LIMIT = 48 * 1024
+# Kernels whose dot products the unroll knob applies to.
+UNROLLED_KERNELS = ("hx_route", "mx_proj", "attention", "output")
 DB_VERSION = 1
 
 
@@ -214,7 +216,8 @@ def kernel_work(op, config):
 def static_cost(op, config, ptxas, chip_name):
     """Estimated microseconds of the six kernels (lower is better).
 
-    Roofline per kernel (bytes / bandwidth vs flops / peak), divided by the
+    Roofline per kernel (bytes / bandwidth vs flops / peak, the latter
+    derated for short dependent reduction chains when not unrolled), divided by the
     fraction of the chip kept busy: resident blocks (limited by threads,
     registers and shared memory per SM, from ptxas) times the threads of each
     block that have work, and the last wave's fill.
@@ -236,7 +239,13 @@ def static_cost(op, config, ptxas, chip_name):
         waves = math.ceil(grid / float(per_sm * chip["sms"]))
         tail = grid / float(waves * per_sm * chip["sms"]) if waves > 1 else 1.0
         efficiency = max(1e-4, util * tail)
-        total += max(nbytes / chip["bandwidth"], flops / chip["flops"]) / efficiency * 1e6
+        # Unrolled reductions keep u independent multiply-adds in flight
+        # (heuristic: a dependent chain reaches u / (u + 1) of peak).
+        ilp = 1.0
+        if name in UNROLLED_KERNELS:
+            u = config.get("unroll", 1)
+            ilp = u / (u + 1.0)
+        total += max(nbytes / chip["bandwidth"], flops / (chip["flops"] * ilp)) / efficiency * 1e6
     return total
 
 
@@ -326,9 +335,9 @@ def table(entry, top=10):
     ok.sort(key=lambda row: row[:4])
     ok = [(row[0], row[3], row[4]) for row in ok]
     rejected = [(name, v["reason"]) for name, v in entry["variants"].items() if v["status"] != "ok"]
-    lines = ["  %-32s %14s %12s %10s  %s" % ("variant", "model (us)", "measured ms", "max err", "")]
+    lines = ["  %-40s %14s %12s %10s  %s" % ("variant", "model (us)", "measured ms", "max err", "")]
     for cost, name, v in ok[:top]:
-        lines.append("  %-32s %14.1f %12s %10s  %s" % (
+        lines.append("  %-40s %14.1f %12s %10s  %s" % (
             name, cost, "%.3f" % v["time_ms"] if v.get("time_ms") is not None else "-",
             "%.1e" % v["max_rel_err"] if v.get("max_rel_err") is not None else "-",
             "<- best" if entry.get("best") and name == variant_name(entry["best"]) else ""))

@@ -1,0 +1,34 @@
+// RUN: seqboat-opt %s --seqboat-map-kernels-to-gpu --split-input-file --verify-diagnostics
+
+func.func @dynamic_grid(%n: index, %m: memref<?xf32>) {
+  // expected-error @+1 {{a block-mapped kernel must be a normalised 1-D scf.forall with a static extent}}
+  scf.forall (%i) in (%n) {
+    %c = arith.constant 1.0 : f32
+    memref.store %c, %m[%i] : memref<?xf32>
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @dynamic_phase(%n: index, %m: memref<4xf32>) {
+  scf.forall (%i) in (4) {
+    // expected-error @+1 {{a thread-mapped phase must be a normalised 1-D scf.forall with a static extent}}
+    scf.forall (%t) in (%n) {
+      %c = arith.constant 1.0 : f32
+      memref.store %c, %m[%i] : memref<4xf32>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @too_many_threads(%m: memref<4xf32>) {
+  // expected-error @+1 {{threads per block must be in [1, 1024], got 2048}}
+  scf.forall (%i) in (4) {
+    %c = arith.constant 1.0 : f32
+    memref.store %c, %m[%i] : memref<4xf32>
+  } {mapping = [#gpu.block<x>], seqboat.threads = 2048 : i64}
+  return
+}

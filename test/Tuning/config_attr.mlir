@@ -22,3 +22,20 @@ func.func @bad_rows() {
   "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 0>} : () -> ()
   return
 }
+
+// -----
+
+func.func @bad_unroll() {
+  // expected-error @+1 {{#seqboat.config 'unroll' must be positive, but got 0}}
+  "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 2, unroll = 0>} : () -> ()
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @unroll
+// CHECK: #seqboat.config<threads = 64, rows_per_block = 2, unroll = 4>
+func.func @unroll() {
+  "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 2, unroll = 4>} : () -> ()
+  return
+}

@@ -671,11 +671,12 @@ struct ConvertSeqBoatLayerToKernelsPass
 
   void runOnOperation() override {
     if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0 || unroll <= 0) {
-      getOperation()->emitError("options need 0 < threads <= 1024, "
-                                "rows-per-block > 0 and unroll > 0, got "
-                                "threads=")
-          << threads << ", rows-per-block=" << rowsPerBlock
-          << ", unroll=" << unroll;
+      emitError(getOperation()->getLoc(),
+                "options need 0 < threads <= 1024, rows-per-block > 0 and "
+                "unroll > 0, got threads=")
+          << static_cast<int64_t>(threads)
+          << ", rows-per-block=" << static_cast<int64_t>(rowsPerBlock)
+          << ", unroll=" << static_cast<int64_t>(unroll);
       return signalPassFailure();
     }
     SmallVector<LayerOp> layers;

@@ -179,8 +179,9 @@ struct SeqBoatMapKernelsToGPUPass
 
   void runOnOperation() override {
     if (threads <= 0 || threads > 1024) {
-      getOperation()->emitError("option 'threads' must be in [1, 1024], got ")
-          << threads;
+      emitError(getOperation()->getLoc(),
+                "option 'threads' must be in [1, 1024], got ")
+          << static_cast<int64_t>(threads);
       return signalPassFailure();
     }
     func::FuncOp func = getOperation();
@@ -194,7 +195,7 @@ struct SeqBoatMapKernelsToGPUPass
       return;
     IRRewriter rewriter(&getContext());
     for (scf::ForallOp kernel : kernels)
-      if (failed(mapKernel(rewriter, kernel, threads)))
+      if (failed(mapKernel(rewriter, kernel, static_cast<int64_t>(threads))))
         return signalPassFailure();
     mapHostBuffers(rewriter, func);
   }

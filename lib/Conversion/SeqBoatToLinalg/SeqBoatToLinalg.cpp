@@ -43,8 +43,10 @@ struct ConvertSeqBoatToLinalgPass
 
   void runOnOperation() override {
     if (emaChunk <= 0) {
-      getOperation()->emitError("option 'ema-chunk' must be positive, got ")
-          << emaChunk;
+      // Not attached to the op: the problem is the option, not the IR.
+      emitError(getOperation()->getLoc(),
+                "option 'ema-chunk' must be positive, got ")
+          << static_cast<int64_t>(emaChunk);
       return signalPassFailure();
     }
     Operation *root = getOperation();

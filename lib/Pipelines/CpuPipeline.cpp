@@ -67,21 +67,16 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
   buildSeqBoatCpuPipeline(pm);
 }
 
-void seqboat::buildKernelStrategy(OpPassManager &pm, int64_t threads,
-                                  int64_t rowsPerBlock, int64_t unroll) {
+void seqboat::buildKernelStrategy(
+    OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs) {
   pm.addPass(createSeqBoatExportAbi());
-  ConvertSeqBoatLayerToKernelsOptions strategy;
-  strategy.threads = threads;
-  strategy.rowsPerBlock = rowsPerBlock;
-  strategy.unroll = unroll;
-  pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(strategy));
+  pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
 }
 
 void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
-  buildKernelStrategy(pm, options.threads, options.rowsPerBlock,
-                      options.unroll);
+  buildKernelStrategy(pm, strategyKnobs(options));
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
   pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());

@@ -30,8 +30,7 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  buildKernelStrategy(pm, options.threads, options.rowsPerBlock,
-                      options.unroll);
+  buildKernelStrategy(pm, strategyKnobs(options));
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));

@@ -64,7 +64,8 @@ def find_ptxas(explicit=None):
 
 _FUNC = re.compile(r"Compiling entry function '([^']+)'")
 _STACK = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads")
-_USED = re.compile(r"Used (\d+) registers(?:, used \d+ barriers)?(?:, (\d+) bytes smem)?")
+_USED = re.compile(r"Used (\d+) registers")
+_SMEM = re.compile(r"(\d+) bytes smem")
 
 
 def ptxas_report(ptxas, ptx, arch, extra_options=""):
@@ -95,7 +96,8 @@ def ptxas_report(ptxas, ptx, arch, extra_options=""):
         m = _USED.search(line)
         if m:
             report[current]["registers"] = int(m.group(1))
-            report[current]["smem"] = int(m.group(2) or 0)
+            smem = _SMEM.search(line)
+            report[current]["smem"] = int(smem.group(1)) if smem else 0
     return report
 
 

@@ -48,10 +48,14 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
     block-uniform scalar code; `memref.alloca`s in the block body are the
     kernel's shared memory.
 
-    1. `norm_ema`: per batch row, norm statistics then one thread per
-       channel runs the EMA recurrence (both directions) and applies silu.
-    2. `hx_route`: `rows-per-block` rows of `mx` in shared memory, the hx
-       projection, and the router on its first two columns.
+    1. `ema_chunks`: one block per (batch row, chunk of `ema-chunk`
+       tokens): norm statistics of the chunk, then one thread per channel
+       runs the EMA recurrence over the chunk from a zero state (both
+       directions) and stores the chunk's final states.
+    2. `ema_hx_route`: per chunk, each channel folds the preceding chunks'
+       states into its entering state, replays the chunk (backward half
+       first), applies silu, and hands tiles of `rows-per-block` rows of
+       `mx` in shared memory to the hx projection and the router.
     3. `compact`: per batch row, a block-wide two-level prefix scan of
        `active` into `pos`, `count` and the inverse map.
     4. `mx_proj`: gathered rows of the active slots, the mx projection, silu
@@ -67,13 +71,15 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
     `gpu.launch` ops.
   }];
   let options = [
-    Option<"threads", "threads", "int64_t", /*default=*/"256",
+    Option<"threads", "threads", "int64_t", /*default=*/"128",
            "Threads per block (the extent every thread phase is strided over)">,
     Option<"rowsPerBlock", "rows-per-block", "int64_t", /*default=*/"8",
            "Rows (tokens) per block of the projection kernels; the shared "
            "tile is rows x features">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"1",
-           "Unroll factor of the dot-product loops (projections, attention)">
+           "Unroll factor of the dot-product loops (projections, attention)">,
+    Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"64",
+           "Tokens per block of the chunked EMA scan">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -98,7 +104,7 @@ def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::F
     them.
   }];
   let options = [
-    Option<"threads", "threads", "int64_t", /*default=*/"256",
+    Option<"threads", "threads", "int64_t", /*default=*/"128",
            "Threads per block of every launch">
   ];
   let dependentDialects = [

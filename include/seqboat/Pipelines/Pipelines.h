@@ -3,6 +3,8 @@
 #ifndef SEQBOAT_PIPELINES_PIPELINES_H
 #define SEQBOAT_PIPELINES_PIPELINES_H
 
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -20,7 +22,7 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
 struct KernelStrategyOptions
     : public PassPipelineOptions<KernelStrategyOptions> {
   PassOptions::Option<int64_t> threads{
-      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(256)};
+      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
   PassOptions::Option<int64_t> rowsPerBlock{
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
@@ -28,6 +30,9 @@ struct KernelStrategyOptions
   PassOptions::Option<int64_t> unroll{
       *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
       llvm::cl::init(1)};
+  PassOptions::Option<int64_t> emaChunk{
+      *this, "ema-chunk", llvm::cl::desc("Tokens per block of the chunked EMA scan"),
+      llvm::cl::init(64)};
 };
 
 /// Options of `seqboat-gpu-pipeline`.
@@ -52,7 +57,7 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
                                     llvm::cl::desc("NVVM optimisation level"),
                                     llvm::cl::init(3)};
   PassOptions::Option<int64_t> threads{
-      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(256)};
+      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
   PassOptions::Option<int64_t> rowsPerBlock{
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
@@ -60,6 +65,9 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
   PassOptions::Option<int64_t> unroll{
       *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
       llvm::cl::init(1)};
+  PassOptions::Option<int64_t> emaChunk{
+      *this, "ema-chunk", llvm::cl::desc("Tokens per block of the chunked EMA scan"),
+      llvm::cl::init(64)};
   PassOptions::Option<std::string> tuningDb{
       *this, "tuning-db",
       llvm::cl::desc("Tuning database (seqboat-tune): attach the best known "
@@ -95,8 +103,20 @@ bufferization::OneShotBufferizePassOptions boundaryBufferization();
 
 /// The target-independent front of both kernel pipelines: export the ABI,
 /// seqboat-layer-to-kernels with these knobs, bufferize.
-void buildKernelStrategy(OpPassManager &pm, int64_t threads,
-                         int64_t rowsPerBlock, int64_t unroll);
+void buildKernelStrategy(OpPassManager &pm,
+                         const ConvertSeqBoatLayerToKernelsOptions &knobs);
+
+/// The strategy knobs of either pipeline's options.
+template <typename PipelineOptions>
+ConvertSeqBoatLayerToKernelsOptions
+strategyKnobs(const PipelineOptions &options) {
+  ConvertSeqBoatLayerToKernelsOptions knobs;
+  knobs.threads = options.threads;
+  knobs.rowsPerBlock = options.rowsPerBlock;
+  knobs.unroll = options.unroll;
+  knobs.emaChunk = options.emaChunk;
+  return knobs;
+}
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm);

@@ -45,14 +45,15 @@ struct Dims {
   Norm norm;
   Activation activation;
   float eps;
-  int64_t threads, rows, unroll;
+  int64_t threads, rows, unroll, chunk;
 };
 
 /// The layer's operands as buffers, plus the scratch buffers.
 struct Buffers {
   Value x, normW, normB, delta, alpha, beta, gamma, omega, hxW, hxB, logTemp,
       mxW, mxB, qkGamma, qkBeta, relBias, hW, hB;
-  Value stats, mx, hu, gate, active, pos, count, inv, q, k, r, v, og, out;
+  Value stats, chunkFwd, chunkBwd, enterFwd, mx, hu, gate, active, pos, count,
+      inv, q, k, r, v, og, out;
 };
 
 class LayerKernels {
@@ -61,8 +62,8 @@ public:
       : kb(kb), s(dims), buf(buf) {}
 
   void build() {
-    normEma();
-    hxRoute();
+    emaChunks();
+    emaHxRoute();
     compact();
     mxProj();
     attention();
@@ -111,112 +112,6 @@ private:
   bool hasPreNorm() const { return s.prenorm && s.norm != Norm::none; }
   bool hasPostNorm() const { return !s.prenorm && s.norm != Norm::none; }
 
-  /// 1. Norm statistics per token, then the EMA recurrence per channel.
-  void normEma() {
-    kb.kernel("norm_ema", s.b, [&](Value bi) {
-      if (hasPreNorm()) {
-        kb.threads(s.l, [&](Value t) {
-          Value shift, scale;
-          std::tie(shift, scale) = rowStats(buf.x, bi, t);
-          kb.store(shift, buf.stats, {bi, t, kb.idx(0)});
-          kb.store(scale, buf.stats, {bi, t, kb.idx(1)});
-        });
-      }
-      kb.threads(s.d, [&](Value c) {
-        // The normalised input of channel c at step t.
-        auto input = [&](Value t) {
-          Value v = kb.load(buf.x, {bi, t, c});
-          if (!hasPreNorm())
-            return v;
-          return applyNorm(v, kb.load(buf.stats, {bi, t, kb.idx(0)}),
-                           kb.load(buf.stats, {bi, t, kb.idx(1)}), c);
-        };
-        Value omega = kb.load(buf.omega, {c});
-        // Stores step t of one direction: the forward pass leaves the
-        // pre-activation (plus omega x) for the backward pass to complete.
-        auto emit = [&](Value t, Value xt, Value y, bool backward) {
-          if (!backward) {
-            y = kb.fadd(y, kb.fmul(omega, xt));
-            kb.store(s.bidirectional ? y : kb.silu(y), buf.mx, {bi, t, c});
-          } else {
-            Value total = kb.fadd(kb.load(buf.mx, {bi, t, c}), y);
-            kb.store(kb.silu(total), buf.mx, {bi, t, c});
-          }
-        };
-        Value invSqrtN = kb.fc(1.0 / std::sqrt(static_cast<double>(s.n)));
-        // One direction of the scan with the parameters of row `row`. For
-        // the usual small orders the N states are loop-carried values and the
-        // order loop is unrolled, so they live in registers; large orders
-        // keep them in private memory.
-        auto scan = [&](Value row, bool backward) {
-          auto stepIndex = [&](Value step) {
-            return backward ? kb.sub(kb.idx(s.l - 1), step) : step;
-          };
-          if (s.n <= kMaxUnrolledOrder) {
-            SmallVector<Value> pb, q, g, zeros;
-            for (int64_t j = 0; j < s.n; ++j) {
-              Value jv = kb.idx(j);
-              Value p = kb.sigmoid(kb.load(buf.delta, {row, jv}));
-              pb.push_back(kb.fmul(p, kb.load(buf.beta, {row, jv})));
-              q.push_back(kb.fsub(
-                  kb.fc(1.0),
-                  kb.fmul(p, kb.sigmoid(kb.load(buf.alpha, {row, jv})))));
-              g.push_back(kb.fmul(kb.load(buf.gamma, {row, jv}), invSqrtN));
-              zeros.push_back(kb.fc(0.0));
-            }
-            kb.loopAcc(kb.idx(0), kb.idx(s.l), zeros,
-                       [&](Value step, ValueRange states) {
-                         Value t = stepIndex(step);
-                         Value xt = input(t);
-                         Value y = kb.fc(0.0);
-                         SmallVector<Value> next;
-                         for (int64_t j = 0; j < s.n; ++j) {
-                           Value h = kb.fadd(kb.fmul(pb[j], xt),
-                                             kb.fmul(q[j], states[j]));
-                           next.push_back(h);
-                           y = kb.fadd(y, kb.fmul(g[j], h));
-                         }
-                         emit(t, xt, y, backward);
-                         return next;
-                       });
-            return;
-          }
-          Value pb = kb.scratch({s.n}, kb.floatType());
-          Value q = kb.scratch({s.n}, kb.floatType());
-          Value g = kb.scratch({s.n}, kb.floatType());
-          Value state = kb.scratch({s.n}, kb.floatType());
-          kb.loop(kb.idx(0), kb.idx(s.n), [&](Value j) {
-            Value p = kb.sigmoid(kb.load(buf.delta, {row, j}));
-            kb.store(kb.fmul(p, kb.load(buf.beta, {row, j})), pb, {j});
-            kb.store(kb.fsub(kb.fc(1.0),
-                             kb.fmul(p, kb.sigmoid(kb.load(buf.alpha, {row, j})))),
-                     q, {j});
-            kb.store(kb.fmul(kb.load(buf.gamma, {row, j}), invSqrtN), g, {j});
-            kb.store(kb.fc(0.0), state, {j});
-          });
-          kb.loop(kb.idx(0), kb.idx(s.l), [&](Value step) {
-            Value t = stepIndex(step);
-            Value xt = input(t);
-            Value y = kb.loopAcc(
-                kb.idx(0), kb.idx(s.n), kb.fc(0.0),
-                [&](Value j, ValueRange acc) {
-                  Value hNext = kb.fadd(kb.fmul(kb.load(pb, {j}), xt),
-                                        kb.fmul(kb.load(q, {j}),
-                                                kb.load(state, {j})));
-                  kb.store(hNext, state, {j});
-                  return SmallVector<Value>{
-                      kb.fadd(acc[0], kb.fmul(kb.load(g, {j}), hNext))};
-                })[0];
-            emit(t, xt, y, backward);
-          });
-        };
-        scan(c, /*backward=*/false);
-        if (s.bidirectional)
-          scan(kb.add(c, kb.idx(s.d)), /*backward=*/true);
-      });
-    });
-  }
-
   /// Rows [row0, row0 + rows) of the flattened [B*L] token axis.
   int64_t rowTiles(int64_t rows) const {
     return (s.b * s.l + rows - 1) / rows;
@@ -255,42 +150,249 @@ private:
                       })[0];
   }
 
-  /// 2. hu = mx hx_w^T + hx_b for a tile of rows, then the router.
-  void hxRoute() {
-    int64_t rows = s.rows;
-    kb.kernel("hx_route", rowTiles(rows), [&](Value blk) {
-      Value row0 = kb.mul(blk, kb.idx(rows));
-      Value tile = loadTile(rows, s.d, buf.mx,
-                            [&](Value r) { return flatRow(row0, r); });
-      kb.threads(s.d + 2, [&](Value c) {
-        kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
-          Value valid, bi, t;
-          std::tie(valid, bi, t) = flatRow(row0, r);
-          kb.ifThen(valid, [&] {
-            kb.store(dotRow(tile, r, buf.hxW, c, s.d, buf.hxB), buf.hu,
-                     {bi, t, c});
+  //===--------------------------------------------------------------------===//
+  // 1-2. The EMA as a chunked scan, fused with the norm, silu, the hx
+  // projection and the router.
+  //
+  // The sequence is cut into chunks of `ema_chunk` tokens, one block per
+  // (batch row, chunk). Kernel 1 runs the recurrence over its chunk from a
+  // zero state (both directions) and stores the chunk's final states; kernel 2
+  // folds the states of the preceding chunks into the state entering its own
+  // (S = q^len S + local, a few multiply-adds per chunk), replays its chunk
+  // from there, and hands each tile of rows_per_block finished rows of mx
+  // straight to the hx projection and the router.
+  //===--------------------------------------------------------------------===//
+
+  int64_t numChunks() const { return (s.l + s.chunk - 1) / s.chunk; }
+
+  /// (batch row, chunk, first token, end token) of block `blk`.
+  std::tuple<Value, Value, Value, Value> chunkOf(Value blk) {
+    Value bi = kb.div(blk, kb.idx(numChunks()));
+    Value c = kb.rem(blk, kb.idx(numChunks()));
+    Value t0 = kb.mul(c, kb.idx(s.chunk));
+    Value t1 = kb.min(kb.add(t0, kb.idx(s.chunk)), kb.idx(s.l));
+    return {bi, c, t0, t1};
+  }
+
+  /// Runs `fn(j)` for every EMA order j: unrolled with constant indices for
+  /// the usual small orders (so per-thread state arrays become registers),
+  /// as a loop otherwise.
+  void forEachOrder(llvm::function_ref<void(Value)> fn) {
+    if (s.n <= kMaxUnrolledOrder) {
+      for (int64_t j = 0; j < s.n; ++j)
+        fn(kb.idx(j));
+      return;
+    }
+    kb.loop(kb.idx(0), kb.idx(s.n), fn);
+  }
+
+  /// Per-thread EMA coefficients of parameter row `row`: p*beta, q and
+  /// gamma/sqrt(N), in private arrays.
+  struct Coefficients {
+    Value pb, q, g;
+  };
+  Coefficients coefficients(Value row) {
+    Coefficients cf{kb.scratch({s.n}, kb.floatType()),
+                    kb.scratch({s.n}, kb.floatType()),
+                    kb.scratch({s.n}, kb.floatType())};
+    Value invSqrtN = kb.fc(1.0 / std::sqrt(static_cast<double>(s.n)));
+    forEachOrder([&](Value j) {
+      Value p = kb.sigmoid(kb.load(buf.delta, {row, j}));
+      kb.store(kb.fmul(p, kb.load(buf.beta, {row, j})), cf.pb, {j});
+      kb.store(kb.fsub(kb.fc(1.0),
+                       kb.fmul(p, kb.sigmoid(kb.load(buf.alpha, {row, j})))),
+               cf.q, {j});
+      kb.store(kb.fmul(kb.load(buf.gamma, {row, j}), invSqrtN), cf.g, {j});
+    });
+    return cf;
+  }
+
+  /// sum_j fn(j) over the EMA orders, unrolled like forEachOrder.
+  Value sumOverOrders(llvm::function_ref<Value(Value)> fn) {
+    if (s.n <= kMaxUnrolledOrder) {
+      Value sum = kb.fc(0.0);
+      for (int64_t j = 0; j < s.n; ++j)
+        sum = kb.fadd(sum, fn(kb.idx(j)));
+      return sum;
+    }
+    return kb.loopAcc(kb.idx(0), kb.idx(s.n), kb.fc(0.0),
+                      [&](Value j, ValueRange acc) {
+                        return SmallVector<Value>{kb.fadd(acc[0], fn(j))};
+                      })[0];
+  }
+
+  /// One step of the recurrence: state = pb x + q state; returns
+  /// sum_n g state.
+  Value step(const Coefficients &cf, Value state, Value xt) {
+    return sumOverOrders([&](Value j) {
+      Value h = kb.fadd(kb.fmul(kb.load(cf.pb, {j}), xt),
+                        kb.fmul(kb.load(cf.q, {j}), kb.load(state, {j})));
+      kb.store(h, state, {j});
+      return kb.fmul(kb.load(cf.g, {j}), h);
+    });
+  }
+
+  /// The normalised input of channel c at token t.
+  Value input(Value bi, Value t, Value c) {
+    Value v = kb.load(buf.x, {bi, t, c});
+    if (!hasPreNorm())
+      return v;
+    return applyNorm(v, kb.load(buf.stats, {bi, t, kb.idx(0)}),
+                     kb.load(buf.stats, {bi, t, kb.idx(1)}), c);
+  }
+
+  void zero(Value state) {
+    forEachOrder([&](Value j) { kb.store(kb.fc(0.0), state, {j}); });
+  }
+
+  /// 1. Per chunk: norm statistics of its tokens, then each channel's chunk
+  /// states from a zero start (forward, and backward when bidirectional).
+  void emaChunks() {
+    kb.kernel("ema_chunks", s.b * numChunks(), [&](Value blk) {
+      Value bi, c, t0, t1;
+      std::tie(bi, c, t0, t1) = chunkOf(blk);
+      if (hasPreNorm()) {
+        kb.threads(s.chunk, [&](Value r) {
+          Value t = kb.add(t0, r);
+          kb.ifThen(kb.lt(t, t1), [&] {
+            Value shift, scale;
+            std::tie(shift, scale) = rowStats(buf.x, bi, t);
+            kb.store(shift, buf.stats, {bi, t, kb.idx(0)});
+            kb.store(scale, buf.stats, {bi, t, kb.idx(1)});
           });
         });
+      }
+      kb.threads(s.d, [&](Value ch) {
+        Value state = kb.scratch({s.n}, kb.floatType());
+        auto local = [&](Value row, bool backward, Value dest) {
+          Coefficients cf = coefficients(row);
+          zero(state);
+          kb.loop(t0, t1, [&](Value t) {
+            Value tt = backward ? kb.sub(kb.add(t0, t1), kb.add(t, kb.idx(1)))
+                                : t;
+            step(cf, state, input(bi, tt, ch));
+          });
+          forEachOrder([&](Value j) {
+            kb.store(kb.load(state, {j}), dest, {bi, c, ch, j});
+          });
+        };
+        local(ch, /*backward=*/false, buf.chunkFwd);
+        if (s.bidirectional)
+          local(kb.add(ch, kb.idx(s.d)), /*backward=*/true, buf.chunkBwd);
       });
-      kb.threads(rows, [&](Value r) {
-        Value valid, bi, t;
-          std::tie(valid, bi, t) = flatRow(row0, r);
-        kb.ifThen(valid, [&] {
-          Value tau = kb.exp(kb.load(buf.logTemp, {}));
-          Value s0 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(0)}), tau);
-          Value s1 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(1)}), tau);
-          Value m = kb.fmax(s0, s1);
-          Value e0 = kb.exp(kb.fsub(s0, m)), e1 = kb.exp(kb.fsub(s1, m));
-          Value sum = kb.fadd(e0, e1);
-          Value p0 = kb.fdiv(e0, sum), p1 = kb.fdiv(e1, sum);
-          OpBuilder &b = kb.builder();
-          Value isActive = arith::CmpFOp::create(
-              b, kb.location(), arith::CmpFPredicate::OGT, p1, p0);
-          kb.store(kb.fmax(p0, p1), buf.gate, {bi, t});
-          kb.store(isActive, buf.active, {bi, t});
+    });
+  }
+
+  /// state = q^len state + chunk[c'], over chunks c' in [from, to) walking
+  /// forward (or backward from to - 1 down to from).
+  void foldChunks(const Coefficients &cf, Value state, Value states, Value bi,
+                  Value ch, Value from, Value to, bool backward) {
+    kb.loop(from, to, [&](Value i) {
+      Value cc = backward ? kb.sub(kb.add(from, to), kb.add(i, kb.idx(1))) : i;
+      Value lo = kb.mul(cc, kb.idx(s.chunk));
+      Value len = kb.sub(kb.min(kb.add(lo, kb.idx(s.chunk)), kb.idx(s.l)), lo);
+      Value lenF = arith::SIToFPOp::create(
+          kb.builder(), kb.location(), kb.floatType(),
+          arith::IndexCastOp::create(kb.builder(), kb.location(),
+                                     kb.builder().getI64Type(), len));
+      forEachOrder([&](Value j) {
+        Value decay = math::PowFOp::create(kb.builder(), kb.location(),
+                                           kb.load(cf.q, {j}), lenF);
+        kb.store(kb.fadd(kb.fmul(decay, kb.load(state, {j})),
+                         kb.load(states, {bi, cc, ch, j})),
+                 state, {j});
+      });
+    });
+  }
+
+  /// 2. Per chunk: the entering states, the backward pass over the chunk,
+  /// then tiles of rows_per_block rows: forward pass + silu into shared
+  /// memory, the hx projection, the router.
+  void emaHxRoute() {
+    int64_t rows = s.rows;
+    int64_t tiles = (s.chunk + rows - 1) / rows;
+    kb.kernel("ema_hx_route", s.b * numChunks(), [&](Value blk) {
+      Value bi, c, t0, t1;
+      std::tie(bi, c, t0, t1) = chunkOf(blk);
+      Value tile = kb.scratch({rows, s.d}, kb.floatType());
+      // Entering forward state (kept in global memory between the tiles,
+      // since a thread may serve several channels), and the backward half of
+      // y for the chunk's tokens (parked in mx).
+      kb.threads(s.d, [&](Value ch) {
+        Value state = kb.scratch({s.n}, kb.floatType());
+        Coefficients fwd = coefficients(ch);
+        zero(state);
+        foldChunks(fwd, state, buf.chunkFwd, bi, ch, kb.idx(0), c, false);
+        forEachOrder([&](Value j) {
+          kb.store(kb.load(state, {j}), buf.enterFwd, {bi, c, ch, j});
+        });
+        if (!s.bidirectional)
+          return;
+        Coefficients bwd = coefficients(kb.add(ch, kb.idx(s.d)));
+        zero(state);
+        foldChunks(bwd, state, buf.chunkBwd, bi, ch, kb.add(c, kb.idx(1)),
+                   kb.idx(numChunks()), true);
+        kb.loop(t0, t1, [&](Value t) {
+          Value tt = kb.sub(kb.add(t0, t1), kb.add(t, kb.idx(1)));
+          kb.store(step(bwd, state, input(bi, tt, ch)), buf.mx, {bi, tt, ch});
+        });
+      });
+      kb.loop(kb.idx(0), kb.idx(tiles), [&](Value tileIndex) {
+        Value r0 = kb.add(t0, kb.mul(tileIndex, kb.idx(rows)));
+        kb.threads(s.d, [&](Value ch) {
+          Value state = kb.scratch({s.n}, kb.floatType());
+          Coefficients fwd = coefficients(ch);
+          forEachOrder([&](Value j) {
+            kb.store(kb.load(buf.enterFwd, {bi, c, ch, j}), state, {j});
+          });
+          Value omega = kb.load(buf.omega, {ch});
+          kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
+            Value t = kb.add(r0, r);
+            kb.store(kb.fc(0.0), tile, {r, ch});
+            kb.ifThen(kb.lt(t, t1), [&] {
+              Value xt = input(bi, t, ch);
+              Value y = kb.fadd(step(fwd, state, xt), kb.fmul(omega, xt));
+              if (s.bidirectional)
+                y = kb.fadd(y, kb.load(buf.mx, {bi, t, ch}));
+              Value m = kb.silu(y);
+              kb.store(m, buf.mx, {bi, t, ch});
+              kb.store(m, tile, {r, ch});
+            });
+          });
+          forEachOrder([&](Value j) {
+            kb.store(kb.load(state, {j}), buf.enterFwd, {bi, c, ch, j});
+          });
+        });
+        kb.threads(s.d + 2, [&](Value col) {
+          kb.loop(kb.idx(0), kb.idx(rows), [&](Value r) {
+            Value t = kb.add(r0, r);
+            kb.ifThen(kb.lt(t, t1), [&] {
+              kb.store(dotRow(tile, r, buf.hxW, col, s.d, buf.hxB), buf.hu,
+                       {bi, t, col});
+            });
+          });
+        });
+        kb.threads(rows, [&](Value r) {
+          Value t = kb.add(r0, r);
+          kb.ifThen(kb.lt(t, t1), [&] { route(bi, t); });
         });
       });
     });
+  }
+
+  /// The router of token t from hu[..., 0:2].
+  void route(Value bi, Value t) {
+    Value tau = kb.exp(kb.load(buf.logTemp, {}));
+    Value s0 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(0)}), tau);
+    Value s1 = kb.fdiv(kb.load(buf.hu, {bi, t, kb.idx(1)}), tau);
+    Value m = kb.fmax(s0, s1);
+    Value e0 = kb.exp(kb.fsub(s0, m)), e1 = kb.exp(kb.fsub(s1, m));
+    Value sum = kb.fadd(e0, e1);
+    Value p0 = kb.fdiv(e0, sum), p1 = kb.fdiv(e1, sum);
+    Value isActive = arith::CmpFOp::create(
+        kb.builder(), kb.location(), arith::CmpFPredicate::OGT, p1, p0);
+    kb.store(kb.fmax(p0, p1), buf.gate, {bi, t});
+    kb.store(isActive, buf.active, {bi, t});
   }
 
   /// 3. Per batch row: each thread counts the active tokens of its chunk,
@@ -559,7 +661,7 @@ private:
 };
 
 LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
-                         int64_t unroll) {
+                         int64_t unroll, int64_t chunk) {
   for (Value operand : op->getOperands()) {
     auto type = cast<RankedTensorType>(operand.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
@@ -584,7 +686,8 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             op.getEps().convertToFloat(),
             threads,
             rows,
-            unroll};
+            unroll,
+            std::min(chunk, dimOf(op.getX(), 1))};
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -626,6 +729,11 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   Type i32 = b.getI32Type();
   if (dims.prenorm && dims.norm != Norm::none)
     buf.stats = alloc({bs, l, 2}, f32);
+  int64_t chunks = (l + dims.chunk - 1) / dims.chunk;
+  buf.chunkFwd = alloc({bs, chunks, dims.d, dims.n}, f32);
+  if (dims.bidirectional)
+    buf.chunkBwd = alloc({bs, chunks, dims.d, dims.n}, f32);
+  buf.enterFwd = alloc({bs, chunks, dims.d, dims.n}, f32);
   buf.mx = alloc({bs, l, dims.d}, f32);
   buf.hu = alloc({bs, l, dims.d + 2}, f32);
   buf.gate = alloc({bs, l}, f32);
@@ -670,13 +778,15 @@ struct ConvertSeqBoatLayerToKernelsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0 || unroll <= 0) {
+    if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0 || unroll <= 0 ||
+        emaChunk <= 0) {
       emitError(getOperation()->getLoc(),
-                "options need 0 < threads <= 1024, rows-per-block > 0 and "
-                "unroll > 0, got threads=")
+                "options need 0 < threads <= 1024 and positive rows-per-block, "
+                "unroll and ema-chunk, got threads=")
           << static_cast<int64_t>(threads)
           << ", rows-per-block=" << static_cast<int64_t>(rowsPerBlock)
-          << ", unroll=" << static_cast<int64_t>(unroll);
+          << ", unroll=" << static_cast<int64_t>(unroll)
+          << ", ema-chunk=" << static_cast<int64_t>(emaChunk);
       return signalPassFailure();
     }
     SmallVector<LayerOp> layers;
@@ -695,13 +805,15 @@ struct ConvertSeqBoatLayerToKernelsPass
       return signalPassFailure();
     for (LayerOp op : layers) {
       // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
-      int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll;
+      int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll,
+              opChunk = emaChunk;
       if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName)) {
         opThreads = config.getThreads();
         opRows = config.getRowsPerBlock();
         opUnroll = config.getUnroll();
+        opChunk = config.getEmaChunk();
       }
-      if (failed(lowerLayer(op, opThreads, opRows, opUnroll)))
+      if (failed(lowerLayer(op, opThreads, opRows, opUnroll, opChunk)))
         return signalPassFailure();
     }
   }

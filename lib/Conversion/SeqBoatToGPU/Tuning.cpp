@@ -47,7 +47,7 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
     os << op->getPropertiesAsAttribute();
   }
   int64_t d = cast<RankedTensorType>(layer.getX().getType()).getDimSize(2);
-  space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 256});
+  space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 128});
   TuningKnob rows{"rows_per_block", {}, 8};
   for (int64_t r : {1, 2, 4, 8, 16, 32})
     if (ShapedType::isDynamic(d) || r * d * 4 <= kSharedBytes)
@@ -56,8 +56,22 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
     rows.defaultValue = rows.values.back();
   space.knobs.push_back(rows);
   space.knobs.push_back({"unroll", {1, 2, 4, 8}, 1});
+  // Chunks at least as long as the sequence are all the same single chunk:
+  // keep the first of them.
+  int64_t len = cast<RankedTensorType>(layer.getX().getType()).getDimSize(1);
+  TuningKnob chunk{"ema_chunk", {}, 64};
+  for (int64_t c : {16, 32, 64, 128, 256}) {
+    chunk.values.push_back(c);
+    if (!ShapedType::isDynamic(len) && c >= len)
+      break;
+  }
+  if (!llvm::is_contained(chunk.values, chunk.defaultValue))
+    chunk.defaultValue = chunk.values.back();
+  space.knobs.push_back(chunk);
   space.constraints.push_back("threads is a multiple of the warp size (32) "
                               "and at most 1024");
+  space.constraints.push_back("ema_chunk values past the first one >= L "
+                              "are dropped (a single chunk either way)");
   space.constraints.push_back("rows_per_block * D * 4 bytes <= 49152 "
                               "(shared tile of hx_route and mx_proj), D = " +
                               std::to_string(d));
@@ -184,6 +198,9 @@ struct SeqBoatApplyTuningPass
       std::optional<int64_t> unroll = best->getInteger("unroll");
       if (!unroll)
         unroll = 1;
+      std::optional<int64_t> chunk = best->getInteger("ema_chunk");
+      if (!chunk)
+        chunk = 64;
       auto legal = [&](StringRef name, std::optional<int64_t> v) {
         for (const TuningKnob &knob : space->knobs)
           if (knob.name == name)
@@ -191,12 +208,13 @@ struct SeqBoatApplyTuningPass
         return false;
       };
       if (!legal("threads", threads) || !legal("rows_per_block", rows) ||
-          !legal("unroll", unroll)) {
+          !legal("unroll", unroll) || !legal("ema_chunk", chunk)) {
         layer.emitError("tuning database '")
             << database << "' holds a config outside this op's tuning space";
         return WalkResult::interrupt();
       }
-      auto config = ConfigAttr::get(&getContext(), *threads, *rows, *unroll);
+      auto config =
+          ConfigAttr::get(&getContext(), *threads, *rows, *unroll, *chunk);
       layer->setAttr(kConfigAttrName, config);
       layer.emitRemark("seqboat-apply-tuning: using ")
           << config << " for " << chip;

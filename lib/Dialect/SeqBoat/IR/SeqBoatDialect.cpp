@@ -28,7 +28,8 @@ void SeqBoatDialect::initialize() {
 
 LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   int64_t threads, int64_t rowsPerBlock, int64_t unroll) {
+                   int64_t threads, int64_t rowsPerBlock, int64_t unroll,
+                   int64_t emaChunk) {
   if (threads < 1 || threads > 1024)
     return emitError() << "#seqboat.config 'threads' must be in [1, 1024], "
                           "but got "
@@ -40,5 +41,9 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (unroll < 1)
     return emitError() << "#seqboat.config 'unroll' must be positive, but got "
                        << unroll;
+  if (emaChunk < 1)
+    return emitError()
+           << "#seqboat.config 'ema_chunk' must be positive, but got "
+           << emaChunk;
   return success();
 }

@@ -60,7 +60,7 @@ CHIPS = {
 }
 BLOCK_SMEM_LIMIT = 48 * 1024
 # Kernels whose dot products the unroll knob applies to.
-UNROLLED_KERNELS = ("hx_route", "mx_proj", "attention", "output")
+UNROLLED_KERNELS = ("ema_hx_route", "mx_proj", "attention", "output")
 DB_VERSION = 1
 
 
@@ -198,10 +198,15 @@ def kernel_work(op, config):
     rows_out = max(1, min(r, 8192 // h))
     tiles = lambda rows: math.ceil(b * l / rows)
     f = 4
+    chunk = min(config.get("ema_chunk", 64), l)
+    nc = math.ceil(l / chunk)
+    state_bytes = f * b * nc * d * n * dirs
     return [
-        ("norm_ema", b, d, f * b * l * d * (2 + 2 * dirs), 4.0 * b * l * d * n * dirs),
-        ("hx_route", tiles(r), d + 2, f * (b * l * d + tiles(r) * (d + 2) * d + b * l * (d + 4)),
-         2.0 * b * l * d * (d + 2)),
+        ("ema_chunks", b * nc, d, f * b * l * d * 2 + state_bytes, 4.0 * b * l * d * n * dirs),
+        ("ema_hx_route", b * nc, d + 2,
+         f * (b * l * d * (1 + 2 * dirs) + math.ceil(l / r) * b * (d + 2) * d + b * l * (d + 4))
+         + state_bytes * (nc + 1) / 2.0,
+         4.0 * b * l * d * n * dirs + 2.0 * b * l * d * (d + 2) + 2.0 * b * nc * nc * d * n),
         ("compact", b, min(config["threads"], l), 9 * b * l, 4.0 * b * l),
         ("mx_proj", b * math.ceil(l / r), z + 2 * h,
          f * (b * l * d + b * math.ceil(l / r) * (z + 2 * h) * d + b * l * (2 * z + 2 * h)),

@@ -6,8 +6,9 @@
 // so the surrounding function bufferizes as usual.
 //
 // Data flow between kernels (all [B, L, .] buffers are row-major):
-//   norm_ema:  x -> mx (silu(EMA(Norm(x))))            [stats: norm scratch]
-//   hx_route:  mx -> hu = mx hx_w^T + hx_b, gate, active
+//   ema_chunks:   x -> norm stats, per-chunk EMA states (from zero)
+//   ema_hx_route: x, chunk states -> mx = silu(EMA(Norm(x))),
+//                 hu = mx hx_w^T + hx_b, gate, active
 //   compact:   active -> pos, count, inv (token -> slot or -1)
 //   mx_proj:   mx[pos] -> q, k, r, v                    (slots < count only)
 //   attention: q, k, v, pos, count, rel_bias, r -> og = attention * r

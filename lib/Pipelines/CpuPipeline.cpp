@@ -41,6 +41,9 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
 }
 
 void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
+  // Tiled code (scf.forall from TilingInterface users) runs as loops.
+  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -79,8 +82,6 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
   buildKernelStrategy(pm, strategyKnobs(options));
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
-  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
-  pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   buildBuffersToLLVM(pm);
 }
 

@@ -2,6 +2,7 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatTiling.h"
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -24,6 +25,7 @@ void SeqBoatDialect::initialize() {
 #define GET_OP_LIST
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.cpp.inc"
       >();
+  attachTilingInterfaces(getContext());
 }
 
 LogicalResult

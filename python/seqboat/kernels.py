@@ -144,7 +144,7 @@ def main(argv=None):
         for k in kernels:
             r = report.get(k)
             if r:
-                print("  %-10s registers %3d  spill stores %d  spill loads %d  stack %d B  smem %d B"
+                print("  %-13s registers %3d  spill stores %d  spill loads %d  stack %d B  smem %d B"
                       % (k, r["registers"], r["spill_stores"], r["spill_loads"], r["stack"], r["smem"]))
     spills = [k for k, r in report.items() if r["spill_stores"] or r["spill_loads"]]
     if spills:

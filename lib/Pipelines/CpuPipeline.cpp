@@ -79,7 +79,7 @@ void seqboat::buildKernelStrategy(
 
 void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
-  buildKernelStrategy(pm, strategyKnobs(options));
+  buildKernelStrategy(pm, options.strategyKnobs());
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
   buildBuffersToLLVM(pm);

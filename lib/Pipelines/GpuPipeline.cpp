@@ -30,7 +30,7 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  buildKernelStrategy(pm, strategyKnobs(options));
+  buildKernelStrategy(pm, options.strategyKnobs());
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));

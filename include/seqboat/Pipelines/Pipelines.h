@@ -18,25 +18,40 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
       llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(64)};
 };
 
-/// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels).
-struct KernelStrategyOptions
-    : public PassPipelineOptions<KernelStrategyOptions> {
-  PassOptions::Option<int64_t> threads{
+/// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels), shared by
+/// both pipelines that run it.
+template <typename Derived>
+struct KernelKnobOptions : public PassPipelineOptions<Derived> {
+  detail::PassOptions::Option<int64_t> threads{
       *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
-  PassOptions::Option<int64_t> rowsPerBlock{
+  detail::PassOptions::Option<int64_t> rowsPerBlock{
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
       llvm::cl::init(8)};
-  PassOptions::Option<int64_t> unroll{
+  detail::PassOptions::Option<int64_t> unroll{
       *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
       llvm::cl::init(1)};
-  PassOptions::Option<int64_t> emaChunk{
-      *this, "ema-chunk", llvm::cl::desc("Tokens per block of the chunked EMA scan"),
+  detail::PassOptions::Option<int64_t> emaChunk{
+      *this, "ema-chunk",
+      llvm::cl::desc("Tokens per block of the chunked EMA scan"),
       llvm::cl::init(64)};
+
+  ConvertSeqBoatLayerToKernelsOptions strategyKnobs() const {
+    ConvertSeqBoatLayerToKernelsOptions knobs;
+    knobs.threads = threads;
+    knobs.rowsPerBlock = rowsPerBlock;
+    knobs.unroll = unroll;
+    knobs.emaChunk = emaChunk;
+    return knobs;
+  }
+};
+
+/// Options of `seqboat-kernels-cpu-pipeline`.
+struct KernelStrategyOptions : public KernelKnobOptions<KernelStrategyOptions> {
 };
 
 /// Options of `seqboat-gpu-pipeline`.
-struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
+struct GpuPipelineOptions : public KernelKnobOptions<GpuPipelineOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("Target SM, e.g. sm_90"),
       llvm::cl::init("sm_90")};
@@ -56,18 +71,6 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
   PassOptions::Option<int> optLevel{*this, "opt-level",
                                     llvm::cl::desc("NVVM optimisation level"),
                                     llvm::cl::init(3)};
-  PassOptions::Option<int64_t> threads{
-      *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
-  PassOptions::Option<int64_t> rowsPerBlock{
-      *this, "rows-per-block",
-      llvm::cl::desc("Token rows per block of the projection kernels"),
-      llvm::cl::init(8)};
-  PassOptions::Option<int64_t> unroll{
-      *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
-      llvm::cl::init(1)};
-  PassOptions::Option<int64_t> emaChunk{
-      *this, "ema-chunk", llvm::cl::desc("Tokens per block of the chunked EMA scan"),
-      llvm::cl::init(64)};
   PassOptions::Option<std::string> tuningDb{
       *this, "tuning-db",
       llvm::cl::desc("Tuning database (seqboat-tune): attach the best known "
@@ -105,18 +108,6 @@ bufferization::OneShotBufferizePassOptions boundaryBufferization();
 /// seqboat-layer-to-kernels with these knobs, bufferize.
 void buildKernelStrategy(OpPassManager &pm,
                          const ConvertSeqBoatLayerToKernelsOptions &knobs);
-
-/// The strategy knobs of either pipeline's options.
-template <typename PipelineOptions>
-ConvertSeqBoatLayerToKernelsOptions
-strategyKnobs(const PipelineOptions &options) {
-  ConvertSeqBoatLayerToKernelsOptions knobs;
-  knobs.threads = options.threads;
-  knobs.rowsPerBlock = options.rowsPerBlock;
-  knobs.unroll = options.unroll;
-  knobs.emaChunk = options.emaChunk;
-  return knobs;
-}
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm);

@@ -267,17 +267,30 @@ def have_gpu():
 
 
 def measure(args, op, config, dbkey, inputs, outputs_ref):
-    """Median ms on the GPU and the max relative error vs the CPU result."""
+    """Median ms of the variant and its max relative error vs the reference.
+
+    On the GPU: a library from seqboat.aot run by seqboat-exec. With
+    --measure-on cpu: the same kernels as CPU loops (seqboat-kernels-cpu-
+    pipeline) run by seqboat-run -- not GPU performance, but the same
+    compile/run/check path, usable on any machine.
+    """
     import numpy as np
     with tempfile.TemporaryDirectory(prefix="seqboat-tune-") as tmp:
         one = os.path.join(tmp, "db.json")
         with open(one, "w") as f:
             json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
-        lib = os.path.join(tmp, "variant.so")
-        run([sys.executable, "-m", "seqboat.aot", args.file, "-o", lib, "--build", args.build,
-             "--options", "chip=%s format=fatbin tuning-db=%s" % (args.chip, one)])
+        if args.measure_on == "cpu":
+            binary = os.path.join(tmp, "variant.mlir")
+            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
+                 "--seqboat-kernels-cpu-pipeline", "-o", binary])
+            runner = os.path.join(os.path.dirname(args.opt), "seqboat-run")
+        else:
+            binary = os.path.join(tmp, "variant.so")
+            run([sys.executable, "-m", "seqboat.aot", args.file, "-o", binary, "--build", args.build,
+                 "--options", "chip=%s format=fatbin tuning-db=%s" % (args.chip, one)])
+            runner = args.exec
         outs = [os.path.join(tmp, "out%d.npy" % i) for i in range(len(outputs_ref))]
-        cmd = [args.exec, lib, "--entry", args.entry, "--repeat", str(args.repeat), "--time"]
+        cmd = [runner, binary, "--entry", args.entry, "--repeat", str(args.repeat), "--time"]
         for path in inputs:
             cmd += ["--input", path]
         for path in outs:
@@ -400,8 +413,9 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
     for k in op["knobs"]:
         space_size *= len(k["values"])
     wanted = min(args.budget, space_size)
+    measured = {"gpu": "measured", "cpu": "measured-cpu"}.get(args.measure_on)
     if entry.get("complete") and entry.get("evaluated", 0) >= wanted and not args.force \
-            and (not gpu or entry.get("best_by") == "measured" or args.no_measure):
+            and (not gpu or entry.get("best_by") == measured):
         print("%s: answered from the database (%d variants evaluated, best %s)"
               % (op["loc"], entry["evaluated"], variant_name(entry["best"])))
         return entry
@@ -457,7 +471,8 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
     entry["best_by"] = "static-model"
     if gpu and not args.no_measure:
         inputs, refs = measure_inputs()
-        print("%s: measuring the best %d on the GPU (median of %d)" % (op["loc"], args.top, args.repeat))
+        print("%s: measuring the best %d on the %s (median of %d)"
+              % (op["loc"], args.top, args.measure_on.upper(), args.repeat))
         measured = []
         for i, (_, name) in enumerate(valid[:args.top]):
             v = entry["variants"][name]
@@ -472,7 +487,7 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
             progress(i + 1, min(args.top, len(valid)), name)
         if measured:
             entry["best"] = entry["variants"][min(measured)[1]]["config"]
-            entry["best_by"] = "measured"
+            entry["best_by"] = "measured" if args.measure_on == "gpu" else "measured-cpu"
     save_db(args.db, db)
     return entry
 
@@ -496,6 +511,10 @@ def main(argv=None):
     parser.add_argument("--fix", action="append", default=[], metavar="KNOB=VALUE",
                         help="search only configs with this knob value (repeatable)")
     parser.add_argument("--no-measure", action="store_true", help="rank by the static model only")
+    parser.add_argument("--measure-on", choices=("gpu", "cpu"),
+                        help="where to time the best variants (default: the GPU when there is "
+                             "one; cpu times the same kernels as CPU loops, for checking the "
+                             "workflow, not GPU performance)")
     parser.add_argument("--force", action="store_true", help="search again even if the database answers")
     parser.add_argument("--entry", help="function to time on the GPU (default: the first public one)")
     parser.add_argument("--build", default=os.environ.get("SEQBOAT_BUILD", "build"),
@@ -524,7 +543,11 @@ def main(argv=None):
             print("no tunable ops in %s" % args.file)
             return 0
         db = load_db(args.db)
-        gpu = have_gpu() and not args.no_measure
+        # `gpu` below means "measure": on the GPU when there is one, or on the
+        # CPU twin when asked.
+        if args.measure_on is None:
+            args.measure_on = "gpu" if have_gpu() else None
+        gpu = args.measure_on is not None and not args.no_measure
         if not gpu:
             print("no GPU here: variants are ranked by the static cost model only")
         if not args.entry:

@@ -796,7 +796,7 @@ struct ConvertSeqBoatLayerToKernelsPass
         layers.push_back(layer);
         return WalkResult::advance();
       }
-      if (!isa<SeqBoatDialect>(op->getDialect()))
+      if (!isa_and_present<SeqBoatDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("is not supported by the GPU strategy yet; it maps "
                       "whole seqboat.layer ops only");

@@ -65,7 +65,7 @@ struct ConvertSeqBoatToLinalgPass
 
     // Patterns decline ops they cannot lower (dynamic shapes); say which.
     WalkResult leftovers = root->walk([](Operation *op) {
-      if (!isa<SeqBoatDialect>(op->getDialect()))
+      if (!isa_and_present<SeqBoatDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg: only static shapes "
                       "are supported");

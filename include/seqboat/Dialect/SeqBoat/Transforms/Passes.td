@@ -34,6 +34,7 @@ def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
     the C interface wrapper; the string survives into compiled libraries for
     `seqboat-exec`.
   }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def SeqBoatFuseElementwise : Pass<"seqboat-fuse-elementwise"> {

@@ -193,6 +193,8 @@ def kernel_work(op, config):
     b, l, d, n, z, h = s["B"], s["L"], s["D"], s["N"], s["Z"], s["H"]
     w = op["window"]
     span = 2 * w + 1 if op["bidirectional"] else w + 1
+    reach = 2 * w if op["bidirectional"] else w
+    q = min(config.get("attn_queries", 1), l)
     dirs = 2 if op["bidirectional"] else 1
     r = config["rows_per_block"]
     rows_out = max(1, min(r, 8192 // h))
@@ -211,7 +213,10 @@ def kernel_work(op, config):
         ("mx_proj", b * math.ceil(l / r), z + 2 * h,
          f * (b * l * d + b * math.ceil(l / r) * (z + 2 * h) * d + b * l * (2 * z + 2 * h)),
          2.0 * b * l * d * (z + 2 * h)),
-        ("attention", b * l, h, f * b * l * (z + 2 * h + span * (z + h) / 8.0),
+        # q consecutive queries share a block: k/v rows of their joint window
+        # (q + reach) are read once per block instead of once per query.
+        ("attention", b * math.ceil(l / q), q * h,
+         f * (b * l * (z + 2 * h) + b * math.ceil(l / q) * (q + reach) * (z + h)),
          2.0 * b * l * span * (z + h)),
         ("output", tiles(rows_out), d, f * (b * l * (h + 3 * d) + tiles(rows_out) * d * h),
          2.0 * b * l * d * h),

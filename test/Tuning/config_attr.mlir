@@ -39,3 +39,11 @@ func.func @unroll() {
   "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 2, unroll = 4>} : () -> ()
   return
 }
+
+// -----
+
+func.func @bad_queries() {
+  // expected-error @+1 {{#seqboat.config 'attn_queries' must be positive, but got 0}}
+  "test.op"() {seqboat.config = #seqboat.config<threads = 64, rows_per_block = 2, attn_queries = 0>} : () -> ()
+  return
+}

@@ -60,8 +60,9 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
        `active` into `pos`, `count` and the inverse map.
     4. `mx_proj`: gathered rows of the active slots, the mx projection, silu
        and the q/k affine epilogue; blocks past `count[b]` do nothing.
-    5. `attention`: one query slot per block, window scores in shared memory,
-       softmax/relu2/laplace, weighted sum of v, gated by r.
+    5. `attention`: `attn-queries` query slots per block, the scores of
+       their windows in shared memory, softmax/relu2/laplace, weighted sums
+       of v, gated by r; blocks past `count[b]` do nothing.
     6. `output`: the h projection of active rows (skipped for inactive
        ones), scatter, gate, residual, silu and the post-norm.
 
@@ -79,7 +80,9 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
     Option<"unroll", "unroll", "int64_t", /*default=*/"1",
            "Unroll factor of the dot-product loops (projections, attention)">,
     Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"64",
-           "Tokens per block of the chunked EMA scan">
+           "Tokens per block of the chunked EMA scan">,
+    Option<"attnQueries", "attn-queries", "int64_t", /*default=*/"1",
+           "Query slots per block of the attention kernel">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -35,6 +35,10 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
       *this, "ema-chunk",
       llvm::cl::desc("Tokens per block of the chunked EMA scan"),
       llvm::cl::init(64)};
+  detail::PassOptions::Option<int64_t> attnQueries{
+      *this, "attn-queries",
+      llvm::cl::desc("Query slots per block of the attention kernel"),
+      llvm::cl::init(1)};
 
   ConvertSeqBoatLayerToKernelsOptions strategyKnobs() const {
     ConvertSeqBoatLayerToKernelsOptions knobs;
@@ -42,6 +46,7 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
     knobs.rowsPerBlock = rowsPerBlock;
     knobs.unroll = unroll;
     knobs.emaChunk = emaChunk;
+    knobs.attnQueries = attnQueries;
     return knobs;
   }
 };

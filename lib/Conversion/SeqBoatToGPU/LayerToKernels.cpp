@@ -46,7 +46,7 @@ struct Dims {
   Norm norm;
   Activation activation;
   float eps;
-  int64_t threads, rows, unroll, chunk;
+  int64_t threads, rows, unroll, chunk, queries;
 };
 
 /// The layer's operands as buffers, plus the scratch buffers.
@@ -499,72 +499,102 @@ private:
     });
   }
 
-  /// 5. One query slot per block: window scores in shared memory, the
-  /// activation, then the weighted sum of v gated by r.
+  /// 5. `attn_queries` consecutive query slots per block: the scores of
+  /// every (query, key) pair in the union of their windows in shared memory
+  /// (keys outside a query's own window get no weight), the activation, then
+  /// the weighted sums of v gated by r. Neighbouring queries share most of
+  /// their keys, so more queries per block means fewer k/v reloads.
   void attention() {
-    int64_t w = s.window;
-    int64_t span = s.bidirectional ? 2 * w + 1 : w + 1;
+    int64_t w = s.window, nq = s.queries;
+    int64_t span = nq + (s.bidirectional ? 2 * w : w);
+    int64_t tiles = (s.l + nq - 1) / nq;
     double scale = s.activation == Activation::softmax
                        ? 1.0 / std::sqrt(static_cast<double>(s.z))
                        : 1.0 / static_cast<double>(s.bidirectional ? 2 * w : w);
-    kb.kernel("attention", s.b * s.l, [&](Value blk) {
-      Value bi = kb.div(blk, kb.idx(s.l));
-      Value i = kb.rem(blk, kb.idx(s.l));
+    bool softmax = s.activation == Activation::softmax;
+    kb.kernel("attention", s.b * tiles, [&](Value blk) {
+      Value bi = kb.div(blk, kb.idx(tiles));
+      Value i0 = kb.mul(kb.rem(blk, kb.idx(tiles)), kb.idx(nq));
       Value count = kb.toIndex(kb.load(buf.count, {bi}));
-      kb.ifThen(kb.lt(i, count), [&] {
-        Value lo = kb.max(kb.sub(i, kb.idx(w)), kb.idx(0));
-        Value hi = s.bidirectional ? kb.min(kb.add(i, kb.idx(w + 1)), count)
-                                   : kb.add(i, kb.idx(1));
+      kb.ifThen(kb.lt(i0, count), [&] {
+        // Keys [lo, lo + keys) cover the windows of queries [i0, i0 + nq).
+        Value lo = kb.max(kb.sub(i0, kb.idx(w)), kb.idx(0));
+        Value last = kb.add(i0, kb.idx(nq - 1));
+        Value hi = kb.min(
+            kb.add(last, kb.idx(s.bidirectional ? w + 1 : 1)), count);
         Value keys = kb.sub(hi, lo);
-        Value weights = kb.scratch({span}, kb.floatType());
-        Value posI = buf.relBias ? kb.load(buf.pos, {bi, i}) : Value();
-        kb.threads(span, [&](Value jj) {
-          kb.ifThen(kb.lt(jj, keys), [&] {
-            Value j = kb.add(lo, jj);
+        Value weights = kb.scratch({nq, span}, kb.floatType());
+        // Is key j in query i's window (and i an active slot)?
+        auto allowed = [&](Value i, Value j) {
+          Value ok = kb.andI(kb.lt(i, count), kb.lt(j, hi));
+          Value lag = kb.sub(i, j);
+          if (s.bidirectional)
+            return kb.andI(ok, kb.andI(kb.ge(lag, kb.idx(-w)),
+                                       kb.lt(lag, kb.idx(w + 1))));
+          return kb.andI(ok, kb.andI(kb.ge(lag, kb.idx(0)),
+                                     kb.lt(lag, kb.idx(w + 1))));
+        };
+        kb.threads(nq * span, [&](Value e) {
+          Value qi = kb.div(e, kb.idx(span)), jj = kb.rem(e, kb.idx(span));
+          Value i = kb.add(i0, qi), j = kb.add(lo, jj);
+          // Masked pairs weigh nothing: -inf before softmax, 0 otherwise.
+          kb.store(kb.fc(softmax ? -INFINITY : 0.0), weights, {qi, jj});
+          kb.ifThen(allowed(i, j), [&] {
             Value dot = kb.reductionLoop(kb.idx(0), kb.idx(s.z), kb.fc(0.0),
-                                   [&](Value e, ValueRange acc) {
+                                   [&](Value e2, ValueRange acc) {
                                      return SmallVector<Value>{kb.fadd(
-                                         acc[0], kb.fmul(kb.load(buf.q, {bi, i, e}),
-                                                         kb.load(buf.k, {bi, j, e})))};
+                                         acc[0], kb.fmul(kb.load(buf.q, {bi, i, e2}),
+                                                         kb.load(buf.k, {bi, j, e2})))};
                                    })[0];
             Value score = kb.fmul(dot, kb.fc(scale));
             if (buf.relBias) {
               Value rel = kb.toIndex(arith::SubIOp::create(
-                  kb.builder(), kb.location(), kb.load(buf.pos, {bi, j}), posI));
+                  kb.builder(), kb.location(), kb.load(buf.pos, {bi, j}),
+                  kb.load(buf.pos, {bi, i})));
               rel = kb.min(kb.max(rel, kb.idx(-(s.m - 1))), kb.idx(s.m - 1));
               score = kb.fadd(score, kb.load(buf.relBias,
                                              {kb.add(rel, kb.idx(s.m - 1))}));
             }
-            kb.store(activate(score), weights, {jj});
+            kb.store(activate(score), weights, {qi, jj});
           });
         });
-        if (s.activation == Activation::softmax) {
-          kb.threads(1, [&](Value) {
-            Value m = kb.loopAcc(kb.idx(0), keys, kb.fc(-INFINITY),
-                                 [&](Value jj, ValueRange acc) {
-                                   return SmallVector<Value>{
-                                       kb.fmax(acc[0], kb.load(weights, {jj}))};
-                                 })[0];
-            Value sum = kb.loopAcc(kb.idx(0), keys, kb.fc(0.0),
+        if (softmax) {
+          // One thread per query row; the row always holds the query itself.
+          kb.threads(nq, [&](Value qi) {
+            kb.ifThen(kb.lt(kb.add(i0, qi), count), [&] {
+              Value m = kb.loopAcc(kb.idx(0), keys, kb.fc(-INFINITY),
                                    [&](Value jj, ValueRange acc) {
-                                     Value e = kb.exp(kb.fsub(kb.load(weights, {jj}), m));
-                                     kb.store(e, weights, {jj});
-                                     return SmallVector<Value>{kb.fadd(acc[0], e)};
+                                     return SmallVector<Value>{kb.fmax(
+                                         acc[0], kb.load(weights, {qi, jj}))};
                                    })[0];
-            Value inv = kb.fdiv(kb.fc(1.0), sum);
-            kb.loop(kb.idx(0), keys, [&](Value jj) {
-              kb.store(kb.fmul(kb.load(weights, {jj}), inv), weights, {jj});
+              Value sum = kb.loopAcc(kb.idx(0), keys, kb.fc(0.0),
+                                     [&](Value jj, ValueRange acc) {
+                                       Value e = kb.exp(kb.fsub(
+                                           kb.load(weights, {qi, jj}), m));
+                                       kb.store(e, weights, {qi, jj});
+                                       return SmallVector<Value>{
+                                           kb.fadd(acc[0], e)};
+                                     })[0];
+              Value inv = kb.fdiv(kb.fc(1.0), sum);
+              kb.loop(kb.idx(0), keys, [&](Value jj) {
+                kb.store(kb.fmul(kb.load(weights, {qi, jj}), inv), weights,
+                         {qi, jj});
+              });
             });
           });
         }
-        kb.threads(s.h, [&](Value c) {
-          Value o = kb.reductionLoop(kb.idx(0), keys, kb.fc(0.0),
-                               [&](Value jj, ValueRange acc) {
-                                 Value vj = kb.load(buf.v, {bi, kb.add(lo, jj), c});
-                                 return SmallVector<Value>{kb.fadd(
-                                     acc[0], kb.fmul(kb.load(weights, {jj}), vj))};
-                               })[0];
-          kb.store(kb.fmul(o, kb.load(buf.r, {bi, i, c})), buf.og, {bi, i, c});
+        kb.threads(nq * s.h, [&](Value e) {
+          Value qi = kb.div(e, kb.idx(s.h)), c = kb.rem(e, kb.idx(s.h));
+          Value i = kb.add(i0, qi);
+          kb.ifThen(kb.lt(i, count), [&] {
+            Value o = kb.reductionLoop(
+                kb.idx(0), keys, kb.fc(0.0), [&](Value jj, ValueRange acc) {
+                  Value vj = kb.load(buf.v, {bi, kb.add(lo, jj), c});
+                  return SmallVector<Value>{kb.fadd(
+                      acc[0], kb.fmul(kb.load(weights, {qi, jj}), vj))};
+                })[0];
+            kb.store(kb.fmul(o, kb.load(buf.r, {bi, i, c})), buf.og, {bi, i, c});
+          });
         });
       });
     });
@@ -662,7 +692,7 @@ private:
 };
 
 LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
-                         int64_t unroll, int64_t chunk) {
+                         int64_t unroll, int64_t chunk, int64_t queries) {
   for (Value operand : op->getOperands()) {
     auto type = cast<RankedTensorType>(operand.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
@@ -688,7 +718,8 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             threads,
             rows,
             unroll,
-            std::min(chunk, dimOf(op.getX(), 1))};
+            std::min(chunk, dimOf(op.getX(), 1)),
+            std::min(queries, dimOf(op.getX(), 1))};
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -780,14 +811,15 @@ struct ConvertSeqBoatLayerToKernelsPass
 
   void runOnOperation() override {
     if (threads <= 0 || threads > 1024 || rowsPerBlock <= 0 || unroll <= 0 ||
-        emaChunk <= 0) {
+        emaChunk <= 0 || attnQueries <= 0) {
       emitError(getOperation()->getLoc(),
                 "options need 0 < threads <= 1024 and positive rows-per-block, "
-                "unroll and ema-chunk, got threads=")
+                "unroll, ema-chunk and attn-queries, got threads=")
           << static_cast<int64_t>(threads)
           << ", rows-per-block=" << static_cast<int64_t>(rowsPerBlock)
           << ", unroll=" << static_cast<int64_t>(unroll)
-          << ", ema-chunk=" << static_cast<int64_t>(emaChunk);
+          << ", ema-chunk=" << static_cast<int64_t>(emaChunk)
+          << ", attn-queries=" << static_cast<int64_t>(attnQueries);
       return signalPassFailure();
     }
     SmallVector<LayerOp> layers;
@@ -807,14 +839,16 @@ struct ConvertSeqBoatLayerToKernelsPass
     for (LayerOp op : layers) {
       // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
       int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll,
-              opChunk = emaChunk;
+              opChunk = emaChunk, opQueries = attnQueries;
       if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName)) {
         opThreads = config.getThreads();
         opRows = config.getRowsPerBlock();
         opUnroll = config.getUnroll();
         opChunk = config.getEmaChunk();
+        opQueries = config.getAttnQueries();
       }
-      if (failed(lowerLayer(op, opThreads, opRows, opUnroll, opChunk)))
+      if (failed(lowerLayer(op, opThreads, opRows, opUnroll, opChunk,
+                            opQueries)))
         return signalPassFailure();
     }
   }

@@ -68,10 +68,20 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (!llvm::is_contained(chunk.values, chunk.defaultValue))
     chunk.defaultValue = chunk.values.back();
   space.knobs.push_back(chunk);
+  // The attention kernel keeps queries x (queries + window span) scores.
+  int64_t w = layer.getWindow();
+  int64_t reach = layer.getBidirectional() ? 2 * w : w;
+  TuningKnob queries{"attn_queries", {}, 1};
+  for (int64_t q : {1, 2, 4, 8, 16})
+    if (q * (q + reach) * 4 <= kSharedBytes)
+      queries.values.push_back(q);
+  space.knobs.push_back(queries);
   space.constraints.push_back("threads is a multiple of the warp size (32) "
                               "and at most 1024");
   space.constraints.push_back("ema_chunk values past the first one >= L "
                               "are dropped (a single chunk either way)");
+  space.constraints.push_back("attn_queries * (attn_queries + window "
+                              "reach) * 4 bytes <= 49152 (score tile)");
   space.constraints.push_back("rows_per_block * D * 4 bytes <= 49152 "
                               "(shared tile of hx_route and mx_proj), D = " +
                               std::to_string(d));
@@ -201,6 +211,9 @@ struct SeqBoatApplyTuningPass
       std::optional<int64_t> chunk = best->getInteger("ema_chunk");
       if (!chunk)
         chunk = 64;
+      std::optional<int64_t> queries = best->getInteger("attn_queries");
+      if (!queries)
+        queries = 1;
       auto legal = [&](StringRef name, std::optional<int64_t> v) {
         for (const TuningKnob &knob : space->knobs)
           if (knob.name == name)
@@ -208,13 +221,14 @@ struct SeqBoatApplyTuningPass
         return false;
       };
       if (!legal("threads", threads) || !legal("rows_per_block", rows) ||
-          !legal("unroll", unroll) || !legal("ema_chunk", chunk)) {
+          !legal("unroll", unroll) || !legal("ema_chunk", chunk) ||
+          !legal("attn_queries", queries)) {
         layer.emitError("tuning database '")
             << database << "' holds a config outside this op's tuning space";
         return WalkResult::interrupt();
       }
-      auto config =
-          ConfigAttr::get(&getContext(), *threads, *rows, *unroll, *chunk);
+      auto config = ConfigAttr::get(&getContext(), *threads, *rows, *unroll,
+                                    *chunk, *queries);
       layer->setAttr(kConfigAttrName, config);
       layer.emitRemark("seqboat-apply-tuning: using ")
           << config << " for " << chip;

@@ -59,7 +59,7 @@
 //      H = 32 outputs.
 // CHECK: scf.forall (%{{.*}}) in (74) {
 // CHECK:   scf.if %{{.*}} {
-// CHECK:     memref.alloca() : memref<9xf32>
+// CHECK:     memref.alloca() : memref<1x9xf32>
 // CHECK:     scf.forall (%{{.*}}) in (9) {
 // CHECK:     scf.forall (%{{.*}}) in (1) {
 // CHECK:       math.exp

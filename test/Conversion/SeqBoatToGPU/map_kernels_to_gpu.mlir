@@ -31,7 +31,7 @@
 // CHECK: function(@compact) workgroup(%{{.*}} : memref<37xindex, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-4: gpu.barrier
 // CHECK: function(@mx_proj) workgroup(%{{.*}} : memref<8x16xf32, #gpu.address_space<workgroup>>)
-// CHECK: function(@attention) workgroup(%{{.*}} : memref<9xf32, #gpu.address_space<workgroup>>)
+// CHECK: function(@attention) workgroup(%{{.*}} : memref<1x9xf32, #gpu.address_space<workgroup>>)
 // CHECK: function(@output) workgroup(%{{.*}} : memref<8x32xf32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: gpu.launch
 // CHECK-NOT: scf.forall

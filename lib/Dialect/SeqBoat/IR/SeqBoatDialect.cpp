@@ -31,7 +31,7 @@ void SeqBoatDialect::initialize() {
 LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t threads, int64_t rowsPerBlock, int64_t unroll,
-                   int64_t emaChunk) {
+                   int64_t emaChunk, int64_t attnQueries) {
   if (threads < 1 || threads > 1024)
     return emitError() << "#seqboat.config 'threads' must be in [1, 1024], "
                           "but got "
@@ -47,5 +47,9 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError()
            << "#seqboat.config 'ema_chunk' must be positive, but got "
            << emaChunk;
+  if (attnQueries < 1)
+    return emitError()
+           << "#seqboat.config 'attn_queries' must be positive, but got "
+           << attnQueries;
   return success();
 }

@@ -87,12 +87,13 @@ def SeqBoat_ConfigAttr : AttrDef<SeqBoat_Dialect, "Config"> {
     `seqboat-print-tuning-space` lists the legal values.
 
     ```mlir
-    #seqboat.config<threads = 128, rows_per_block = 16, unroll = 4, ema_chunk = 64>
+    #seqboat.config<threads = 128, rows_per_block = 16, unroll = 4, ema_chunk = 64, attn_queries = 4>
     ```
   }];
   let parameters = (ins "int64_t":$threads, "int64_t":$rows_per_block,
                         DefaultValuedParameter<"int64_t", "1">:$unroll,
-                        DefaultValuedParameter<"int64_t", "64">:$ema_chunk);
+                        DefaultValuedParameter<"int64_t", "64">:$ema_chunk,
+                        DefaultValuedParameter<"int64_t", "1">:$attn_queries);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

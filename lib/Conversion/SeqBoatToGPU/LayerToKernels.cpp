@@ -166,6 +166,12 @@ private:
 
   int64_t numChunks() const { return (s.l + s.chunk - 1) / s.chunk; }
 
+  /// rows_per_block, capped so that a rows x width tile of floats fits in
+  /// `maxFloats` (48 KiB by default, what a block gets without opt-in).
+  int64_t tileRows(int64_t width, int64_t maxFloats = 12288) const {
+    return std::max<int64_t>(1, std::min<int64_t>(s.rows, maxFloats / width));
+  }
+
   /// (batch row, chunk, first token, end token) of block `blk`.
   std::tuple<Value, Value, Value, Value> chunkOf(Value blk) {
     Value bi = kb.div(blk, kb.idx(numChunks()));
@@ -310,7 +316,7 @@ private:
   /// then tiles of rows_per_block rows: forward pass + silu into shared
   /// memory, the hx projection, the router.
   void emaHxRoute() {
-    int64_t rows = s.rows;
+    int64_t rows = tileRows(s.d);
     int64_t tiles = (s.chunk + rows - 1) / rows;
     kb.kernel("ema_hx_route", s.b * numChunks(), [&](Value blk) {
       Value bi, c, t0, t1;
@@ -449,7 +455,7 @@ private:
   /// 4. For slots < count: silu(mx[pos] mx_w^T + mx_b), split into q, k
   /// (through the affine of qk_gamma/qk_beta), r and v.
   void mxProj() {
-    int64_t rows = s.rows;
+    int64_t rows = tileRows(s.d);
     int64_t tiles = (s.l + rows - 1) / rows;
     int64_t width = s.z + 2 * s.h;
     kb.kernel("mx_proj", s.b * tiles, [&](Value blk) {
@@ -506,7 +512,8 @@ private:
   /// their keys, so more queries per block means fewer k/v reloads.
   void attention() {
     int64_t w = s.window, nq = s.queries;
-    int64_t span = nq + (s.bidirectional ? 2 * w : w);
+    // No query sees more than the L tokens there are.
+    int64_t span = std::min(nq + (s.bidirectional ? 2 * w : w), s.l);
     int64_t tiles = (s.l + nq - 1) / nq;
     double scale = s.activation == Activation::softmax
                        ? 1.0 / std::sqrt(static_cast<double>(s.z))
@@ -622,7 +629,7 @@ private:
   /// computed only for active tokens, then the post-norm.
   void output() {
     // Keep the shared tile (rows x H floats) within 32 KiB.
-    int64_t rows = std::max<int64_t>(1, std::min<int64_t>(s.rows, 8192 / s.h));
+    int64_t rows = tileRows(s.h, 8192);
     kb.kernel("output", rowTiles(rows), [&](Value blk) {
       Value row0 = kb.mul(blk, kb.idx(rows));
       Value tile = loadTile(rows, s.h, buf.og, [&](Value r) {
@@ -697,6 +704,10 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
     auto type = cast<RankedTensorType>(operand.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
       return op.emitOpError("the GPU strategy needs static f32 shapes, but got ")
+             << type;
+    if (type.getNumElements() == 0)
+      return op.emitOpError("the GPU strategy needs non-empty operands, but "
+                            "got ")
              << type;
   }
   auto dimOf = [](Value v, unsigned i) {

@@ -28,10 +28,27 @@ namespace {
 
 bool hasMapping(scf::ForallOp forall, bool block) {
   std::optional<ArrayAttr> mapping = forall.getMapping();
-  if (!mapping || mapping->size() != 1)
+  if (!mapping || mapping->empty())
     return false;
   return block ? isa<gpu::GPUBlockMappingAttr>((*mapping)[0])
                : isa<gpu::GPUThreadMappingAttr>((*mapping)[0]);
+}
+
+/// Only 1-D foralls mapped to the x dimension are supported.
+LogicalResult checkMapping(scf::ForallOp forall) {
+  ArrayAttr mapping = *forall.getMapping();
+  auto x = [](Attribute a) {
+    if (auto b = dyn_cast<gpu::GPUBlockMappingAttr>(a))
+      return b.getBlock() == gpu::MappingId::DimX;
+    if (auto t = dyn_cast<gpu::GPUThreadMappingAttr>(a))
+      return t.getThread() == gpu::MappingId::DimX;
+    return false;
+  };
+  if (mapping.size() != 1 || !x(mapping[0]))
+    return forall.emitOpError("only 1-D foralls mapped to #gpu.block<x> or "
+                              "#gpu.thread<x> are supported, got ")
+           << mapping;
+  return success();
 }
 
 /// Static extent of a normalised 1-D forall, or failure.
@@ -54,6 +71,8 @@ void inlineBefore(Block &block, Operation *dest) {
 
 LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
                         int64_t threads) {
+  if (failed(checkMapping(kernel)))
+    return failure();
   FailureOr<int64_t> grid = extentOf(kernel);
   if (failed(grid))
     return kernel.emitOpError("a block-mapped kernel must be a normalised 1-D "
@@ -117,6 +136,14 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
       phases.push_back(forall);
   });
   for (scf::ForallOp phase : phases) {
+    if (failed(checkMapping(phase)))
+      return failure();
+    // A barrier inside an outer thread loop would not be reached by every
+    // thread the same number of times.
+    if (auto outer = phase->getParentOfType<scf::ForallOp>();
+        outer && hasMapping(outer, /*block=*/false))
+      return phase.emitOpError("thread-mapped phases cannot be nested in "
+                               "another thread-mapped phase");
     FailureOr<int64_t> extent = extentOf(phase);
     if (failed(extent))
       return phase.emitOpError("a thread-mapped phase must be a normalised "
@@ -140,6 +167,30 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
 /// allocations, released through the asynchronous dealloc the GPU runtime
 /// lowering supports.
 void mapHostBuffers(IRRewriter &rewriter, func::FuncOp func) {
+  // Constants (memref.get_global) live in host memory: kernels get a
+  // host-shared copy, released before returning.
+  SmallVector<memref::GetGlobalOp> globals;
+  func.walk([&](memref::GetGlobalOp global) {
+    if (!global->getParentOfType<gpu::LaunchOp>() &&
+        llvm::any_of(global->getUsers(), [](Operation *user) {
+          return user->getParentOfType<gpu::LaunchOp>() != nullptr;
+        }))
+      globals.push_back(global);
+  });
+  for (memref::GetGlobalOp global : globals) {
+    rewriter.setInsertionPointAfter(global);
+    Location loc = global.getLoc();
+    Value copy = memref::AllocOp::create(rewriter, loc, global.getType());
+    memref::CopyOp::create(rewriter, loc, global.getResult(), copy);
+    rewriter.replaceUsesWithIf(global.getResult(), copy, [](OpOperand &use) {
+      return use.getOwner()->getParentOfType<gpu::LaunchOp>() != nullptr;
+    });
+    func.walk([&](func::ReturnOp ret) {
+      rewriter.setInsertionPoint(ret);
+      memref::DeallocOp::create(rewriter, loc, copy);
+    });
+  }
+
   SmallVector<memref::AllocOp> allocs;
   SmallVector<memref::DeallocOp> deallocs;
   func.walk([&](Operation *op) {

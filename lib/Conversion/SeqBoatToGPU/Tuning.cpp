@@ -72,9 +72,13 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   int64_t w = layer.getWindow();
   int64_t reach = layer.getBidirectional() ? 2 * w : w;
   TuningKnob queries{"attn_queries", {}, 1};
-  for (int64_t q : {1, 2, 4, 8, 16})
-    if (q * (q + reach) * 4 <= kSharedBytes)
+  for (int64_t q : {1, 2, 4, 8, 16}) {
+    int64_t span = q + reach;
+    if (!ShapedType::isDynamic(len))
+      span = std::min(span, len);
+    if (q == 1 || q * span * 4 <= kSharedBytes)
       queries.values.push_back(q);
+  }
   space.knobs.push_back(queries);
   space.constraints.push_back("threads is a multiple of the warp size (32) "
                               "and at most 1024");

@@ -13,7 +13,8 @@ void populateRoutingPatterns(RewritePatternSet &patterns);
 void populateLocalAttentionPatterns(RewritePatternSet &patterns);
 void populateLinearAttentionPatterns(RewritePatternSet &patterns);
 
-/// Fails the match unless every operand and result has a static shape.
+/// Fails the match unless every operand and result has a static, non-empty
+/// shape.
 LogicalResult requireStaticShapes(PatternRewriter &rewriter, Operation *op);
 
 } // namespace mlir::seqboat

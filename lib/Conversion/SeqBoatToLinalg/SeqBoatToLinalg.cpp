@@ -17,13 +17,16 @@ using namespace mlir::seqboat;
 
 LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
                                            Operation *op) {
-  auto isStatic = [](Type t) {
-    return cast<RankedTensorType>(t).hasStaticShape();
+  // Zero-sized dims would give empty chunks and windows; not supported yet.
+  auto lowerable = [](Type t) {
+    auto type = cast<RankedTensorType>(t);
+    return type.hasStaticShape() && type.getNumElements() > 0;
   };
-  if (llvm::all_of(op->getOperandTypes(), isStatic) &&
-      llvm::all_of(op->getResultTypes(), isStatic))
+  if (llvm::all_of(op->getOperandTypes(), lowerable) &&
+      llvm::all_of(op->getResultTypes(), lowerable))
     return success();
-  return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported");
+  return rewriter.notifyMatchFailure(
+      op, "dynamic or empty shapes are not supported");
 }
 
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
@@ -67,8 +70,8 @@ struct ConvertSeqBoatToLinalgPass
     WalkResult leftovers = root->walk([](Operation *op) {
       if (!isa_and_present<SeqBoatDialect>(op->getDialect()))
         return WalkResult::advance();
-      op->emitOpError("could not be lowered to linalg: only static shapes "
-                      "are supported");
+      op->emitOpError("could not be lowered to linalg: only static, "
+                      "non-empty shapes are supported");
       return WalkResult::interrupt();
     });
     if (leftovers.wasInterrupted())

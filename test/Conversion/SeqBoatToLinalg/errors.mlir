@@ -1,7 +1,7 @@
 // RUN: seqboat-opt %s --convert-seqboat-to-linalg --split-input-file --verify-diagnostics
 
 func.func @dynamic(%x: tensor<?x?x16xf32>, %p: tensor<16x4xf32>, %om: tensor<16xf32>) -> tensor<?x?x16xf32> {
-  // expected-error @+1 {{could not be lowered to linalg: only static shapes are supported}}
+  // expected-error @+1 {{could not be lowered to linalg: only static, non-empty shapes are supported}}
   %y = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>
   return %y : tensor<?x?x16xf32>
 }
@@ -19,4 +19,12 @@ func.func @layer(%x: tensor<1x8x4xf32>, %v4: tensor<4xf32>, %p: tensor<4x2xf32>,
          tensor<10xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<3xf32>, tensor<4x4xf32>, tensor<4xf32>)
       -> tensor<1x8x4xf32>
   return %y : tensor<1x8x4xf32>
+}
+
+// -----
+
+func.func @empty(%x: tensor<2x0x4xf32>, %p: tensor<4x2xf32>, %om: tensor<4xf32>) -> tensor<2x0x4xf32> {
+  // expected-error @+1 {{could not be lowered to linalg: only static, non-empty shapes are supported}}
+  %y = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<2x0x4xf32>, tensor<4x2xf32>, tensor<4xf32>
+  return %y : tensor<2x0x4xf32>
 }

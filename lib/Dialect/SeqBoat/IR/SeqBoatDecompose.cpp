@@ -93,10 +93,16 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
 FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   Location loc = getLoc();
   MLIRContext *ctx = b.getContext();
-  for (Value operand : getOperation()->getOperands())
-    if (!cast<RankedTensorType>(operand.getType()).hasStaticShape())
-      return emitOpError("decomposition needs static shapes, but got ")
-             << operand.getType();
+  for (Value operand : getOperation()->getOperands()) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (!type.hasStaticShape())
+      return emitOpError("decomposition needs static shapes, but got ") << type;
+    // An empty rel_bias cannot exist (odd length); others would be empty
+    // layers.
+    if (type.getNumElements() == 0)
+      return emitOpError("decomposition needs non-empty operands, but got ")
+             << type;
+  }
 
   Value x = getX();
   auto xType = cast<RankedTensorType>(x.getType());

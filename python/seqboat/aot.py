@@ -12,7 +12,6 @@ depends only on libc/libstdc++/libdl; run it with ``seqboat-exec``.
 
 import argparse
 import os
-import shlex
 import shutil
 import subprocess
 import sys

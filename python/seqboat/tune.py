@@ -107,8 +107,8 @@ def variant_name(config):
 # search
 # ---------------------------------------------------------------------------
 
-def candidates(op, budget, rng, scored):
-    """Configs to evaluate; `scored(config)` gives the cost of a finished one."""
+def candidates(op, budget, rng):
+    """The first configs to evaluate and how they were chosen."""
     names = [k["name"] for k in op["knobs"]]
     values = [k["values"] for k in op["knobs"]]
     default = {k["name"]: k["default"] for k in op["knobs"]}
@@ -444,7 +444,7 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
                 progress(done, len(todo), variant_name(config))
         save_db(args.db, db)
 
-    first, how = candidates(op, args.budget, rng, None)
+    first, how = candidates(op, args.budget, rng)
     evaluate(first, how)
     # Evolution: mutate the best valid variants until the budget is spent.
     while how != "exhaustive" and len(entry["variants"]) < args.budget:

@@ -45,10 +45,13 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
   pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // What the contraction strategy leaves in vectors.
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (erf) becomes a libm call.
@@ -71,15 +74,19 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
 }
 
 void seqboat::buildKernelStrategy(
-    OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs) {
+    OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs,
+    const SeqBoatApplyStrategiesOptions &strategies) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
+  pm.addPass(createSeqBoatFormKernels());
+  pm.addPass(createSeqBoatApplyStrategies(strategies));
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
 }
 
 void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
-  buildKernelStrategy(pm, options.strategyKnobs());
+  buildKernelStrategy(pm, options.strategyKnobs(),
+                      options.strategyOptions("cpu"));
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
   buildBuffersToLLVM(pm);

@@ -30,15 +30,24 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  buildKernelStrategy(pm, options.strategyKnobs());
+  buildKernelStrategy(pm, options.strategyKnobs(),
+                      options.strategyOptions("gpu"));
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));
+  // Kernels take what they compute from (index arithmetic, constants) with
+  // them, not as arguments; the host copies of the shared-memory globals the
+  // strategies made are dropped once the kernels hold theirs.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createSymbolDCEPass());
 
   // Common lowering of host and device code.
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   GpuNVVMAttachTargetOptions target;

@@ -45,7 +45,7 @@ from . import reference as ref
 
 OPS = ("ema_kernel", "ema_conv", "long_conv", "short_conv", "route",
        "compact_index", "gather", "scatter", "local_attention",
-       "linear_attention", "layer")
+       "linear_attention", "layer", "mlp")
 
 
 @dataclass
@@ -106,6 +106,7 @@ class Case:
     inputs: list        # numpy arrays, operand order
     attrs: dict         # name -> bool | int | Enum | F32
     results: list       # numpy arrays, result order
+    text: Optional[str] = None  # the module, for cases that are not one op
 
 
 # ---------------------------------------------------------------------------
@@ -347,6 +348,63 @@ def _case_layer(rng, cfg):
                 [ref.layer(p, lcfg)])
 
 
+_MLP_TEXT = """\
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+func.func @{entry}(%x: tensor<{M}x{D}xf32>, %w1: tensor<{H}x{D}xf32>, %b1: tensor<{H}xf32>,
+                 %w2: tensor<{D}x{H}xf32>, %b2: tensor<{D}xf32>) -> tensor<{M}x{D}xf32> {{
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<{M}x{H}xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w1 : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>)
+      outs(%acc0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %h = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
+      ins(%acc, %b1 : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%e0 : tensor<{M}x{H}xf32>) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %one = arith.constant 1.0 : f32
+    %t = arith.addf %a, %b : f32
+    %n = arith.negf %t : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %r = arith.divf %t, %d : f32
+    linalg.yield %r : f32
+  }} -> tensor<{M}x{H}xf32>
+  %e1 = tensor.empty() : tensor<{M}x{D}xf32>
+  %acc1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
+  %acc2 = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%h, %w2 : tensor<{M}x{H}xf32>, tensor<{D}x{H}xf32>)
+      outs(%acc1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
+  %y = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
+      ins(%acc2, %b2 : tensor<{M}x{D}xf32>, tensor<{D}xf32>) outs(%e1 : tensor<{M}x{D}xf32>) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %t = arith.addf %a, %b : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{D}xf32>
+  return %y : tensor<{M}x{D}xf32>
+}}
+"""
+
+
+def _case_mlp(rng, cfg):
+    """Not a seqboat op: the two nn.Linear projections of a feed-forward
+    block in plain linalg, ``y = silu(x w1^T + b1) w2^T + b2`` over the
+    B*L token rows; what the contraction strategy compiles."""
+    rows = cfg.B * cfg.L
+    x = _normal(rng, (rows, cfg.D))
+    w1 = _normal(rng, (cfg.H, cfg.D), cfg.D ** -0.5)
+    b1 = _normal(rng, (cfg.H,), 0.1)
+    w2 = _normal(rng, (cfg.D, cfg.H), cfg.H ** -0.5)
+    b2 = _normal(rng, (cfg.D,), 0.1)
+    t = x.astype(np.float64) @ w1.astype(np.float64).T + b1
+    y = (t / (1.0 + np.exp(-t))) @ w2.astype(np.float64).T + b2
+    text = _MLP_TEXT.format(entry="{entry}", M=rows, D=cfg.D, H=cfg.H)
+    return Case("mlp", [x, w1, b1, w2, b2], {}, [_f32(y)], text=text)
+
+
 _CASES = {op: globals()["_case_" + op] for op in OPS}
 
 
@@ -367,7 +425,10 @@ def write(op, out_dir, cfg=None):
     case = build(op, cfg)
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, op + ".mlir"), "w") as f:
-        f.write(emit_mlir(case, cfg.entry))
+        if case.text is not None:
+            f.write(case.text.replace("{entry}", cfg.entry or op))
+        else:
+            f.write(emit_mlir(case, cfg.entry))
     for prefix, arrays in (("in", case.inputs), ("ref", case.results)):
         for i, a in enumerate(arrays):
             np.save(os.path.join(out_dir, "%s%d.npy" % (prefix, i)), np.array(a, order="C"))

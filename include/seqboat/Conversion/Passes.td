@@ -152,4 +152,80 @@ def SeqBoatApplyTuning : Pass<"seqboat-apply-tuning", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::seqboat::SeqBoatDialect"];
 }
 
+def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outline contraction kernels (fill + matmul + epilogue) into functions";
+  let description = [{
+    Kernel formation for the generic GPU path. Every contraction root whose
+    neighbourhood the contraction strategy can compile as one kernel becomes
+    a private function `@<caller>_contraction_<i>` tagged
+    `seqboat.kernel_kind = "contraction"`, called from where it was:
+
+    - the root: a `linalg.matmul` on static 2-D f32 tensors in the
+      `nn.Linear` layout, `Y = X[M, K] . W[N, K]^T`;
+    - its init, fused: a `linalg.fill` of a `tensor.empty`;
+    - its only user, fused as the epilogue: an elementwise 2-D
+      `linalg.generic` reading the accumulator (first input) and a bias
+      `[N]` broadcast along the rows (second input), with any scalar body
+      (bias add, silu, ...).
+
+    The kernel function has a memref ABI (`X, W, bias, Y`); the caller passes
+    `bufferization.to_buffer` views of its tensors and a fresh `Y` buffer, so
+    the HBM traffic of the fused kernel is X, W and bias once and Y once.
+    Contractions that do not fit the pattern are left alone (and have no GPU
+    strategy yet).
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"> {
+  let summary = "Compile every formed kernel with its transform-dialect strategy";
+  let description = [{
+    Runs, for each kernel function formed by `seqboat-form-kernels`, the
+    named sequence `@seqboat_<kind>_<target>` of the strategy library with
+    the kernel's knobs bound as `!transform.param<i64>` arguments. The
+    default library (`lib/Strategies/contraction.mlir`) is compiled into the
+    tool; `library=FILE` loads a user's library instead, without rebuilding
+    the compiler. Knobs come from the options or, per kernel, from a
+    `seqboat.tiles = array<i64: TM, TN, BK>` attribute on the kernel
+    function; they are checked against the problem (tiles must divide M, N,
+    K) and, for the GPU, against 48 KiB of static shared memory.
+
+    `target=gpu`: the kernel becomes a `gpu.launch` with cp.async-staged,
+    double-buffered shared tiles and TF32 `nvgpu.mma.sync` (sm_80+).
+    `target=cpu`: the same tiles as sequential loops and FMAs, for checking
+    the schedule's numerics without a GPU.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"gpu\"",
+           "Strategy target: gpu or cpu">,
+    Option<"library", "library", "std::string", /*default=*/"\"\"",
+           "Transform-dialect strategy library (default: the built-in one)">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of the block tile of contraction kernels">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
+           "Columns of the block tile of contraction kernels">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"16",
+           "Reduction tile (shared-memory stage depth) of contraction kernels">
+  ];
+  let dependentDialects = [
+    "::mlir::transform::TransformDialect"
+  ];
+}
+
+def SeqBoatMmaSyncTF32 : Pass<"seqboat-mma-sync-tf32"> {
+  let summary = "Run f32 nvgpu.mma.sync as TF32 (m16n8k8 tf32 operands)";
+  let description = [{
+    Rewrites `nvgpu.mma.sync` on f32 operands to take TF32 operands
+    (upstream's `populateMmaSyncF32ToTF32Patterns`), the tensor-core form of
+    f32 contractions on sm_80+ (PyTorch's `allow_tf32`).
+  }];
+  let dependentDialects = ["::mlir::nvgpu::NVGPUDialect"];
+}
+
 #endif // SEQBOAT_CONVERSION_PASSES_TD

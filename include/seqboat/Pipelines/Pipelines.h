@@ -40,6 +40,34 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Query slots per block of the attention kernel"),
       llvm::cl::init(1)};
 
+  detail::PassOptions::Option<std::string> strategyLibrary{
+      *this, "strategy-library",
+      llvm::cl::desc("Transform-dialect strategy library replacing the "
+                     "built-in one (seqboat-apply-strategies)"),
+      llvm::cl::init("")};
+  detail::PassOptions::Option<int64_t> tileM{
+      *this, "tile-m",
+      llvm::cl::desc("Block tile rows of contraction kernels"),
+      llvm::cl::init(64)};
+  detail::PassOptions::Option<int64_t> tileN{
+      *this, "tile-n",
+      llvm::cl::desc("Block tile columns of contraction kernels"),
+      llvm::cl::init(64)};
+  detail::PassOptions::Option<int64_t> tileK{
+      *this, "tile-k",
+      llvm::cl::desc("Reduction tile of contraction kernels"),
+      llvm::cl::init(16)};
+
+  SeqBoatApplyStrategiesOptions strategyOptions(StringRef target) const {
+    SeqBoatApplyStrategiesOptions options;
+    options.target = target.str();
+    options.library = strategyLibrary;
+    options.tileM = tileM;
+    options.tileN = tileN;
+    options.tileK = tileK;
+    return options;
+  }
+
   ConvertSeqBoatLayerToKernelsOptions strategyKnobs() const {
     ConvertSeqBoatLayerToKernelsOptions knobs;
     knobs.threads = threads;
@@ -99,8 +127,9 @@ void buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
 void buildSeqBoatKernelsCpuPipeline(OpPassManager &pm,
                                     const KernelStrategyOptions &options);
 
-/// `seqboat-gpu-pipeline`: seqboat.layer -> six fused kernels -> gpu.launch
-/// -> NVVM -> gpu.binary, host code lowered to LLVM calling the mgpu runtime.
+/// `seqboat-gpu-pipeline`: seqboat.layer -> six fused kernels, contractions
+/// -> kernels compiled by their strategy -> gpu.launch -> NVVM -> gpu.binary,
+/// host code lowered to LLVM calling the mgpu runtime.
 void buildSeqBoatGpuPipeline(OpPassManager &pm,
                              const GpuPipelineOptions &options);
 
@@ -109,10 +138,12 @@ void registerSeqBoatPipelines();
 /// One-shot bufferization across function boundaries with identity layouts.
 bufferization::OneShotBufferizePassOptions boundaryBufferization();
 
-/// The target-independent front of both kernel pipelines: export the ABI,
-/// seqboat-layer-to-kernels with these knobs, bufferize.
+/// The front of both kernel pipelines: export the ABI,
+/// seqboat-layer-to-kernels with these knobs, kernel formation and the
+/// strategies for `strategies.target`, bufferize.
 void buildKernelStrategy(OpPassManager &pm,
-                         const ConvertSeqBoatLayerToKernelsOptions &knobs);
+                         const ConvertSeqBoatLayerToKernelsOptions &knobs,
+                         const SeqBoatApplyStrategiesOptions &strategies);
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm);

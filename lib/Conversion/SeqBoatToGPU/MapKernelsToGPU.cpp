@@ -242,12 +242,30 @@ struct SeqBoatMapKernelsToGPUPass
           !forall->getParentOfType<scf::ForallOp>())
         kernels.push_back(forall);
     });
-    if (kernels.empty())
+    // Calls of kernel functions (seqboat-form-kernels) and launches made by
+    // strategies read host buffers too.
+    bool launches = func.walk([](Operation *op) {
+                          return isa<gpu::LaunchOp>(op) ||
+                                         (isa<func::CallOp>(op) &&
+                                          op->hasAttr(kKernelKindAttr))
+                                     ? WalkResult::interrupt()
+                                     : WalkResult::advance();
+                        }).wasInterrupted();
+    if (kernels.empty() && !launches)
       return;
     IRRewriter rewriter(&getContext());
     for (scf::ForallOp kernel : kernels)
       if (failed(mapKernel(rewriter, kernel, static_cast<int64_t>(threads))))
         return signalPassFailure();
+    // Launches a strategy generated join the one kernel module, named after
+    // their function.
+    func.walk([&](gpu::LaunchOp launch) {
+      if (launch.getModuleAttr())
+        return;
+      launch.setModuleAttr(FlatSymbolRefAttr::get(&getContext(), kKernelModule));
+      launch.setFunctionAttr(FlatSymbolRefAttr::get(
+          &getContext(), (func.getSymName() + "_kernel").str()));
+    });
     mapHostBuffers(rewriter, func);
   }
 };

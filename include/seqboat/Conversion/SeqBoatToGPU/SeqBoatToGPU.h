@@ -3,13 +3,19 @@
 #ifndef SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H
 #define SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::seqboat {
@@ -18,6 +24,9 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATMAPKERNELSTOGPU
 #define GEN_PASS_DECL_SEQBOATPRINTTUNINGSPACE
 #define GEN_PASS_DECL_SEQBOATAPPLYTUNING
+#define GEN_PASS_DECL_SEQBOATFORMKERNELS
+#define GEN_PASS_DECL_SEQBOATAPPLYSTRATEGIES
+#define GEN_PASS_DECL_SEQBOATMMASYNCTF32
 #include "seqboat/Conversion/Passes.h.inc"
 
 /// Name of the string attribute naming each kernel's block forall.
@@ -34,6 +43,18 @@ inline constexpr llvm::StringLiteral kThreadsAttrName = "seqboat.threads";
 
 /// The gpu.module every kernel is outlined into (one gpu.binary per layer).
 inline constexpr llvm::StringLiteral kKernelModule = "seqboat_kernels";
+
+/// String attribute on a kernel function formed by seqboat-form-kernels:
+/// which strategy compiles it ("contraction").
+inline constexpr llvm::StringLiteral kKernelKindAttr = "seqboat.kernel_kind";
+
+/// Per-kernel override of the contraction tiles: array<i64: TM, TN, BK>.
+inline constexpr llvm::StringLiteral kTilesAttr = "seqboat.tiles";
+
+/// Unit attribute marking the kernel a strategy is being applied to (what
+/// the library's named sequences match).
+inline constexpr llvm::StringLiteral kStrategyTargetAttr =
+    "seqboat.strategy_target";
 
 /// One tunable knob: its name (as in #seqboat.config) and legal values.
 struct TuningKnob {

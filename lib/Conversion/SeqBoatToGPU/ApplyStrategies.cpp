@@ -1,0 +1,185 @@
+//===- ApplyStrategies.cpp - compile formed kernels with their strategy ---===//
+//
+// Each kernel function formed by seqboat-form-kernels is compiled by a
+// transform-dialect named sequence, `@seqboat_<kind>_<target>`, from a
+// strategy library: the built-in one (lib/Strategies/, embedded at build
+// time) or a user's file. Strategies are data: retuning or replacing one needs
+// no rebuild. This pass only checks the knobs against the problem and binds
+// them as params.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+
+#include "mlir/Dialect/Transform/IR/TransformOps.h"
+#include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Parser/Parser.h"
+
+namespace mlir::seqboat {
+#define GEN_PASS_DEF_SEQBOATAPPLYSTRATEGIES
+#include "seqboat/Conversion/Passes.h.inc"
+} // namespace mlir::seqboat
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+namespace {
+
+/// lib/Strategies/contraction.mlir.
+constexpr const char kBuiltinLibrary[] =
+#include "StrategyLibrary.inc"
+    ;
+
+/// Threads per block of the contraction strategy (2x2 warps).
+constexpr int64_t kThreads = 128;
+/// Static shared memory a block may use without opting in.
+constexpr int64_t kSharedBytes = 48 * 1024;
+
+/// The contraction strategy's params (TM, TN, BK, WM, WN, CTM, CTK) for
+/// `kernel`, or an error naming the knob that does not fit.
+FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
+                                                  ArrayRef<int64_t> tiles,
+                                                  bool gpu) {
+  ArrayRef<Type> args = kernel.getArgumentTypes();
+  auto x = dyn_cast<MemRefType>(args.size() == 4 ? args[0] : Type());
+  auto w = dyn_cast<MemRefType>(args.size() == 4 ? args[1] : Type());
+  if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
+      !x.hasStaticShape() || !w.hasStaticShape())
+    return kernel.emitError("contraction kernel: expected (X[M, K], W[N, K], "
+                            "bias[N], Y[M, N]) static memref arguments");
+  int64_t m = x.getDimSize(0), k = x.getDimSize(1), n = w.getDimSize(0);
+  int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
+  auto fail = [&](const Twine &msg) {
+    return kernel.emitError("contraction kernel (M=")
+           << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
+           << "x" << bk << "): " << msg;
+  };
+  // 2x2 warps of mma m16n8k8 tiles; the fill and the epilogue on 16x8
+  // threads; one 16-byte copy per thread along K.
+  if (tm <= 0 || tm % 32 != 0)
+    return fail("tile-m must be a positive multiple of 32 (2 warps x 16 rows)");
+  if (tn <= 0 || tn % 16 != 0)
+    return fail("tile-n must be a positive multiple of 16 (2 warps x 8 "
+                "columns, 16 bias copy threads)");
+  if (bk != 8 && bk != 16 && bk != 32)
+    return fail("tile-k must be 8, 16 or 32 (mma k = 8; one 16-byte copy "
+                "per thread along K)");
+  int64_t ctk = bk / 4, ctm = kThreads / ctk;
+  if (tm % ctm != 0 || tn % ctm != 0)
+    return fail("the copy grid of " + Twine(ctm) + "x" + Twine(ctk) +
+                " threads needs tile-m and tile-n to be multiples of " +
+                Twine(ctm));
+  if (m % tm != 0 || n % tn != 0 || k % bk != 0)
+    return fail("the tiles must divide M, N and K (partial tiles are not "
+                "supported yet)");
+  // Accumulator tile, two stages of X/W K-slices, the bias tile.
+  int64_t shared = 4 * (tm * tn + 2 * bk * (tm + tn) + tn);
+  if (gpu && shared > kSharedBytes)
+    return fail("needs " + Twine(shared) + " B of shared memory, more than " +
+                Twine(kSharedBytes) + " B");
+  return SmallVector<int64_t>{tm, tn, bk, tm / 2, tn / 2, ctm, ctk};
+}
+
+struct SeqBoatApplyStrategies
+    : public seqboat::impl::SeqBoatApplyStrategiesBase<SeqBoatApplyStrategies> {
+  using Base::Base;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    // What the strategies' transforms create.
+    registry.insert<affine::AffineDialect, arith::ArithDialect,
+                    bufferization::BufferizationDialect, gpu::GPUDialect,
+                    linalg::LinalgDialect, memref::MemRefDialect,
+                    nvgpu::NVGPUDialect, scf::SCFDialect,
+                    tensor::TensorDialect, vector::VectorDialect>();
+  }
+
+  /// Parses the library once, before any IR is processed (parsing may load
+  /// dialects, which is not allowed while passes run).
+  LogicalResult initialize(MLIRContext *ctx) override {
+    OwningOpRef<ModuleOp> module;
+    if (library.empty()) {
+      module = parseSourceString<ModuleOp>(kBuiltinLibrary, ParserConfig(ctx),
+                                           "<builtin strategies>");
+      if (!module)
+        return emitError(UnknownLoc::get(ctx),
+                         "seqboat: the built-in strategy library is invalid");
+    } else if (failed(transform::detail::parseTransformModuleFromFile(
+                   ctx, library, module))) {
+      return emitError(UnknownLoc::get(ctx))
+             << "seqboat-apply-strategies: cannot load the strategy library '"
+             << library << "'";
+    }
+    strategies = std::make_shared<OwningOpRef<ModuleOp>>(std::move(module));
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (target != "gpu" && target != "cpu") {
+      module.emitError("seqboat-apply-strategies: unknown target '")
+          << target << "' (expected gpu or cpu)";
+      return signalPassFailure();
+    }
+    SmallVector<func::FuncOp> kernels;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr(kKernelKindAttr))
+        kernels.push_back(fn);
+    for (func::FuncOp kernel : kernels)
+      if (failed(apply(module, kernel)))
+        return signalPassFailure();
+  }
+
+private:
+  LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
+    auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
+    if (!kind || kind.getValue() != "contraction")
+      return kernel.emitError("seqboat-apply-strategies: no strategy for "
+                              "kernel kind ")
+             << kernel->getAttr(kKernelKindAttr);
+    std::string entryName = ("seqboat_" + kind.getValue() + "_" + target).str();
+    auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
+        SymbolTable::lookupSymbolIn(strategies->get(), entryName));
+    if (!entry)
+      return kernel.emitError("strategy library '")
+             << (library.empty() ? StringRef("<builtin>") : StringRef(library))
+             << "' has no named sequence @" << entryName;
+
+    SmallVector<int64_t> tiles = {tileM, tileN, tileK};
+    if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
+      if (attr.size() != 3)
+        return kernel.emitError("'")
+               << kTilesAttr << "' must hold three values (TM, TN, BK)";
+      tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
+    }
+    FailureOr<SmallVector<int64_t>> params =
+        contractionParams(kernel, tiles, target == "gpu");
+    if (failed(params))
+      return failure();
+    if (entry.getNumArguments() != params->size() + 1)
+      return kernel.emitError("strategy @")
+             << entryName << " takes " << entry.getNumArguments()
+             << " arguments; the contraction strategy binds the module and "
+             << params->size() << " params";
+
+    Builder b(module.getContext());
+    RaggedArray<transform::MappedValue> bindings;
+    bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
+    for (int64_t p : *params)
+      bindings.push_back(
+          ArrayRef<transform::MappedValue>{b.getI64IntegerAttr(p)});
+    kernel->setAttr(kStrategyTargetAttr, b.getUnitAttr());
+    LogicalResult result = transform::applyTransformNamedSequence(
+        std::move(bindings), cast<transform::TransformOpInterface>(*entry),
+        strategies->get(), transform::TransformOptions());
+    kernel->removeAttr(kStrategyTargetAttr);
+    if (failed(result))
+      return kernel.emitError("strategy @") << entryName << " failed";
+    return success();
+  }
+
+  std::shared_ptr<OwningOpRef<ModuleOp>> strategies;
+};
+
+} // namespace

@@ -1,0 +1,314 @@
+// seqboat's default strategy library: the contraction strategy.
+//
+// A contraction kernel (formed by seqboat-form-kernels) is a function
+//   Y[M, N] = epilogue(fill(0) + X[M, K] . W[N, K]^T, bias[N])
+// holding exactly one linalg.fill, one linalg.matmul (B transposed: the
+// nn.Linear [out, in] layout) and one elementwise linalg.generic (the
+// epilogue), between a memref boundary (to_tensor /
+// materialize_in_destination). seqboat-apply-strategies tags the kernel
+// being compiled with the unit attribute `seqboat.strategy_target`, binds the
+// module as %root and the knobs as params, and calls
+//   @seqboat_contraction_gpu  block tile TMxTN, K tile BK, 2x2 warps of
+//                             (TM/2)x(TN/2), 128 threads; X/W K-slices staged
+//                             in shared memory with cp.async (16 B, L1
+//                             bypassed), double-buffered and pipelined;
+//                             ldmatrix + mma.sync m16n8k8 TF32; accumulators
+//                             in registers; bias + epilogue in the kernel
+//   @seqboat_contraction_cpu  the same tiling, fusion, promotion, distribution
+//                             and mma-shaped unrolling as sequential loops
+//                             over stack buffers, vector.contract -> FMAs
+//                             (how the GPU schedule is checked without a GPU)
+// Knob params (in order): TM, TN, BK, warp tile WM = TM/2, WN = TN/2, and the
+// copy thread grid CTM x CTK (CTK = BK/4 threads along K, one 16-byte copy
+// each; CTM = 128/CTK along the rows). The driver checks the tiles divide the
+// problem and fit 48 KiB of shared memory.
+//
+// A user library replaces this file with --seqboat-apply-strategies=
+// "library=FILE" (or the pipelines' strategy-library= option); it must define
+// the same two entry points with the same signature.
+module attributes {transform.with_named_sequence} {
+
+  transform.named_sequence @seqboat_kernel(%root: !transform.any_op {transform.readonly})
+      -> !transform.any_op {
+    %f = transform.structured.match ops{["func.func"]} attributes{seqboat.strategy_target} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.yield %f : !transform.any_op
+  }
+
+  // 1. Tensors: block-tile the epilogue, fuse the matmul and the accumulator
+  //    fill into the block forall, tile K with scf.for.
+  transform.named_sequence @seqboat_tile_and_fuse(%root: !transform.any_op {transform.readonly},
+                                                  %tm: !transform.param<i64> {transform.readonly},
+                                                  %tn: !transform.param<i64> {transform.readonly},
+                                                  %bk: !transform.param<i64> {transform.readonly})
+      -> (!transform.any_op, !transform.any_op, !transform.any_op) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    // The epilogue writes straight into Y (no [M, N] temporary).
+    transform.bufferization.eliminate_empty_tensors %func : !transform.any_op
+    %epi = transform.structured.match ops{["linalg.generic"]} in %func : (!transform.any_op) -> !transform.any_op
+    %mm = transform.structured.match ops{["linalg.matmul"]} in %func : (!transform.any_op) -> !transform.any_op
+    %fill = transform.structured.match ops{["linalg.fill"]} in %func : (!transform.any_op) -> !transform.any_op
+    %epi_t, %blk = transform.structured.tile_using_forall %epi tile_sizes [%tm, %tn]
+        (mapping = [#gpu.block<y>, #gpu.block<x>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %mm_f, %blk1 = transform.structured.fuse_into_containing_op %mm into %blk
+        : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %fill_f, %blk2 = transform.structured.fuse_into_containing_op %fill into %blk1
+        : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %mm_k, %kloop = transform.structured.tile_using_for %mm_f tile_sizes [0, 0, %bk]
+        : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.apply_patterns to %func {
+      transform.apply_patterns.canonicalization
+      transform.apply_patterns.tensor.fold_tensor_empty
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    transform.yield %epi_t, %mm_k, %fill_f : !transform.any_op, !transform.any_op, !transform.any_op
+  }
+
+  // 2. Promotion: the accumulator tile in one buffer for the whole block; the
+  //    X/W K-slices and the bias tile copied (linalg.copy) into buffers of
+  //    their own. structured.pad (nofold, zero padding) +
+  //    bufferize_to_allocation is how an explicit copy op into a new buffer is
+  //    made on tensors. The bias staging matters on the GPU: the barrier after
+  //    its copy orders the accumulator write-back (moved after the K loop by
+  //    the hoisting below) before the epilogue reads other threads' results.
+  transform.named_sequence @seqboat_promote_gpu(%mm: !transform.any_op {transform.consumed},
+                                                %fill: !transform.any_op {transform.consumed},
+                                                %epi: !transform.any_op {transform.consumed})
+      -> (!transform.any_op, !transform.any_op) {
+    %acc, %n0 = transform.structured.bufferize_to_allocation %fill
+        {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloca"} : !transform.any_op
+    %padded, %pad, %copy = transform.structured.pad %mm {
+        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1, 2],
+        nofold_flags = [1, 1, 0], copy_back_op = "none"}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %pA, %pW = transform.split_handle %pad : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    // memref.alloc (not alloca) so that memref.multibuffer applies.
+    %bA, %nA = transform.structured.bufferize_to_allocation %pA
+        {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloc", memcpy_op = "linalg.copy"} : !transform.any_op
+    %bW, %nW = transform.structured.bufferize_to_allocation %pW
+        {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloc", memcpy_op = "linalg.copy"} : !transform.any_op
+    %epi_p, %bpad, %bcopy = transform.structured.pad %epi {
+        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1],
+        nofold_flags = [0, 1, 0], copy_back_op = "none"}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %bb, %nb = transform.structured.bufferize_to_allocation %bpad
+        {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloca", memcpy_op = "linalg.copy"} : !transform.any_op
+    transform.yield %padded, %epi_p : !transform.any_op, !transform.any_op
+  }
+
+  transform.named_sequence @seqboat_promote_cpu(%mm: !transform.any_op {transform.consumed},
+                                                %fill: !transform.any_op {transform.consumed},
+                                                %epi: !transform.any_op {transform.consumed})
+      -> (!transform.any_op, !transform.any_op) {
+    %acc, %n0 = transform.structured.bufferize_to_allocation %fill
+        {alloc_op = "memref.alloca"} : !transform.any_op
+    %padded, %pad, %copy = transform.structured.pad %mm {
+        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1, 2],
+        nofold_flags = [1, 1, 0], copy_back_op = "none"}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %pA, %pW = transform.split_handle %pad : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %bA, %nA = transform.structured.bufferize_to_allocation %pA
+        {alloc_op = "memref.alloca", memcpy_op = "linalg.copy"} : !transform.any_op
+    %bW, %nW = transform.structured.bufferize_to_allocation %pW
+        {alloc_op = "memref.alloca", memcpy_op = "linalg.copy"} : !transform.any_op
+    %epi_p, %bpad, %bcopy = transform.structured.pad %epi {
+        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1],
+        nofold_flags = [0, 1, 0], copy_back_op = "none"}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %bb, %nb = transform.structured.bufferize_to_allocation %bpad
+        {alloc_op = "memref.alloca", memcpy_op = "linalg.copy"} : !transform.any_op
+    transform.yield %padded, %epi_p : !transform.any_op, !transform.any_op
+  }
+
+  // 3. Distribution (the same on GPU and CPU), then bufferization. 128
+  //    threads: X/W copies on a CTM x CTK grid (fused into one forall: one
+  //    barrier and one cp.async group per stage), the bias on 16 threads, the
+  //    fill and the epilogue on 16x8 threads, the matmul on 2x2 warps.
+  transform.named_sequence @seqboat_distribute(%root: !transform.any_op {transform.readonly},
+                                               %mm: !transform.any_op {transform.consumed},
+                                               %epi: !transform.any_op {transform.consumed},
+                                               %wm: !transform.param<i64> {transform.readonly},
+                                               %wn: !transform.param<i64> {transform.readonly},
+                                               %ctm: !transform.param<i64> {transform.readonly},
+                                               %ctk: !transform.param<i64> {transform.readonly}) {
+    // Re-matched here: a handle to the function would be invalidated by the
+    // handles nested in it that this sequence consumes.
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %copies = transform.structured.match ops{["linalg.copy"]} in %func : (!transform.any_op) -> !transform.any_op
+    %cA, %cW, %cB = transform.split_handle %copies : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %cA_t, %cfA = transform.structured.tile_using_forall %cA num_threads [%ctm, %ctk]
+        (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %cW_t, %cfW = transform.structured.tile_using_forall %cW num_threads [%ctm, %ctk]
+        (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %copy_fused = transform.loop.fuse_sibling %cfA into %cfW : (!transform.any_op, !transform.any_op) -> !transform.any_op
+    %cB_t, %cfB = transform.structured.tile_using_forall %cB num_threads [16]
+        (mapping = [#gpu.thread<linear_dim_0>]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %fill = transform.structured.match ops{["linalg.fill"]} in %func : (!transform.any_op) -> !transform.any_op
+    %fill_t, %fill_forall = transform.structured.tile_using_forall %fill num_threads [16, 8]
+        (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %mm_w, %warps = transform.structured.tile_using_forall %mm tile_sizes [%wm, %wn]
+        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %epi_t, %epi_forall = transform.structured.tile_using_forall %epi num_threads [16, 8]
+        (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.apply_patterns to %func {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    %func_b = transform.bufferization.one_shot_bufferize %func : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %func_b {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func_b : !transform.any_op
+    transform.yield
+  }
+
+  // 4a. GPU: gpu.launch, cp.async staging, double buffering, software
+  //     pipelining, vector.contract -> nvgpu.mma.sync (TF32).
+  transform.named_sequence @seqboat_gpu_map_and_lower(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
+    %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f0 {
+      transform.apply_patterns.canonicalization
+      transform.apply_patterns.gpu.eliminate_barriers
+    } : !transform.any_op
+    transform.apply_cse to %f0 : !transform.any_op
+    // X/W buffers out of the K loop, then two of each.
+    transform.bufferization.buffer_loop_hoisting %f0 : !transform.any_op
+    %allocs = transform.structured.match ops{["memref.alloc"]} in %f0 : (!transform.any_op) -> !transform.op<"memref.alloc">
+    %mb = transform.memref.multibuffer %allocs {factor = 2 : i64, skip_analysis}
+        : (!transform.op<"memref.alloc">) -> !transform.any_op
+    // Global -> shared copies: vectorised, split into 1-D transfers, cp.async.
+    %copies = transform.structured.match ops{["linalg.copy"]} in %f0 : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %copies : !transform.any_op
+    transform.apply_patterns to %f0 {
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    %f1 = transform.nvgpu.create_async_groups %f0 {bypass_l1} : (!transform.any_op) -> !transform.any_op
+    // matmul -> vector.contract, unrolled to the mma shape m16n8k8.
+    %f2 = transform.structured.vectorize_children_and_apply_patterns %f1 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 8]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    // Accumulators into registers (loop-carried vectors); the hoisting
+    // ignores transfers from memref.subview, so those are folded first.
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f2 : !transform.any_op
+    %f3 = transform.structured.hoist_redundant_vector_transfers %f2 : (!transform.any_op) -> !transform.any_op
+    // vector.contract -> nvgpu.mma.sync + ldmatrix, f32 operands as TF32.
+    // Before the pipelining (which cannot handle transfers from workgroup
+    // memory) and after the hoisting (which needs transfer pairs).
+    %f4 = transform.apply_registered_pass "convert-vector-to-gpu" with options = {"use-nvgpu" = true} to %f3
+        : (!transform.any_op) -> !transform.any_op
+    %f5 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f4
+        : (!transform.any_op) -> !transform.any_op
+    %kloop = transform.structured.match ops{["scf.for"]} in %f5 : (!transform.any_op) -> !transform.any_op
+    %piped = transform.nvgpu.pipeline_shared_memory_copies failures(propagate) %kloop {depth = 2, peel_epilogue}
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f5 {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+    } : !transform.any_op
+    // XOR swizzle of the X/W tiles against ldmatrix bank conflicts.
+    %f6 = transform.apply_registered_pass "nvgpu-optimize-shared-memory" to %f5 : (!transform.any_op) -> !transform.any_op
+    // Shared buffers must end as memref.global in address space 3: a
+    // memref.alloc inside a kernel would become a per-thread device malloc.
+    %f7 = transform.apply_registered_pass "promote-buffers-to-stack"
+        with options = {"max-alloc-size-in-bytes" = 65536 : i64, "max-rank-of-allocated-memref" = 3 : i64} to %f6
+        : (!transform.any_op) -> !transform.any_op
+    %allocas = transform.structured.match ops{["memref.alloca"]} in %f7 : (!transform.any_op) -> !transform.op<"memref.alloca">
+    %gets, %globals = transform.memref.alloca_to_global %allocas
+        : (!transform.op<"memref.alloca">) -> (!transform.any_op, !transform.any_op)
+    // Remaining transfers (fill, epilogue) -> 1-D loads and stores.
+    transform.apply_patterns to %f7 {
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f7 : !transform.any_op
+    transform.yield
+  }
+
+  // 4b. CPU: the same loops run sequentially over stack buffers; the
+  //     mma-shaped vector.contracts become FMAs.
+  transform.named_sequence @seqboat_cpu_lower(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f0 = transform.apply_registered_pass "scf-forall-to-for" to %func : (!transform.any_op) -> !transform.any_op
+    transform.bufferization.buffer_loop_hoisting %f0 : !transform.any_op
+    %f1 = transform.structured.vectorize_children_and_apply_patterns %f0 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f1 {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 8]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %f1 {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f1 : !transform.any_op
+    %f2 = transform.structured.hoist_redundant_vector_transfers %f1 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f2 : !transform.any_op
+    transform.yield
+  }
+
+  // Entry points.
+  transform.named_sequence @seqboat_contraction_gpu(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    %epi, %mm, %fill = transform.include @seqboat_tile_and_fuse failures(propagate) (%root, %tm, %tn, %bk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>)
+          -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %padded, %epi_p = transform.include @seqboat_promote_gpu failures(propagate) (%mm, %fill, %epi)
+        : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_distribute failures(propagate) (%root, %padded, %epi_p, %wm, %wn, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.any_op, !transform.param<i64>,
+           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
+    transform.include @seqboat_gpu_map_and_lower failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_contraction_cpu(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    %epi, %mm, %fill = transform.include @seqboat_tile_and_fuse failures(propagate) (%root, %tm, %tn, %bk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>)
+          -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %padded, %epi_p = transform.include @seqboat_promote_cpu failures(propagate) (%mm, %fill, %epi)
+        : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_distribute failures(propagate) (%root, %padded, %epi_p, %wm, %wn, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.any_op, !transform.param<i64>,
+           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
+    transform.include @seqboat_cpu_lower failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+}

@@ -46,12 +46,12 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   auto w = dyn_cast<MemRefType>(args.size() == 4 ? args[1] : Type());
   if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
       !x.hasStaticShape() || !w.hasStaticShape())
-    return kernel.emitError("contraction kernel: expected (X[M, K], W[N, K], "
+    return emitError(kernel.getLoc(), "contraction kernel: expected (X[M, K], W[N, K], "
                             "bias[N], Y[M, N]) static memref arguments");
   int64_t m = x.getDimSize(0), k = x.getDimSize(1), n = w.getDimSize(0);
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
   auto fail = [&](const Twine &msg) {
-    return kernel.emitError("contraction kernel (M=")
+    return emitError(kernel.getLoc(), "contraction kernel (M=")
            << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
            << "x" << bk << "): " << msg;
   };
@@ -118,7 +118,7 @@ struct SeqBoatApplyStrategies
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (target != "gpu" && target != "cpu") {
-      module.emitError("seqboat-apply-strategies: unknown target '")
+      emitError(module.getLoc(), "seqboat-apply-strategies: unknown target '")
           << target << "' (expected gpu or cpu)";
       return signalPassFailure();
     }
@@ -129,27 +129,43 @@ struct SeqBoatApplyStrategies
     for (func::FuncOp kernel : kernels)
       if (failed(apply(module, kernel)))
         return signalPassFailure();
+    // On the CPU whatever is left runs as loops; on the GPU it would run on
+    // the host, silently, so it is an error.
+    if (target == "gpu" && failed(checkNothingLeft(module)))
+      return signalPassFailure();
   }
 
 private:
+  static LogicalResult checkNothingLeft(ModuleOp module) {
+    WalkResult walk = module.walk([](linalg::LinalgOp op) {
+      if (op->getParentOfType<gpu::LaunchOp>())
+        return WalkResult::advance();
+      op->emitOpError("has no GPU strategy yet: the contraction strategy "
+                      "takes a linalg.matmul in the nn.Linear layout with a "
+                      "constant fill and a bias epilogue (seqboat-form-kernels)");
+      return WalkResult::interrupt();
+    });
+    return failure(walk.wasInterrupted());
+  }
+
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
     if (!kind || kind.getValue() != "contraction")
-      return kernel.emitError("seqboat-apply-strategies: no strategy for "
+      return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")
              << kernel->getAttr(kKernelKindAttr);
     std::string entryName = ("seqboat_" + kind.getValue() + "_" + target).str();
     auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
         SymbolTable::lookupSymbolIn(strategies->get(), entryName));
     if (!entry)
-      return kernel.emitError("strategy library '")
+      return emitError(kernel.getLoc(), "strategy library '")
              << (library.empty() ? StringRef("<builtin>") : StringRef(library))
              << "' has no named sequence @" << entryName;
 
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
     if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
       if (attr.size() != 3)
-        return kernel.emitError("'")
+        return emitError(kernel.getLoc(), "'")
                << kTilesAttr << "' must hold three values (TM, TN, BK)";
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
     }
@@ -158,7 +174,7 @@ private:
     if (failed(params))
       return failure();
     if (entry.getNumArguments() != params->size() + 1)
-      return kernel.emitError("strategy @")
+      return emitError(kernel.getLoc(), "strategy @")
              << entryName << " takes " << entry.getNumArguments()
              << " arguments; the contraction strategy binds the module and "
              << params->size() << " params";
@@ -175,7 +191,7 @@ private:
         strategies->get(), transform::TransformOptions());
     kernel->removeAttr(kStrategyTargetAttr);
     if (failed(result))
-      return kernel.emitError("strategy @") << entryName << " failed";
+      return emitError(kernel.getLoc(), "strategy @") << entryName << " failed";
     return success();
   }
 

@@ -1,0 +1,169 @@
+// RUN: seqboat-opt %s --seqboat-form-kernels --split-input-file | FileCheck %s
+
+// A projection with a bias + silu epilogue becomes one kernel function with a
+// memref ABI (X, W, bias, Y); the caller passes views and a fresh Y.
+
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+
+// CHECK-LABEL: func.func private @linear_contraction_0(
+// CHECK-SAME:      %[[X:.*]]: memref<64x32xf32>, %[[W:.*]]: memref<96x32xf32>, %[[B:.*]]: memref<96xf32>, %[[Y:.*]]: memref<64x96xf32>)
+// CHECK-SAME:      attributes {seqboat.kernel_kind = "contraction"}
+// CHECK-DAG:     %[[XT:.*]] = bufferization.to_tensor %[[X]] restrict
+// CHECK-DAG:     %[[WT:.*]] = bufferization.to_tensor %[[W]] restrict
+// CHECK-DAG:     %[[BT:.*]] = bufferization.to_tensor %[[B]] restrict
+// CHECK:         %[[ACC0:.*]] = linalg.fill
+// CHECK:         %[[ACC:.*]] = linalg.matmul {{.*}} ins(%[[XT]], %[[WT]] : {{.*}}) outs(%[[ACC0]]
+// CHECK:         %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[BT]] :
+// CHECK:           math.exp
+// CHECK:         bufferization.materialize_in_destination %[[OUT]] in restrict writable %[[Y]]
+// CHECK-LABEL: func.func @linear(
+// CHECK-SAME:      %[[XA:.*]]: tensor<64x32xf32>, %[[WA:.*]]: tensor<96x32xf32>, %[[BA:.*]]: tensor<96xf32>)
+// CHECK-DAG:     %[[XB:.*]] = bufferization.to_buffer %[[XA]] read_only
+// CHECK-DAG:     %[[WB:.*]] = bufferization.to_buffer %[[WA]] read_only
+// CHECK-DAG:     %[[BB:.*]] = bufferization.to_buffer %[[BA]] read_only
+// CHECK:         %[[YB:.*]] = memref.alloc() : memref<64x96xf32>
+// CHECK:         call @linear_contraction_0(%[[XB]], %[[WB]], %[[BB]], %[[YB]]) {seqboat.kernel_kind = "contraction"}
+// CHECK:         %[[R:.*]] = bufferization.to_tensor %[[YB]] restrict writable
+// CHECK-NOT:     linalg.matmul
+// CHECK:         return %[[R]]
+func.func @linear(%x: tensor<64x32xf32>, %w: tensor<96x32xf32>, %b: tensor<96xf32>) -> tensor<64x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x96xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w : tensor<64x32xf32>, tensor<96x32xf32>) outs(%acc0 : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x96xf32>, tensor<96xf32>) outs(%e : tensor<64x96xf32>) {
+  ^bb0(%a: f32, %bi: f32, %o: f32):
+    %one = arith.constant 1.0 : f32
+    %t = arith.addf %a, %bi : f32
+    %n = arith.negf %t : f32
+    %ex = math.exp %n : f32
+    %d = arith.addf %ex, %one : f32
+    %r = arith.divf %t, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// Two projections in a row: two kernels, the second reading the first's Y.
+
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+
+// CHECK-LABEL: func.func private @two_contraction_0(
+// CHECK-LABEL: func.func private @two_contraction_1(
+// CHECK-LABEL: func.func @two(
+// CHECK:         %[[Y0:.*]] = memref.alloc() : memref<64x64xf32>
+// CHECK:         call @two_contraction_0({{.*}}, %[[Y0]])
+// CHECK:         %[[T0:.*]] = bufferization.to_tensor %[[Y0]] restrict writable
+// CHECK:         %[[V0:.*]] = bufferization.to_buffer %[[T0]] read_only
+// CHECK:         call @two_contraction_1(%[[V0]],
+func.func @two(%x: tensor<64x32xf32>, %w1: tensor<64x32xf32>, %b1: tensor<64xf32>,
+               %w2: tensor<32x64xf32>, %b2: tensor<32xf32>) -> tensor<64x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<64x64xf32>
+  %a0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %a = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w1 : tensor<64x32xf32>, tensor<64x32xf32>) outs(%a0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %h = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b1 : tensor<64x64xf32>, tensor<64xf32>) outs(%e0 : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  %e1 = tensor.empty() : tensor<64x32xf32>
+  %c0 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %c = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%h, %w2 : tensor<64x64xf32>, tensor<32x64xf32>) outs(%c0 : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %b2 : tensor<64x32xf32>, tensor<32xf32>) outs(%e1 : tensor<64x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  return %y : tensor<64x32xf32>
+}
+
+// -----
+
+// Not formed: W in [in, out] layout (the default linalg.matmul maps), a
+// contraction without an epilogue, an epilogue capturing a non-constant
+// value, a fill of a non-constant.
+
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+
+// CHECK-NOT: private
+// CHECK-LABEL: func.func @kn_layout(
+// CHECK:         linalg.matmul
+func.func @kn_layout(%x: tensor<64x32xf32>, %w: tensor<32x64xf32>, %b: tensor<64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul ins(%x, %w : tensor<64x32xf32>, tensor<32x64xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
+
+// CHECK-LABEL: func.func @no_epilogue(
+// CHECK:         linalg.matmul
+func.func @no_epilogue(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w : tensor<64x32xf32>, tensor<64x32xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %acc : tensor<64x64xf32>
+}
+
+// CHECK-LABEL: func.func @captured_scale(
+// CHECK:         linalg.matmul
+func.func @captured_scale(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>, %b: tensor<64xf32>, %s: f32) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w : tensor<64x32xf32>, tensor<64x32xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %t = arith.addf %p, %q : f32
+    %u = arith.mulf %t, %s : f32
+    linalg.yield %u : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_fill(
+// CHECK:         linalg.matmul
+func.func @dynamic_fill(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>, %b: tensor<64xf32>, %init: f32) -> tensor<64x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%init : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w : tensor<64x32xf32>, tensor<64x32xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %t = arith.addf %p, %q : f32
+    linalg.yield %t : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}

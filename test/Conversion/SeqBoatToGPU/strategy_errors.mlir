@@ -1,0 +1,30 @@
+// Knobs that do not fit the problem or the hardware, and bad libraries, are
+// errors at the contraction (the kernel's location), never crashes.
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=128" 2>&1 | FileCheck %s --check-prefix=DIVIDE
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=32" 2>&1 | FileCheck %s --check-prefix=SMEM
+// RUN: seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=32" | FileCheck %s --check-prefix=CPUSMEM
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=48" 2>&1 | FileCheck %s --check-prefix=WARPS
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=12" 2>&1 | FileCheck %s --check-prefix=BK
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-n=-16" 2>&1 | FileCheck %s --check-prefix=NEG
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=32 tile-k=8" 2>&1 | FileCheck %s --check-prefix=GRID
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=tpu" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
+// A contraction the formation does not take has no GPU strategy.
+// RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies 2>&1 | FileCheck %s --check-prefix=LEFT
+// RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=LEFTCPU
+
+// DIVIDE: linear.mlir:11:10: error: contraction kernel (M=64, N=64, K=64, tiles 128x64x16): the tiles must divide M, N and K (partial tiles are not supported yet)
+// SMEM: error: contraction kernel (M=64, N=64, K=64, tiles 64x64x32): needs 49408 B of shared memory, more than 49152 B
+// CPUSMEM: func.func private @linear_contraction_0
+// WARPS: error: {{.*}}tile-m must be a positive multiple of 32 (2 warps x 16 rows)
+// BK: error: {{.*}}tile-k must be 8, 16 or 32
+// NEG: error: {{.*}}tile-n must be a positive multiple of 16
+// GRID: error: {{.*}}the copy grid of 64x2 threads needs tile-m and tile-n to be multiples of 64
+// TARGET: error: seqboat-apply-strategies: unknown target 'tpu' (expected gpu or cpu)
+// MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
+// ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
+// NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
+// LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: the contraction strategy takes a linalg.matmul in the nn.Linear layout
+// LEFTCPU: linalg.matmul

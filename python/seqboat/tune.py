@@ -49,19 +49,32 @@ from . import kernels as kernel_report
 
 # Per-chip limits and roofline (public datasheet numbers).
 CHIPS = {
+    # tf32: dense TF32 tensor-core peak (mma.sync), for contraction kernels.
     "sm_80": dict(sms=108, regs=65536, smem=167936, threads=2048, blocks=32,
-                  bandwidth=2.0e12, flops=19.5e12),
+                  bandwidth=2.0e12, flops=19.5e12, tf32=156e12),
     "sm_86": dict(sms=84, regs=65536, smem=102400, threads=1536, blocks=16,
-                  bandwidth=0.94e12, flops=35.6e12),
+                  bandwidth=0.94e12, flops=35.6e12, tf32=35.6e12),
     "sm_89": dict(sms=128, regs=65536, smem=102400, threads=1536, blocks=24,
-                  bandwidth=1.0e12, flops=82.6e12),
+                  bandwidth=1.0e12, flops=82.6e12, tf32=82.6e12),
     "sm_90": dict(sms=132, regs=65536, smem=232448, threads=2048, blocks=32,
-                  bandwidth=3.35e12, flops=67.0e12),
+                  bandwidth=3.35e12, flops=67.0e12, tf32=494.7e12),
 }
 BLOCK_SMEM_LIMIT = 48 * 1024
 # Kernels whose dot products the unroll knob applies to.
 UNROLLED_KERNELS = ("ema_hx_route", "mx_proj", "attention", "output")
 DB_VERSION = 1
+# Threads per block of the contraction strategy (2x2 warps; not a knob).
+CONTRACTION_THREADS = 128
+
+
+def block_threads(config):
+    return config.get("threads", CONTRACTION_THREADS)
+
+
+def tie_key(config):
+    """Model ties go to smaller blocks, then fewer rows, then smaller tiles."""
+    return tuple(config.get(k, 0) for k in
+                 ("threads", "rows_per_block", "tile_m", "tile_n", "tile_k"))
 
 
 class TuneError(Exception):
@@ -164,7 +177,9 @@ def compile_variant(args, op, config, dbkey, ptxas):
             run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
                  "--seqboat-gpu-pipeline=chip=%s format=isa" % args.chip, "-o", out])
         except TuneError as e:
-            return {"status": "rejected", "reason": "compilation failed: %s" % e}
+            errors = [line.split("error: ", 1)[1] for line in str(e).splitlines() if "error: " in line]
+            return {"status": "rejected",
+                    "reason": "compilation failed: %s" % (errors[0] if errors else e)}
         with open(out) as f:
             ptx = kernel_report.extract_ptx(f.read())
     report = {}
@@ -174,6 +189,10 @@ def compile_variant(args, op, config, dbkey, ptxas):
     except RuntimeError as e:
         return {"status": "rejected", "reason": "ptxas: %s" % str(e).splitlines()[-1][:300]}
     chip = CHIPS.get(args.chip, CHIPS["sm_90"])
+    # A contraction's config changes only its own kernel; the file's other
+    # kernels are someone else's to tune.
+    if op.get("kind") == "contraction":
+        report = {name: r for name, r in report.items() if name == op["kernel"]}
     for name, r in report.items():
         if r["spill_stores"] or r["spill_loads"]:
             return {"status": "rejected", "reason": "%s spills (%d B stores, %d B loads)"
@@ -181,14 +200,27 @@ def compile_variant(args, op, config, dbkey, ptxas):
         if r["smem"] > BLOCK_SMEM_LIMIT:
             return {"status": "rejected", "reason": "%s needs %d B shared memory" % (name, r["smem"]),
                     "ptxas": report}
-        if r["registers"] * config["threads"] > chip["regs"]:
+        if r["registers"] * block_threads(config) > chip["regs"]:
             return {"status": "rejected", "reason": "%s: %d registers x %d threads exceed a block's %d"
-                    % (name, r["registers"], config["threads"], chip["regs"]), "ptxas": report}
+                    % (name, r["registers"], block_threads(config), chip["regs"]), "ptxas": report}
     return {"status": "ok", "ptxas": report}
+
+
+def contraction_work(op, config):
+    """The one kernel of a contraction: every block streams its X rows and
+    W columns through shared memory once; Y and the bias are touched once."""
+    s = op["shape"]
+    m, n, k = s["M"], s["N"], s["K"]
+    tm, tn = config["tile_m"], config["tile_n"]
+    grid = math.ceil(m / tm) * math.ceil(n / tn)
+    nbytes = 4 * (m * k * math.ceil(n / tn) + n * k * math.ceil(m / tm) + m * n + n)
+    return [(op["kernel"], grid, CONTRACTION_THREADS, nbytes, 2.0 * m * n * k)]
 
 
 def kernel_work(op, config):
     """(name, grid, threads used by the main phase, bytes, flops) per kernel."""
+    if op.get("kind") == "contraction":
+        return contraction_work(op, config)
     s = op["shape"]
     b, l, d, n, z, h = s["B"], s["L"], s["D"], s["N"], s["Z"], s["H"]
     w = op["window"]
@@ -233,7 +265,9 @@ def static_cost(op, config, ptxas, chip_name):
     block that have work, and the last wave's fill.
     """
     chip = CHIPS.get(chip_name, CHIPS["sm_90"])
-    t = config["threads"]
+    t = block_threads(config)
+    # Contractions run on tensor cores (TF32 mma.sync).
+    peak = chip["tf32"] if op.get("kind") == "contraction" else chip["flops"]
     total = 0.0
     for name, grid, lanes, nbytes, flops in kernel_work(op, config):
         r = ptxas.get(name, {"registers": 32, "smem": 0})
@@ -255,7 +289,7 @@ def static_cost(op, config, ptxas, chip_name):
         if name in UNROLLED_KERNELS:
             u = config.get("unroll", 1)
             ilp = u / (u + 1.0)
-        total += max(nbytes / chip["bandwidth"], flops / (chip["flops"] * ilp)) / efficiency * 1e6
+        total += max(nbytes / chip["bandwidth"], flops / (peak * ilp)) / efficiency * 1e6
     return total
 
 
@@ -353,10 +387,10 @@ def progress(done, total, label):
 
 
 def table(entry, top=10):
-    ok = [(round(v["cost_us"], 3), v["config"]["threads"], v["config"]["rows_per_block"], name, v)
+    ok = [(round(v["cost_us"], 3), tie_key(v["config"]), name, v)
           for name, v in entry["variants"].items() if v["status"] == "ok"]
-    ok.sort(key=lambda row: row[:4])
-    ok = [(row[0], row[3], row[4]) for row in ok]
+    ok.sort(key=lambda row: row[:3])
+    ok = [(row[0], row[2], row[3]) for row in ok]
     rejected = [(name, v["reason"]) for name, v in entry["variants"].items() if v["status"] != "ok"]
     lines = ["  %-40s %14s %12s %10s  %s" % ("variant", "model (us)", "measured ms", "max err", "")]
     for cost, name, v in ok[:top]:
@@ -422,7 +456,8 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
     if entry.get("complete") and entry.get("evaluated", 0) >= wanted and not args.force \
             and (not gpu or entry.get("best_by") == measured):
         print("%s: answered from the database (%d variants evaluated, best %s)"
-              % (op["loc"], entry["evaluated"], variant_name(entry["best"])))
+              % (op["loc"], entry["evaluated"],
+                 variant_name(entry["best"]) if "best" in entry else "none: every variant was rejected"))
         return entry
 
     def evaluate(configs, label):
@@ -461,7 +496,7 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
         evaluate(list(children.values()), "evolution")
 
     # Ties in the model go to smaller blocks, then fewer rows per block.
-    valid = sorted((round(v["cost_us"], 3), v["config"]["threads"], v["config"]["rows_per_block"], n)
+    valid = sorted((round(v["cost_us"], 3), tie_key(v["config"]), n)
                    for n, v in entry["variants"].items() if v["status"] == "ok")
     valid = [(row[0], row[-1]) for row in valid]
     entry["evaluated"] = len(entry["variants"])

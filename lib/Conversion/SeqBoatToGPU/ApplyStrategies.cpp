@@ -36,6 +36,41 @@ constexpr int64_t kThreads = 128;
 /// Static shared memory a block may use without opting in.
 constexpr int64_t kSharedBytes = 48 * 1024;
 
+} // namespace
+
+std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
+                                           int64_t tm, int64_t tn, int64_t bk,
+                                           bool gpu) {
+  // 2x2 warps of mma m16n8k8 tiles; the fill and the epilogue on 16x8
+  // threads; one 16-byte copy per thread along K.
+  if (tm <= 0 || tm % 32 != 0)
+    return "tile-m must be a positive multiple of 32 (2 warps x 16 rows)";
+  if (tn <= 0 || tn % 16 != 0)
+    return "tile-n must be a positive multiple of 16 (2 warps x 8 columns, "
+           "16 bias copy threads)";
+  if (bk != 8 && bk != 16 && bk != 32)
+    return "tile-k must be 8, 16 or 32 (mma k = 8; one 16-byte copy per "
+           "thread along K)";
+  int64_t ctk = bk / 4, ctm = kThreads / ctk;
+  if (tm % ctm != 0 || tn % ctm != 0)
+    return ("the copy grid of " + Twine(ctm) + "x" + Twine(ctk) +
+            " threads needs tile-m and tile-n to be multiples of " + Twine(ctm))
+        .str();
+  if (m % tm != 0 || n % tn != 0 || k % bk != 0)
+    return "the tiles must divide M, N and K (partial tiles are not "
+           "supported yet)";
+  // Accumulator tile, two stages of X/W K-slices, the bias tile; the tiles
+  // are at most the problem, so this cannot overflow for sizes that exist.
+  int64_t shared = 4 * (tm * tn + 2 * bk * (tm + tn) + tn);
+  if (gpu && shared > kSharedBytes)
+    return ("needs " + Twine(shared) + " B of shared memory, more than " +
+            Twine(kSharedBytes) + " B")
+        .str();
+  return "";
+}
+
+namespace {
+
 /// The contraction strategy's params (TM, TN, BK, WM, WN, CTM, CTK) for
 /// `kernel`, or an error naming the knob that does not fit.
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
@@ -46,39 +81,18 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   auto w = dyn_cast<MemRefType>(args.size() == 4 ? args[1] : Type());
   if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
       !x.hasStaticShape() || !w.hasStaticShape())
-    return emitError(kernel.getLoc(), "contraction kernel: expected (X[M, K], W[N, K], "
-                            "bias[N], Y[M, N]) static memref arguments");
+    return emitError(kernel.getLoc(),
+                     "contraction kernel: expected (X[M, K], W[N, K], "
+                     "bias[N], Y[M, N]) static memref arguments");
   int64_t m = x.getDimSize(0), k = x.getDimSize(1), n = w.getDimSize(0);
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
-  auto fail = [&](const Twine &msg) {
+  std::string why = checkContractionTiles(m, n, k, tm, tn, bk, gpu);
+  if (!why.empty())
     return emitError(kernel.getLoc(), "contraction kernel (M=")
            << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
-           << "x" << bk << "): " << msg;
-  };
-  // 2x2 warps of mma m16n8k8 tiles; the fill and the epilogue on 16x8
-  // threads; one 16-byte copy per thread along K.
-  if (tm <= 0 || tm % 32 != 0)
-    return fail("tile-m must be a positive multiple of 32 (2 warps x 16 rows)");
-  if (tn <= 0 || tn % 16 != 0)
-    return fail("tile-n must be a positive multiple of 16 (2 warps x 8 "
-                "columns, 16 bias copy threads)");
-  if (bk != 8 && bk != 16 && bk != 32)
-    return fail("tile-k must be 8, 16 or 32 (mma k = 8; one 16-byte copy "
-                "per thread along K)");
-  int64_t ctk = bk / 4, ctm = kThreads / ctk;
-  if (tm % ctm != 0 || tn % ctm != 0)
-    return fail("the copy grid of " + Twine(ctm) + "x" + Twine(ctk) +
-                " threads needs tile-m and tile-n to be multiples of " +
-                Twine(ctm));
-  if (m % tm != 0 || n % tn != 0 || k % bk != 0)
-    return fail("the tiles must divide M, N and K (partial tiles are not "
-                "supported yet)");
-  // Accumulator tile, two stages of X/W K-slices, the bias tile.
-  int64_t shared = 4 * (tm * tn + 2 * bk * (tm + tn) + tn);
-  if (gpu && shared > kSharedBytes)
-    return fail("needs " + Twine(shared) + " B of shared memory, more than " +
-                Twine(kSharedBytes) + " B");
-  return SmallVector<int64_t>{tm, tn, bk, tm / 2, tn / 2, ctm, ctk};
+           << "x" << bk << "): " << why;
+  int64_t ctk = bk / 4;
+  return SmallVector<int64_t>{tm, tn, bk, tm / 2, tn / 2, kThreads / ctk, ctk};
 }
 
 struct SeqBoatApplyStrategies

@@ -110,6 +110,37 @@ std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
   return ContractionKernel{fill, mm, epi};
 }
 
+} // namespace
+
+linalg::GenericOp seqboat::getContractionEpilogue(linalg::MatmulOp mm) {
+  std::optional<ContractionKernel> kernel = matchContraction(mm);
+  return kernel ? kernel->epilogue : linalg::GenericOp();
+}
+
+/// Contraction roots of `caller`, in program order (the kernel numbering).
+static SmallVector<ContractionKernel> contractionKernels(func::FuncOp caller) {
+  SmallVector<ContractionKernel> kernels;
+  caller.walk([&](linalg::MatmulOp mm) {
+    if (std::optional<ContractionKernel> k = matchContraction(mm))
+      kernels.push_back(*k);
+  });
+  return kernels;
+}
+
+static std::string kernelName(func::FuncOp caller, unsigned index) {
+  return (caller.getSymName() + "_contraction_" + Twine(index)).str();
+}
+
+std::string seqboat::getContractionKernelName(linalg::MatmulOp mm) {
+  auto caller = mm->getParentOfType<func::FuncOp>();
+  for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
+    if (kernel.matmul == mm)
+      return kernelName(caller, i);
+  return "";
+}
+
+namespace {
+
 MemRefType bufferType(Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
   return MemRefType::get(type.getShape(), type.getElementType());
@@ -129,11 +160,13 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
     argTypes.push_back(bufferType(v));
 
   OpBuilder b(caller);
-  auto fn = func::FuncOp::create(
-      b, loc, (caller.getSymName() + "_contraction_" + Twine(index)).str(),
-      b.getFunctionType(argTypes, {}));
+  auto fn = func::FuncOp::create(b, loc, kernelName(caller, index),
+                                 b.getFunctionType(argTypes, {}));
   fn.setPrivate();
   fn->setAttr(kKernelKindAttr, b.getStringAttr("contraction"));
+  // A tuned config (seqboat-apply-tuning) travels with the kernel.
+  if (Attribute tiles = kernel.matmul->getAttr(kTilesAttr))
+    fn->setAttr(kTilesAttr, tiles);
   symbols.insert(fn);
 
   Block *entry = fn.addEntryBlock();
@@ -199,15 +232,9 @@ struct SeqBoatFormKernels
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
         callers.push_back(fn);
-    for (func::FuncOp caller : callers) {
-      SmallVector<ContractionKernel> kernels;
-      caller.walk([&](linalg::MatmulOp mm) {
-        if (std::optional<ContractionKernel> k = matchContraction(mm))
-          kernels.push_back(*k);
-      });
-      for (auto [i, kernel] : llvm::enumerate(kernels))
+    for (func::FuncOp caller : callers)
+      for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
         outline(kernel, caller, symbols, i);
-    }
   }
 };
 

@@ -15,6 +15,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/xxhash.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATPRINTTUNINGSPACE
@@ -33,7 +34,58 @@ StringRef seqboat::getCompilerVersion() {
 /// within the 48 KiB every CUDA device gives a block without opt-in.
 static constexpr int64_t kSharedBytes = 48 * 1024;
 
+/// The contraction strategy's tiles: each knob keeps the values that divide
+/// its dimension; combinations the strategy cannot compile (copy grid,
+/// shared memory) are rejected when the tuner compiles them.
+static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
+  linalg::GenericOp epilogue = getContractionEpilogue(mm);
+  if (!epilogue)
+    return failure();
+  TuningSpace space;
+  {
+    // The epilogue's body changes register pressure: it is part of the key,
+    // as a stable hash of its generic form.
+    std::string body;
+    llvm::raw_string_ostream bodyOs(body);
+    epilogue.getRegion().front().walk([&](Operation *op) {
+      bodyOs << op->getName() << ";";
+    });
+    llvm::raw_string_ostream os(space.key);
+    os << mm->getName() << "(";
+    llvm::interleaveComma(mm->getOperandTypes(), os);
+    os << ") epilogue " << llvm::format_hex(llvm::xxh3_64bits(body), 18);
+  }
+  auto dims = cast<RankedTensorType>(mm->getResult(0).getType()).getShape();
+  int64_t m = dims[0], n = dims[1],
+          k = cast<RankedTensorType>(mm->getOperand(0).getType()).getDimSize(1);
+  auto knob = [](StringRef name, ArrayRef<int64_t> candidates, int64_t extent,
+                 int64_t preferred) {
+    TuningKnob knob{name.str(), {}, preferred};
+    for (int64_t v : candidates)
+      if (extent % v == 0)
+        knob.values.push_back(v);
+    if (knob.values.empty())
+      knob.values.push_back(candidates.front());
+    if (!llvm::is_contained(knob.values, preferred))
+      knob.defaultValue = knob.values.front();
+    return knob;
+  };
+  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, 64));
+  space.knobs.push_back(knob("tile_n", {16, 32, 64, 128}, n, 64));
+  space.knobs.push_back(knob("tile_k", {8, 16, 32}, k, 16));
+  space.constraints.push_back("each tile divides its dimension (M = " +
+                              std::to_string(m) + ", N = " + std::to_string(n) +
+                              ", K = " + std::to_string(k) + ")");
+  space.constraints.push_back(
+      "tile_m and tile_n are multiples of 128 / (tile_k / 4) (copy grid)");
+  space.constraints.push_back("4 * (tile_m * tile_n + 2 * tile_k * (tile_m + "
+                              "tile_n) + tile_n) bytes <= 49152 (shared memory)");
+  return space;
+}
+
 FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op))
+    return getContractionSpace(mm);
   auto layer = dyn_cast<LayerOp>(op);
   if (!layer)
     return failure();
@@ -135,11 +187,40 @@ struct SeqBoatPrintTuningSpacePass
       llvm::raw_string_ostream(loc) << layer.getLoc();
       ops.push_back(llvm::json::Object{
           {"op", layer->getName().getStringRef()},
+          {"kind", "layer"},
           {"loc", loc},
           {"key", space->key},
           {"shape", std::move(shape)},
           {"window", static_cast<int64_t>(layer.getWindow())},
           {"bidirectional", layer.getBidirectional()},
+          {"knobs", std::move(knobs)},
+          {"constraints", llvm::json::Array(space->constraints)}});
+    });
+    getOperation()->walk([&](linalg::MatmulOp mm) {
+      FailureOr<TuningSpace> space = getTuningSpace(mm);
+      if (failed(space))
+        return;
+      llvm::json::Array knobs;
+      for (const TuningKnob &knob : space->knobs)
+        knobs.push_back(llvm::json::Object{
+            {"name", knob.name},
+            {"values", llvm::json::Array(knob.values)},
+            {"default", knob.defaultValue}});
+      auto dims = cast<RankedTensorType>(mm->getResult(0).getType()).getShape();
+      std::string loc;
+      llvm::raw_string_ostream(loc) << mm.getLoc();
+      ops.push_back(llvm::json::Object{
+          {"op", mm->getName().getStringRef()},
+          {"kind", "contraction"},
+          {"kernel", getContractionKernelName(mm) + "_kernel"},
+          {"loc", loc},
+          {"key", space->key},
+          {"shape",
+           llvm::json::Object{
+               {"M", dims[0]},
+               {"N", dims[1]},
+               {"K", cast<RankedTensorType>(mm->getOperand(0).getType())
+                         .getDimSize(1)}}},
           {"knobs", std::move(knobs)},
           {"constraints", llvm::json::Array(space->constraints)}});
     });
@@ -236,6 +317,41 @@ struct SeqBoatApplyTuningPass
       layer->setAttr(kConfigAttrName, config);
       layer.emitRemark("seqboat-apply-tuning: using ")
           << config << " for " << chip;
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return signalPassFailure();
+
+    // Contraction kernels: the tiles go on the root, seqboat-form-kernels
+    // carries them to the kernel function.
+    result = module.walk([&](linalg::MatmulOp mm) {
+      FailureOr<TuningSpace> space = getTuningSpace(mm);
+      if (failed(space))
+        return WalkResult::advance();
+      std::string key =
+          space->key + "|" + chip + "|" + getCompilerVersion().str();
+      const llvm::json::Object *entry = entries->getObject(key);
+      const llvm::json::Object *best = entry ? entry->getObject("best") : nullptr;
+      if (!best) {
+        mm->removeAttr(kTilesAttr);
+        mm.emitRemark("seqboat-apply-tuning: no tuned config for ")
+            << chip << " in '" << database << "'; using the defaults";
+        return WalkResult::advance();
+      }
+      SmallVector<int64_t> tiles;
+      for (const TuningKnob &knob : space->knobs) {
+        std::optional<int64_t> v = best->getInteger(knob.name);
+        if (!v || !llvm::is_contained(knob.values, *v)) {
+          mm.emitError("tuning database '")
+              << database << "' holds a config outside this op's tuning space";
+          return WalkResult::interrupt();
+        }
+        tiles.push_back(*v);
+      }
+      auto attr = DenseI64ArrayAttr::get(&getContext(), tiles);
+      mm->setAttr(kTilesAttr, attr);
+      mm.emitRemark("seqboat-apply-tuning: using tiles ")
+          << attr << " for " << chip;
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -73,9 +73,24 @@ struct TuningSpace {
   SmallVector<std::string> constraints;
 };
 
-/// The space of a seqboat.layer (the only op the GPU strategy maps), or
-/// failure for ops without one.
+/// The space of a tunable op: a seqboat.layer (the fused-kernel strategy's
+/// knobs) or a linalg.matmul rooting a contraction kernel (its tiles);
+/// failure for other ops.
 FailureOr<TuningSpace> getTuningSpace(Operation *op);
+
+/// The epilogue of the contraction kernel `mm` roots, or null when
+/// seqboat-form-kernels does not take `mm`.
+linalg::GenericOp getContractionEpilogue(linalg::MatmulOp mm);
+
+/// The name seqboat-form-kernels gives the kernel function `mm` roots:
+/// `<caller>_contraction_<i>`, i counting roots in program order.
+std::string getContractionKernelName(linalg::MatmulOp mm);
+
+/// Why block tiles TM x TN and reduction tile BK cannot compile an
+/// M x N x K contraction kernel; empty when they can. `gpu` adds the
+/// shared-memory limit of a block.
+std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
+                                  int64_t tn, int64_t bk, bool gpu);
 
 /// "seqboat <version> (MLIR <version>)", part of every tuning database key.
 StringRef getCompilerVersion();

@@ -28,6 +28,8 @@ tool_dirs = [config.seqboat_tools_dir, config.llvm_tools_dir]
 tools = ["seqboat-opt", "seqboat-run", "seqboat-exec", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 config.substitutions.append(("%seqboat-tune", os.path.join(config.seqboat_tools_dir, "seqboat-tune")))
+# The plugin for stock mlir-opt (tools/seqboat-plugin).
+config.substitutions.append(("%seqboat_plugin", os.path.join(config.seqboat_libs_dir, "SeqBoatPlugin.so")))
 config.substitutions.append(("%{seqboat-exec-path}", os.path.join(config.seqboat_tools_dir, "seqboat-exec")))
 
 # NumPy reference: %python runs the Python that has NumPy, with the project's

@@ -60,3 +60,8 @@ if config.seqboat_python:
         ("%aot", "%s -m seqboat.aot --build %s" % (config.seqboat_python, config.seqboat_obj_root)))
     # %kernels FILE: kernel count and ptxas resource report of a gpu.binary.
     config.substitutions.append(("%kernels", "%s -m seqboat.kernels" % config.seqboat_python))
+    # The installed-style commands of the Python tools (tools/python-tools).
+    for tool in ("seqboat-import", "seqboat-kernels", "seqboat-aot"):
+        config.substitutions.append(("%" + tool, os.path.join(config.seqboat_tools_dir, tool)))
+if config.seqboat_torch:
+    config.available_features.add("torch")

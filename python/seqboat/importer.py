@@ -298,7 +298,14 @@ def emit_module(layers, batch, length, entry, weights_dir=None):
             array = ops[operand]
             value = "l%d_%s" % (index, operand)
             t = _tensor_type(array.shape)
-            if weights_dir is None:
+            if weights_dir is None and array.ndim == 0:
+                # A rank-0 dense_resource global crashes MLIR 22's
+                # finalize-memref-to-llvm (it reads the scalar through
+                # ElementsAttr iteration, which resource blobs lack).
+                bits = int(np.asarray(array, "<f4").view("<u4"))
+                body.append("    %%%s = arith.constant dense<0x%08X> : %s"
+                            % (value, bits, t))
+            elif weights_dir is None:
                 body.append("    %%%s = arith.constant dense_resource<%s> : %s"
                             % (value, value, t))
                 resources.append("      %s: \"%s\"" % (value, _blob(array)))

@@ -437,8 +437,7 @@ def check(args, state, infos, module_path, entry):
         run = [os.path.join(args.bin, "seqboat-run"), lowered, "--entry", entry,
                "--input", x_path]
         if args.weights_dir:
-            with open(os.path.join(args.weights_dir, "weights.args")) as f:
-                run += f.read().split()
+            run.append("@" + os.path.join(args.weights_dir, "weights.rsp"))
         _run(run + ["--output", y_path])
         y = np.load(y_path)
     finally:
@@ -504,7 +503,8 @@ def _parser():
     p.add_argument("--local-pos", action="store_true", default=None)
     p.add_argument("--weights-dir",
                    help="write weights as DIR/<name>.npy entry arguments instead of "
-                        "dense_resource blobs (DIR/weights.args lists them for seqboat-run)")
+                        "dense_resource blobs; DIR/weights.rsp binds them: "
+                        "seqboat-run ... --input x.npy @DIR/weights.rsp")
     p.add_argument("--ignore-extra", action="store_true",
                    help="drop checkpoint entries outside the SeqBoat layers")
     p.add_argument("--check", action="store_true",
@@ -541,10 +541,10 @@ def main(argv=None):
             os.makedirs(args.weights_dir, exist_ok=True)
             paths = []
             for name, array in files:
-                path = os.path.join(args.weights_dir, name)
+                path = os.path.abspath(os.path.join(args.weights_dir, name))
                 np.save(path, array)
                 paths.append(path)
-            with open(os.path.join(args.weights_dir, "weights.args"), "w") as f:
+            with open(os.path.join(args.weights_dir, "weights.rsp"), "w") as f:
                 f.write("".join("--input %s\n" % path for path in paths))
         if args.check and args.output == "-":
             _fail("--check needs -o FILE (the module it compiles)")

@@ -17,6 +17,7 @@ config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py", "lit.s
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%seqboat_src", config.seqboat_src_root))
+config.substitutions.append(("%seqboat_build", config.seqboat_obj_root))
 
 # Captured FileCheck variables do not leak across CHECK-LABELs.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
@@ -31,6 +32,12 @@ config.substitutions.append(("%seqboat-tune", os.path.join(config.seqboat_tools_
 # The plugin for stock mlir-opt (tools/seqboat-plugin).
 config.substitutions.append(("%seqboat_plugin", os.path.join(config.seqboat_libs_dir, "SeqBoatPlugin.so")))
 config.substitutions.append(("%{seqboat-exec-path}", os.path.join(config.seqboat_tools_dir, "seqboat-exec")))
+
+# The toolchain of this build, for the out-of-tree build of an install.
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%make_program", config.make_program))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%cc", config.c_compiler))
 
 # NumPy reference: %python runs the Python that has NumPy, with the project's
 # python/ package importable.

@@ -80,12 +80,12 @@ OPERAND_SOURCES = (
 CPU_PIPELINE = ["--seqboat-decompose", "--convert-seqboat-to-linalg", "--seqboat-cpu-pipeline"]
 
 
-class ImportError_(Exception):
+class ImportFailure(Exception):
     """A checkpoint or option that cannot be imported; the message names it."""
 
 
 def _fail(message):
-    raise ImportError_(message)
+    raise ImportFailure(message)
 
 
 # ---------------------------------------------------------------------------
@@ -557,7 +557,7 @@ def main(argv=None):
             if not args.bin:
                 _fail("--check needs --bin DIR (seqboat-opt, seqboat-run) or $SEQBOAT_BIN")
             return check(args, state, infos, args.output, args.entry)
-    except ImportError_ as e:
+    except ImportFailure as e:
         print("seqboat-import: error: %s" % e, file=sys.stderr)
         return 1
     except OSError as e:

@@ -187,6 +187,9 @@ NpyArray readResult(const Slot &slot, const int64_t *desc) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --mlir-print-ir-after-all and the other pass manager flags apply when
+  // FILE still needs lowering; like LLVM's, they are left out of --help.
+  registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(runCategory);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "seqboat-run (seqboat " SEQBOAT_VERSION ", LLVM " LLVM_VERSION_STRING
@@ -252,6 +255,8 @@ int main(int argc, char **argv) {
 
   if (!isLoweredToLLVM(*module)) {
     PassManager pm(&context, ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(pm)))
+      return fail("invalid pass manager options");
     mlir::seqboat::CpuCompileOptions options;
     options.emaChunk = emaChunk;
     mlir::seqboat::buildSeqBoatToLLVMCpuPipeline(pm, options);

@@ -4,6 +4,11 @@
 #
 #   scripts/setup.sh            install what is missing, configure, build
 #   SEQBOAT_SKIP_APT=1 ...      do not touch apt (packages already present)
+#   SEQBOAT_SKIP_TORCH=1 ...    do not install the optional python3-torch
+#
+# python3-torch is optional: it lets seqboat-import read .pt checkpoints and
+# run --check, and enables the tests that need it (lit feature `torch`); an
+# apt failure for it does not stop the set-up.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +26,14 @@ if [[ ${#missing[@]} -gt 0 && -z "${SEQBOAT_SKIP_APT:-}" ]]; then
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+if [[ -z "${SEQBOAT_SKIP_APT:-}" && -z "${SEQBOAT_SKIP_TORCH:-}" ]] &&
+   ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: installing the optional python3-torch"
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends python3-torch ||
+    echo "setup: python3-torch not installed; the tests that need it will be unsupported" >&2
 fi
 
 for tool in /usr/lib/llvm-22/bin/mlir-tblgen /usr/lib/llvm-22/bin/lit clang++-22 ninja; do

@@ -17,6 +17,7 @@ config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py", "lit.s
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%seqboat_src", config.seqboat_src_root))
+config.substitutions.append(("%seqboat_build", config.seqboat_obj_root))
 
 # Captured FileCheck variables do not leak across CHECK-LABELs.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
@@ -28,7 +29,15 @@ tool_dirs = [config.seqboat_tools_dir, config.llvm_tools_dir]
 tools = ["seqboat-opt", "seqboat-run", "seqboat-exec", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 config.substitutions.append(("%seqboat-tune", os.path.join(config.seqboat_tools_dir, "seqboat-tune")))
+# The plugin for stock mlir-opt (tools/seqboat-plugin).
+config.substitutions.append(("%seqboat_plugin", os.path.join(config.seqboat_libs_dir, "SeqBoatPlugin.so")))
 config.substitutions.append(("%{seqboat-exec-path}", os.path.join(config.seqboat_tools_dir, "seqboat-exec")))
+
+# The toolchain of this build, for the out-of-tree build of an install.
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%make_program", config.make_program))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%cc", config.c_compiler))
 
 # NumPy reference: %python runs the Python that has NumPy, with the project's
 # python/ package importable.
@@ -58,3 +67,8 @@ if config.seqboat_python:
         ("%aot", "%s -m seqboat.aot --build %s" % (config.seqboat_python, config.seqboat_obj_root)))
     # %kernels FILE: kernel count and ptxas resource report of a gpu.binary.
     config.substitutions.append(("%kernels", "%s -m seqboat.kernels" % config.seqboat_python))
+    # The installed-style commands of the Python tools (tools/python-tools).
+    for tool in ("seqboat-import", "seqboat-kernels", "seqboat-aot"):
+        config.substitutions.append(("%" + tool, os.path.join(config.seqboat_tools_dir, tool)))
+if config.seqboat_torch:
+    config.available_features.add("torch")

@@ -9,4 +9,8 @@ function(add_seqboat_library name)
     DEPENDS ${ARG_DEPENDS}
     LINK_LIBS PUBLIC ${ARG_LINK_LIBS})
   mlir_target_link_libraries(${name} PUBLIC ${ARG_MLIR_LIBS})
+  # Installed (add_mlir_library's rule) and exported by SeqBoatConfig.cmake;
+  # users of the installed library see the installed headers.
+  target_include_directories(${name} INTERFACE $<INSTALL_INTERFACE:include>)
+  set_property(GLOBAL APPEND PROPERTY SEQBOAT_LIBS ${name})
 endfunction()

@@ -5,10 +5,10 @@
 * :mod:`seqboat.builder`   -- writes a test case for one op (an MLIR function in
   generic form, random ``.npy`` inputs and reference ``.npy`` outputs) and
   compares a compiled result with a reference (``check``).
+* :mod:`seqboat.importer`  -- imports a PyTorch SeqBoat checkpoint as MLIR.
+* :mod:`seqboat.kernels`, :mod:`seqboat.aot`, :mod:`seqboat.tune` -- GPU tools.
 
-Only the standard library and NumPy are used.
+The package imports no submodule eagerly: the GPU tools need only the
+standard library, so ``python3 -m seqboat.kernels`` must work under a Python
+without NumPy; modules that need NumPy (or PyTorch) import it themselves.
 """
-
-from . import reference  # noqa: F401
-
-__all__ = ["reference"]

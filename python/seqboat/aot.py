@@ -41,14 +41,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("-o", "--output", required=True, help="shared library to write")
-    parser.add_argument("--build", required=True, help="seqboat build directory")
+    parser.add_argument("--build", required=True,
+                        help="seqboat build directory or install prefix")
     parser.add_argument("--options", default="chip=sm_90 features=+ptx80 format=fatbin",
                         help="seqboat-gpu-pipeline options")
     parser.add_argument("--keep", help="keep the intermediate files in this directory")
     args = parser.parse_args(argv)
 
     opt = os.path.join(args.build, "bin", "seqboat-opt")
-    runtime = os.path.join(args.build, "lib", "Runtime", "libseqboat_cuda_runtime.a")
+    # lib/Runtime/ in a build tree, lib/ in an install.
+    runtimes = [os.path.join(args.build, "lib", sub, "libseqboat_cuda_runtime.a")
+                for sub in ("Runtime", "")]
+    runtime = next((r for r in runtimes if os.path.exists(r)), runtimes[0])
     for path, what in ((opt, "seqboat-opt"), (runtime, "the CUDA runtime library")):
         if not os.path.exists(path):
             sys.exit("error: %s not found at %s (build seqboat first)" % (what, path))

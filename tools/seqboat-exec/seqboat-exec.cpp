@@ -59,6 +59,7 @@ const char *const kUsage =
     "untimed\n"
     "                   warm-up run\n"
     "  --help           Print this help\n"
+    "  --version        Print the seqboat and LLVM versions\n"
     "\n"
     "Options may also be written --opt=value, or with a single dash.\n";
 
@@ -113,6 +114,11 @@ Options parseCommandLine(int argc, char **argv) {
     };
     if (name == "help" || name == "h") {
       std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (name == "version") {
+      // The LLVM version is the one the library's compiler (seqboat-opt) was
+      // built with; this tool itself links no LLVM.
+      std::puts("seqboat-exec (seqboat " SEQBOAT_VERSION ", LLVM " SEQBOAT_LLVM_VERSION ")");
       std::exit(0);
     } else if (name == "entry") {
       options.entry = takeValue();

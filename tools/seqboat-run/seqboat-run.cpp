@@ -28,6 +28,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -50,23 +51,30 @@ using npy::NpyArray;
 using npy::NpyDType;
 namespace cl = llvm::cl;
 
+// Only these options are listed by --help: the LLVM back-end flags that
+// libLLVM registers are hidden (still accepted, listed by --help-hidden).
+static cl::OptionCategory runCategory("seqboat-run options");
+
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<input .mlir file>"),
-                                          cl::Required);
+                                          cl::Required, cl::cat(runCategory));
 static cl::opt<std::string> entryName("entry", cl::desc("Function to run"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(runCategory));
 static cl::list<std::string> inputFiles("input",
-                                        cl::desc("An argument, as .npy"));
+                                        cl::desc("An argument, as .npy"),
+                                        cl::cat(runCategory));
 static cl::list<std::string> outputFiles("output",
-                                         cl::desc("Where a result goes (.npy)"));
+                                         cl::desc("Where a result goes (.npy)"),
+                                         cl::cat(runCategory));
 static cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs"),
-                                cl::init(1));
+                                cl::init(1), cl::cat(runCategory));
 static cl::opt<bool> printTime("time",
-                               cl::desc("Print the median wall time of the runs"));
+                               cl::desc("Print the median wall time of the runs"),
+                               cl::cat(runCategory));
 static cl::opt<int64_t>
     emaChunk("ema-chunk",
              cl::desc("ema_conv scan chunk when FILE still holds seqboat ops"),
-             cl::init(64));
+             cl::init(64), cl::cat(runCategory));
 
 namespace {
 
@@ -179,6 +187,14 @@ NpyArray readResult(const Slot &slot, const int64_t *desc) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --mlir-print-ir-after-all and the other pass manager flags apply when
+  // FILE still needs lowering; like LLVM's, they are left out of --help.
+  registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions(runCategory);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "seqboat-run (seqboat " SEQBOAT_VERSION ", LLVM " LLVM_VERSION_STRING
+          ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv, "seqboat JIT runner\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
@@ -239,6 +255,8 @@ int main(int argc, char **argv) {
 
   if (!isLoweredToLLVM(*module)) {
     PassManager pm(&context, ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(pm)))
+      return fail("invalid pass manager options");
     mlir::seqboat::CpuCompileOptions options;
     options.emaChunk = emaChunk;
     mlir::seqboat::buildSeqBoatToLLVMCpuPipeline(pm, options);

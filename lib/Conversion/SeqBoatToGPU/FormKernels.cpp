@@ -33,10 +33,13 @@ struct ContractionKernel {
   linalg::GenericOp epilogue;
 };
 
+/// A non-empty static f32 tensor of `rank` (empty kernels have nothing to
+/// tile).
 bool isStaticF32(Type type, int64_t rank) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.hasStaticShape() && tensor.getRank() == rank &&
-         tensor.getElementType().isF32();
+         tensor.getElementType().isF32() &&
+         llvm::all_of(tensor.getShape(), [](int64_t d) { return d > 0; });
 }
 
 /// Values from outside `op` that it uses: the fill value, or what an

@@ -167,3 +167,31 @@ func.func @dynamic_fill(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>, %b: tensor
   } -> tensor<64x64xf32>
   return %y : tensor<64x64xf32>
 }
+
+// -----
+
+// Not formed: an empty problem.
+
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+
+// CHECK-NOT: private
+// CHECK-LABEL: func.func @empty_k(
+// CHECK:         linalg.matmul
+func.func @empty_k(%x: tensor<64x0xf32>, %w: tensor<64x0xf32>, %b: tensor<64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
+      ins(%x, %w : tensor<64x0xf32>, tensor<64x0xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}

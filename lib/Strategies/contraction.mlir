@@ -122,15 +122,13 @@ module attributes {transform.with_named_sequence} {
     transform.yield %padded, %epi_p : !transform.any_op, !transform.any_op
   }
 
-  // 3. Distribution (the same on GPU and CPU), then bufferization. 128
-  //    threads: X/W copies on a CTM x CTK grid (fused into one forall: one
-  //    barrier and one cp.async group per stage), the bias on 16 threads, the
-  //    fill and the epilogue on 16x8 threads, the matmul on 2x2 warps.
+  // 3. Distribution (the same on GPU and CPU). 128 threads: X/W copies on a
+  //    CTM x CTK grid (fused into one forall: one barrier and one cp.async
+  //    group per stage), the bias on 16 threads, the fill and the epilogue on
+  //    16x8 threads. The matmul is distributed by the entry point: over 2x2
+  //    warps (tensor cores) or 16x8 threads (FFMA).
   transform.named_sequence @seqboat_distribute(%root: !transform.any_op {transform.readonly},
-                                               %mm: !transform.any_op {transform.consumed},
                                                %epi: !transform.any_op {transform.consumed},
-                                               %wm: !transform.param<i64> {transform.readonly},
-                                               %wn: !transform.param<i64> {transform.readonly},
                                                %ctm: !transform.param<i64> {transform.readonly},
                                                %ctk: !transform.param<i64> {transform.readonly}) {
     // Re-matched here: a handle to the function would be invalidated by the
@@ -151,11 +149,14 @@ module attributes {transform.with_named_sequence} {
     %fill = transform.structured.match ops{["linalg.fill"]} in %func : (!transform.any_op) -> !transform.any_op
     %fill_t, %fill_forall = transform.structured.tile_using_forall %fill num_threads [16, 8]
         (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %mm_w, %warps = transform.structured.tile_using_forall %mm tile_sizes [%wm, %wn]
-        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
-        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
     %epi_t, %epi_forall = transform.structured.tile_using_forall %epi num_threads [16, 8]
         (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_bufferize(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %func {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
@@ -244,6 +245,64 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
+  // 4c. GPU, exact f32: the same staging, the matmul register-blocked per
+  //     thread (a 16x8 grid of (TM/16)x(TN/8) tiles) and lowered to FFMA;
+  //     the K slices are read from shared memory with vector loads.
+  transform.named_sequence @seqboat_gpu_map_and_lower_ieee(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
+    %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f0 {
+      transform.apply_patterns.canonicalization
+      transform.apply_patterns.gpu.eliminate_barriers
+    } : !transform.any_op
+    transform.apply_cse to %f0 : !transform.any_op
+    transform.bufferization.buffer_loop_hoisting %f0 : !transform.any_op
+    %allocs = transform.structured.match ops{["memref.alloc"]} in %f0 : (!transform.any_op) -> !transform.op<"memref.alloc">
+    %mb = transform.memref.multibuffer %allocs {factor = 2 : i64, skip_analysis}
+        : (!transform.op<"memref.alloc">) -> !transform.any_op
+    %copies = transform.structured.match ops{["linalg.copy"]} in %f0 : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %copies : !transform.any_op
+    transform.apply_patterns to %f0 {
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    %f1 = transform.nvgpu.create_async_groups %f0 {bypass_l1} : (!transform.any_op) -> !transform.any_op
+    %f2 = transform.structured.vectorize_children_and_apply_patterns %f1 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f2 : !transform.any_op
+    %f3 = transform.structured.hoist_redundant_vector_transfers %f2 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f3 {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f3 : !transform.any_op
+    %kloop = transform.structured.match ops{["scf.for"]} in %f3 : (!transform.any_op) -> !transform.any_op
+    %piped = transform.nvgpu.pipeline_shared_memory_copies failures(propagate) %kloop {depth = 2, peel_epilogue}
+        : (!transform.any_op) -> !transform.any_op
+    %f7 = transform.apply_registered_pass "promote-buffers-to-stack"
+        with options = {"max-alloc-size-in-bytes" = 65536 : i64, "max-rank-of-allocated-memref" = 3 : i64} to %f3
+        : (!transform.any_op) -> !transform.any_op
+    %allocas = transform.structured.match ops{["memref.alloca"]} in %f7 : (!transform.any_op) -> !transform.op<"memref.alloca">
+    %gets, %globals = transform.memref.alloca_to_global %allocas
+        : (!transform.op<"memref.alloca">) -> (!transform.any_op, !transform.any_op)
+    transform.apply_cse to %f7 : !transform.any_op
+    transform.yield
+  }
+
   // 4b. CPU: the same loops run sequentially over stack buffers; the
   //     mma-shaped vector.contracts become FMAs.
   transform.named_sequence @seqboat_cpu_lower(%root: !transform.any_op {transform.readonly}) {
@@ -277,7 +336,8 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
-  // Entry points.
+  // Entry points. Params: TM, TN, BK, WM, WN (the matmul's per-warp tile on
+  // tensor cores, per-thread tile for FFMA), CTM, CTK.
   transform.named_sequence @seqboat_contraction_gpu(%root: !transform.any_op {transform.readonly},
       %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
       %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
@@ -288,10 +348,33 @@ module attributes {transform.with_named_sequence} {
           -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %padded, %epi_p = transform.include @seqboat_promote_gpu failures(propagate) (%mm, %fill, %epi)
         : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
-    transform.include @seqboat_distribute failures(propagate) (%root, %padded, %epi_p, %wm, %wn, %ctm, %ctk)
-        : (!transform.any_op, !transform.any_op, !transform.any_op, !transform.param<i64>,
-           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
+    transform.include @seqboat_distribute failures(propagate) (%root, %epi_p, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
+    %mm_w, %warps = transform.structured.tile_using_forall %padded tile_sizes [%wm, %wn]
+        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.include @seqboat_gpu_map_and_lower failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_contraction_gpu_ieee(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    %epi, %mm, %fill = transform.include @seqboat_tile_and_fuse failures(propagate) (%root, %tm, %tn, %bk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>)
+          -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %padded, %epi_p = transform.include @seqboat_promote_gpu failures(propagate) (%mm, %fill, %epi)
+        : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_distribute failures(propagate) (%root, %epi_p, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
+    %mm_t, %threads = transform.structured.tile_using_forall %padded tile_sizes [%wm, %wn]
+        (mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_gpu_map_and_lower_ieee failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
 
@@ -305,9 +388,12 @@ module attributes {transform.with_named_sequence} {
           -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %padded, %epi_p = transform.include @seqboat_promote_cpu failures(propagate) (%mm, %fill, %epi)
         : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
-    transform.include @seqboat_distribute failures(propagate) (%root, %padded, %epi_p, %wm, %wn, %ctm, %ctk)
-        : (!transform.any_op, !transform.any_op, !transform.any_op, !transform.param<i64>,
-           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
+    transform.include @seqboat_distribute failures(propagate) (%root, %epi_p, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
+    %mm_w, %warps = transform.structured.tile_using_forall %padded tile_sizes [%wm, %wn]
+        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.include @seqboat_cpu_lower failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }

@@ -197,7 +197,9 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
     K) and, for the GPU, against 48 KiB of static shared memory.
 
     `target=gpu`: the kernel becomes a `gpu.launch` with cp.async-staged,
-    double-buffered shared tiles and TF32 `nvgpu.mma.sync` (sm_80+).
+    double-buffered shared tiles and TF32 `nvgpu.mma.sync` (sm_80+), or with
+    `precision=ieee` register-blocked exact-f32 FFMA per thread
+    (`@seqboat_<kind>_gpu_ieee`).
     `target=cpu`: the same tiles as sequential loops and FMAs, for checking
     the schedule's numerics without a GPU.
   }];
@@ -211,7 +213,10 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
     Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
            "Columns of the block tile of contraction kernels">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"16",
-           "Reduction tile (shared-memory stage depth) of contraction kernels">
+           "Reduction tile (shared-memory stage depth) of contraction kernels">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"tf32\"",
+           "f32 contractions on the GPU: tf32 (tensor cores, PyTorch's "
+           "allow_tf32) or ieee (exact f32 FFMA)">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

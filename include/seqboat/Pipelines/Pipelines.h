@@ -58,6 +58,12 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Reduction tile of contraction kernels"),
       llvm::cl::init(16)};
 
+  detail::PassOptions::Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("f32 contractions on the GPU: tf32 (tensor cores, "
+                     "PyTorch's allow_tf32) or ieee (exact f32 FFMA)"),
+      llvm::cl::init("tf32")};
+
   SeqBoatApplyStrategiesOptions strategyOptions(StringRef target) const {
     SeqBoatApplyStrategiesOptions options;
     options.target = target.str();
@@ -65,6 +71,7 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
     options.tileM = tileM;
     options.tileN = tileN;
     options.tileK = tileK;
+    options.precision = precision;
     return options;
   }
 

@@ -75,7 +75,7 @@ namespace {
 /// `kernel`, or an error naming the knob that does not fit.
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                                                   ArrayRef<int64_t> tiles,
-                                                  bool gpu) {
+                                                  bool gpu, bool ffma) {
   ArrayRef<Type> args = kernel.getArgumentTypes();
   auto x = dyn_cast<MemRefType>(args.size() == 4 ? args[0] : Type());
   auto w = dyn_cast<MemRefType>(args.size() == 4 ? args[1] : Type());
@@ -92,7 +92,9 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
            << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
            << "x" << bk << "): " << why;
   int64_t ctk = bk / 4;
-  return SmallVector<int64_t>{tm, tn, bk, tm / 2, tn / 2, kThreads / ctk, ctk};
+  // The matmul's tile per warp (2x2 warps) or, for FFMA, per thread (16x8).
+  int64_t wm = ffma ? tm / 16 : tm / 2, wn = ffma ? tn / 8 : tn / 2;
+  return SmallVector<int64_t>{tm, tn, bk, wm, wn, kThreads / ctk, ctk};
 }
 
 struct SeqBoatApplyStrategies
@@ -136,6 +138,11 @@ struct SeqBoatApplyStrategies
           << target << "' (expected gpu or cpu)";
       return signalPassFailure();
     }
+    if (precision != "tf32" && precision != "ieee") {
+      emitError(module.getLoc(), "seqboat-apply-strategies: unknown precision '")
+          << precision << "' (expected tf32 or ieee)";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> kernels;
     for (auto fn : module.getOps<func::FuncOp>())
       if (fn->hasAttr(kKernelKindAttr))
@@ -168,7 +175,11 @@ private:
       return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")
              << kernel->getAttr(kKernelKindAttr);
-    std::string entryName = ("seqboat_" + kind.getValue() + "_" + target).str();
+    // The CPU runs f32 exactly whatever the precision.
+    bool ffma = target == "gpu" && precision == "ieee";
+    std::string entryName = ("seqboat_" + kind.getValue() + "_" + target +
+                             (ffma ? "_ieee" : ""))
+                                .str();
     auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
         SymbolTable::lookupSymbolIn(strategies->get(), entryName));
     if (!entry)
@@ -184,7 +195,7 @@ private:
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
     }
     FailureOr<SmallVector<int64_t>> params =
-        contractionParams(kernel, tiles, target == "gpu");
+        contractionParams(kernel, tiles, target == "gpu", ffma);
     if (failed(params))
       return failure();
     if (entry.getNumArguments() != params->size() + 1)

@@ -8,6 +8,7 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-n=-16" 2>&1 | FileCheck %s --check-prefix=NEG
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=32 tile-k=8" 2>&1 | FileCheck %s --check-prefix=GRID
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=tpu" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="precision=bf32" 2>&1 | FileCheck %s --check-prefix=PRECISION
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
@@ -23,6 +24,7 @@
 // NEG: error: {{.*}}tile-n must be a positive multiple of 16
 // GRID: error: {{.*}}the copy grid of 64x2 threads needs tile-m and tile-n to be multiples of 64
 // TARGET: error: seqboat-apply-strategies: unknown target 'tpu' (expected gpu or cpu)
+// PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32 or ieee)
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu

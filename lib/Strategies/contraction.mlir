@@ -14,18 +14,22 @@
 //                             bypassed), double-buffered and pipelined;
 //                             ldmatrix + mma.sync m16n8k8 TF32; accumulators
 //                             in registers; bias + epilogue in the kernel
+//   @seqboat_contraction_gpu_ieee  (precision=ieee) the same staging, the
+//                             matmul register-blocked per thread (16x8
+//                             threads) and lowered to exact-f32 FFMA
 //   @seqboat_contraction_cpu  the same tiling, fusion, promotion, distribution
 //                             and mma-shaped unrolling as sequential loops
 //                             over stack buffers, vector.contract -> FMAs
 //                             (how the GPU schedule is checked without a GPU)
-// Knob params (in order): TM, TN, BK, warp tile WM = TM/2, WN = TN/2, and the
+// Knob params (in order): TM, TN, BK, the matmul's tile per warp (WM = TM/2,
+// WN = TN/2; per thread for FFMA: TM/16, TN/8), and the
 // copy thread grid CTM x CTK (CTK = BK/4 threads along K, one 16-byte copy
 // each; CTM = 128/CTK along the rows). The driver checks the tiles divide the
 // problem and fit 48 KiB of shared memory.
 //
 // A user library replaces this file with --seqboat-apply-strategies=
 // "library=FILE" (or the pipelines' strategy-library= option); it must define
-// the same two entry points with the same signature.
+// the same entry points with the same signature.
 module attributes {transform.with_named_sequence} {
 
   transform.named_sequence @seqboat_kernel(%root: !transform.any_op {transform.readonly})

@@ -206,14 +206,23 @@ def compile_variant(args, op, config, dbkey, ptxas):
     return {"status": "ok", "ptxas": report}
 
 
+# L2 bandwidth as a multiple of HBM bandwidth (an assumption: H100 L2 reads
+# run at roughly 2-3x HBM).
+L2_OVER_HBM = 2.5
+
+
 def contraction_work(op, config):
-    """The one kernel of a contraction: every block streams its X rows and
-    W columns through shared memory once; Y and the bias are touched once."""
+    """The one kernel of a contraction. X, W, the bias and Y cross HBM once;
+    every block also streams its X rows and W columns through shared memory,
+    re-reads that the L2 serves (counted at HBM-equivalent cost
+    1 / L2_OVER_HBM per byte)."""
     s = op["shape"]
     m, n, k = s["M"], s["N"], s["K"]
     tm, tn = config["tile_m"], config["tile_n"]
     grid = math.ceil(m / tm) * math.ceil(n / tn)
-    nbytes = 4 * (m * k * math.ceil(n / tn) + n * k * math.ceil(m / tm) + m * n + n)
+    compulsory = 4 * (m * k + n * k + m * n + n)
+    rereads = 4 * (m * k * (math.ceil(n / tn) - 1) + n * k * (math.ceil(m / tm) - 1))
+    nbytes = compulsory + rereads / L2_OVER_HBM
     return [(op["kernel"], grid, CONTRACTION_THREADS, nbytes, 2.0 * m * n * k)]
 
 
@@ -255,8 +264,8 @@ def kernel_work(op, config):
     ]
 
 
-def static_cost(op, config, ptxas, chip_name):
-    """Estimated microseconds of the six kernels (lower is better).
+def kernel_costs(op, config, ptxas, chip_name):
+    """Per kernel: (name, grid, flops, bytes, blocks per SM, estimated us).
 
     Roofline per kernel (bytes / bandwidth vs flops / peak, the latter
     derated for short dependent reduction chains when not unrolled), divided by the
@@ -266,9 +275,11 @@ def static_cost(op, config, ptxas, chip_name):
     """
     chip = CHIPS.get(chip_name, CHIPS["sm_90"])
     t = block_threads(config)
-    # Contractions run on tensor cores (TF32 mma.sync).
-    peak = chip["tf32"] if op.get("kind") == "contraction" else chip["flops"]
-    total = 0.0
+    # Contractions run on tensor cores (TF32 mma.sync) unless compiled with
+    # precision=ieee (FFMA).
+    tensor_cores = op.get("kind") == "contraction" and op.get("precision", "tf32") == "tf32"
+    peak = chip["tf32"] if tensor_cores else chip["flops"]
+    rows = []
     for name, grid, lanes, nbytes, flops in kernel_work(op, config):
         r = ptxas.get(name, {"registers": 32, "smem": 0})
         per_sm = min(chip["blocks"], chip["threads"] // t,
@@ -289,8 +300,14 @@ def static_cost(op, config, ptxas, chip_name):
         if name in UNROLLED_KERNELS:
             u = config.get("unroll", 1)
             ilp = u / (u + 1.0)
-        total += max(nbytes / chip["bandwidth"], flops / (peak * ilp)) / efficiency * 1e6
-    return total
+        us = max(nbytes / chip["bandwidth"], flops / (peak * ilp)) / efficiency * 1e6
+        rows.append((name, grid, flops, nbytes, per_sm, us))
+    return rows
+
+
+def static_cost(op, config, ptxas, chip_name):
+    """Estimated microseconds of the op's kernels (lower is better)."""
+    return sum(row[-1] for row in kernel_costs(op, config, ptxas, chip_name))
 
 
 # ---------------------------------------------------------------------------

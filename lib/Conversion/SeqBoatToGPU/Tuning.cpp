@@ -152,6 +152,16 @@ static std::optional<int64_t> shapeSymbol(LayerOp op, unsigned operand,
   return type.getDimSize(dim);
 }
 
+/// The knobs of a space as the JSON seqboat-tune reads.
+static llvm::json::Array knobsJson(const TuningSpace &space) {
+  llvm::json::Array knobs;
+  for (const TuningKnob &knob : space.knobs)
+    knobs.push_back(llvm::json::Object{{"name", knob.name},
+                                       {"values", llvm::json::Array(knob.values)},
+                                       {"default", knob.defaultValue}});
+  return knobs;
+}
+
 namespace {
 
 struct SeqBoatPrintTuningSpacePass
@@ -165,12 +175,7 @@ struct SeqBoatPrintTuningSpacePass
       FailureOr<TuningSpace> space = getTuningSpace(layer);
       if (failed(space))
         return;
-      llvm::json::Array knobs;
-      for (const TuningKnob &knob : space->knobs)
-        knobs.push_back(llvm::json::Object{
-            {"name", knob.name},
-            {"values", llvm::json::Array(knob.values)},
-            {"default", knob.defaultValue}});
+      llvm::json::Array knobs = knobsJson(*space);
       llvm::json::Object shape;
       auto put = [&](StringRef name, unsigned operand, unsigned dim) {
         if (std::optional<int64_t> v = shapeSymbol(layer, operand, dim))
@@ -200,12 +205,7 @@ struct SeqBoatPrintTuningSpacePass
       FailureOr<TuningSpace> space = getTuningSpace(mm);
       if (failed(space))
         return;
-      llvm::json::Array knobs;
-      for (const TuningKnob &knob : space->knobs)
-        knobs.push_back(llvm::json::Object{
-            {"name", knob.name},
-            {"values", llvm::json::Array(knob.values)},
-            {"default", knob.defaultValue}});
+      llvm::json::Array knobs = knobsJson(*space);
       auto dims = cast<RankedTensorType>(mm->getResult(0).getType()).getShape();
       std::string loc;
       llvm::raw_string_ostream(loc) << mm.getLoc();

@@ -7,5 +7,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SEQBOAT_BUILD_DIR:-$root/build}"
 
 "$root/scripts/setup.sh"
-(cd "$root/python" && /usr/bin/python3 -m unittest -q seqboat.test_reference)
+(cd "$root/python" && /usr/bin/python3 -m unittest -q seqboat.test_reference seqboat.test_tune)
 ninja -C "$build" check-seqboat

@@ -8,7 +8,8 @@
 // `seqboat-opt ... --seqboat-cpu-pipeline`, whose public functions carry their
 // original tensor signature in `seqboat.abi`. Inputs bind to the arguments in
 // order and are checked against that signature (shape and dtype) before
-// anything runs; outputs are written only after a successful run.
+// anything runs; outputs are written only after a successful run, all or
+// nothing (temporary files renamed into place once every one is complete).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +29,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -38,6 +40,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -63,6 +66,10 @@ static cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs"),
                                 cl::init(1));
 static cl::opt<bool> printTime("time",
                                cl::desc("Print the median wall time of the runs"));
+static cl::opt<bool> perfJitDump(
+    "perf-jitdump",
+    cl::desc("Let perf see the JIT-compiled code (writes jit-PID.dump files "
+             "as LLVM's perf listener does; off by default)"));
 static cl::opt<int64_t>
     emaChunk("ema-chunk",
              cl::desc("ema_conv scan chunk when FILE still holds seqboat ops"),
@@ -179,6 +186,9 @@ NpyArray readResult(const Slot &slot, const int64_t *desc) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Past a file-size limit (ulimit -f) a write should fail with EFBIG and a
+  // message, not kill the process with SIGXFSZ (and an LLVM crash report).
+  std::signal(SIGXFSZ, SIG_IGN);
   cl::ParseCommandLineOptions(argc, argv, "seqboat JIT runner\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
@@ -251,6 +261,9 @@ int main(int argc, char **argv) {
   engineOptions.transformer = optimize;
   SmallVector<llvm::StringRef> libs = {SEQBOAT_C_RUNNER_UTILS};
   engineOptions.sharedLibPaths = libs;
+  // The perf listener leaves a jit-PID.dump file in the temp folder on every
+  // run; only write one when asked to.
+  engineOptions.enablePerfNotificationListener = perfJitDump;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return fail("cannot JIT-compile '" + inputFilename +
@@ -289,7 +302,8 @@ int main(int argc, char **argv) {
   for (void *&p : pointers)
     packed.push_back(&p);
 
-  // Results are owned by the caller; free each buffer once, never an input.
+  // Results are owned by the caller; free each buffer once, never an input,
+  // and clear the descriptors so that a second call frees nothing.
   auto freeResults = [&]() {
     std::set<void *> freed;
     size_t at = 0;
@@ -300,7 +314,10 @@ int main(int argc, char **argv) {
         std::free(allocated);
       at += descriptorWords(slot.shape.size());
     }
+    std::fill(resultStorage.begin(), resultStorage.end(), 0);
   };
+  // Every way out of here, errors included, frees the results.
+  llvm::scope_exit freeOnExit(freeResults);
 
   std::string symbol = "_mlir_ciface_" + entryName;
   std::vector<double> times;
@@ -314,14 +331,16 @@ int main(int argc, char **argv) {
     times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
   }
 
+  std::vector<NpyArray> results;
   size_t at = 0;
-  for (auto [slot, path] : llvm::zip(resultSlots, outputFiles)) {
-    NpyArray result = readResult(slot, resultStorage.data() + at);
+  for (const Slot &slot : resultSlots) {
+    results.push_back(readResult(slot, resultStorage.data() + at));
     at += descriptorWords(slot.shape.size());
-    if (!npy::writeNpy(path, result, error))
-      return fail(error);
   }
   freeResults();
+  if (!npy::writeNpyFiles({outputFiles.begin(), outputFiles.end()}, results,
+                          error))
+    return fail(error);
 
   if (printTime) {
     std::sort(times.begin(), times.end());

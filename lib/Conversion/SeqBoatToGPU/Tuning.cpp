@@ -9,6 +9,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Support/CheckedArith.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -33,6 +34,11 @@ StringRef seqboat::getCompilerVersion() {
 /// within the 48 KiB every CUDA device gives a block without opt-in.
 static constexpr int64_t kSharedBytes = 48 * 1024;
 
+/// A tile of `bytes` (nullopt: its size overflowed int64) fits kSharedBytes.
+static bool fitsShared(std::optional<int64_t> bytes) {
+  return bytes && *bytes <= kSharedBytes;
+}
+
 FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   auto layer = dyn_cast<LayerOp>(op);
   if (!layer)
@@ -50,7 +56,8 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 128});
   TuningKnob rows{"rows_per_block", {}, 8};
   for (int64_t r : {1, 2, 4, 8, 16, 32})
-    if (ShapedType::isDynamic(d) || r * d * 4 <= kSharedBytes)
+    if (ShapedType::isDynamic(d) ||
+        fitsShared(checkedProduct({r, d, 4})))
       rows.values.push_back(r);
   if (!llvm::is_contained(rows.values, rows.defaultValue))
     rows.defaultValue = rows.values.back();
@@ -68,15 +75,22 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (!llvm::is_contained(chunk.values, chunk.defaultValue))
     chunk.defaultValue = chunk.values.back();
   space.knobs.push_back(chunk);
-  // The attention kernel keeps queries x (queries + window span) scores.
-  int64_t w = layer.getWindow();
-  int64_t reach = layer.getBidirectional() ? 2 * w : w;
+  // The attention kernel keeps queries x (queries + window span) scores. A
+  // window of L or more reaches as far as L does; with a dynamic L, any span
+  // past the 48 KiB tile is as bad as another, so it is capped there.
+  int64_t w = windowReach(layer.getWindow(),
+                          ShapedType::isDynamic(len) ? kSharedBytes : len);
+  // An empty layer (B = 0) may have any L, so even the clamped reach is
+  // multiplied with overflow checks.
+  std::optional<int64_t> reach =
+      layer.getBidirectional() ? checkedMul(2, w) : w;
   TuningKnob queries{"attn_queries", {}, 1};
   for (int64_t q : {1, 2, 4, 8, 16}) {
-    int64_t span = q + reach;
-    if (!ShapedType::isDynamic(len))
-      span = std::min(span, len);
-    if (q == 1 || q * span * 4 <= kSharedBytes)
+    std::optional<int64_t> span =
+        reach ? checkedAdd(q, *reach) : std::nullopt;
+    if (span && !ShapedType::isDynamic(len))
+      span = std::min(*span, len);
+    if (q == 1 || (span && fitsShared(checkedProduct({q, *span, 4}))))
       queries.values.push_back(q);
   }
   space.knobs.push_back(queries);
@@ -176,20 +190,11 @@ struct SeqBoatApplyTuningPass
           << database << "': " << buffer.getError().message();
       return signalPassFailure();
     }
-    llvm::Expected<llvm::json::Value> json =
-        llvm::json::parse((*buffer)->getBuffer());
-    if (!json) {
-      module.emitError("tuning database '")
-          << database << "' is not valid JSON: "
-          << llvm::toString(json.takeError());
-      return signalPassFailure();
-    }
-    const llvm::json::Object *entries = nullptr;
-    if (const llvm::json::Object *root = json->getAsObject())
-      entries = root->getObject("entries");
-    if (!entries) {
-      module.emitError("tuning database '")
-          << database << "' has no 'entries' object";
+    std::string error;
+    FailureOr<TuningDatabase> db =
+        parseTuningDatabase((*buffer)->getBuffer(), error);
+    if (failed(db)) {
+      module.emitError("tuning database '") << database << "' " << error;
       return signalPassFailure();
     }
 
@@ -199,25 +204,18 @@ struct SeqBoatApplyTuningPass
         return WalkResult::advance();
       std::string key =
           space->key + "|" + chip + "|" + getCompilerVersion().str();
-      const llvm::json::Object *entry = entries->getObject(key);
-      const llvm::json::Object *best = entry ? entry->getObject("best") : nullptr;
-      if (!best) {
+      auto found = db->find(key);
+      if (found == db->end()) {
         layer->removeAttr(kConfigAttrName);
         layer.emitRemark("seqboat-apply-tuning: no tuned config for ")
             << chip << " in '" << database << "'; using the defaults";
         return WalkResult::advance();
       }
-      std::optional<int64_t> threads = best->getInteger("threads");
-      std::optional<int64_t> rows = best->getInteger("rows_per_block");
-      std::optional<int64_t> unroll = best->getInteger("unroll");
-      if (!unroll)
-        unroll = 1;
-      std::optional<int64_t> chunk = best->getInteger("ema_chunk");
-      if (!chunk)
-        chunk = 64;
-      std::optional<int64_t> queries = best->getInteger("attn_queries");
-      if (!queries)
-        queries = 1;
+      const TunedConfig &best = found->second;
+      std::optional<int64_t> threads = best.threads, rows = best.rowsPerBlock;
+      std::optional<int64_t> unroll = best.unroll.value_or(1);
+      std::optional<int64_t> chunk = best.emaChunk.value_or(64);
+      std::optional<int64_t> queries = best.attnQueries.value_or(1);
       auto legal = [&](StringRef name, std::optional<int64_t> v) {
         for (const TuningKnob &knob : space->knobs)
           if (knob.name == name)

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlir::seqboat {
 
@@ -55,6 +56,28 @@ struct TuningSpace {
 /// The space of a seqboat.layer (the only op the GPU strategy maps), or
 /// failure for ops without one.
 FailureOr<TuningSpace> getTuningSpace(Operation *op);
+
+/// The knobs of one tuned config as a database gives them; the ones other
+/// than threads and rows_per_block may be absent (defaults apply).
+struct TunedConfig {
+  std::optional<int64_t> threads, rowsPerBlock, unroll, emaChunk, attnQueries;
+};
+
+/// The best config of every database key that has one.
+using TuningDatabase = llvm::StringMap<TunedConfig>;
+
+/// Largest tuning database read (seqboat-tune writes a few hundred KB).
+inline constexpr size_t kMaxTuningDbBytes = 64 << 20;
+/// Deepest JSON nesting read (seqboat-tune writes 5 levels).
+inline constexpr size_t kMaxTuningDbDepth = 32;
+
+/// Parses the JSON text of a tuning database and checks its schema: an
+/// object with an 'entries' object whose values are objects, each with an
+/// optional 'best' object of integer knobs. Texts over kMaxTuningDbBytes or
+/// nesting deeper than kMaxTuningDbDepth are refused before parsing. On
+/// failure, `error` is one line to follow "tuning database 'PATH' ".
+FailureOr<TuningDatabase> parseTuningDatabase(StringRef text,
+                                              std::string &error);
 
 /// "seqboat <version> (MLIR <version>)", part of every tuning database key.
 StringRef getCompilerVersion();

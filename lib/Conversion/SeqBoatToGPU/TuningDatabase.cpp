@@ -1,0 +1,127 @@
+//===- TuningDatabase.cpp - reading seqboat-tune's database ---------------===//
+//
+// The database is a file anyone can hand to the compiler, so it is read as
+// hostile input: bounded in size and nesting before the JSON parser sees it
+// (llvm::json::parse recurses once per level, and a file of a few hundred KB
+// of '[' overflows the stack), then checked against the schema seqboat-tune
+// writes, with one error line naming what is wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::seqboat;
+
+/// The deepest '[' / '{' nesting outside strings, stopping early once it
+/// passes `limit`.
+static size_t jsonDepth(StringRef text, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  bool inString = false, escaped = false;
+  for (char c : text) {
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit)
+        return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// A key as it appears in a message: quoted, and cut short when long.
+static std::string quoteKey(StringRef key) {
+  constexpr size_t kShown = 80;
+  if (key.size() <= kShown)
+    return ("'" + key + "'").str();
+  return ("'" + key.take_front(kShown) + "...'").str();
+}
+
+FailureOr<TuningDatabase> seqboat::parseTuningDatabase(StringRef text,
+                                                       std::string &error) {
+  if (text.size() > kMaxTuningDbBytes) {
+    error = ("is " + Twine(text.size()) + " bytes, more than the limit of " +
+             Twine(kMaxTuningDbBytes))
+                .str();
+    return failure();
+  }
+  if (jsonDepth(text, kMaxTuningDbDepth) > kMaxTuningDbDepth) {
+    error = ("nests deeper than " + Twine(kMaxTuningDbDepth) + " levels")
+                .str();
+    return failure();
+  }
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+  if (!json) {
+    error = "is not valid JSON: " + llvm::toString(json.takeError());
+    return failure();
+  }
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Object *entries =
+      root ? root->getObject("entries") : nullptr;
+  if (!entries) {
+    error = "has no 'entries' object";
+    return failure();
+  }
+
+  TuningDatabase db;
+  for (const auto &[key, value] : *entries) {
+    const llvm::json::Object *entry = value.getAsObject();
+    if (!entry) {
+      error = "entry " + quoteKey(key) + " is not an object";
+      return failure();
+    }
+    const llvm::json::Value *bestValue = entry->get("best");
+    if (!bestValue)
+      continue;
+    const llvm::json::Object *best = bestValue->getAsObject();
+    if (!best) {
+      error = "entry " + quoteKey(key) + ": 'best' is not an object";
+      return failure();
+    }
+    TunedConfig config;
+    for (const auto &[knob, knobValue] : *best) {
+      std::optional<int64_t> *slot =
+          llvm::StringSwitch<std::optional<int64_t> *>(knob)
+              .Case("threads", &config.threads)
+              .Case("rows_per_block", &config.rowsPerBlock)
+              .Case("unroll", &config.unroll)
+              .Case("ema_chunk", &config.emaChunk)
+              .Case("attn_queries", &config.attnQueries)
+              .Default(nullptr);
+      if (!slot) {
+        error = "entry " + quoteKey(key) + ": 'best' has an unknown knob " +
+                quoteKey(knob);
+        return failure();
+      }
+      *slot = knobValue.getAsInteger();
+      if (!*slot) {
+        error = "entry " + quoteKey(key) + ": knob " + quoteKey(knob) +
+                " of 'best' is not an integer";
+        return failure();
+      }
+    }
+    if (!config.threads || !config.rowsPerBlock) {
+      error = "entry " + quoteKey(key) +
+              ": 'best' needs 'threads' and 'rows_per_block'";
+      return failure();
+    }
+    db[key] = config;
+  }
+  return db;
+}

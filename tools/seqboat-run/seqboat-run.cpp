@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "seqboat/Support/CheckedArith.h"
 #include "seqboat/Support/Npy.h"
 
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
@@ -117,6 +118,14 @@ FailureOr<Slot> slotOf(Type type, const Twine &what, std::string &error) {
   else {
     error = (what + " has element type " + Twine(print(et)) +
              "; supported are f32, i32 and i1")
+                .str();
+    return failure();
+  }
+  // The signature may come from a hand-written seqboat.abi attribute, which
+  // no verifier checked.
+  if (!mlir::seqboat::checkedNumElements(shaped.getShape())) {
+    error = (what + " has type " + Twine(print(type)) +
+             ", whose size overflows int64")
                 .str();
     return failure();
   }

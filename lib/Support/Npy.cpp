@@ -1,7 +1,7 @@
 //===- Npy.cpp - NumPy .npy files without LLVM ----------------------------===//
 //
-// A dependency-free twin of tools/seqboat-run/Npy.cpp: the same checks in the
-// same order, with the same messages.
+// Dependency-free (no LLVM), for seqboat-run and seqboat-exec alike: the
+// same checks in the same order, with the same messages.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,13 +12,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string_view>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -425,14 +425,18 @@ bool writeNpyFiles(const std::vector<std::string> &paths,
     }
     temps[i] = temp;
     // mkstemp creates the file 0600; give it the mode a plain create would
-    // have (0666 less the umask).
+    // have (0666 less the umask; the tools are single-threaded here, so
+    // reading the umask by setting it is safe).
     mode_t mask = ::umask(0);
     ::umask(mask);
     bool ok = ::fchmod(fd, 0666 & ~mask) == 0 && writeTo(fd, arrays[i]);
-    int err = errno;
-    ok = ::close(fd) == 0 && ok;
+    int err = ok ? 0 : errno;
+    // close reports deferred write errors (NFS, quota) too.
+    if (::close(fd) != 0 && ok) {
+      ok = false;
+      err = errno;
+    }
     if (!ok) {
-      err = err ? err : errno;
       removeTemps();
       return writeError(paths[i], err ? err : EIO, error);
     }

@@ -1,8 +1,8 @@
 //===- Npy.h - NumPy .npy files without LLVM --------------------*- C++ -*-===//
 //
 // Reads and writes NumPy .npy files ('<f4', '<i4' and '|b1' data in C order)
-// in plain C++17, for tools that do not link LLVM. Behaviour and messages are
-// those of tools/seqboat-run/Npy.h.
+// in plain C++17, for tools that do not link LLVM; seqboat-run and
+// seqboat-exec share it.
 //
 //===----------------------------------------------------------------------===//
 

@@ -31,7 +31,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 # to the first folder, which is kept between runs).
 seeds="$work/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds/mlir" "$seeds/npy" "$seeds/tuning-db"
-find "$root/test" "$root/examples" -name '*.mlir' -size -4k -exec cp -t "$seeds/mlir" {} +
+# Named after their path: several tests share a file name (errors.mlir).
+while IFS= read -r -d '' file; do
+  rel="${file#"$root"/}"
+  cp "$file" "$seeds/mlir/${rel//\//_}"
+done < <(find "$root/test" "$root/examples" -name '*.mlir' -size -4k -print0)
 /usr/bin/python3 "$root/test/Tools/seqboat-run/Inputs/make_hostile_npy.py" "$seeds/npy"
 /usr/bin/python3 -c "
 import numpy as np, sys
@@ -51,14 +55,22 @@ for target in mlir npy tuning-db; do
   regressions="$root/test/Fuzz/Inputs/$target"
   mkdir -p "$corpus"
   common=(-rss_limit_mb=4096 -timeout=30 -artifact_prefix="$findings/$target-")
-  echo "== seqboat-fuzz-$target: regression inputs"
-  if [[ -d "$regressions" ]] && ! "$fuzzer" "${common[@]}" -runs=0 "$regressions"; then
-    status=1
-    continue
+  # Files given by name are each run once, without fuzzing.
+  if compgen -G "$regressions/*" > /dev/null; then
+    echo "== seqboat-fuzz-$target: regression inputs"
+    if ! "$fuzzer" "${common[@]}" "$regressions"/*; then
+      status=1
+      continue
+    fi
   fi
   echo "== seqboat-fuzz-$target: ${seconds} s"
-  if ! "$fuzzer" "${common[@]}" -max_total_time="$seconds" -jobs=1 -workers=1 \
-      -print_final_stats=1 "$corpus" "$seeds/$target"; then
+  # -jobs=1 runs the fuzzer in a child that logs to fuzz-0.log in the
+  # current folder (printed at the end): one folder per target keeps the
+  # logs out of the source tree.
+  logs="$work/log-$target"
+  mkdir -p "$logs"
+  if ! (cd "$logs" && "$fuzzer" "${common[@]}" -max_total_time="$seconds" \
+        -jobs=1 -workers=1 -print_final_stats=1 "$corpus" "$seeds/$target"); then
     echo "fuzz.sh: seqboat-fuzz-$target found a problem; its input is in $findings" >&2
     status=1
   fi

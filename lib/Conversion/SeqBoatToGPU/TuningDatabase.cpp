@@ -10,6 +10,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/JSON.h"
@@ -45,12 +46,15 @@ static size_t jsonDepth(StringRef text, size_t limit) {
   return deepest;
 }
 
-/// A key as it appears in a message: quoted, and cut short when long.
+/// A key as it appears in a message: quoted, cut short when long, and with
+/// unprintable bytes escaped (\0A), so that the message stays one line.
 static std::string quoteKey(StringRef key) {
   constexpr size_t kShown = 80;
-  if (key.size() <= kShown)
-    return ("'" + key + "'").str();
-  return ("'" + key.take_front(kShown) + "...'").str();
+  std::string text = "'";
+  llvm::raw_string_ostream os(text);
+  llvm::printEscapedString(key.take_front(kShown), os);
+  os << (key.size() > kShown ? "...'" : "'");
+  return text;
 }
 
 FailureOr<TuningDatabase> seqboat::parseTuningDatabase(StringRef text,

@@ -4,6 +4,9 @@
 #
 #   scripts/setup.sh            install what is missing, configure, build
 #   SEQBOAT_SKIP_APT=1 ...      do not touch apt (packages already present)
+#   SEQBOAT_SANITIZE=1 ...      ASan+UBSan build with libFuzzer coverage and
+#                               the fuzz targets (default dir build-sanitize)
+#   SEQBOAT_BUILD_JOBS=N ...    ninja -j N (default: ninja's own choice)
 #   SEQBOAT_SKIP_TORCH=1 ...    do not install the optional python3-torch
 #
 # python3-torch is optional: it lets seqboat-import read .pt checkpoints and
@@ -12,9 +15,15 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${SEQBOAT_BUILD_DIR:-$root/build}"
+sanitize="${SEQBOAT_SANITIZE:-}"
+if [[ -n "$sanitize" ]]; then
+  build="${SEQBOAT_BUILD_DIR:-$root/build-sanitize}"
+else
+  build="${SEQBOAT_BUILD_DIR:-$root/build}"
+fi
+# libclang-rt-22-dev: the ASan/UBSan/libFuzzer runtimes of clang-22.
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
-          ninja-build cmake python3-numpy)
+          libclang-rt-22-dev ninja-build cmake python3-numpy)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -40,12 +49,21 @@ for tool in /usr/lib/llvm-22/bin/mlir-tblgen /usr/lib/llvm-22/bin/lit clang++-22
   command -v "$tool" >/dev/null || { echo "setup: missing $tool after install" >&2; exit 1; }
 done
 
+sanitizer_flags=()
+if [[ -n "$sanitize" ]]; then
+  # LLVM's own switches (HandleLLVMOptions): -fsanitize=address,undefined
+  # everywhere, plus -fsanitize=fuzzer-no-link so the fuzz targets see
+  # coverage of all of seqboat.
+  sanitizer_flags=(-DLLVM_USE_SANITIZER="Address;Undefined"
+                   -DLLVM_USE_SANITIZE_COVERAGE=ON)
+fi
 if [[ ! -f "$build/build.ninja" ]]; then
   cmake -G Ninja -S "$root" -B "$build" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    "${sanitizer_flags[@]}"
 fi
-ninja -C "$build"
+ninja -C "$build" ${SEQBOAT_BUILD_JOBS:+-j "$SEQBOAT_BUILD_JOBS"}

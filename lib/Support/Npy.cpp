@@ -1,19 +1,32 @@
 //===- Npy.cpp - NumPy .npy files without LLVM ----------------------------===//
 //
-// A dependency-free twin of tools/seqboat-run/Npy.cpp: the same checks in the
-// same order, with the same messages.
+// Dependency-free (no LLVM), for seqboat-run and seqboat-exec alike: the
+// same checks in the same order, with the same messages.
 //
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Support/Npy.h"
 
+#include "seqboat/Support/CheckedArith.h"
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string_view>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace seqboat::support {
+
+using mlir::seqboat::checkedMul;
+using mlir::seqboat::checkedNumElements;
+using mlir::seqboat::checkedProduct;
 
 size_t npyElementSize(NpyDType type) { return type == NpyDType::Bool ? 1 : 4; }
 
@@ -30,10 +43,10 @@ const char *npyDTypeName(NpyDType type) {
 }
 
 int64_t NpyArray::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
+  // Arrays come from readNpy or from a verified tensor type, both of which
+  // bound the element count; a wrap here would be a bug, not bad input.
+  std::optional<int64_t> n = checkedProduct(shape);
+  return n ? *n : -1;
 }
 
 std::string formatShape(const std::vector<int64_t> &shape) {
@@ -118,67 +131,65 @@ bool headerValue(std::string_view header, const std::string &key,
   return true;
 }
 
-bool readFile(const std::string &path, std::string &bytes, std::string &error) {
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file) {
-    error = "cannot read '" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0)
-    bytes.append(buffer, n);
-  // fopen accepts a directory; reading it fails with EISDIR.
-  int readErrno = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (readErrno) {
-    error = "cannot read '" + path + "': " + std::strerror(readErrno);
-    return false;
-  }
-  return true;
-}
+/// What the prefix and header dictionary say about the payload.
+struct Header {
+  NpyDType dtype = NpyDType::F32;
+  std::vector<int64_t> shape;
+  /// Where the payload starts and how many bytes it must have.
+  size_t dataOffset = 0;
+  int64_t dataBytes = 0;
+};
 
-} // namespace
+/// Bytes of the fixed prefix (magic, version, header length) of `major`.
+size_t prefixSize(uint8_t major) { return major == 1 ? 10 : 12; }
 
-bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
-  std::string file;
-  if (!readFile(path, file, error))
-    return false;
-  std::string_view bytes = file;
-  if (bytes.substr(0, 6) != "\x93NUMPY" || bytes.size() < 10)
+/// Parses the prefix and header of a file of `fileSize` bytes whose first
+/// bytes are `bytes`: the prefix when `bytes` holds only that (then
+/// `header.dataOffset` says how much to read), or prefix and header. Checks
+/// that the header and the payload it describes fit the file, with
+/// overflow-checked sizes, before the caller allocates anything.
+bool parseHeader(const std::string &path, std::string_view bytes,
+                 uint64_t fileSize, Header &header, bool &needMore,
+                 std::string &error) {
+  needMore = false;
+  if (bytes.size() < 10 || bytes.substr(0, 6) != "\x93NUMPY")
     return malformed(path, "missing the \\x93NUMPY magic", error);
   uint8_t major = uint8_t(bytes[6]);
-  size_t headerLen, headerStart;
-  if (major == 1) {
-    headerLen = uint8_t(bytes[8]) | (size_t(uint8_t(bytes[9])) << 8);
-    headerStart = 10;
-  } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12)
-      return malformed(path, "truncated header", error);
-    headerLen = 0;
-    for (int i = 0; i < 4; ++i)
-      headerLen |= size_t(uint8_t(bytes[8 + i])) << (8 * i);
-    headerStart = 12;
-  } else {
+  if (major < 1 || major > 3)
     return malformed(path,
                      "unsupported format version " + std::to_string(major),
                      error);
-  }
-  if (bytes.size() < headerStart + headerLen)
+  size_t headerStart = prefixSize(major);
+  if (fileSize < headerStart || bytes.size() < headerStart)
     return malformed(path, "truncated header", error);
-  std::string_view header = bytes.substr(headerStart, headerLen);
+  uint64_t headerLen = 0;
+  for (size_t i = 8; i < headerStart; ++i)
+    headerLen |= uint64_t(uint8_t(bytes[i])) << (8 * (i - 8));
+  if (headerLen > kMaxNpyHeaderBytes)
+    return malformed(path,
+                     "header of " + std::to_string(headerLen) +
+                         " bytes is longer than the limit of " +
+                         std::to_string(kMaxNpyHeaderBytes),
+                     error);
+  if (fileSize - headerStart < headerLen)
+    return malformed(path, "truncated header", error);
+  header.dataOffset = headerStart + size_t(headerLen);
+  if (bytes.size() < header.dataOffset) {
+    needMore = true;
+    return true;
+  }
+  std::string_view dict = bytes.substr(headerStart, headerLen);
 
-  NpyArray array;
   std::string_view descr;
-  if (!headerValue(header, "descr", descr))
+  if (!headerValue(dict, "descr", descr))
     return malformed(path, "header has no 'descr'", error);
   std::string_view d = trim(descr, "'\"");
   if (d == "<f4")
-    array.dtype = NpyDType::F32;
+    header.dtype = NpyDType::F32;
   else if (d == "<i4")
-    array.dtype = NpyDType::I32;
+    header.dtype = NpyDType::I32;
   else if (d == "|b1")
-    array.dtype = NpyDType::Bool;
+    header.dtype = NpyDType::Bool;
   else
     return malformed(path,
                      "unsupported dtype '" + std::string(d) +
@@ -186,11 +197,11 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
                      error);
 
   std::string_view fortran;
-  if (!headerValue(header, "fortran_order", fortran) || fortran != "False")
+  if (!headerValue(dict, "fortran_order", fortran) || fortran != "False")
     return malformed(path, "only C-order arrays are supported", error);
 
   std::string_view shape;
-  if (!headerValue(header, "shape", shape))
+  if (!headerValue(dict, "shape", shape))
     return malformed(path, "header has no 'shape'", error);
   std::string_view dims = trim(shape, "()");
   while (!dims.empty()) {
@@ -203,25 +214,140 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
     int64_t value;
     if (!parseInteger(dim, value) || value < 0)
       return malformed(path, "bad shape " + std::string(shape), error);
-    array.shape.push_back(value);
+    if (header.shape.size() == kMaxNpyRank)
+      return malformed(path,
+                       "shape " + std::string(shape) + " has more than " +
+                           std::to_string(kMaxNpyRank) + " dimensions",
+                       error);
+    header.shape.push_back(value);
   }
 
-  size_t expected = array.numElements() * npyElementSize(array.dtype);
-  std::string_view payload = bytes.substr(headerStart + headerLen);
-  if (payload.size() != expected)
+  std::optional<int64_t> elements = checkedNumElements(header.shape);
+  std::optional<int64_t> bytesNeeded =
+      elements ? checkedMul(*elements, int64_t(npyElementSize(header.dtype)))
+               : std::nullopt;
+  if (!bytesNeeded)
     return malformed(path,
-                     "holds " + std::to_string(payload.size()) +
-                         " data bytes, but shape " + formatShape(array.shape) +
-                         " of " + npyDTypeName(array.dtype) + " needs " +
-                         std::to_string(expected),
+                     "shape " + formatShape(header.shape) +
+                         " is too large (its size overflows int64)",
                      error);
+  header.dataBytes = *bytesNeeded;
+  uint64_t payload = fileSize - header.dataOffset;
+  if (payload != uint64_t(header.dataBytes))
+    return malformed(path,
+                     "holds " + std::to_string(payload) +
+                         " data bytes, but shape " + formatShape(header.shape) +
+                         " of " + npyDTypeName(header.dtype) + " needs " +
+                         std::to_string(header.dataBytes),
+                     error);
+  return true;
+}
+
+bool readError(const std::string &path, int err, std::string &error) {
+  error = "cannot read '" + path + "': " + std::strerror(err);
+  return false;
+}
+
+/// Closes a FILE on every path out of readNpy.
+struct FileCloser {
+  void operator()(std::FILE *file) const { std::fclose(file); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+/// Appends up to `n` bytes of `file` to `bytes`; false on a read error.
+bool readSome(std::FILE *file, size_t n, std::string &bytes) {
+  size_t old = bytes.size();
+  bytes.resize(old + n);
+  size_t got = std::fread(bytes.data() + old, 1, n, file);
+  bytes.resize(old + got);
+  return !std::ferror(file);
+}
+
+} // namespace
+
+bool parseNpy(const std::string &name, std::string_view bytes, NpyArray &out,
+              std::string &error) {
+  Header header;
+  bool needMore;
+  if (!parseHeader(name, bytes, bytes.size(), header, needMore, error))
+    return false;
+  // The whole file is in `bytes`, so the header is too.
+  NpyArray array;
+  array.dtype = header.dtype;
+  array.shape = std::move(header.shape);
+  std::string_view payload = bytes.substr(header.dataOffset);
   array.data.assign(payload.begin(), payload.end());
   out = std::move(array);
   return true;
 }
 
-bool writeNpy(const std::string &path, const NpyArray &array,
-              std::string &error) {
+bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
+  FilePtr file(std::fopen(path.c_str(), "rb"));
+  if (!file)
+    return readError(path, errno, error);
+  struct stat info;
+  if (::fstat(::fileno(file.get()), &info) != 0)
+    return readError(path, errno, error);
+  if (S_ISDIR(info.st_mode))
+    return readError(path, EISDIR, error);
+  if (!S_ISREG(info.st_mode)) {
+    // A pipe or device has no size to check against: read it all, then
+    // check it like a file in memory.
+    std::string bytes;
+    while (readSome(file.get(), 1 << 16, bytes) && !std::feof(file.get()))
+      ;
+    if (std::ferror(file.get()))
+      return readError(path, errno, error);
+    return parseNpy(path, bytes, out, error);
+  }
+  uint64_t fileSize = uint64_t(info.st_size);
+
+  // Prefix, then header, then (once both check out against the file size)
+  // exactly the payload they describe.
+  std::string bytes;
+  if (!readSome(file.get(), 12, bytes))
+    return readError(path, errno, error);
+  Header header;
+  bool needMore;
+  if (!parseHeader(path, bytes, fileSize, header, needMore, error))
+    return false;
+  if (needMore) {
+    if (!readSome(file.get(), header.dataOffset - bytes.size(), bytes))
+      return readError(path, errno, error);
+    if (!parseHeader(path, bytes, fileSize, header, needMore, error))
+      return false;
+    if (needMore)
+      return malformed(path, "truncated header", error);
+  }
+  NpyArray array;
+  array.dtype = header.dtype;
+  array.shape = std::move(header.shape);
+  // A file that shrank since fstat leaves stale bytes at the end of an
+  // over-long 12-byte prefix read: keep only the payload part of it.
+  std::string_view early = std::string_view(bytes).substr(
+      std::min(bytes.size(), header.dataOffset));
+  array.data.resize(size_t(header.dataBytes));
+  size_t have = std::min(early.size(), array.data.size());
+  std::memcpy(array.data.data(), early.data(), have);
+  size_t got = have + std::fread(array.data.data() + have, 1,
+                                 array.data.size() - have, file.get());
+  if (std::ferror(file.get()))
+    return readError(path, errno, error);
+  if (got != array.data.size())
+    return malformed(path,
+                     "holds " + std::to_string(got) +
+                         " data bytes, but shape " + formatShape(array.shape) +
+                         " of " + npyDTypeName(array.dtype) + " needs " +
+                         std::to_string(array.data.size()),
+                     error);
+  out = std::move(array);
+  return true;
+}
+
+namespace {
+
+/// The .npy bytes of `array` (version 1.0 header).
+std::string encodeNpy(const NpyArray &array) {
   const char *descr = array.dtype == NpyDType::F32   ? "<f4"
                       : array.dtype == NpyDType::I32 ? "<i4"
                                                      : "|b1";
@@ -232,27 +358,105 @@ bool writeNpy(const std::string &path, const NpyArray &array,
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header.push_back('\n');
+  std::string bytes = "\x93NUMPY";
+  bytes += char(1);
+  bytes += char(0);
+  bytes += char(header.size() & 0xff);
+  bytes += char(header.size() >> 8);
+  bytes += header;
+  return bytes;
+}
 
-  // Like LLVM's raw_fd_ostream, "-" means standard output.
-  bool toStdout = path == "-";
-  std::FILE *file = toStdout ? stdout : std::fopen(path.c_str(), "wb");
-  if (!file) {
-    error = "cannot write '" + path + "': " + std::strerror(errno);
-    return false;
+/// Writes all of `data` to `fd`, retrying short writes.
+bool writeAll(int fd, const void *data, size_t size) {
+  const auto *at = static_cast<const uint8_t *>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, at, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    at += n;
+    size -= size_t(n);
   }
-  std::string prefix = "\x93NUMPY";
-  prefix += char(1);
-  prefix += char(0);
-  prefix += char(header.size() & 0xff);
-  prefix += char(header.size() >> 8);
-  bool ok = std::fwrite(prefix.data(), 1, prefix.size(), file) == prefix.size();
-  ok = ok && std::fwrite(header.data(), 1, header.size(), file) == header.size();
-  ok = ok && std::fwrite(array.data.data(), 1, array.data.size(), file) ==
-                 array.data.size();
-  ok = (toStdout ? std::fflush(file) : std::fclose(file)) == 0 && ok;
-  if (!ok) {
-    error = "cannot write '" + path + "'";
-    return false;
+  return true;
+}
+
+bool writeError(const std::string &path, int err, std::string &error) {
+  error = "cannot write '" + path + "': " + std::strerror(err);
+  return false;
+}
+
+/// Writes `array` to the open `fd`; false with errno set on failure.
+bool writeTo(int fd, const NpyArray &array) {
+  std::string head = encodeNpy(array);
+  return writeAll(fd, head.data(), head.size()) &&
+         writeAll(fd, array.data.data(), array.data.size());
+}
+
+} // namespace
+
+bool writeNpy(const std::string &path, const NpyArray &array,
+              std::string &error) {
+  return writeNpyFiles({path}, {array}, error);
+}
+
+bool writeNpyFiles(const std::vector<std::string> &paths,
+                   const std::vector<NpyArray> &arrays, std::string &error) {
+  // One temporary per output, created next to it so that the rename stays on
+  // one file system (and is therefore atomic).
+  std::vector<std::string> temps(paths.size());
+  auto removeTemps = [&] {
+    for (const std::string &temp : temps)
+      if (!temp.empty())
+        ::unlink(temp.c_str());
+  };
+  for (size_t i = 0; i < paths.size(); ++i) {
+    // Like LLVM's raw_fd_ostream, "-" means standard output; it is written
+    // last, once every file is in place.
+    if (paths[i] == "-")
+      continue;
+    std::string temp = paths[i] + ".tmp-XXXXXX";
+    int fd = ::mkstemp(temp.data());
+    if (fd < 0) {
+      int err = errno;
+      removeTemps();
+      return writeError(paths[i], err, error);
+    }
+    temps[i] = temp;
+    // mkstemp creates the file 0600; give it the mode a plain create would
+    // have (0666 less the umask; the tools are single-threaded here, so
+    // reading the umask by setting it is safe).
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    bool ok = ::fchmod(fd, 0666 & ~mask) == 0 && writeTo(fd, arrays[i]);
+    int err = ok ? 0 : errno;
+    // close reports deferred write errors (NFS, quota) too.
+    if (::close(fd) != 0 && ok) {
+      ok = false;
+      err = errno;
+    }
+    if (!ok) {
+      removeTemps();
+      return writeError(paths[i], err ? err : EIO, error);
+    }
+  }
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (temps[i].empty())
+      continue;
+    if (::rename(temps[i].c_str(), paths[i].c_str()) != 0) {
+      int err = errno;
+      removeTemps();
+      return writeError(paths[i], err, error);
+    }
+    temps[i].clear();
+  }
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i] != "-")
+      continue;
+    bool ok = writeTo(::fileno(stdout), arrays[i]);
+    if (!ok)
+      return writeError(paths[i], errno, error);
   }
   return true;
 }

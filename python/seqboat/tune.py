@@ -33,6 +33,8 @@ Standard library only (NumPy is used for measurement inputs when present).
 
 import argparse
 import concurrent.futures
+import contextlib
+import fcntl
 import itertools
 import json
 import math
@@ -92,24 +94,186 @@ def run(cmd, **kw):
 # database
 # ---------------------------------------------------------------------------
 
-def load_db(path):
+# Limits of a database read: seqboat-opt's (TuningDatabase.cpp) as well.
+MAX_DB_BYTES = 64 << 20
+MAX_DB_DEPTH = 32
+
+
+def _json_depth(text, limit):
+    """Deepest [/{ nesting outside strings, stopping once past `limit`.
+
+    json.load recurses once per level: a file of '[' raises RecursionError
+    (or worse) before any schema check could run.
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+        elif c in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_schema(db):
+    """None, or what is wrong with a parsed database (one line)."""
+    if not isinstance(db, dict) or not isinstance(db.get("entries"), dict):
+        return "has no 'entries' object"
+    for key, entry in db["entries"].items():
+        name = repr(key if len(key) <= 80 else key[:80] + "...")
+        if not isinstance(entry, dict):
+            return "entry %s is not an object" % name
+        variants = entry.get("variants", {})
+        if not isinstance(variants, dict) or not all(isinstance(v, dict) for v in variants.values()):
+            return "entry %s: 'variants' is not an object of objects" % name
+        for vname, v in variants.items():
+            if "config" in v and not (isinstance(v["config"], dict)
+                                      and all(_is_int(x) for x in v["config"].values())):
+                return "entry %s: variant %r has a 'config' that is not an object of integers" \
+                    % (name, vname)
+            for field in ("cost_us", "time_ms", "max_rel_err"):
+                if field in v and not isinstance(v[field], (int, float)):
+                    return "entry %s: variant %r: '%s' is not a number" % (name, vname, field)
+        best = entry.get("best")
+        # Which knobs 'best' needs depends on the op (the layer's or the
+        # contraction strategy's space); seqboat-apply-tuning checks that.
+        if best is not None and not (isinstance(best, dict) and all(_is_int(x) for x in best.values())):
+            return "entry %s: 'best' is not an object of integer knobs" % name
+        for field in ("evaluated", "space_size"):
+            if field in entry and not _is_int(entry[field]):
+                return "entry %s: '%s' is not an integer" % (name, field)
+    return None
+
+
+def read_db(path):
+    """The database at `path` (an empty one when there is none), validated."""
     if not os.path.exists(path):
         return {"version": DB_VERSION, "entries": {}}
     try:
-        with open(path) as f:
-            db = json.load(f)
-    except (OSError, ValueError) as e:
-        raise TuneError("cannot read tuning database %s: %s" % (path, e))
-    if not isinstance(db, dict) or not isinstance(db.get("entries"), dict):
-        raise TuneError("%s is not a seqboat tuning database (no 'entries')" % path)
+        with open(path, "rb") as f:
+            data = f.read(MAX_DB_BYTES + 1)
+    except OSError as e:
+        raise TuneError("cannot read tuning database %s: %s" % (path, e.strerror or e))
+    if len(data) > MAX_DB_BYTES:
+        raise TuneError("tuning database %s is larger than the limit of %d bytes"
+                        % (path, MAX_DB_BYTES))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise TuneError("tuning database %s is not UTF-8: %s" % (path, e))
+    if _json_depth(text, MAX_DB_DEPTH) > MAX_DB_DEPTH:
+        raise TuneError("tuning database %s nests deeper than %d levels" % (path, MAX_DB_DEPTH))
+    try:
+        db = json.loads(text)
+    except ValueError as e:
+        raise TuneError("tuning database %s is not valid JSON: %s" % (path, e))
+    why = _check_schema(db)
+    if why:
+        raise TuneError("tuning database %s %s" % (path, why))
     return db
 
 
+@contextlib.contextmanager
+def db_lock(path):
+    """Holds an exclusive advisory lock on PATH.lock (created once, kept).
+
+    The database itself cannot carry the lock: every save replaces its inode.
+    """
+    try:
+        fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as e:
+        raise TuneError("cannot lock tuning database %s: %s" % (path, e.strerror or e))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def check_db_location(path):
+    """Fails before any work when the database could not be read or saved."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise TuneError("cannot write tuning database %s: folder %s does not exist" % (path, folder))
+    if os.path.isdir(path):
+        raise TuneError("cannot write tuning database %s: it is a folder" % path)
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".seqboat-tune-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise TuneError("cannot write tuning database %s: %s" % (path, e.strerror or e))
+    with db_lock(path):
+        read_db(path)
+
+
+def merge_entry(mine, theirs):
+    """Adds to `mine`, in place, the fields and variants only `theirs` has.
+
+    In place because tune_op keeps working on its entry object after a save.
+    """
+    for field, value in theirs.items():
+        if field != "variants":
+            mine.setdefault(field, value)
+    variants = mine.setdefault("variants", {})
+    for name, variant in theirs.get("variants", {}).items():
+        variants.setdefault(name, variant)
+    if "evaluated" in mine:
+        mine["evaluated"] = len(variants)
+
+
 def save_db(path, db):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(db, f, indent=1, sort_keys=True)
-    os.replace(tmp, path)
+    """Merges `db` into the database on disk and writes the result.
+
+    Under the lock, the file is read again and entries (and variants) other
+    tuners saved meanwhile are kept; the result goes to a fresh temporary
+    file in the same folder and is renamed over the database, so readers see
+    the old or the new file, never a partial one. `db` is updated in place.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    with db_lock(path):
+        disk = read_db(path)
+        for key, entry in disk["entries"].items():
+            if key in db["entries"]:
+                merge_entry(db["entries"][key], entry)
+            else:
+                db["entries"][key] = entry
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                # Strict JSON (no NaN/Infinity): seqboat-opt reads it too.
+                json.dump(db, f, indent=1, sort_keys=True, allow_nan=False)
+                f.flush()
+                os.fsync(f.fileno())
+            # mkstemp makes the file private; a database is as readable as any
+            # other file its user creates.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except (OSError, ValueError) as e:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise TuneError("cannot write tuning database %s: %s"
+                            % (path, getattr(e, "strerror", None) or e))
 
 
 def variant_name(config):
@@ -356,6 +520,10 @@ def measure(args, op, config, dbkey, inputs, outputs_ref):
         err = 0.0
         for ref, out in zip(outputs_ref, outs):
             r, o = np.load(ref), np.load(out)
+            # max() drops a NaN (max(0.0, nan) is 0.0), so a NaN or Inf
+            # output is failed here, whatever the other elements say.
+            if not np.all(np.isfinite(o)):
+                raise TuneError("%s has NaN or Inf values" % os.path.basename(out))
             err = max(err, float(np.max(np.abs(r - o)) / max(1e-30, float(np.max(np.abs(r))))))
     return ms, err
 
@@ -588,6 +756,7 @@ def main(argv=None):
             raise TuneError("cannot read %s" % args.file)
         if args.budget < 1:
             raise TuneError("--budget must be at least 1")
+        check_db_location(args.db)
         if args.chip not in CHIPS:
             print("note: no roofline data for %s; the static model uses sm_90's" % args.chip)
         ptxas = kernel_report.find_ptxas(args.ptxas)
@@ -599,7 +768,7 @@ def main(argv=None):
         if not space["ops"]:
             print("no tunable ops in %s" % args.file)
             return 0
-        db = load_db(args.db)
+        db = read_db(args.db)
         # `gpu` below means "measure": on the GPU when there is one, or on the
         # CPU twin when asked.
         if args.measure_on is None:

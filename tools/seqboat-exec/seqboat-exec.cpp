@@ -20,13 +20,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Runtime/CudaRuntime.h"
+#include "seqboat/Support/CheckedArith.h"
 #include "seqboat/Support/Npy.h"
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -35,6 +38,8 @@
 
 #include <dlfcn.h>
 
+using mlir::seqboat::checkedNumElements;
+using mlir::seqboat::parseDecimal;
 using seqboat::support::NpyArray;
 using seqboat::support::NpyDType;
 namespace npy = seqboat::support;
@@ -303,9 +308,18 @@ bool slotOf(const std::string &type, const std::string &what, Slot &slot,
     size_t digits = body.find_first_not_of("0123456789");
     if (digits == std::string_view::npos || body[digits] != 'x')
       return unsupported();
-    slot.shape.push_back(std::strtoll(std::string(body.substr(0, digits)).c_str(),
-                                      nullptr, 10));
+    std::optional<int64_t> dim = parseDecimal(body.substr(0, digits));
+    if (!dim) {
+      error = what + " has type " + type + ", whose dimension " +
+              std::string(body.substr(0, digits)) + " does not fit int64";
+      return false;
+    }
+    slot.shape.push_back(*dim);
     body.remove_prefix(digits + 1);
+  }
+  if (!checkedNumElements(slot.shape)) {
+    error = what + " has type " + type + ", whose size overflows int64";
+    return false;
   }
   // An encoding, layout or memory space follows a top-level comma.
   std::vector<std::string> parts;
@@ -464,6 +478,9 @@ std::string formatMs(double ms) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // Past a file-size limit (ulimit -f) a write should fail with EFBIG and a
+  // message, not kill the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   Options options = parseCommandLine(argc, argv);
   const std::string &name = options.entry;
 
@@ -649,9 +666,8 @@ int main(int argc, char **argv) {
   releaseResults();
   for (void *buffer : buffers)
     rt.free(buffer);
-  for (size_t i = 0; i < results.size(); ++i)
-    if (!npy::writeNpy(options.outputs[i], results[i], error))
-      fail(error);
+  if (!npy::writeNpyFiles(options.outputs, results, error))
+    fail(error);
 
   if (options.time) {
     std::sort(times.begin(), times.end());

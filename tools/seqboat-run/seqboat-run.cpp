@@ -8,10 +8,12 @@
 // `seqboat-opt ... --seqboat-cpu-pipeline`, whose public functions carry their
 // original tensor signature in `seqboat.abi`. Inputs bind to the arguments in
 // order and are checked against that signature (shape and dtype) before
-// anything runs; outputs are written only after a successful run.
+// anything runs; outputs are written only after a successful run, all or
+// nothing (temporary files renamed into place once every one is complete).
 //
 //===----------------------------------------------------------------------===//
 
+#include "seqboat/Support/CheckedArith.h"
 #include "seqboat/Support/Npy.h"
 
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
@@ -29,6 +31,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -39,6 +42,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -71,6 +75,11 @@ static cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs"),
 static cl::opt<bool> printTime("time",
                                cl::desc("Print the median wall time of the runs"),
                                cl::cat(runCategory));
+static cl::opt<bool> perfJitDump(
+    "perf-jitdump",
+    cl::desc("Let perf see the JIT-compiled code (writes jit-PID.dump files "
+             "as LLVM's perf listener does; off by default)"),
+    cl::cat(runCategory));
 static cl::opt<int64_t>
     emaChunk("ema-chunk",
              cl::desc("ema_conv scan chunk when FILE still holds seqboat ops"),
@@ -118,6 +127,14 @@ FailureOr<Slot> slotOf(Type type, const Twine &what, std::string &error) {
   else {
     error = (what + " has element type " + Twine(print(et)) +
              "; supported are f32, i32 and i1")
+                .str();
+    return failure();
+  }
+  // The signature may come from a hand-written seqboat.abi attribute, which
+  // no verifier checked.
+  if (!mlir::seqboat::checkedNumElements(shaped.getShape())) {
+    error = (what + " has type " + Twine(print(type)) +
+             ", whose size overflows int64")
                 .str();
     return failure();
   }
@@ -195,6 +212,9 @@ int main(int argc, char **argv) {
     os << "seqboat-run (seqboat " SEQBOAT_VERSION ", LLVM " LLVM_VERSION_STRING
           ")\n";
   });
+  // Past a file-size limit (ulimit -f) a write should fail with EFBIG and a
+  // message, not kill the process with SIGXFSZ (and an LLVM crash report).
+  std::signal(SIGXFSZ, SIG_IGN);
   cl::ParseCommandLineOptions(argc, argv, "seqboat JIT runner\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
@@ -269,6 +289,9 @@ int main(int argc, char **argv) {
   engineOptions.transformer = optimize;
   SmallVector<llvm::StringRef> libs = {SEQBOAT_C_RUNNER_UTILS};
   engineOptions.sharedLibPaths = libs;
+  // The perf listener leaves a jit-PID.dump file in the temp folder on every
+  // run; only write one when asked to.
+  engineOptions.enablePerfNotificationListener = perfJitDump;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return fail("cannot JIT-compile '" + inputFilename +
@@ -307,7 +330,8 @@ int main(int argc, char **argv) {
   for (void *&p : pointers)
     packed.push_back(&p);
 
-  // Results are owned by the caller; free each buffer once, never an input.
+  // Results are owned by the caller; free each buffer once, never an input,
+  // and clear the descriptors so that a second call frees nothing.
   auto freeResults = [&]() {
     std::set<void *> freed;
     size_t at = 0;
@@ -318,7 +342,10 @@ int main(int argc, char **argv) {
         std::free(allocated);
       at += descriptorWords(slot.shape.size());
     }
+    std::fill(resultStorage.begin(), resultStorage.end(), 0);
   };
+  // Every way out of here, errors included, frees the results.
+  llvm::scope_exit freeOnExit(freeResults);
 
   std::string symbol = "_mlir_ciface_" + entryName;
   std::vector<double> times;
@@ -332,14 +359,16 @@ int main(int argc, char **argv) {
     times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
   }
 
+  std::vector<NpyArray> results;
   size_t at = 0;
-  for (auto [slot, path] : llvm::zip(resultSlots, outputFiles)) {
-    NpyArray result = readResult(slot, resultStorage.data() + at);
+  for (const Slot &slot : resultSlots) {
+    results.push_back(readResult(slot, resultStorage.data() + at));
     at += descriptorWords(slot.shape.size());
-    if (!npy::writeNpy(path, result, error))
-      return fail(error);
   }
   freeResults();
+  if (!npy::writeNpyFiles({outputFiles.begin(), outputFiles.end()}, results,
+                          error))
+    return fail(error);
 
   if (printTime) {
     std::sort(times.begin(), times.end());

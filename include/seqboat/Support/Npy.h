@@ -1,8 +1,8 @@
 //===- Npy.h - NumPy .npy files without LLVM --------------------*- C++ -*-===//
 //
 // Reads and writes NumPy .npy files ('<f4', '<i4' and '|b1' data in C order)
-// in plain C++17, for tools that do not link LLVM. Behaviour and messages are
-// those of tools/seqboat-run/Npy.h.
+// in plain C++17, for tools that do not link LLVM; seqboat-run and
+// seqboat-exec share it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace seqboat::support {
@@ -29,18 +30,41 @@ struct NpyArray {
   std::vector<int64_t> shape;
   std::vector<uint8_t> data;
 
+  /// The product of `shape`, or -1 when it overflows int64 (never for an
+  /// array from readNpy, whose size is checked).
   int64_t numElements() const;
 };
 
+/// Longest header dictionary accepted (what a version 1.0 header can hold;
+/// NumPy itself writes headers of about a hundred bytes).
+inline constexpr uint64_t kMaxNpyHeaderBytes = 65535;
+/// Most dimensions accepted (NumPy's own limit).
+inline constexpr size_t kMaxNpyRank = 64;
+
 /// Reads a version 1.0/2.0/3.0 .npy file holding '<f4', '<i4' or '|b1' data
-/// in C order into `out`. On failure returns false with `error` set to a
-/// message naming the file, e.g. "'x.npy' is not a valid .npy file: truncated
-/// header".
+/// in C order into `out`. The header length, the shape (overflow-checked:
+/// its size in bytes must fit int64) and the payload size against the file
+/// size are all checked before the payload is allocated. On failure returns
+/// false with `error` set to a message naming the file, e.g. "'x.npy' is not
+/// a valid .npy file: truncated header".
 bool readNpy(const std::string &path, NpyArray &out, std::string &error);
 
-/// Writes a version 1.0 .npy file. On failure returns false with `error` set.
+/// readNpy on the bytes of a whole file already in memory; `name` is used in
+/// messages.
+bool parseNpy(const std::string &name, std::string_view bytes, NpyArray &out,
+              std::string &error);
+
+/// Writes one version 1.0 .npy file, like writeNpyFiles.
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);
+
+/// Writes `arrays[i]` to `paths[i]`, all or nothing: each array goes to a
+/// fresh temporary file next to its path, and only after every one was
+/// written completely are they renamed into place ("-" is standard output,
+/// written after that). On failure every temporary is removed, files that
+/// existed are left as they were, and `error` names the path.
+bool writeNpyFiles(const std::vector<std::string> &paths,
+                   const std::vector<NpyArray> &arrays, std::string &error);
 
 /// "(2, 37, 16)", "(4,)", "()".
 std::string formatShape(const std::vector<int64_t> &shape);

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Support/CheckedArith.h"
 
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
@@ -59,12 +60,18 @@ std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
   if (m % tm != 0 || n % tn != 0 || k % bk != 0)
     return "the tiles must divide M, N and K (partial tiles are not "
            "supported yet)";
-  // Accumulator tile, two stages of X/W K-slices, the bias tile; the tiles
-  // are at most the problem, so this cannot overflow for sizes that exist.
-  int64_t shared = 4 * (tm * tn + 2 * bk * (tm + tn) + tn);
-  if (gpu && shared > kSharedBytes)
-    return ("needs " + Twine(shared) + " B of shared memory, more than " +
-            Twine(kSharedBytes) + " B")
+  // Accumulator tile, two stages of X/W K-slices, the bias tile (tiles a
+  // user sets through seqboat.tiles may be anything, so checked).
+  std::optional<int64_t> shared = checkedProduct({tm, tn});
+  std::optional<int64_t> slices = checkedAdd(tm, tn);
+  slices = slices ? checkedProduct({2, bk, *slices}) : std::nullopt;
+  shared = shared && slices ? checkedAdd(*shared, *slices) : std::nullopt;
+  shared = shared ? checkedAdd(*shared, tn) : std::nullopt;
+  shared = shared ? checkedMul(*shared, 4) : std::nullopt;
+  if (gpu && (!shared || *shared > kSharedBytes))
+    return ("needs " +
+            (shared ? Twine(*shared) + " B" : Twine("more than 2^63 B")) +
+            " of shared memory, more than " + Twine(kSharedBytes) + " B")
         .str();
   return "";
 }

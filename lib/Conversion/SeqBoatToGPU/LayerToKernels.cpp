@@ -21,9 +21,11 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Support/CheckedArith.h"
 
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 
+#include <array>
 #include <cmath>
 
 namespace mlir::seqboat {
@@ -41,7 +43,10 @@ constexpr int64_t kMaxUnrolledOrder = 64;
 
 /// Shapes and knobs of one layer.
 struct Dims {
+  /// `window` is the reach clamped to L; `windowScale` the relu2/laplace
+  /// scale of the window as written.
   int64_t b, l, d, n, z, h, m, window;
+  double windowScale;
   bool bidirectional, prenorm;
   Norm norm;
   Activation activation;
@@ -511,13 +516,14 @@ private:
   /// the weighted sums of v gated by r. Neighbouring queries share most of
   /// their keys, so more queries per block means fewer k/v reloads.
   void attention() {
+    // s.window is already clamped to L (windowReach), so 2w and w + 1 fit.
     int64_t w = s.window, nq = s.queries;
     // No query sees more than the L tokens there are.
     int64_t span = std::min(nq + (s.bidirectional ? 2 * w : w), s.l);
     int64_t tiles = (s.l + nq - 1) / nq;
     double scale = s.activation == Activation::softmax
                        ? 1.0 / std::sqrt(static_cast<double>(s.z))
-                       : 1.0 / static_cast<double>(s.bidirectional ? 2 * w : w);
+                       : s.windowScale;
     bool softmax = s.activation == Activation::softmax;
     kb.kernel("attention", s.b * tiles, [&](Value blk) {
       Value bi = kb.div(blk, kb.idx(tiles));
@@ -720,7 +726,8 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             dimOf(op.getQkGamma(), 1),
             dimOf(op.getHW(), 1),
             (dimOf(op.getRelBias(), 0) + 1) / 2,
-            static_cast<int64_t>(op.getWindow()),
+            windowReach(op.getWindow(), dimOf(op.getX(), 1)),
+            windowScale(op.getWindow(), op.getBidirectional()),
             op.getBidirectional(),
             op.getPrenorm(),
             op.getNorm(),
@@ -731,6 +738,17 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             unroll,
             std::min(chunk, dimOf(op.getX(), 1)),
             std::min(queries, dimOf(op.getX(), 1))};
+
+  // The verifier bounds each operand's size; the EMA state buffers combine
+  // the dimensions of two operands ([B, chunks, D, N] of x and ema_delta),
+  // so their size is checked here, before anything is built.
+  int64_t numChunks = llvm::divideCeil(dims.l, dims.chunk);
+  if (!checkedNumElements(
+          std::array<int64_t, 4>{dims.b, numChunks, dims.d, dims.n}))
+    return op.emitOpError("the GPU strategy's EMA state buffer [B, L/ema_chunk, "
+                          "D, N] = [")
+           << dims.b << ", " << numChunks << ", " << dims.d << ", " << dims.n
+           << "] overflows int64";
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -772,11 +790,10 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   Type i32 = b.getI32Type();
   if (dims.prenorm && dims.norm != Norm::none)
     buf.stats = alloc({bs, l, 2}, f32);
-  int64_t chunks = (l + dims.chunk - 1) / dims.chunk;
-  buf.chunkFwd = alloc({bs, chunks, dims.d, dims.n}, f32);
+  buf.chunkFwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
   if (dims.bidirectional)
-    buf.chunkBwd = alloc({bs, chunks, dims.d, dims.n}, f32);
-  buf.enterFwd = alloc({bs, chunks, dims.d, dims.n}, f32);
+    buf.chunkBwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
+  buf.enterFwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
   buf.mx = alloc({bs, l, dims.d}, f32);
   buf.hu = alloc({bs, l, dims.d + 2}, f32);
   buf.gate = alloc({bs, l}, f32);

@@ -9,6 +9,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Support/CheckedArith.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -33,6 +34,11 @@ StringRef seqboat::getCompilerVersion() {
 /// Projection kernels keep rows_per_block x D floats of shared memory; stay
 /// within the 48 KiB every CUDA device gives a block without opt-in.
 static constexpr int64_t kSharedBytes = 48 * 1024;
+
+/// A tile of `bytes` (nullopt: its size overflowed int64) fits kSharedBytes.
+static bool fitsShared(std::optional<int64_t> bytes) {
+  return bytes && *bytes <= kSharedBytes;
+}
 
 /// The contraction strategy's tiles: each knob keeps the values that divide
 /// its dimension; combinations the strategy cannot compile (copy grid,
@@ -102,7 +108,8 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 128});
   TuningKnob rows{"rows_per_block", {}, 8};
   for (int64_t r : {1, 2, 4, 8, 16, 32})
-    if (ShapedType::isDynamic(d) || r * d * 4 <= kSharedBytes)
+    if (ShapedType::isDynamic(d) ||
+        fitsShared(checkedProduct({r, d, 4})))
       rows.values.push_back(r);
   if (!llvm::is_contained(rows.values, rows.defaultValue))
     rows.defaultValue = rows.values.back();
@@ -120,15 +127,22 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (!llvm::is_contained(chunk.values, chunk.defaultValue))
     chunk.defaultValue = chunk.values.back();
   space.knobs.push_back(chunk);
-  // The attention kernel keeps queries x (queries + window span) scores.
-  int64_t w = layer.getWindow();
-  int64_t reach = layer.getBidirectional() ? 2 * w : w;
+  // The attention kernel keeps queries x (queries + window span) scores. A
+  // window of L or more reaches as far as L does; with a dynamic L, any span
+  // past the 48 KiB tile is as bad as another, so it is capped there.
+  int64_t w = windowReach(layer.getWindow(),
+                          ShapedType::isDynamic(len) ? kSharedBytes : len);
+  // An empty layer (B = 0) may have any L, so even the clamped reach is
+  // multiplied with overflow checks.
+  std::optional<int64_t> reach =
+      layer.getBidirectional() ? checkedMul(2, w) : w;
   TuningKnob queries{"attn_queries", {}, 1};
   for (int64_t q : {1, 2, 4, 8, 16}) {
-    int64_t span = q + reach;
-    if (!ShapedType::isDynamic(len))
-      span = std::min(span, len);
-    if (q == 1 || q * span * 4 <= kSharedBytes)
+    std::optional<int64_t> span =
+        reach ? checkedAdd(q, *reach) : std::nullopt;
+    if (span && !ShapedType::isDynamic(len))
+      span = std::min(*span, len);
+    if (q == 1 || (span && fitsShared(checkedProduct({q, *span, 4}))))
       queries.values.push_back(q);
   }
   space.knobs.push_back(queries);
@@ -257,101 +271,76 @@ struct SeqBoatApplyTuningPass
           << database << "': " << buffer.getError().message();
       return signalPassFailure();
     }
-    llvm::Expected<llvm::json::Value> json =
-        llvm::json::parse((*buffer)->getBuffer());
-    if (!json) {
-      module.emitError("tuning database '")
-          << database << "' is not valid JSON: "
-          << llvm::toString(json.takeError());
-      return signalPassFailure();
-    }
-    const llvm::json::Object *entries = nullptr;
-    if (const llvm::json::Object *root = json->getAsObject())
-      entries = root->getObject("entries");
-    if (!entries) {
-      module.emitError("tuning database '")
-          << database << "' has no 'entries' object";
+    std::string error;
+    FailureOr<TuningDatabase> db =
+        parseTuningDatabase((*buffer)->getBuffer(), error);
+    if (failed(db)) {
+      module.emitError("tuning database '") << database << "' " << error;
       return signalPassFailure();
     }
 
-    WalkResult result = module.walk([&](LayerOp layer) {
-      FailureOr<TuningSpace> space = getTuningSpace(layer);
+    // Layers take a #seqboat.config; contraction roots take seqboat.tiles,
+    // which seqboat-form-kernels carries to the kernel function.
+    WalkResult result = module.walk([&](Operation *op) {
+      if (!isa<LayerOp, linalg::MatmulOp>(op))
+        return WalkResult::advance();
+      FailureOr<TuningSpace> space = getTuningSpace(op);
       if (failed(space))
         return WalkResult::advance();
+      bool isLayer = isa<LayerOp>(op);
+      StringRef attrName =
+          isLayer ? StringRef(kConfigAttrName) : StringRef(kTilesAttr);
       std::string key =
           space->key + "|" + chip + "|" + getCompilerVersion().str();
-      const llvm::json::Object *entry = entries->getObject(key);
-      const llvm::json::Object *best = entry ? entry->getObject("best") : nullptr;
-      if (!best) {
-        layer->removeAttr(kConfigAttrName);
-        layer.emitRemark("seqboat-apply-tuning: no tuned config for ")
+      auto found = db->find(key);
+      if (found == db->end()) {
+        op->removeAttr(attrName);
+        op->emitRemark("seqboat-apply-tuning: no tuned config for ")
             << chip << " in '" << database << "'; using the defaults";
         return WalkResult::advance();
       }
-      std::optional<int64_t> threads = best->getInteger("threads");
-      std::optional<int64_t> rows = best->getInteger("rows_per_block");
-      std::optional<int64_t> unroll = best->getInteger("unroll");
-      if (!unroll)
-        unroll = 1;
-      std::optional<int64_t> chunk = best->getInteger("ema_chunk");
-      if (!chunk)
-        chunk = 64;
-      std::optional<int64_t> queries = best->getInteger("attn_queries");
-      if (!queries)
-        queries = 1;
-      auto legal = [&](StringRef name, std::optional<int64_t> v) {
-        for (const TuningKnob &knob : space->knobs)
-          if (knob.name == name)
-            return v && llvm::is_contained(knob.values, *v);
-        return false;
-      };
-      if (!legal("threads", threads) || !legal("rows_per_block", rows) ||
-          !legal("unroll", unroll) || !legal("ema_chunk", chunk) ||
-          !legal("attn_queries", queries)) {
-        layer.emitError("tuning database '")
-            << database << "' holds a config outside this op's tuning space";
-        return WalkResult::interrupt();
-      }
-      auto config = ConfigAttr::get(&getContext(), *threads, *rows, *unroll,
-                                    *chunk, *queries);
-      layer->setAttr(kConfigAttrName, config);
-      layer.emitRemark("seqboat-apply-tuning: using ")
-          << config << " for " << chip;
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
-      return signalPassFailure();
-
-    // Contraction kernels: the tiles go on the root, seqboat-form-kernels
-    // carries them to the kernel function.
-    result = module.walk([&](linalg::MatmulOp mm) {
-      FailureOr<TuningSpace> space = getTuningSpace(mm);
-      if (failed(space))
-        return WalkResult::advance();
-      std::string key =
-          space->key + "|" + chip + "|" + getCompilerVersion().str();
-      const llvm::json::Object *entry = entries->getObject(key);
-      const llvm::json::Object *best = entry ? entry->getObject("best") : nullptr;
-      if (!best) {
-        mm->removeAttr(kTilesAttr);
-        mm.emitRemark("seqboat-apply-tuning: no tuned config for ")
-            << chip << " in '" << database << "'; using the defaults";
-        return WalkResult::advance();
-      }
-      SmallVector<int64_t> tiles;
-      for (const TuningKnob &knob : space->knobs) {
-        std::optional<int64_t> v = best->getInteger(knob.name);
-        if (!v || !llvm::is_contained(knob.values, *v)) {
-          mm.emitError("tuning database '")
-              << database << "' holds a config outside this op's tuning space";
+      const TunedConfig &best = found->second;
+      // One value per knob of the space, in its order. A layer's knobs past
+      // threads and rows_per_block came later and take their defaults when
+      // an older database lacks them; every knob a config names must belong
+      // to the space, with one of its values.
+      SmallVector<int64_t> values;
+      for (auto [i, knob] : llvm::enumerate(space->knobs)) {
+        auto it = best.find(knob.name);
+        if (it == best.end() && !(isLayer && i >= 2)) {
+          op->emitError("tuning database '")
+              << database << "' has a config without the knob '" << knob.name
+              << "' for this op";
           return WalkResult::interrupt();
         }
-        tiles.push_back(*v);
+        int64_t v = it == best.end() ? knob.defaultValue : it->second;
+        if (!llvm::is_contained(knob.values, v)) {
+          op->emitError("tuning database '")
+              << database << "' holds a config outside this op's tuning "
+              << "space: " << knob.name << " = " << v;
+          return WalkResult::interrupt();
+        }
+        values.push_back(v);
       }
-      auto attr = DenseI64ArrayAttr::get(&getContext(), tiles);
-      mm->setAttr(kTilesAttr, attr);
-      mm.emitRemark("seqboat-apply-tuning: using tiles ")
-          << attr << " for " << chip;
+      for (const auto &entry : best)
+        if (llvm::none_of(space->knobs, [&](const TuningKnob &knob) {
+              return knob.name == entry.getKey();
+            })) {
+          op->emitError("tuning database '")
+              << database << "' holds a config outside this op's tuning "
+              << "space: it has no knob '" << entry.getKey() << "'";
+          return WalkResult::interrupt();
+        }
+
+      Attribute attr;
+      if (isLayer)
+        attr = ConfigAttr::get(&getContext(), values[0], values[1], values[2],
+                               values[3], values[4]);
+      else
+        attr = DenseI64ArrayAttr::get(&getContext(), values);
+      op->setAttr(attrName, attr);
+      op->emitRemark("seqboat-apply-tuning: using ")
+          << (isLayer ? "" : "tiles ") << attr << " for " << chip;
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -59,12 +59,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     Type et = qType.getElementType();
     int64_t bsz = qType.getDimSize(0), slots = qType.getDimSize(1),
             z = qType.getDimSize(2), h = vType.getDimSize(2);
-    int64_t w = op.getWindow();
     bool bidir = op.getBidirectional();
     Activation act = op.getActivation();
     double scale = act == Activation::softmax
                        ? 1.0 / std::sqrt(static_cast<double>(z))
-                       : 1.0 / static_cast<double>(bidir ? 2 * w : w);
+                       : windowScale(op.getWindow(), bidir);
+    // Keys and queries are slots in [0, S): a wider window allows no more.
+    int64_t w = windowReach(op.getWindow(), slots);
     Value q = op.getQ(), k = op.getK(), v = op.getV(), pos = op.getPos();
     Value relBias = op.getRelBias();
     int64_t maxDist =

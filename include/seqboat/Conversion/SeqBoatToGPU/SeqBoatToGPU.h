@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlir::seqboat {
 
@@ -91,6 +92,28 @@ std::string getContractionKernelName(linalg::MatmulOp mm);
 /// shared-memory limit of a block.
 std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
                                   int64_t tn, int64_t bk, bool gpu);
+
+/// The knobs of one tuned config as a database gives them, by name. Which
+/// knobs a config needs depends on the op it tunes (see getTuningSpace);
+/// seqboat-apply-tuning checks that when it applies the config.
+using TunedConfig = llvm::StringMap<int64_t>;
+
+/// The best config of every database key that has one.
+using TuningDatabase = llvm::StringMap<TunedConfig>;
+
+/// Largest tuning database read (seqboat-tune writes a few hundred KB).
+inline constexpr size_t kMaxTuningDbBytes = 64 << 20;
+/// Deepest JSON nesting read (seqboat-tune writes 5 levels).
+inline constexpr size_t kMaxTuningDbDepth = 32;
+
+/// Parses the JSON text of a tuning database and checks its schema: an
+/// object with an 'entries' object whose values are objects, each with an
+/// optional 'best' object of integer knobs named like the knobs of some
+/// tuning space. Texts over kMaxTuningDbBytes or
+/// nesting deeper than kMaxTuningDbDepth are refused before parsing. On
+/// failure, `error` is one line to follow "tuning database 'PATH' ".
+FailureOr<TuningDatabase> parseTuningDatabase(StringRef text,
+                                              std::string &error);
 
 /// "seqboat <version> (MLIR <version>)", part of every tuning database key.
 StringRef getCompilerVersion();

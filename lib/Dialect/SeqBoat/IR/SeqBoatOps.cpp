@@ -9,8 +9,12 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
+#include "seqboat/Support/CheckedArith.h"
+
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/STLExtras.h"
+
+#include <limits>
 
 #include <variant>
 
@@ -33,18 +37,61 @@ int64_t dimOf(Value v, unsigned i) {
   return i < type.getRank() ? type.getDimSize(i) : kDyn;
 }
 
-int64_t addDims(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? kDyn : a + b;
-}
-
-int64_t mulDims(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? kDyn : a * b;
-}
-
 /// Collects the shape checks of one op and emits the first failure.
 class ShapeChecker {
 public:
-  explicit ShapeChecker(Operation *op) : op(op) {}
+  /// Starts with the size check every op shares: the static part of each
+  /// operand's and result's shape must have an element count that fits int64
+  /// at 8 bytes per element, so that every size a lowering derives from it
+  /// (B*L, B*L*D, byte offsets) fits too.
+  explicit ShapeChecker(Operation *op) : op(op) {
+    auto check = [&](StringRef kind, unsigned index, Type t) {
+      auto type = dyn_cast<RankedTensorType>(t);
+      if (failed(status) || !type)
+        return;
+      auto staticDims = llvm::make_filter_range(
+          type.getShape(), [](int64_t d) { return !ShapedType::isDynamic(d); });
+      if (checkedNumElements(staticDims))
+        return;
+      status = op->emitOpError()
+               << kind << " #" << index << " has type " << type
+               << ", whose size overflows int64 (at most "
+               << std::numeric_limits<int64_t>::max() /
+                      kMaxElementBytes
+               << " elements)";
+    };
+    for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+      check("operand", i, t);
+    for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+      check("result", i, t);
+  }
+
+  /// The derived dimension `symbol` = a * b (dynamic when either is); an
+  /// overflow of int64 fails the op: no tensor can have such a dimension.
+  int64_t mul(StringRef symbol, int64_t a, int64_t b) {
+    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+      return kDyn;
+    return derived(symbol, checkedMul(a, b), a, "*", b);
+  }
+
+  /// The derived dimension `symbol` = a + b, checked like mul.
+  int64_t add(StringRef symbol, int64_t a, int64_t b) {
+    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+      return kDyn;
+    return derived(symbol, checkedAdd(a, b), a, "+", b);
+  }
+
+  /// A float attribute must be a finite number: NaN compares false against
+  /// every bound, so `eps = NaN` would pass a range check and poison every
+  /// output.
+  ShapeChecker &finite(StringRef attrName, const APFloat &value) {
+    if (succeeded(status) && !value.isFinite())
+      status = op->emitOpError()
+               << "attribute '" << attrName
+               << "' must be a finite number, but got "
+               << value.convertToDouble();
+    return *this;
+  }
 
   /// `kind` is "operand" or "result"; `note` qualifies the expectation.
   ShapeChecker &expect(StringRef kind, StringRef name, Value value,
@@ -142,6 +189,17 @@ public:
   operator LogicalResult() const { return status; }
 
 private:
+  int64_t derived(StringRef symbol, std::optional<int64_t> value, int64_t a,
+                  StringRef opText, int64_t b) {
+    if (value)
+      return *value;
+    if (succeeded(status))
+      status = op->emitOpError()
+               << "dimension " << symbol << " = " << a << " " << opText << " "
+               << b << " overflows int64";
+    return kDyn;
+  }
+
   Operation *op;
   LogicalResult status = success();
 };
@@ -198,10 +256,11 @@ EmaKernelOp::reifyResultShapes(OpBuilder &b,
 LogicalResult EmaConvOp::verify() {
   Value x = getX();
   int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
-  int64_t c = getBidirectional() ? mulDims(2, d) : d;
+  ShapeChecker checker(*this);
+  int64_t c = getBidirectional() ? checker.mul("C = 2D", 2, d) : d;
   int64_t n = dimOf(getDelta(), 1);
   StringRef note = directionNote(getBidirectional());
-  return ShapeChecker(*this)
+  return checker
       .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
       .operand("delta", getDelta(), {{"C", c}, {"N", n}}, note)
       .operand("omega", getOmega(), {{"D", d}})
@@ -218,8 +277,9 @@ EmaConvOp::reifyResultShapes(OpBuilder &b,
 LogicalResult LongConvOp::verify() {
   Value x = getX();
   int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
-  int64_t c = getBidirectional() ? mulDims(2, d) : d;
-  return ShapeChecker(*this)
+  ShapeChecker checker(*this);
+  int64_t c = getBidirectional() ? checker.mul("C = 2D", 2, d) : d;
+  return checker
       .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
       .operand("k", getK(), {{"C", c}, {"K", dimOf(getK(), 1)}},
                directionNote(getBidirectional()))
@@ -391,13 +451,15 @@ LinearAttentionOp::reifyResultShapes(OpBuilder &b,
 LogicalResult LayerOp::verify() {
   Value x = getX();
   int64_t bsz = dimOf(x, 0), len = dimOf(x, 1), d = dimOf(x, 2);
-  int64_t c = getBidirectional() ? mulDims(2, d) : d;
+  ShapeChecker checker(*this);
+  int64_t c = getBidirectional() ? checker.mul("C = 2D", 2, d) : d;
   int64_t n = dimOf(getEmaDelta(), 1);
   int64_t z = dimOf(getQkGamma(), 1), h = dimOf(getHW(), 1);
-  int64_t zh = addDims(z, mulDims(2, h));
+  int64_t zh = checker.add("Z+2H", z, checker.mul("2H", 2, h));
+  int64_t d2 = checker.add("D+2", d, 2);
   StringRef note = directionNote(getBidirectional());
-  ShapeChecker checker(*this);
-  checker.positive("window", getWindowAttr().getInt());
+  checker.positive("window", getWindowAttr().getInt())
+      .finite("eps", getEps());
   if (succeeded(LogicalResult(checker)) && getEps().convertToFloat() < 0)
     return emitOpError() << "attribute 'eps' must be non-negative, but got "
                          << getEps().convertToFloat();
@@ -409,8 +471,8 @@ LogicalResult LayerOp::verify() {
       .operand("ema_beta", getEmaBeta(), {{"C", c}, {"N", n}}, note)
       .operand("ema_gamma", getEmaGamma(), {{"C", c}, {"N", n}}, note)
       .operand("ema_omega", getEmaOmega(), {{"D", d}})
-      .operand("hx_w", getHxW(), {{"D+2", addDims(d, 2)}, {"D", d}})
-      .operand("hx_b", getHxB(), {{"D+2", addDims(d, 2)}})
+      .operand("hx_w", getHxW(), {{"D+2", d2}, {"D", d}})
+      .operand("hx_b", getHxB(), {{"D+2", d2}})
       .operand("log_temp", getLogTemp(), {})
       .operand("qk_gamma", getQkGamma(), {{"2", 2}, {"Z", z}})
       .operand("qk_beta", getQkBeta(), {{"2", 2}, {"Z", z}})

@@ -21,4 +21,23 @@
 #define GET_OP_CLASSES
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h.inc"
 
+namespace mlir::seqboat {
+
+/// How far a window reaches over `len` tokens (or slots). Keys lie within
+/// [0, len), so every window of len or more allows the same keys; lowerings
+/// use this clamped reach so that 2w and w + 1 stay far from int64 overflow
+/// whatever the attribute says.
+inline int64_t windowReach(int64_t window, int64_t len) {
+  return std::min(window, len);
+}
+
+/// The relu2/laplace score scale c = 1/(2w) (bidirectional) or 1/w (causal)
+/// of SPEC.md, with the window as written (not clamped: c is part of the
+/// semantics), in double so that 2w cannot overflow.
+inline double windowScale(int64_t window, bool bidirectional) {
+  return 1.0 / ((bidirectional ? 2.0 : 1.0) * static_cast<double>(window));
+}
+
+} // namespace mlir::seqboat
+
 #endif // SEQBOAT_DIALECT_SEQBOAT_IR_SEQBOATOPS_H

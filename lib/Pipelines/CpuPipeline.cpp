@@ -36,6 +36,8 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
 
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Contractions as register-tiled vector FMAs (the host strategy).
+  pm.addPass(createSeqBoatApplyHostStrategies());
 
   buildBuffersToLLVM(pm);
 }
@@ -60,6 +62,7 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

@@ -21,6 +21,14 @@
 //                             and mma-shaped unrolling as sequential loops
 //                             over stack buffers, vector.contract -> FMAs
 //                             (how the GPU schedule is checked without a GPU)
+//
+// and, for host code (seqboat-apply-host-strategies, on buffers):
+//   @seqboat_contraction_host the contraction op tagged seqboat.strategy_target
+//                             tiled into cache blocks, register tiles and
+//                             short reduction steps; each step one
+//                             vector.contract, accumulators kept in registers
+//                             across the reduction, lowered to outer products
+//                             (one FMA per register-tile row and step)
 // Knob params (in order): TM, TN, BK, the matmul's tile per warp (WM = TM/2,
 // WN = TN/2; per thread for FFMA: TM/16, TN/8), and the
 // copy thread grid CTM x CTK (CTK = BK/4 threads along K, one 16-byte copy
@@ -399,6 +407,53 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
     transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.include @seqboat_cpu_lower failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // Host entry point, on buffers. The root is a linalg.generic whose first
+  // loop is its one reduction. Params: the cache block and the register
+  // tile (packed, one value per loop, 0 for the reduction) and the
+  // reduction step (one value).
+  transform.named_sequence @seqboat_contraction_host(%root: !transform.any_op {transform.readonly},
+      %blocks: !transform.param<i64> {transform.readonly},
+      %regs: !transform.param<i64> {transform.readonly},
+      %step: !transform.param<i64> {transform.readonly}) {
+    %op = transform.structured.match attributes{seqboat.strategy_target} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %func = transform.get_parent_op %op {op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
+    %t1, %blk = transform.structured.tile_using_forall %op tile_sizes *(%blocks)
+        : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %t2, %reg = transform.structured.tile_using_forall %t1 tile_sizes *(%regs)
+        : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    %t3, %kloop = transform.structured.tile_using_for %t2 tile_sizes [%step]
+        : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.structured.vectorize %t3 : !transform.any_op
+    // Broadcasting reads -> reads + broadcasts, folded into one
+    // vector.contract; unit (batch, outer row) dimensions dropped.
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    // The accumulator tile stays in registers across the reduction loop.
+    %f2 = transform.structured.hoist_redundant_vector_transfers %func : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f2 : !transform.any_op
     transform.yield
   }
 }

@@ -223,6 +223,49 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
   ];
 }
 
+def SeqBoatApplyHostStrategies
+    : Pass<"seqboat-apply-host-strategies", "::mlir::ModuleOp"> {
+  let summary = "Compile the linalg contractions of bufferized host code "
+                "with the host strategy (register-tiled vector FMAs)";
+  let description = [{
+    The CPU side of the strategy library: every linalg contraction on
+    buffers outside kernel functions (one reduction dimension, one column
+    dimension that is the innermost of both the right operand and the
+    result, f32, static shapes; batch and further row dimensions allowed) is
+    compiled by the named sequence `@seqboat_contraction_host` of the
+    strategy library. The op is first made a `linalg.generic` whose first
+    loop is the reduction (so that one step size tiles it whatever the
+    rank); the library tiles the rows and columns into cache blocks
+    (`scf.forall`), the blocks into register tiles, the reduction into short
+    steps, vectorises the step to a `vector.contract`, keeps the accumulator
+    tile in registers across the reduction and lowers the contraction to
+    outer products, i.e. one FMA per register-tile row and step on the
+    host's vectors. Contractions it does not take stay as they are (loops).
+
+    The knobs are upper bounds: each tile is the largest that divides its
+    dimension (the register tile divides the block tile), so every shape
+    compiles without partial tiles.
+  }];
+  let options = [
+    Option<"library", "library", "std::string", /*default=*/"\"\"",
+           "Transform-dialect strategy library (default: the built-in one)">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of a cache block (at most)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"256",
+           "Columns of a cache block (at most)">,
+    Option<"regM", "reg-m", "int64_t", /*default=*/"8",
+           "Rows of the register tile (at most)">,
+    Option<"regN", "reg-n", "int64_t", /*default=*/"32",
+           "Columns of the register tile (at most; a multiple of the vector "
+           "width is best)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"8",
+           "Reduction step of one vector contraction (at most)">
+  ];
+  let dependentDialects = [
+    "::mlir::transform::TransformDialect"
+  ];
+}
+
 def SeqBoatMmaSyncTF32 : Pass<"seqboat-mma-sync-tf32"> {
   let summary = "Run f32 nvgpu.mma.sync as TF32 (m16n8k8 tf32 operands)";
   let description = [{

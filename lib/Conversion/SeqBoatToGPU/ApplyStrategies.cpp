@@ -39,6 +39,25 @@ constexpr int64_t kSharedBytes = 48 * 1024;
 
 } // namespace
 
+FailureOr<OwningOpRef<ModuleOp>>
+seqboat::loadStrategyLibrary(MLIRContext *ctx, StringRef path,
+                             StringRef passName) {
+  OwningOpRef<ModuleOp> module;
+  if (path.empty()) {
+    module = parseSourceString<ModuleOp>(kBuiltinLibrary, ParserConfig(ctx),
+                                         "<builtin strategies>");
+    if (!module)
+      return emitError(UnknownLoc::get(ctx),
+                       "seqboat: the built-in strategy library is invalid");
+  } else if (failed(transform::detail::parseTransformModuleFromFile(
+                 ctx, path, module))) {
+    return emitError(UnknownLoc::get(ctx))
+           << passName << ": cannot load the strategy library '" << path
+           << "'";
+  }
+  return module;
+}
+
 std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
                                            int64_t tm, int64_t tn, int64_t bk,
                                            bool gpu) {
@@ -121,20 +140,10 @@ struct SeqBoatApplyStrategies
   /// Parses the library once, before any IR is processed (parsing may load
   /// dialects, which is not allowed while passes run).
   LogicalResult initialize(MLIRContext *ctx) override {
-    OwningOpRef<ModuleOp> module;
-    if (library.empty()) {
-      module = parseSourceString<ModuleOp>(kBuiltinLibrary, ParserConfig(ctx),
-                                           "<builtin strategies>");
-      if (!module)
-        return emitError(UnknownLoc::get(ctx),
-                         "seqboat: the built-in strategy library is invalid");
-    } else if (failed(transform::detail::parseTransformModuleFromFile(
-                   ctx, library, module))) {
-      return emitError(UnknownLoc::get(ctx))
-             << "seqboat-apply-strategies: cannot load the strategy library '"
-             << library << "'";
-    }
-    strategies = std::make_shared<OwningOpRef<ModuleOp>>(std::move(module));
+    FailureOr<OwningOpRef<ModuleOp>> module = loadStrategyLibrary(ctx, library, getArgument());
+    if (failed(module))
+      return failure();
+    strategies = std::make_shared<OwningOpRef<ModuleOp>>(std::move(*module));
     return success();
   }
 

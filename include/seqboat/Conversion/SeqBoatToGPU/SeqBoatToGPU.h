@@ -27,6 +27,7 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATAPPLYTUNING
 #define GEN_PASS_DECL_SEQBOATFORMKERNELS
 #define GEN_PASS_DECL_SEQBOATAPPLYSTRATEGIES
+#define GEN_PASS_DECL_SEQBOATAPPLYHOSTSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATMMASYNCTF32
 #include "seqboat/Conversion/Passes.h.inc"
 
@@ -56,6 +57,12 @@ inline constexpr llvm::StringLiteral kTilesAttr = "seqboat.tiles";
 /// the library's named sequences match).
 inline constexpr llvm::StringLiteral kStrategyTargetAttr =
     "seqboat.strategy_target";
+
+/// The strategy library at `path`, or the built-in one when `path` is
+/// empty; an error naming `passName` when it cannot be loaded. Parsing may
+/// load dialects, so passes call this from initialize().
+FailureOr<OwningOpRef<ModuleOp>>
+loadStrategyLibrary(MLIRContext *ctx, StringRef path, StringRef passName);
 
 /// One tunable knob: its name (as in #seqboat.config) and legal values.
 struct TuningKnob {

@@ -1,0 +1,70 @@
+// The host strategy on bufferized contractions: the projection layout
+// (k-major right operand, batch and row dimensions) is tiled into blocks and
+// register tiles and becomes vector FMAs with the accumulators carried across
+// the reduction; tiles divide shapes that are not powers of two; what the
+// strategy does not take (nn.Linear's [N, K] weights, kernel functions) stays
+// a linalg op.
+// RUN: seqboat-opt %s --seqboat-apply-host-strategies | FileCheck %s
+// RUN: seqboat-opt %s --seqboat-apply-host-strategies="tile-m=16 tile-n=64 reg-m=4 reg-n=16 tile-k=4" | FileCheck %s --check-prefix=SMALL
+// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="reg-n=0" 2>&1 | FileCheck %s --check-prefix=ZERO
+// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="library=%t.missing" 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="library=%S/Inputs/no_host_entry.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
+
+#proj_a = affine_map<(b, l, k, n) -> (b, l, k)>
+#proj_w = affine_map<(b, l, k, n) -> (k, n)>
+#proj_c = affine_map<(b, l, k, n) -> (b, l, n)>
+
+// CHECK-LABEL: func.func @projection
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.forall
+// CHECK:         scf.for {{.*}} iter_args
+// CHECK:           vector.fma {{.*}} : vector<18xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// SMALL-LABEL: func.func @projection
+// SMALL:         vector.fma {{.*}} : vector<9xf32>
+func.func @projection(%x: memref<2x37x12xf32>, %w: memref<12x18xf32>,
+                      %y: memref<2x37x18xf32>) {
+  linalg.generic {indexing_maps = [#proj_a, #proj_w, #proj_c],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<2x37x12xf32>, memref<12x18xf32>) outs(%y : memref<2x37x18xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @matmul
+// CHECK:         vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT:     linalg.matmul
+func.func @matmul(%a: memref<64x40xf32>, %b: memref<40x96xf32>, %c: memref<64x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x40xf32>, memref<40x96xf32>) outs(%c : memref<64x96xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @linear_nk
+// CHECK:         linalg.matmul
+// CHECK-NOT:     vector.fma
+// CHECK:         return
+func.func @linear_nk(%x: memref<64x40xf32>, %w: memref<96x40xf32>, %y: memref<64x96xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                                 affine_map<(m, n, k) -> (n, k)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%x, %w : memref<64x40xf32>, memref<96x40xf32>) outs(%y : memref<64x96xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @kernel
+// CHECK:         linalg.matmul
+// CHECK-NOT:     vector.fma
+func.func @kernel(%a: memref<64x40xf32>, %b: memref<40x96xf32>, %c: memref<64x96xf32>)
+    attributes {seqboat.kernel_kind = "contraction"} {
+  linalg.matmul ins(%a, %b : memref<64x40xf32>, memref<40x96xf32>) outs(%c : memref<64x96xf32>)
+  return
+}
+
+// ZERO: error: seqboat-apply-host-strategies: option 'reg-n' must be positive, got 0
+// MISSING: seqboat-apply-host-strategies: cannot load the strategy library
+// ENTRY: error: strategy library '{{.*}}no_host_entry.mlir' has no named sequence @seqboat_contraction_host(root, blocks, regs, step)

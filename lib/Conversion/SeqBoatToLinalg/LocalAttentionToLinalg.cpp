@@ -4,7 +4,9 @@
 // i < count[b], keys j in [max(0, i-w), min(count[b], i+w+1)) (bidirectional)
 // or [max(0, i-w), i] (causal). Inactive slots are never visited, so the work
 // is O(sum_b count[b] * (2w+1) * (Z + H)). Softmax uses the online
-// (running-max) formulation, so each key is visited once.
+// (running-max) formulation, so each key is visited once. The feature rows
+// (scores over Z, the output update over H) are vector FMAs of kRowVector
+// lanes on tensors, masked at a row's end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +19,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
 
@@ -33,17 +36,46 @@ Value toIndex(OpBuilder &b, Location loc, Value v) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
 }
 
-/// for (iv = lb; iv < ub; ++iv) carrying `init`.
+/// for (iv = lb; iv < ub; iv += step) carrying `init`.
 scf::ForOp forLoop(
     OpBuilder &b, Location loc, Value lb, Value ub, ValueRange init,
     llvm::function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
                                           ValueRange)>
-        body) {
+        body,
+    int64_t step = 1) {
   return scf::ForOp::create(
-      b, loc, lb, ub, idx(b, loc, 1), init,
+      b, loc, lb, ub, idx(b, loc, step), init,
       [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
         scf::YieldOp::create(nb, nl, body(nb, nl, iv, args));
       });
+}
+
+/// Feature rows (the Z of q/k, the H of v/out) are processed in vectors of
+/// this many elements; the last vector of a row whose length it does not
+/// divide is masked.
+constexpr int64_t kRowVector = 16;
+
+/// row[b, r, c : c + kRowVector] of a [B, S, F] tensor (zeros past F).
+Value readRow(OpBuilder &b, Location l, Value tensor, ValueRange index,
+              int64_t features, Value zero) {
+  auto type = VectorType::get({kRowVector}, zero.getType());
+  bool inBounds = features % kRowVector == 0;
+  return vector::TransferReadOp::create(b, l, type, tensor, index, zero,
+                                        ArrayRef<bool>{inBounds});
+}
+
+/// Writes `value` to row[b, r, c : c + kRowVector] (lanes past F dropped).
+Value writeRow(OpBuilder &b, Location l, Value value, Value tensor,
+               ValueRange index, int64_t features) {
+  bool inBounds = features % kRowVector == 0;
+  return vector::TransferWriteOp::create(b, l, value, tensor, index,
+                                         ArrayRef<bool>{inBounds})
+      .getResult();
+}
+
+Value splat(OpBuilder &b, Location l, Value scalar) {
+  return vector::BroadcastOp::create(
+      b, l, VectorType::get({kRowVector}, scalar.getType()), scalar);
 }
 
 struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
@@ -112,16 +144,21 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     Value zeroF = constant(b, l, et, 0.0);
     bool softmax = act == Activation::softmax;
 
+    Value zeroVec = splat(b, l, zeroF);
+    // q[b, i, :] . k[b, j, :], a vector FMA per kRowVector features.
     auto score = [&](OpBuilder &sb, Location sl, Value j) -> Value {
       auto dot = forLoop(
-          sb, sl, idx(sb, sl, 0), idx(sb, sl, z), zeroF,
+          sb, sl, idx(sb, sl, 0), idx(sb, sl, z), zeroVec,
           [&](OpBuilder &db, Location dl, Value zi, ValueRange acc) {
-            Value qv = tensor::ExtractOp::create(db, dl, q, ValueRange{bi, i, zi});
-            Value kv = tensor::ExtractOp::create(db, dl, k, ValueRange{bi, j, zi});
-            Value prod = arith::MulFOp::create(db, dl, qv, kv);
-            return SmallVector<Value>{arith::AddFOp::create(db, dl, acc[0], prod)};
-          });
-      Value s = arith::MulFOp::create(sb, sl, dot.getResult(0),
+            Value qv = readRow(db, dl, q, ValueRange{bi, i, zi}, z, zeroF);
+            Value kv = readRow(db, dl, k, ValueRange{bi, j, zi}, z, zeroF);
+            return SmallVector<Value>{
+                vector::FMAOp::create(db, dl, qv, kv, acc[0])};
+          },
+          kRowVector);
+      Value dotValue = vector::ReductionOp::create(
+          sb, sl, vector::CombiningKind::ADD, dot.getResult(0));
+      Value s = arith::MulFOp::create(sb, sl, dotValue,
                                       constant(sb, sl, et, scale));
       if (!relBias)
         return s;
@@ -138,19 +175,20 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     // out[b, i, :] = out[b, i, :] * keep + weight * v[b, j, :].
     auto accumulate = [&](OpBuilder &ab, Location al, Value dst, Value j,
                           Value keep, Value weight) {
+      Value keepVec = keep ? splat(ab, al, keep) : Value();
+      Value weightVec = splat(ab, al, weight);
       auto hLoop = forLoop(
           ab, al, idx(ab, al, 0), idx(ab, al, h), dst,
-          [&](OpBuilder &hb, Location hl, Value hi2, ValueRange acc) {
-            Value cur = tensor::ExtractOp::create(hb, hl, acc[0],
-                                                  ValueRange{bi, i, hi2});
-            if (keep)
-              cur = arith::MulFOp::create(hb, hl, cur, keep);
-            Value vv = tensor::ExtractOp::create(hb, hl, v, ValueRange{bi, j, hi2});
-            Value upd = arith::AddFOp::create(
-                hb, hl, cur, arith::MulFOp::create(hb, hl, weight, vv));
-            return SmallVector<Value>{tensor::InsertOp::create(
-                hb, hl, upd, acc[0], ValueRange{bi, i, hi2})};
-          });
+          [&](OpBuilder &hb, Location hl, Value hc, ValueRange acc) {
+            Value cur = readRow(hb, hl, acc[0], ValueRange{bi, i, hc}, h, zeroF);
+            if (keepVec)
+              cur = arith::MulFOp::create(hb, hl, cur, keepVec);
+            Value vv = readRow(hb, hl, v, ValueRange{bi, j, hc}, h, zeroF);
+            Value upd = vector::FMAOp::create(hb, hl, weightVec, vv, cur);
+            return SmallVector<Value>{
+                writeRow(hb, hl, upd, acc[0], ValueRange{bi, i, hc}, h)};
+          },
+          kRowVector);
       return hLoop.getResult(0);
     };
 
@@ -200,15 +238,16 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
         });
     // Normalise; the window always holds the query itself, so d > 0.
     Value denom = keyLoop.getResult(2);
+    Value denomVec = splat(b, l, denom);
     auto norm = forLoop(
         b, l, idx(b, l, 0), idx(b, l, h), keyLoop.getResult(0),
-        [&](OpBuilder &nb, Location nl, Value hi2, ValueRange acc) {
-          Value cur = tensor::ExtractOp::create(nb, nl, acc[0],
-                                                ValueRange{bi, i, hi2});
-          Value scaled = arith::DivFOp::create(nb, nl, cur, denom);
-          return SmallVector<Value>{tensor::InsertOp::create(
-              nb, nl, scaled, acc[0], ValueRange{bi, i, hi2})};
-        });
+        [&](OpBuilder &nb, Location nl, Value hc, ValueRange acc) {
+          Value cur = readRow(nb, nl, acc[0], ValueRange{bi, i, hc}, h, zeroF);
+          Value scaled = arith::DivFOp::create(nb, nl, cur, denomVec);
+          return SmallVector<Value>{
+              writeRow(nb, nl, scaled, acc[0], ValueRange{bi, i, hc}, h)};
+        },
+        kRowVector);
     return SmallVector<Value>(norm.getResults());
   }
 };

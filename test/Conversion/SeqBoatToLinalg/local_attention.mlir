@@ -15,13 +15,18 @@
 // CHECK:   scf.for %[[I:.*]] = %c0 to %[[CNT]] step %c1
 // CHECK:     %[[KEND:.*]] = arith.minsi %{{.*}}, %[[CNT]] : index
 // CHECK:     scf.for %{{.*}} = %{{.*}} to %[[KEND]] step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (tensor<2x37x32xf32>, f32, f32)
-// CHECK:       scf.for %{{.*}} = %c0 to %c8
+// CHECK:       vector.transfer_read %[[Q]]{{.*}} : tensor<2x37x8xf32>, vector<16xf32>
+// CHECK:       vector.fma
+// CHECK:       vector.reduction <add>
 // CHECK:       arith.maxsi %{{.*}}, %c-63 : index
 // CHECK:       arith.minsi %{{.*}}, %c63 : index
 // CHECK:       tensor.extract %[[RB]]
 // CHECK:       math.exp
-// CHECK:       scf.for %{{.*}} = %c0 to %c32
-// CHECK:     arith.divf
+// CHECK:       scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK:         vector.transfer_read %[[V]]{{.*}} {in_bounds = [true]}
+// CHECK:         vector.fma
+// CHECK:         vector.transfer_write
+// CHECK:     arith.divf {{.*}} : vector<16xf32>
 // CHECK-NOT: seqboat.
 func.func @softmax_bidirectional(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %rb: tensor<127xf32>) -> tensor<2x37x32xf32> {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count rel_bias(%rb) {bidirectional = true, window = 4 : i64}

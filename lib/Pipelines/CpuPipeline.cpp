@@ -28,7 +28,8 @@ bufferization::OneShotBufferizePassOptions seqboat::boundaryBufferization() {
   return options;
 }
 
-void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
+void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm,
+                                      const CpuCompileOptions &options) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createSeqBoatFuseElementwise());
@@ -36,8 +37,10 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm) {
 
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
   bufferization::buildBufferDeallocationPipeline(pm);
-  // Contractions as register-tiled vector FMAs (the host strategy).
-  pm.addPass(createSeqBoatApplyHostStrategies());
+  // Contractions as register-tiled vector FMAs, row-contiguous ops in
+  // vectors (the host strategies).
+  if (options.hostStrategies)
+    pm.addPass(createSeqBoatApplyHostStrategies());
 
   buildBuffersToLLVM(pm);
 }
@@ -47,8 +50,11 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
   pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  // What the contraction strategy leaves in vectors.
+  // What the contraction strategy leaves in vectors. n-D transfers become
+  // loops over stack buffers placed where the transfer was: out of loops
+  // with them, or the stack grows with every iteration.
   pm.addPass(createConvertVectorToSCFPass());
+  pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -73,7 +79,7 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.emaChunk = options.emaChunk;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));
-  buildSeqBoatCpuPipeline(pm);
+  buildSeqBoatCpuPipeline(pm, options);
 }
 
 void seqboat::buildKernelStrategy(
@@ -96,11 +102,13 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
 }
 
 void seqboat::registerSeqBoatPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CpuCompileOptions>(
       "seqboat-cpu-pipeline",
       "Bufferize seqboat's tensor-level lowering and lower it to the LLVM "
-      "dialect for CPU execution (seqboat-run)",
-      [](OpPassManager &pm) { buildSeqBoatCpuPipeline(pm); });
+      "dialect for CPU execution (seqboat-run); ema-chunk is unused here",
+      [](OpPassManager &pm, const CpuCompileOptions &options) {
+        buildSeqBoatCpuPipeline(pm, options);
+      });
   PassPipelineRegistration<CpuCompileOptions>(
       "seqboat-to-llvm-cpu",
       "seqboat-decompose, convert-seqboat-to-linalg and seqboat-cpu-pipeline",

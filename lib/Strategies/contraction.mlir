@@ -29,6 +29,9 @@
 //                             vector.contract, accumulators kept in registers
 //                             across the reduction, lowered to outer products
 //                             (one FMA per register-tile row and step)
+//   @seqboat_rows_host        any other op contiguous along one parallel loop:
+//                             that loop in vectors, the rest tiled by 1,
+//                             short reductions across vector registers
 // Knob params (in order): TM, TN, BK, the matmul's tile per warp (WM = TM/2,
 // WN = TN/2; per thread for FFMA: TM/16, TN/8), and the
 // copy thread grid CTM x CTK (CTK = BK/4 threads along K, one 16-byte copy
@@ -454,6 +457,36 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %f2 : !transform.any_op
+    transform.yield
+  }
+
+  // Host entry point for the ops that are contiguous along one parallel
+  // loop (seqboat-apply-host-strategies' row strategy), on buffers. %tiles
+  // (packed, one per loop): the vector lanes on that loop, 1 on the other
+  // parallel loops, 0 on the (short) reductions.
+  transform.named_sequence @seqboat_rows_host(%root: !transform.any_op {transform.readonly},
+      %tiles: !transform.param<i64> {transform.readonly}) {
+    %op = transform.structured.match attributes{seqboat.strategy_target} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %func = transform.get_parent_op %op {op_name = "func.func"} : (!transform.any_op) -> !transform.any_op
+    %t, %loop = transform.structured.tile_using_forall %op tile_sizes *(%tiles)
+        : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.structured.vectorize %t : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = "innerparallel"
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
     transform.yield
   }
 }

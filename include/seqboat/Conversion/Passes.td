@@ -241,7 +241,15 @@ def SeqBoatApplyHostStrategies
     steps, vectorises the step to a `vector.contract`, keeps the accumulator
     tile in registers across the reduction and lowers the contraction to
     outer products, i.e. one FMA per register-tile row and step on the
-    host's vectors. Contractions it does not take stay as they are (loops).
+    host's vectors.
+
+    Every other linalg op on buffers whose operands are all contiguous along
+    one parallel loop (elementwise ops, broadcasts, per-channel
+    contractions such as the EMA's intra-chunk Toeplitz products, short
+    reductions) is compiled by `@seqboat_rows_host`: that loop becomes
+    vectors of `row-vector` lanes, the other parallel loops are tiled by 1,
+    and reductions of at most `max-row-reduction` iterations are reduced
+    across vector registers. What neither takes stays as it is (loops).
 
     The knobs are upper bounds: each tile is the largest that divides its
     dimension (the register tile divides the block tile), so every shape
@@ -260,7 +268,12 @@ def SeqBoatApplyHostStrategies
            "Columns of the register tile (at most; a multiple of the vector "
            "width is best)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"8",
-           "Reduction step of one vector contraction (at most)">
+           "Reduction step of one vector contraction (at most)">,
+    Option<"rowVector", "row-vector", "int64_t", /*default=*/"16",
+           "Lanes of the row strategy's vectors (at most)">,
+    Option<"maxRowReduction", "max-row-reduction", "int64_t",
+           /*default=*/"64",
+           "Longest reduction the row strategy keeps in registers">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

@@ -16,6 +16,12 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
   PassOptions::Option<int64_t> emaChunk{
       *this, "ema-chunk",
       llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(64)};
+  PassOptions::Option<bool> hostStrategies{
+      *this, "host-strategies",
+      llvm::cl::desc("Compile contractions and row-contiguous ops with the "
+                     "host strategies (seqboat-apply-host-strategies); off: "
+                     "plain loops"),
+      llvm::cl::init(true)};
 };
 
 /// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels), shared by
@@ -121,7 +127,8 @@ struct GpuPipelineOptions : public KernelKnobOptions<GpuPipelineOptions> {
 /// `seqboat-cpu-pipeline`: tensors (linalg/tensor/scf/arith/math) ->
 /// bufferization -> loops -> LLVM dialect, with the C interface and the
 /// `seqboat.abi` signature recorded on every public function.
-void buildSeqBoatCpuPipeline(OpPassManager &pm);
+void buildSeqBoatCpuPipeline(OpPassManager &pm,
+                             const CpuCompileOptions &options = {});
 
 /// `seqboat-to-llvm-cpu`: seqboat-decompose, convert-seqboat-to-linalg, then
 /// seqboat-cpu-pipeline.

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 
 namespace mlir::seqboat {
@@ -33,6 +34,9 @@ struct HostTiles {
   SmallVector<int64_t> blocks, regs;
   int64_t step = 1;
   unsigned k = 0;
+  /// The right operand is W[N, K] (nn.Linear): it is packed to W^T[K, N]
+  /// before the contraction.
+  bool packRight = false;
 };
 
 /// The largest divisor of `extent` that is at most `bound` and a multiple of
@@ -71,10 +75,19 @@ std::optional<HostTiles> hostTiles(linalg::LinalgOp op, int64_t tileM,
     return std::nullopt;
   unsigned n = dims->n.front(), k = dims->k.front();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  // Columns along the vectors: contiguous in the right operand and the
-  // result (nn.Linear's W[N, K] is not; those stay loops).
-  if (!isInnermost(maps[1], n) || !isInnermost(maps[2], n))
+  // Columns along the vectors: contiguous in the result and in the right
+  // operand, or in its packed copy when that is nn.Linear's W[N, K].
+  if (!isInnermost(maps[2], n))
     return std::nullopt;
+  bool packRight = false;
+  if (!isInnermost(maps[1], n)) {
+    MLIRContext *ctx = op.getContext();
+    if (maps[1].getNumResults() != 2 ||
+        maps[1].getResult(0) != getAffineDimExpr(n, ctx) ||
+        maps[1].getResult(1) != getAffineDimExpr(k, ctx))
+      return std::nullopt;
+    packRight = true;
+  }
   // The innermost row dimension of the result carries the row tiles; other
   // row and batch dimensions are tiled by 1.
   AffineMap result = maps[2];
@@ -104,8 +117,68 @@ std::optional<HostTiles> hostTiles(linalg::LinalgOp op, int64_t tileM,
   tiles.blocks[k] = tiles.regs[k] = 0;
   tiles.step = largestDivisor(ranges[k], tileK);
   tiles.k = k;
+  tiles.packRight = packRight;
   return tiles;
 }
+
+/// The tiles of `op` when the row strategy takes it: every operand (and
+/// the result) is contiguous along one parallel loop `d` (the last index of
+/// each operand), which becomes the vector of `rowVector` lanes at most (a
+/// divisor of its extent); other parallel loops are tiled by 1 and short
+/// reductions (at most `maxReduction` iterations in all) stay whole, to be
+/// reduced across vector registers. Bodies of scalar arithmetic only.
+std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
+                                             int64_t rowVector,
+                                             int64_t maxReduction) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() == 0)
+    return std::nullopt;
+  for (Operation &inner : op.getBlock()->without_terminator())
+    if (!isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) &&
+        !isa<linalg::IndexOp>(inner))
+      return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap result = maps[op.getNumDpsInputs()];
+  if (result.getNumResults() == 0)
+    return std::nullopt;
+  auto last = dyn_cast<AffineDimExpr>(result.getResults().back());
+  if (!last)
+    return std::nullopt;
+  unsigned d = last.getPosition();
+  if (!linalg::isParallelIterator(op.getIteratorTypesArray()[d]))
+    return std::nullopt;
+  for (auto [operand, map] : llvm::zip(op->getOpOperands(), maps)) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !type.hasStaticShape() || !isInnermost(map, d))
+      return std::nullopt;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+        strides.back() != 1)
+      return std::nullopt;
+  }
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, [](int64_t r) { return r <= 0; }))
+    return std::nullopt;
+  int64_t lanes = largestDivisor(ranges[d], rowVector);
+  if (lanes < 4)
+    return std::nullopt;
+  SmallVector<int64_t> tiles;
+  int64_t reduced = 1;
+  for (auto [i, type] : llvm::enumerate(op.getIteratorTypesArray())) {
+    if (linalg::isReductionIterator(type)) {
+      reduced *= ranges[i];
+      tiles.push_back(0);
+    } else {
+      tiles.push_back(i == d ? lanes : 1);
+    }
+  }
+  if (reduced > maxReduction || failed(linalg::vectorizeOpPrecondition(op)))
+    return std::nullopt;
+  return tiles;
+}
+
+constexpr StringLiteral kContractionEntry = "seqboat_contraction_host";
+constexpr StringLiteral kRowsEntry = "seqboat_rows_host";
 
 struct SeqBoatApplyHostStrategies
     : public seqboat::impl::SeqBoatApplyHostStrategiesBase<
@@ -134,35 +207,47 @@ struct SeqBoatApplyHostStrategies
                                {"tile-n", tileN},
                                {"reg-m", regM},
                                {"reg-n", regN},
-                               {"tile-k", tileK}})
+                               {"tile-k", tileK},
+                               {"row-vector", rowVector},
+                               {"max-row-reduction", maxRowReduction}})
       if (value <= 0) {
         emitError(module.getLoc(), "seqboat-apply-host-strategies: option '")
             << name << "' must be positive, got " << value;
         return signalPassFailure();
       }
-    constexpr StringLiteral entryName = "seqboat_contraction_host";
-    auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
-        SymbolTable::lookupSymbolIn(strategies->get(), entryName));
-
     // Ops are found again by a numbered tag before each application: the
     // canonicalizations of one strategy run may replace other ops.
     constexpr StringLiteral indexAttr = "seqboat.host_target";
     Builder b(&getContext());
-    SmallVector<std::pair<linalg::LinalgOp, HostTiles>> found;
+    SmallVector<std::pair<linalg::LinalgOp, HostTiles>> contractions;
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> rows;
     module.walk([&](linalg::LinalgOp op) {
       auto fn = op->getParentOfType<func::FuncOp>();
       if (!fn || fn->hasAttr(kKernelKindAttr))
         return;
       if (std::optional<HostTiles> tiles =
               hostTiles(op, tileM, tileN, regM, regN, tileK))
-        found.push_back({op, *tiles});
+        contractions.push_back({op, *tiles});
+      else if (std::optional<SmallVector<int64_t>> tiles =
+                   rowTiles(op, rowVector, maxRowReduction))
+        rows.push_back({op, *tiles});
     });
-    // Each target becomes a linalg.generic whose first loop is the
+
+    /// One application: the entry point and its params after the root.
+    struct Target {
+      StringRef entry;
+      SmallVector<SmallVector<int64_t>> params;
+    };
+    SmallVector<Target> targets;
+    auto tag = [&](Operation *op, Target target) {
+      op->setAttr(indexAttr, b.getI64IntegerAttr(targets.size()));
+      targets.push_back(std::move(target));
+    };
+    // Each contraction becomes a linalg.generic whose first loop is the
     // reduction: the library tiles it with one step size, whatever the
     // op's rank.
     IRRewriter rewriter(&getContext());
-    SmallVector<HostTiles> targets;
-    for (auto &[op, tiles] : found) {
+    for (auto &[op, tiles] : contractions) {
       rewriter.setInsertionPoint(op);
       linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(*op);
       if (!generic) {
@@ -171,6 +256,29 @@ struct SeqBoatApplyHostStrategies
         if (failed(generalized))
           continue;
         generic = *generalized;
+      }
+      if (tiles.packRight) {
+        // W^T[K, N] in a buffer of its own, read with the (k, n) map.
+        Location loc = generic.getLoc();
+        Value weights = generic.getDpsInputOperand(1)->get();
+        auto type = cast<MemRefType>(weights.getType());
+        auto packedType = MemRefType::get(
+            {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+        rewriter.setInsertionPoint(generic);
+        Value packed = memref::AllocOp::create(rewriter, loc, packedType);
+        linalg::TransposeOp::create(rewriter, loc, weights, packed,
+                                    ArrayRef<int64_t>{1, 0});
+        rewriter.setInsertionPointAfter(generic);
+        memref::DeallocOp::create(rewriter, loc, packed);
+        SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+        AffineMap right = maps[1];
+        maps[1] = AffineMap::get(right.getNumDims(), 0,
+                                 {right.getResult(1), right.getResult(0)},
+                                 right.getContext());
+        rewriter.modifyOpInPlace(generic, [&] {
+          generic.getDpsInputOperand(1)->set(packed);
+          generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+        });
       }
       unsigned k = tiles.k;
       SmallVector<unsigned> order = {k};
@@ -181,17 +289,18 @@ struct SeqBoatApplyHostStrategies
           linalg::interchangeGenericOp(rewriter, generic, order);
       if (failed(interchanged))
         continue;
-      HostTiles permuted;
+      Target target{kContractionEntry, {{}, {}, {tiles.step}}};
       for (unsigned old : order) {
-        permuted.blocks.push_back(tiles.blocks[old]);
-        permuted.regs.push_back(tiles.regs[old]);
+        target.params[0].push_back(tiles.blocks[old]);
+        target.params[1].push_back(tiles.regs[old]);
       }
-      permuted.step = tiles.step;
-      (*interchanged)->setAttr(indexAttr, b.getI64IntegerAttr(targets.size()));
-      targets.push_back(permuted);
+      tag(*interchanged, std::move(target));
     }
+    for (auto &[op, tiles] : rows)
+      tag(op, Target{kRowsEntry, {tiles}});
     if (targets.empty())
       return;
+
     auto find = [&](int64_t index) -> Operation * {
       Operation *found = nullptr;
       module.walk([&](Operation *op) {
@@ -204,36 +313,38 @@ struct SeqBoatApplyHostStrategies
       });
       return found;
     };
-    if (!entry || entry.getNumArguments() != 4) {
-      emitError(find(0)->getLoc(), "strategy library '")
-          << (library.empty() ? StringRef("<builtin>") : StringRef(library))
-          << "' has no named sequence @" << entryName
-          << "(root, blocks, regs, step)";
-      return signalPassFailure();
-    }
-
     auto params = [&](ArrayRef<int64_t> values) {
       SmallVector<transform::MappedValue> attrs;
       for (int64_t v : values)
         attrs.push_back(b.getI64IntegerAttr(v));
       return attrs;
     };
-    for (auto [index, tiles] : llvm::enumerate(targets)) {
+    for (auto [index, target] : llvm::enumerate(targets)) {
       Operation *op = find(index);
       if (!op)
         continue;
       Location loc = op->getLoc();
       op->removeAttr(indexAttr);
+      auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
+          SymbolTable::lookupSymbolIn(strategies->get(), target.entry));
+      if (!entry || entry.getNumArguments() != target.params.size() + 1) {
+        emitError(loc, "strategy library '")
+            << (library.empty() ? StringRef("<builtin>") : StringRef(library))
+            << "' has no named sequence @" << target.entry
+            << (target.entry == kContractionEntry
+                    ? "(root, blocks, regs, step)"
+                    : "(root, tiles)");
+        return signalPassFailure();
+      }
       RaggedArray<transform::MappedValue> bindings;
       bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
-      bindings.push_back(params(tiles.blocks));
-      bindings.push_back(params(tiles.regs));
-      bindings.push_back(params({tiles.step}));
+      for (ArrayRef<int64_t> values : target.params)
+        bindings.push_back(params(values));
       op->setAttr(kStrategyTargetAttr, b.getUnitAttr());
       if (failed(transform::applyTransformNamedSequence(
               std::move(bindings), cast<transform::TransformOpInterface>(*entry),
               strategies->get(), transform::TransformOptions()))) {
-        emitError(loc, "strategy @") << entryName << " failed";
+        emitError(loc, "strategy @") << target.entry << " failed";
         return signalPassFailure();
       }
       // A user's strategy may keep the op: the tag must not stay on it.

@@ -2,8 +2,9 @@
 // (k-major right operand, batch and row dimensions) is tiled into blocks and
 // register tiles and becomes vector FMAs with the accumulators carried across
 // the reduction; tiles divide shapes that are not powers of two; what the
-// strategy does not take (nn.Linear's [N, K] weights, kernel functions) stays
-// a linalg op.
+// strategy does not take (kernel functions, a weight with another layout)
+// stays a linalg op, or, when its operands are contiguous along one parallel
+// loop, goes to the row strategy (vectors along that loop).
 // RUN: seqboat-opt %s --seqboat-apply-host-strategies | FileCheck %s
 // RUN: seqboat-opt %s --seqboat-apply-host-strategies="tile-m=16 tile-n=64 reg-m=4 reg-n=16 tile-k=4" | FileCheck %s --check-prefix=SMALL
 // RUN: not seqboat-opt %s --seqboat-apply-host-strategies="reg-n=0" 2>&1 | FileCheck %s --check-prefix=ZERO
@@ -44,9 +45,13 @@ func.func @matmul(%a: memref<64x40xf32>, %b: memref<40x96xf32>, %c: memref<64x96
   return
 }
 
+// nn.Linear's W[N, K] is packed to W^T[K, N] first (a transpose into a
+// buffer freed after the contraction).
 // CHECK-LABEL: func.func @linear_nk
-// CHECK:         linalg.matmul
-// CHECK-NOT:     vector.fma
+// CHECK:         %[[P:.*]] = memref.alloc() : memref<40x96xf32>
+// CHECK:         linalg.transpose ins(%{{.*}} : memref<96x40xf32>) outs(%[[P]] : memref<40x96xf32>) permutation = [1, 0]
+// CHECK:         vector.fma {{.*}} : vector<32xf32>
+// CHECK:         memref.dealloc %[[P]]
 // CHECK:         return
 func.func @linear_nk(%x: memref<64x40xf32>, %w: memref<96x40xf32>, %y: memref<64x96xf32>) {
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
@@ -62,6 +67,75 @@ func.func @linear_nk(%x: memref<64x40xf32>, %w: memref<96x40xf32>, %y: memref<64
 func.func @kernel(%a: memref<64x40xf32>, %b: memref<40x96xf32>, %c: memref<64x96xf32>)
     attributes {seqboat.kernel_kind = "contraction"} {
   linalg.matmul ins(%a, %b : memref<64x40xf32>, memref<40x96xf32>) outs(%c : memref<64x96xf32>)
+  return
+}
+
+// Row strategy: elementwise in vectors of 16 lanes (the largest divisor of
+// 48 up to row-vector) along the contiguous loop, a broadcast operand
+// included.
+// CHECK-LABEL: func.func @elementwise
+// CHECK-NOT:     linalg.generic
+// CHECK:         arith.mulf {{.*}} : vector<16xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @elementwise(%x: memref<2x37x48xf32>, %g: memref<48xf32>, %y: memref<2x37x48xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, l, d) -> (b, l, d)>, affine_map<(b, l, d) -> (d)>,
+                                   affine_map<(b, l, d) -> (b, l, d)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %g : memref<2x37x48xf32>, memref<48xf32>) outs(%y : memref<2x37x48xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// A per-channel product with a short reduction (the EMA's intra-chunk
+// Toeplitz product): reduced across vector registers.
+// CHECK-LABEL: func.func @per_channel
+// CHECK-NOT:     linalg.generic
+// CHECK:         arith.addf {{.*}} : vector<8xf32>
+// CHECK:         return
+func.func @per_channel(%t: memref<16x16x8xf32>, %x: memref<2x16x8xf32>, %y: memref<2x16x8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, i, j, d) -> (i, j, d)>, affine_map<(b, i, j, d) -> (b, j, d)>,
+                                   affine_map<(b, i, j, d) -> (b, i, d)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%t, %x : memref<16x16x8xf32>, memref<2x16x8xf32>) outs(%y : memref<2x16x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Left as loops: a reduction longer than max-row-reduction, a transpose
+// (no loop contiguous in every operand) and rows of fewer than 4 lanes.
+// CHECK-LABEL: func.func @left
+// CHECK-COUNT-3: linalg.generic
+// CHECK-NOT:     vector.
+func.func @left(%x: memref<128x16xf32>, %s: memref<16xf32>, %t: memref<16x128xf32>,
+                %n: memref<40x3xf32>, %m: memref<40x3xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(r, d) -> (r, d)>, affine_map<(r, d) -> (d)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<128x16xf32>) outs(%s : memref<16xf32>) {
+  ^bb0(%a: f32, %c: f32):
+    %r = arith.addf %a, %c : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(r, d) -> (r, d)>, affine_map<(r, d) -> (d, r)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<128x16xf32>) outs(%t : memref<16x128xf32>) {
+  ^bb0(%a: f32, %c: f32):
+    linalg.yield %a : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(r, d) -> (r, d)>, affine_map<(r, d) -> (r, d)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%n : memref<40x3xf32>) outs(%m : memref<40x3xf32>) {
+  ^bb0(%a: f32, %c: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  }
   return
 }
 

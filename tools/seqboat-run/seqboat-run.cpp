@@ -83,7 +83,7 @@ static cl::opt<bool> perfJitDump(
 static cl::opt<int64_t>
     emaChunk("ema-chunk",
              cl::desc("ema_conv scan chunk when FILE still holds seqboat ops"),
-             cl::init(64), cl::cat(runCategory));
+             cl::init(32), cl::cat(runCategory));
 
 namespace {
 

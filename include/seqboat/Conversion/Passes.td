@@ -26,7 +26,7 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
     shapes are not supported yet and are reported as an error.
   }];
   let options = [
-    Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"64",
+    Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"32",
            "Chunk length of the ema_conv scan (intra-chunk Toeplitz size)">
   ];
   let dependentDialects = [

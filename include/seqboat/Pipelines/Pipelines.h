@@ -15,7 +15,7 @@ namespace mlir::seqboat {
 struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
   PassOptions::Option<int64_t> emaChunk{
       *this, "ema-chunk",
-      llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(64)};
+      llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(32)};
   PassOptions::Option<bool> hostStrategies{
       *this, "host-strategies",
       llvm::cl::desc("Compile contractions and row-contiguous ops with the "

@@ -3,11 +3,17 @@
 
 Reports, from one run on this machine:
   1. the layer at B=2, L=4096, D=128 (N=16, Z=64, H=256, w=128, bidirectional,
-     softmax): seqboat-run median time vs the NumPy reference's median time,
-     at active fraction 1.0 and 0.1 (and the 0.1/1.0 ratio), both for the
-     linalg path (--seqboat-to-llvm-cpu) and for the fused-kernel strategy
-     run as CPU loops (--seqboat-kernels-cpu-pipeline);
-  2. ema_conv (B=2, D=128, N=16) at L=4096 vs L=16384 (linear scaling => ~4x).
+     softmax): seqboat-run median time vs eager PyTorch (bench/seqboat_torch.py,
+     at 1 thread and at all cores) and vs the NumPy reference, at active
+     fraction 1.0 and 0.1 (and the 0.1/1.0 ratio), for the linalg path
+     (--seqboat-to-llvm-cpu, with and without the host strategies) and for
+     the fused-kernel strategy run as CPU loops (--seqboat-kernels-cpu-pipeline);
+  2. the projections alone: a feed-forward block (nn.Linear 128->256, silu,
+     nn.Linear 256->128 on 8192 tokens) vs the same in eager PyTorch, with the
+     GFLOP/s of each;
+  3. ema_conv (B=2, D=128, N=16) at L=4096 vs L=16384 (linear scaling => ~4x).
+seqboat's generated code is single-threaded. The BLAS PyTorch loaded is named
+(threadpoolctl); scripts/setup.sh installs OpenBLAS (libopenblas0-pthread).
 
 Usage: /usr/bin/python3 bench/bench_cpu.py [--build build] [--repeat 5]
 """
@@ -70,6 +76,76 @@ def numpy_layer_time(cfg, repeat):
     return statistics.median(times)
 
 
+def blas_description():
+    """Which BLAS PyTorch and NumPy loaded, with its threads."""
+    try:
+        import torch  # noqa: F401 (loads its BLAS)
+    except ImportError:
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown BLAS (python3-threadpoolctl not installed)"
+    libs = ["%s %s (%s, %d threads)" % (i.get("internal_api"), i.get("version") or "",
+                                         os.path.basename(i.get("filepath", "")),
+                                         i.get("num_threads", 0))
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    return "; ".join(libs) if libs else "no BLAS found by threadpoolctl"
+
+
+def torch_times(cfg, repeat, threads):
+    """Median ms of eager PyTorch's layer at each thread count, and its max
+    relative error against the NumPy reference; None when torch is missing."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import seqboat_torch
+    case = builder.build("layer", cfg)
+    p = {n: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+         for n, a in zip(reference.LAYER_OPERANDS, case.inputs)}
+    run = lambda: seqboat_torch.layer(p, cfg.window, cfg.bidirectional, cfg.activation,  # noqa: E731
+                                      cfg.norm, cfg.prenorm, cfg.eps)
+    result = {}
+    with torch.no_grad():
+        for n in threads:
+            torch.set_num_threads(n)
+            run()
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                out = run()
+                times.append((time.perf_counter() - start) * 1e3)
+            result[n] = statistics.median(times)
+    ref = np.asarray(case.results[0], dtype=np.float64)
+    err = float(np.max(np.abs(out.numpy() - ref)) / max(np.max(np.abs(ref)), 1e-30))
+    return result, err
+
+
+def torch_mlp_times(cfg, repeat, threads):
+    """Median ms of nn.Linear -> silu -> nn.Linear in eager PyTorch."""
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return None
+    case = builder.build("mlp", cfg)
+    t = [torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)) for a in case.inputs]
+    x, w1, b1, w2, b2 = t
+    result = {}
+    with torch.no_grad():
+        for n in threads:
+            torch.set_num_threads(n)
+            times = []
+            for _ in range(repeat + 1):
+                start = time.perf_counter()
+                F.linear(F.silu(F.linear(x, w1, b1)), w2, b2)
+                times.append((time.perf_counter() - start) * 1e3)
+            result[n] = statistics.median(times[1:])
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -83,38 +159,66 @@ def main():
         cpu = m.group(1) if m else cpu
     print("# seqboat CPU benchmark, %s, %s, %d cores" % (time.strftime("%Y-%m-%d"), cpu,
                                                           os.cpu_count()))
+    print("# PyTorch BLAS: %s" % blas_description())
+    threads = sorted({1, os.cpu_count() or 1})
     rows = []
+    layer_ms, kernel_ms = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        layer_ms, kernel_ms = {}, {}
         for frac in (1.0, 0.1):
             cfg = builder.BuildConfig(**LAYER, active_fraction=frac, seed=3)
             work = os.path.join(tmp, "layer%g" % frac)
             ms, ok = seqboat_time(bindir, work, "layer", cfg, args.repeat)
-            ref_ms = numpy_layer_time(cfg, max(1, args.repeat // 2))
-            layer_ms[frac] = ms
-            rows.append(("layer B=2 L=4096 D=128 active=%.1f (linalg path)" % frac, ms, ref_ms,
-                         "%.2fx" % (ref_ms / ms), "ok" if ok else "MISMATCH"))
-            # The fused-kernel (GPU) strategy run as CPU loops: count-bounded.
+            loops_ms, loops_ok = seqboat_time(bindir, work, "layer", cfg, args.repeat,
+                                              pipeline="--seqboat-to-llvm-cpu=host-strategies=false",
+                                              build=False)
             kms, kok = seqboat_time(bindir, work, "layer", cfg, args.repeat,
                                     pipeline="--seqboat-kernels-cpu-pipeline", build=False)
-            kernel_ms[frac] = kms
-            rows.append(("layer B=2 L=4096 D=128 active=%.1f (kernel strategy)" % frac, kms, ref_ms,
-                         "%.2fx" % (ref_ms / kms), "ok" if kok else "MISMATCH"))
+            ref_ms = numpy_layer_time(cfg, max(1, args.repeat // 2))
+            peer = torch_times(cfg, args.repeat, threads)
+            layer_ms[frac], kernel_ms[frac] = ms, kms
+            name = "layer B=2 L=4096 D=128 active=%.1f" % frac
+            for label, t, good in (("linalg path, host strategies", ms, ok),
+                                   ("linalg path, plain loops", loops_ms, loops_ok),
+                                   ("kernel strategy as CPU loops", kms, kok)):
+                rows.append((name + " (%s)" % label, t, ref_ms, peer[0] if peer else None,
+                             "ok" if good else "MISMATCH"))
+            if peer:
+                print("# eager PyTorch on %s: %s; max rel err vs reference %.1e"
+                      % (name, ", ".join("%.1f ms at %d thread(s)" % (peer[0][n], n)
+                                        for n in threads), peer[1]))
+        mlp_cfg = builder.BuildConfig(B=2, L=4096, D=128, H=256, seed=5)
+        mlp_ms, mlp_ok = seqboat_time(bindir, os.path.join(tmp, "mlp"), "mlp", mlp_cfg,
+                                      args.repeat)
+        mlp_peer = torch_mlp_times(mlp_cfg, args.repeat, threads)
+        mlp_flop = 2 * 2 * 2 * 4096 * 128 * 256
+        rows.append(("mlp 8192x128 ->256 ->128 (%.2f GFLOP)" % (mlp_flop / 1e9), mlp_ms, None,
+                     mlp_peer, "ok" if mlp_ok else "MISMATCH"))
         ema = {}
         for length in (4096, 16384):
             cfg = builder.BuildConfig(B=2, L=length, D=128, N=16, bidirectional=True, seed=4)
             work = os.path.join(tmp, "ema%d" % length)
             ms, ok = seqboat_time(bindir, work, "ema_conv", cfg, args.repeat)
             ema[length] = ms
-            rows.append(("ema_conv B=2 L=%d D=128 N=16 bidir" % length, ms, None, "",
+            rows.append(("ema_conv B=2 L=%d D=128 N=16 bidir" % length, ms, None, None,
                          "ok" if ok else "MISMATCH"))
 
-    print("| case | seqboat-run median (ms) | NumPy reference median (ms) | speedup vs NumPy | numerics |")
-    print("|---|---|---|---|---|")
-    for name, ms, ref_ms, speed, ok in rows:
-        print("| %s | %.1f | %s | %s | %s |" % (name, ms, "%.1f" % ref_ms if ref_ms else "-",
-                                               speed, ok))
+    head = ["case", "seqboat-run median (ms, 1 thread)"]
+    head += ["eager PyTorch %d thr (ms)" % n for n in threads]
+    head += ["seqboat speedup vs PyTorch %d thr" % n for n in threads]
+    head += ["NumPy reference (ms)", "numerics"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for name, ms, ref_ms, peer, ok in rows:
+        cells = [name, "%.1f" % ms]
+        cells += ["%.1f" % peer[n] if peer else "-" for n in threads]
+        cells += ["%.2fx" % (peer[n] / ms) if peer else "-" for n in threads]
+        cells += ["%.1f" % ref_ms if ref_ms else "-", ok]
+        print("| " + " | ".join(cells) + " |")
     print()
+    print("mlp GFLOP/s: seqboat %.1f (1 thread)%s" % (
+        mlp_flop / mlp_ms / 1e6,
+        "".join(", PyTorch %.1f (%d thr)" % (mlp_flop / mlp_peer[n] / 1e6, n) for n in threads)
+        if mlp_peer else ""))
     print("layer time at active 0.1 / active 1.0: %.2f (linalg path), %.2f (kernel strategy)"
           % (layer_ms[0.1] / layer_ms[1.0], kernel_ms[0.1] / kernel_ms[1.0]))
     print("ema_conv time at L=16384 / L=4096: %.2f (linear scaling: 4)" % (ema[16384] / ema[4096]))

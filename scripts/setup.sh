@@ -10,8 +10,9 @@
 #   SEQBOAT_SKIP_TORCH=1 ...    do not install the optional python3-torch
 #
 # python3-torch is optional: it lets seqboat-import read .pt checkpoints and
-# run --check, and enables the tests that need it (lit feature `torch`); an
-# apt failure for it does not stop the set-up.
+# run --check, enables the tests that need it (lit feature `torch`) and is the
+# peer of bench/bench_cpu.py (with OpenBLAS); an apt failure for it does not
+# stop the set-up.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,13 +37,20 @@ if [[ ${#missing[@]} -gt 0 && -z "${SEQBOAT_SKIP_APT:-}" ]]; then
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
-if [[ -z "${SEQBOAT_SKIP_APT:-}" && -z "${SEQBOAT_SKIP_TORCH:-}" ]] &&
-   ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "install ok installed"; then
-  echo "setup: installing the optional python3-torch"
+# python3-torch with OpenBLAS (libopenblas0-pthread: Debian's default
+# netlib BLAS is no peer a user would pick) and threadpoolctl (which BLAS is
+# loaded, named by bench/bench_cpu.py).
+optional=(python3-torch libopenblas0-pthread python3-threadpoolctl)
+optional_missing=()
+for p in "${optional[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional_missing+=("$p")
+done
+if [[ -z "${SEQBOAT_SKIP_APT:-}" && -z "${SEQBOAT_SKIP_TORCH:-}" && ${#optional_missing[@]} -gt 0 ]]; then
+  echo "setup: installing the optional ${optional_missing[*]}"
   sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends python3-torch ||
-    echo "setup: python3-torch not installed; the tests that need it will be unsupported" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${optional_missing[@]}" ||
+    echo "setup: ${optional_missing[*]} not installed; the tests that need torch will be unsupported" >&2
 fi
 
 for tool in /usr/lib/llvm-22/bin/mlir-tblgen /usr/lib/llvm-22/bin/lit clang++-22 ninja; do

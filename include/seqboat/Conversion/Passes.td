@@ -262,11 +262,12 @@ def SeqBoatApplyHostStrategies
            "Rows of a cache block (at most)">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"256",
            "Columns of a cache block (at most)">,
-    Option<"regM", "reg-m", "int64_t", /*default=*/"8",
-           "Rows of the register tile (at most)">,
-    Option<"regN", "reg-n", "int64_t", /*default=*/"32",
+    Option<"regM", "reg-m", "int64_t", /*default=*/"0",
+           "Rows of the register tile (at most; 0: from the host CPU, 8 "
+           "with AVX-512, else 4)">,
+    Option<"regN", "reg-n", "int64_t", /*default=*/"0",
            "Columns of the register tile (at most; a multiple of the vector "
-           "width is best)">,
+           "width is best; 0: two of the host's vectors)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"8",
            "Reduction step of one vector contraction (at most)">,
     Option<"rowVector", "row-vector", "int64_t", /*default=*/"16",

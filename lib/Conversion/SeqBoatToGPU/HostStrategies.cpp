@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "llvm/TargetParser/Host.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATAPPLYHOSTSTRATEGIES
@@ -53,6 +54,18 @@ int64_t largestDivisor(int64_t extent, int64_t bound, int64_t unit = 1) {
 bool isInnermost(AffineMap map, unsigned dim) {
   return map.getNumResults() > 0 &&
          map.getResults().back() == getAffineDimExpr(dim, map.getContext());
+}
+
+/// f32 lanes of the host's widest vectors (what seqboat-run's JIT, which
+/// compiles for the host CPU, uses).
+int64_t hostVectorLanes() {
+  llvm::StringMap<bool, llvm::MallocAllocator> features =
+      llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx"))
+    return 8;
+  return 4;
 }
 
 /// The tiles of `op` when the host strategy takes it.
@@ -205,8 +218,6 @@ struct SeqBoatApplyHostStrategies
     ModuleOp module = getOperation();
     for (auto [name, value] : {std::pair<StringRef, int64_t>{"tile-m", tileM},
                                {"tile-n", tileN},
-                               {"reg-m", regM},
-                               {"reg-n", regN},
                                {"tile-k", tileK},
                                {"row-vector", rowVector},
                                {"max-row-reduction", maxRowReduction}})
@@ -215,6 +226,20 @@ struct SeqBoatApplyHostStrategies
             << name << "' must be positive, got " << value;
         return signalPassFailure();
       }
+    for (auto [name, value] : {std::pair<StringRef, int64_t>{"reg-m", regM},
+                               {"reg-n", regN}})
+      if (value < 0) {
+        emitError(module.getLoc(), "seqboat-apply-host-strategies: option '")
+            << name << "' must be positive (or 0: from the host CPU), got "
+            << value;
+        return signalPassFailure();
+      }
+    // The register tile fills the host's vector registers without spilling:
+    // 8 rows of two 16-lane vectors on AVX-512 (32 registers), 4 rows of two
+    // 8-lane vectors on AVX2 (16 registers).
+    int64_t lanes = hostVectorLanes();
+    int64_t tileRegM = regM ? int64_t(regM) : (lanes >= 16 ? 8 : 4);
+    int64_t tileRegN = regN ? int64_t(regN) : 2 * lanes;
     // Ops are found again by a numbered tag before each application: the
     // canonicalizations of one strategy run may replace other ops.
     constexpr StringLiteral indexAttr = "seqboat.host_target";
@@ -226,7 +251,7 @@ struct SeqBoatApplyHostStrategies
       if (!fn || fn->hasAttr(kKernelKindAttr))
         return;
       if (std::optional<HostTiles> tiles =
-              hostTiles(op, tileM, tileN, regM, regN, tileK))
+              hostTiles(op, tileM, tileN, tileRegM, tileRegN, tileK))
         contractions.push_back({op, *tiles});
       else if (std::optional<SmallVector<int64_t>> tiles =
                    rowTiles(op, rowVector, maxRowReduction))

@@ -5,9 +5,12 @@
 // strategy does not take (kernel functions, a weight with another layout)
 // stays a linalg op, or, when its operands are contiguous along one parallel
 // loop, goes to the row strategy (vectors along that loop).
-// RUN: seqboat-opt %s --seqboat-apply-host-strategies | FileCheck %s
+// The register tile's default depends on the host's vectors: fixed here.
+// RUN: seqboat-opt %s --seqboat-apply-host-strategies="reg-m=8 reg-n=32" | FileCheck %s
+// RUN: seqboat-opt %s --seqboat-apply-host-strategies | FileCheck %s --check-prefix=HOST
 // RUN: seqboat-opt %s --seqboat-apply-host-strategies="tile-m=16 tile-n=64 reg-m=4 reg-n=16 tile-k=4" | FileCheck %s --check-prefix=SMALL
-// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="reg-n=0" 2>&1 | FileCheck %s --check-prefix=ZERO
+// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="tile-k=0" 2>&1 | FileCheck %s --check-prefix=ZERO
+// RUN: not seqboat-opt %s --seqboat-apply-host-strategies="reg-n=-8" 2>&1 | FileCheck %s --check-prefix=NEG
 // RUN: not seqboat-opt %s --seqboat-apply-host-strategies="library=%t.missing" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %s --seqboat-apply-host-strategies="library=%S/Inputs/no_host_entry.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 
@@ -139,6 +142,11 @@ func.func @left(%x: memref<128x16xf32>, %s: memref<16xf32>, %t: memref<16x128xf3
   return
 }
 
-// ZERO: error: seqboat-apply-host-strategies: option 'reg-n' must be positive, got 0
+// HOST-LABEL: func.func @matmul
+// HOST:         vector.fma
+// HOST-NOT:     linalg.matmul
+// HOST-LABEL: func.func @linear_nk
+// ZERO: error: seqboat-apply-host-strategies: option 'tile-k' must be positive, got 0
+// NEG: error: seqboat-apply-host-strategies: option 'reg-n' must be positive (or 0: from the host CPU), got -8
 // MISSING: seqboat-apply-host-strategies: cannot load the strategy library
 // ENTRY: error: strategy library '{{.*}}no_host_entry.mlir' has no named sequence @seqboat_contraction_host(root, blocks, regs, step)

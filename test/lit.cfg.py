@@ -61,6 +61,11 @@ if config.seqboat_cuda_device:
     config.available_features.add("cuda-device")
 if config.seqboat_cuda_runtime:
     config.available_features.add("cuda-runtime")
+# An ASan/UBSan build (scripts/test.sh --sanitize): its libraries cannot be
+# loaded by uninstrumented hosts (stock mlir-opt) or linked by an
+# uninstrumented downstream project.
+if getattr(config, "seqboat_sanitizer", ""):
+    config.available_features.add("sanitizer")
 if config.seqboat_python:
     # %aot FILE -o LIB.so [--options ...]: AOT-compile to a GPU library.
     config.substitutions.append(

@@ -221,6 +221,9 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   kernel.epilogue->erase();
   kernel.matmul->erase();
   kernel.fill->erase();
+  // Both inits may be the same tensor.empty: erase it once.
+  if (fillInit == epiInit)
+    fillInit = nullptr;
   for (Operation *op : {epiInit, fillInit})
     if (op && isa<tensor::EmptyOp>(op) && op->use_empty())
       op->erase();

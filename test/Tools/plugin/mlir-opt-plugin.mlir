@@ -2,6 +2,8 @@
 // plugin: the dialect parses and round-trips, and seqboat's passes and
 // pipelines run from a textual pipeline (flags such as --seqboat-decompose
 // are created before plugins load, so mlir-opt only accepts --pass-pipeline).
+// The sanitized build's libraries need an instrumented host.
+// UNSUPPORTED: sanitizer
 // RUN: mlir-opt --load-dialect-plugin=%seqboat_plugin %s | FileCheck %s --check-prefix=ROUND
 // RUN: mlir-opt --load-dialect-plugin=%seqboat_plugin %s | mlir-opt --load-dialect-plugin=%seqboat_plugin | FileCheck %s --check-prefix=ROUND
 // RUN: mlir-opt --load-dialect-plugin=%seqboat_plugin --load-pass-plugin=%seqboat_plugin %s \

@@ -96,6 +96,7 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
   buildKernelStrategy(pm, options.strategyKnobs(),
                       options.strategyOptions("cpu"));
+  pm.addNestedPass<func::FuncOp>(createSeqBoatFreeKernelResults());
   // Blocks and threads run in order: each phase finishes before the next,
   // which is exactly the barrier semantics of the GPU mapping.
   buildBuffersToLLVM(pm);

@@ -184,6 +184,21 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
+def SeqBoatFreeKernelResults
+    : Pass<"seqboat-free-kernel-results", "::mlir::func::FuncOp"> {
+  let summary = "Free the result buffers of formed kernels after their last "
+                "use (bufferized host code)";
+  let description = [{
+    `seqboat-form-kernels` gives each kernel call a fresh result buffer
+    (`memref.alloc` tagged `seqboat.kernel_result`). After bufferization,
+    this pass inserts a `memref.dealloc` after the buffer's last use in its
+    block, unless the buffer (or a view of it) is returned, yielded, stored
+    or passed to an op that could make it escape; those stay with their
+    owner.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"> {
   let summary = "Compile every formed kernel with its transform-dialect strategy";
   let description = [{

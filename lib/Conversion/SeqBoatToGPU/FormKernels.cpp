@@ -18,6 +18,7 @@
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATFORMKERNELS
+#define GEN_PASS_DEF_SEQBOATFREEKERNELRESULTS
 #include "seqboat/Conversion/Passes.h.inc"
 } // namespace mlir::seqboat
 
@@ -206,8 +207,10 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
                                        ArrayRef(argTypes).drop_back()))
     args.push_back(bufferization::ToBufferOp::create(b, loc, type, tensor,
                                                      /*read_only=*/true));
-  args.push_back(
-      memref::AllocOp::create(b, loc, cast<MemRefType>(argTypes.back())));
+  auto resultBuffer =
+      memref::AllocOp::create(b, loc, cast<MemRefType>(argTypes.back()));
+  resultBuffer->setAttr(kKernelResultAttr, b.getUnitAttr());
+  args.push_back(resultBuffer);
   auto call = func::CallOp::create(b, loc, fn, args);
   // Marks the call for the host-side mapping (its buffers must be visible
   // to the kernel).
@@ -241,6 +244,64 @@ struct SeqBoatFormKernels
     for (func::FuncOp caller : callers)
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
         outline(kernel, caller, symbols, i);
+  }
+};
+
+/// Whether `user` only reads or writes `buffer` in place (calls of kernel
+/// functions, linalg ops, loads, stores into it, copies, views handled by
+/// the caller); anything else may let it escape.
+bool keepsInPlace(Operation *user) {
+  if (auto store = dyn_cast<memref::StoreOp>(user))
+    return store.getValueToStore().getType() != store.getMemRefType();
+  if (auto call = dyn_cast<func::CallOp>(user))
+    return call->hasAttr(kKernelKindAttr);
+  if (isa<linalg::LinalgOp, memref::LoadOp, memref::CopyOp,
+          vector::TransferReadOp, vector::TransferWriteOp>(user))
+    return user->getNumResults() == 0 ||
+           llvm::none_of(user->getResultTypes(), llvm::IsaPred<MemRefType>);
+  return false;
+}
+
+struct SeqBoatFreeKernelResults
+    : public seqboat::impl::SeqBoatFreeKernelResultsBase<
+          SeqBoatFreeKernelResults> {
+  void runOnOperation() override {
+    SmallVector<memref::AllocOp> allocs;
+    getOperation().walk([&](memref::AllocOp alloc) {
+      if (alloc->hasAttr(kKernelResultAttr))
+        allocs.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : allocs) {
+      Block *block = alloc->getBlock();
+      Operation *last = alloc;
+      bool escapes = false;
+      SmallVector<Value> worklist = {alloc.getResult()};
+      while (!worklist.empty() && !escapes) {
+        Value value = worklist.pop_back_val();
+        for (Operation *user : value.getUsers()) {
+          if (isa<ViewLikeOpInterface>(user)) {
+            for (Value result : user->getResults())
+              worklist.push_back(result);
+          } else if (!keepsInPlace(user)) {
+            escapes = true;
+            break;
+          }
+          Operation *ancestor = block->findAncestorOpInBlock(*user);
+          if (!ancestor) {
+            escapes = true;
+            break;
+          }
+          if (last->isBeforeInBlock(ancestor))
+            last = ancestor;
+        }
+      }
+      alloc->removeAttr(kKernelResultAttr);
+      if (escapes || last->hasTrait<OpTrait::IsTerminator>())
+        continue;
+      OpBuilder b(last->getContext());
+      b.setInsertionPointAfter(last);
+      memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
+    }
   }
 };
 

@@ -12,8 +12,10 @@ Reports, from one run on this machine:
      nn.Linear 256->128 on 8192 tokens) vs the same in eager PyTorch, with the
      GFLOP/s of each;
   3. ema_conv (B=2, D=128, N=16) at L=4096 vs L=16384 (linear scaling => ~4x).
-seqboat's generated code is single-threaded. The BLAS PyTorch loaded is named
-(threadpoolctl); scripts/setup.sh installs OpenBLAS (libopenblas0-pthread).
+Every time is taken at 1 thread and at all cores (seqboat-run --num-threads,
+torch.set_num_threads); speedups compare the same thread counts. The BLAS
+PyTorch loaded is named (threadpoolctl); scripts/setup.sh installs OpenBLAS
+(libopenblas0-pthread).
 
 Usage: /usr/bin/python3 bench/bench_cpu.py [--build build] [--repeat 5]
 """
@@ -39,8 +41,10 @@ LAYER = dict(B=2, L=4096, D=128, N=16, Z=64, H=256, M=4096, window=128,
              bidirectional=True, activation="softmax")
 
 
-def seqboat_time(bindir, work, op, cfg, repeat, pipeline="--seqboat-to-llvm-cpu", build=True):
-    """Median ms of `repeat` seqboat-run calls (JIT compile excluded)."""
+def seqboat_time(bindir, work, op, cfg, repeat, threads, pipeline="--seqboat-to-llvm-cpu",
+                 build=True):
+    """{threads: median ms of `repeat` seqboat-run calls} (JIT compile
+    excluded) and whether every output matched the reference."""
     if build:
         builder.write(op, work, cfg)
     src = os.path.join(work, op + ".mlir")
@@ -48,18 +52,20 @@ def seqboat_time(bindir, work, op, cfg, repeat, pipeline="--seqboat-to-llvm-cpu"
     subprocess.run([os.path.join(bindir, "seqboat-opt"), src, pipeline, "-o", low], check=True)
     n_in = len([f for f in os.listdir(work) if re.fullmatch(r"in\d+\.npy", f)])
     n_out = len([f for f in os.listdir(work) if re.fullmatch(r"ref\d+\.npy", f)])
-    cmd = [os.path.join(bindir, "seqboat-run"), low, "--entry", op,
-           "--repeat", str(repeat), "--time"]
-    for i in range(n_in):
-        cmd += ["--input", os.path.join(work, "in%d.npy" % i)]
-    for i in range(n_out):
-        cmd += ["--output", os.path.join(work, "out%d.npy" % i)]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
-    ms = float(re.search(r"median ([0-9.]+) ms", out).group(1))
-    ok = builder.check([os.path.join(work, "ref%d.npy" % i) for i in range(n_out)],
-                       [os.path.join(work, "out%d.npy" % i) for i in range(n_out)],
-                       tol=1e-4, stream=open(os.devnull, "w"))
-    return ms, ok
+    times, ok = {}, True
+    for n in threads:
+        cmd = [os.path.join(bindir, "seqboat-run"), low, "--entry", op,
+               "--repeat", str(repeat), "--time", "--num-threads", str(n)]
+        for i in range(n_in):
+            cmd += ["--input", os.path.join(work, "in%d.npy" % i)]
+        for i in range(n_out):
+            cmd += ["--output", os.path.join(work, "out%d.npy" % i)]
+        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+        times[n] = float(re.search(r"median ([0-9.]+) ms", out).group(1))
+        ok = ok and builder.check([os.path.join(work, "ref%d.npy" % i) for i in range(n_out)],
+                                  [os.path.join(work, "out%d.npy" % i) for i in range(n_out)],
+                                  tol=1e-4, stream=open(os.devnull, "w"))
+    return times, ok
 
 
 def numpy_layer_time(cfg, repeat):
@@ -167,11 +173,11 @@ def main():
         for frac in (1.0, 0.1):
             cfg = builder.BuildConfig(**LAYER, active_fraction=frac, seed=3)
             work = os.path.join(tmp, "layer%g" % frac)
-            ms, ok = seqboat_time(bindir, work, "layer", cfg, args.repeat)
-            loops_ms, loops_ok = seqboat_time(bindir, work, "layer", cfg, args.repeat,
+            ms, ok = seqboat_time(bindir, work, "layer", cfg, args.repeat, threads)
+            loops_ms, loops_ok = seqboat_time(bindir, work, "layer", cfg, args.repeat, threads,
                                               pipeline="--seqboat-to-llvm-cpu=host-strategies=false",
                                               build=False)
-            kms, kok = seqboat_time(bindir, work, "layer", cfg, args.repeat,
+            kms, kok = seqboat_time(bindir, work, "layer", cfg, args.repeat, threads,
                                     pipeline="--seqboat-kernels-cpu-pipeline", build=False)
             ref_ms = numpy_layer_time(cfg, max(1, args.repeat // 2))
             peer = torch_times(cfg, args.repeat, threads)
@@ -188,7 +194,7 @@ def main():
                                         for n in threads), peer[1]))
         mlp_cfg = builder.BuildConfig(B=2, L=4096, D=128, H=256, seed=5)
         mlp_ms, mlp_ok = seqboat_time(bindir, os.path.join(tmp, "mlp"), "mlp", mlp_cfg,
-                                      args.repeat)
+                                      args.repeat, threads)
         mlp_peer = torch_mlp_times(mlp_cfg, args.repeat, threads)
         mlp_flop = 2 * 2 * 2 * 4096 * 128 * 256
         rows.append(("mlp 8192x128 ->256 ->128 (%.2f GFLOP)" % (mlp_flop / 1e9), mlp_ms, None,
@@ -197,31 +203,37 @@ def main():
         for length in (4096, 16384):
             cfg = builder.BuildConfig(B=2, L=length, D=128, N=16, bidirectional=True, seed=4)
             work = os.path.join(tmp, "ema%d" % length)
-            ms, ok = seqboat_time(bindir, work, "ema_conv", cfg, args.repeat)
+            ms, ok = seqboat_time(bindir, work, "ema_conv", cfg, args.repeat, threads)
             ema[length] = ms
             rows.append(("ema_conv B=2 L=%d D=128 N=16 bidir" % length, ms, None, None,
                          "ok" if ok else "MISMATCH"))
 
-    head = ["case", "seqboat-run median (ms, 1 thread)"]
+    # Speedups compare seqboat and PyTorch at the same number of threads.
+    head = ["case"]
+    head += ["seqboat-run %d thr (ms)" % n for n in threads]
     head += ["eager PyTorch %d thr (ms)" % n for n in threads]
-    head += ["seqboat speedup vs PyTorch %d thr" % n for n in threads]
+    head += ["seqboat speedup vs PyTorch, %d thr" % n for n in threads]
     head += ["NumPy reference (ms)", "numerics"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name, ms, ref_ms, peer, ok in rows:
-        cells = [name, "%.1f" % ms]
+        cells = [name]
+        cells += ["%.1f" % ms[n] for n in threads]
         cells += ["%.1f" % peer[n] if peer else "-" for n in threads]
-        cells += ["%.2fx" % (peer[n] / ms) if peer else "-" for n in threads]
+        cells += ["%.2fx" % (peer[n] / ms[n]) if peer else "-" for n in threads]
         cells += ["%.1f" % ref_ms if ref_ms else "-", ok]
         print("| " + " | ".join(cells) + " |")
     print()
-    print("mlp GFLOP/s: seqboat %.1f (1 thread)%s" % (
-        mlp_flop / mlp_ms / 1e6,
-        "".join(", PyTorch %.1f (%d thr)" % (mlp_flop / mlp_peer[n] / 1e6, n) for n in threads)
-        if mlp_peer else ""))
-    print("layer time at active 0.1 / active 1.0: %.2f (linalg path), %.2f (kernel strategy)"
-          % (layer_ms[0.1] / layer_ms[1.0], kernel_ms[0.1] / kernel_ms[1.0]))
-    print("ema_conv time at L=16384 / L=4096: %.2f (linear scaling: 4)" % (ema[16384] / ema[4096]))
+    print("mlp GFLOP/s: %s" % ", ".join(
+        ["seqboat %.1f (%d thr)" % (mlp_flop / mlp_ms[n] / 1e6, n) for n in threads] +
+        (["PyTorch %.1f (%d thr)" % (mlp_flop / mlp_peer[n] / 1e6, n) for n in threads]
+         if mlp_peer else [])))
+    top = threads[-1]
+    print("layer time at active 0.1 / active 1.0 (%d thr): %.2f (linalg path), %.2f (kernel "
+          "strategy)" % (top, layer_ms[0.1][top] / layer_ms[1.0][top],
+                         kernel_ms[0.1][top] / kernel_ms[1.0][top]))
+    print("ema_conv time at L=16384 / L=4096 (1 thr): %.2f (linear scaling: 4)"
+          % (ema[16384][1] / ema[4096][1]))
     print("python %s, numpy %s, %s" % (platform.python_version(), np.__version__, platform.platform()))
 
 

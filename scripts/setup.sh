@@ -24,7 +24,7 @@ else
 fi
 # libclang-rt-22-dev: the ASan/UBSan/libFuzzer runtimes of clang-22.
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
-          libclang-rt-22-dev ninja-build cmake python3-numpy)
+          libclang-rt-22-dev libomp-22-dev ninja-build cmake python3-numpy)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -42,14 +42,23 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm,
   if (options.hostStrategies)
     pm.addPass(createSeqBoatApplyHostStrategies());
 
-  buildBuffersToLLVM(pm);
+  buildBuffersToLLVM(pm, options.parallel);
 }
 
-void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
-  // Tiled code (scf.forall from TilingInterface users) runs as loops.
-  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+void seqboat::buildBuffersToLLVM(OpPassManager &pm, bool parallel) {
+  if (parallel) {
+    // One parallel loop per loop nest (the tiles of a strategy, the blocks
+    // of a kernel, the parallel dimensions of a linalg op) runs on OpenMP
+    // threads; everything inside it runs in order.
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addNestedPass<func::FuncOp>(createSeqBoatParallelizeOuterLoops());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    // Tiled code (scf.forall from TilingInterface users) runs as loops.
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
   pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // What the contraction strategy leaves in vectors. n-D transfers become
   // loops over stack buffers placed where the transfer was: out of loops
   // with them, or the stack grows with every iteration.
@@ -68,6 +77,8 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
@@ -97,9 +108,10 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
   buildKernelStrategy(pm, options.strategyKnobs(),
                       options.strategyOptions("cpu"));
   pm.addNestedPass<func::FuncOp>(createSeqBoatFreeKernelResults());
-  // Blocks and threads run in order: each phase finishes before the next,
-  // which is exactly the barrier semantics of the GPU mapping.
-  buildBuffersToLLVM(pm);
+  // The threads of a block run in order: each phase finishes before the
+  // next, which is exactly the barrier semantics of the GPU mapping. Blocks
+  // are independent and may run on OpenMP threads.
+  buildBuffersToLLVM(pm, options.parallel);
 }
 
 void seqboat::registerSeqBoatPipelines() {

@@ -80,6 +80,11 @@ static cl::opt<bool> perfJitDump(
     cl::desc("Let perf see the JIT-compiled code (writes jit-PID.dump files "
              "as LLVM's perf listener does; off by default)"),
     cl::cat(runCategory));
+static cl::opt<unsigned> numThreads(
+    "num-threads",
+    cl::desc("Threads for the parallel loops of the code (OpenMP); 0: the "
+             "OpenMP default (OMP_NUM_THREADS, else every core)"),
+    cl::init(0), cl::cat(runCategory));
 static cl::opt<int64_t>
     emaChunk("ema-chunk",
              cl::desc("ema_conv scan chunk when FILE still holds seqboat ops"),
@@ -218,6 +223,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "seqboat JIT runner\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
+  // Read by the OpenMP runtime when the first parallel region starts.
+  if (numThreads != 0)
+    ::setenv("OMP_NUM_THREADS", std::to_string(numThreads).c_str(),
+             /*overwrite=*/1);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
@@ -287,7 +296,7 @@ int main(int argc, char **argv) {
   auto optimize = makeOptimizingTransformer(3, 0, nullptr);
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = optimize;
-  SmallVector<llvm::StringRef> libs = {SEQBOAT_C_RUNNER_UTILS};
+  SmallVector<llvm::StringRef> libs = {SEQBOAT_C_RUNNER_UTILS, SEQBOAT_OMP};
   engineOptions.sharedLibPaths = libs;
   // The perf listener leaves a jit-PID.dump file in the temp folder on every
   // run; only write one when asked to.

@@ -22,6 +22,12 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
                      "host strategies (seqboat-apply-host-strategies); off: "
                      "plain loops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the outermost parallel loop of every loop nest on "
+                     "threads (OpenMP; seqboat-run --num-threads N); off: one "
+                     "thread"),
+      llvm::cl::init(true)};
 };
 
 /// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels), shared by
@@ -94,6 +100,11 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
 
 /// Options of `seqboat-kernels-cpu-pipeline`.
 struct KernelStrategyOptions : public KernelKnobOptions<KernelStrategyOptions> {
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the kernels' blocks on threads (OpenMP; seqboat-run "
+                     "--num-threads N); the threads of a block run in order"),
+      llvm::cl::init(true)};
 };
 
 /// Options of `seqboat-gpu-pipeline`.
@@ -160,7 +171,7 @@ void buildKernelStrategy(OpPassManager &pm,
                          const SeqBoatApplyStrategiesOptions &strategies);
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
-void buildBuffersToLLVM(OpPassManager &pm);
+void buildBuffersToLLVM(OpPassManager &pm, bool parallel = false);
 
 } // namespace mlir::seqboat
 

@@ -58,7 +58,27 @@ def SeqBoatHoistStaticAllocas : Pass<"seqboat-hoist-static-allocas", "::mlir::fu
     sequential iterations may share it; this keeps the stack from growing
     per iteration when the GPU kernels' block and thread loops run on the CPU
     (after `scf-forall-to-for`). Allocas under parallel ops are left alone.
+    Inside an OpenMP region (`omp.parallel`, an allocation scope of its own)
+    they move to the region's entry block instead, so every thread keeps its
+    own buffer.
   }];
+}
+
+def SeqBoatParallelizeOuterLoops
+    : Pass<"seqboat-parallelize-outer-loops", "::mlir::func::FuncOp"> {
+  let summary = "Make the outermost parallel loop of every loop nest the one "
+                "that runs on threads";
+  let description = [{
+    Prepares bufferized host code for `convert-scf-to-openmp`: every
+    `scf.forall` that is not nested in another parallel loop becomes an
+    `scf.parallel` (its iterations are independent by definition), and every
+    `scf.parallel` or `scf.forall` nested in a parallel loop becomes
+    sequential loops. One parallel region per loop nest: the tiles of a host
+    strategy, the blocks of a formed kernel or the parallel dimensions of a
+    linalg op are spread over the threads, their inner loops run in order
+    (so the kernels' thread phases keep their barrier semantics).
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 #endif // SEQBOAT_DIALECT_SEQBOAT_TRANSFORMS_PASSES_TD

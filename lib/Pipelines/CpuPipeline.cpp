@@ -98,6 +98,9 @@ void seqboat::buildKernelStrategy(
     const SeqBoatApplyStrategiesOptions &strategies) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
+  // Every other seqboat op through linalg to the generic path.
+  pm.addPass(createConvertSeqBoatToLinalg());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createSeqBoatFormKernels());
   pm.addPass(createSeqBoatApplyStrategies(strategies));
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
@@ -105,9 +108,13 @@ void seqboat::buildKernelStrategy(
 
 void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
-  buildKernelStrategy(pm, options.strategyKnobs(),
-                      options.strategyOptions("cpu"));
-  pm.addNestedPass<func::FuncOp>(createSeqBoatFreeKernelResults());
+  ConvertSeqBoatLayerToKernelsOptions knobs = options.strategyKnobs();
+  knobs.freeScratch = false;
+  buildKernelStrategy(pm, knobs, options.strategyOptions("cpu"));
+  // Kernel results, the layer's scratch, loop-carried buffers (kernels
+  // called in a host scf.for): ownership-based deallocation, as on the
+  // linalg path.
+  bufferization::buildBufferDeallocationPipeline(pm);
   // The threads of a block run in order: each phase finishes before the
   // next, which is exactly the barrier semantics of the GPU mapping. Blocks
   // are independent and may run on OpenMP threads.

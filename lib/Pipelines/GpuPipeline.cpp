@@ -50,6 +50,8 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // The offsets of subviews it expanded.
+  pm.addPass(createLowerAffinePass());
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
   target.features = options.features;

@@ -413,6 +413,52 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
+  // The parallel strategy: any other linalg op on static tensors, formed
+  // into a kernel with its constant fill and pads. seqboat-apply-strategies
+  // has already tiled it through TilingInterface: up to three parallel loops
+  // on a block forall (#gpu.block<x/y/z>), one point of the block tile per
+  // thread (#gpu.thread<linear_dim_*>, at most 128), its producers fused
+  // into both; what is left runs in order within a thread. The entry points
+  // take the module only.
+  transform.named_sequence @seqboat_parallel_bufferize(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    // The result is computed in the output argument (no temporary).
+    transform.bufferization.eliminate_empty_tensors %func : !transform.any_op
+    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    // The in-place tile writes leave self-copies behind: folded here.
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_parallel_gpu(%root: !transform.any_op {transform.readonly}) {
+    transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    // Each thread's point (and the loops left in it) as scalar loops.
+    %ops = transform.structured.match interface{LinalgOp} in %func : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.convert_to_loops %ops : (!transform.any_op) -> !transform.any_op
+    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    transform.yield
+  }
+
+  // CPU: the same tiles as loops (the block forall may run on threads).
+  transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly}) {
+    transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
   // Host entry point, on buffers. The root is a linalg.generic whose first
   // loop is its one reduction. Params: the cache block and the register
   // tile (packed, one value per loop, 0 for the reduction) and the

@@ -83,7 +83,10 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
     Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"64",
            "Tokens per block of the chunked EMA scan">,
     Option<"attnQueries", "attn-queries", "int64_t", /*default=*/"1",
-           "Query slots per block of the attention kernel">
+           "Query slots per block of the attention kernel">,
+    Option<"freeScratch", "free-scratch", "bool", /*default=*/"true",
+           "Free the scratch buffers after the layer (off: left to "
+           "ownership-based buffer deallocation)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -174,7 +177,20 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     the HBM traffic of the fused kernel is X, W and bias once and Y once.
     Contractions that do not fit the pattern are left alone (and have no GPU
     strategy yet).
+
+    With `parallel-kernels` (default), every other linalg op on static
+    tensors then becomes a kernel of its own, `@<caller>_parallel_<i>`
+    (`seqboat.kernel_kind = "parallel"`): the op, the constant `linalg.fill`
+    of its init and the constant-padded `tensor.pad`s of its inputs (fused
+    into its tiles), reading its inputs and the tensors its body captures
+    (gathers through `tensor.extract`) as arguments. The parallel strategy
+    spreads its parallel loops over blocks and threads; reductions run
+    in order within a thread.
   }];
+  let options = [
+    Option<"parallel", "parallel-kernels", "bool", /*default=*/"true",
+           "Form a parallel kernel of every other linalg op">
+  ];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect",
@@ -182,21 +198,6 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     "::mlir::memref::MemRefDialect",
     "::mlir::tensor::TensorDialect"
   ];
-}
-
-def SeqBoatFreeKernelResults
-    : Pass<"seqboat-free-kernel-results", "::mlir::func::FuncOp"> {
-  let summary = "Free the result buffers of formed kernels after their last "
-                "use (bufferized host code)";
-  let description = [{
-    `seqboat-form-kernels` gives each kernel call a fresh result buffer
-    (`memref.alloc` tagged `seqboat.kernel_result`). After bufferization,
-    this pass inserts a `memref.dealloc` after the buffer's last use in its
-    block, unless the buffer (or a view of it) is returned, yielded, stored
-    or passed to an op that could make it escape; those stay with their
-    owner.
-  }];
-  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"> {

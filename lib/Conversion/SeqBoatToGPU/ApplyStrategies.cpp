@@ -16,6 +16,9 @@
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATAPPLYSTRATEGIES
@@ -123,6 +126,116 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   return SmallVector<int64_t>{tm, tn, bk, wm, wn, kThreads / ctk, ctk};
 }
 
+/// Threads per block of the parallel strategy (the block_dims of its
+/// thread mapping in the library).
+constexpr int64_t kParallelThreads = 128;
+
+/// The largest divisor of `n` that is at most `cap`.
+int64_t largestDivisor(int64_t n, int64_t cap) {
+  for (int64_t d = std::min(n, cap); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// Tiles the root of a parallel kernel to blocks and threads through its
+/// TilingInterface, fusing its producers (fill, pads) into both levels: up
+/// to three parallel loops (the innermost ones with more than one
+/// iteration) become the block forall; their block tiles take the divisors
+/// of the extents that fit kParallelThreads, innermost first, and the
+/// thread forall gives each thread one point of the block tile. Other
+/// parallel loops and every reduction run in order within a thread.
+LogicalResult tileParallelKernel(func::FuncOp kernel) {
+  linalg::LinalgOp root;
+  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
+    root = store.getSource().getDefiningOp<linalg::LinalgOp>();
+  });
+  if (!root)
+    return emitError(kernel.getLoc(),
+                     "parallel kernel: expected one linalg op whose result "
+                     "the kernel stores");
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+  unsigned rank = ranges.size();
+  SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
+  int64_t budget = kParallelThreads, tiled = 0;
+  for (int64_t i = rank - 1; i >= 0 && tiled < 3; --i) {
+    if (iterators[i] != utils::IteratorType::parallel || ranges[i] <= 1)
+      continue;
+    if (ShapedType::isDynamic(ranges[i]))
+      return emitError(kernel.getLoc(), "parallel kernel: dynamic loop ranges "
+                                        "are not supported yet");
+    blockTiles[i] = largestDivisor(ranges[i], budget);
+    budget /= blockTiles[i];
+    if (blockTiles[i] > 1)
+      threadTiles[i] = 1;
+    ++tiled;
+  }
+  if (tiled == 0) {
+    // One point: one block of one thread.
+    for (unsigned i = 0; i < rank; ++i)
+      if (iterators[i] == utils::IteratorType::parallel) {
+        blockTiles[i] = 1;
+        break;
+      }
+  }
+
+  MLIRContext *ctx = kernel.getContext();
+  auto mapping = [&](ArrayRef<int64_t> tiles, bool blocks) {
+    SmallVector<Attribute> attrs;
+    int64_t count = llvm::count_if(tiles, [](int64_t t) { return t != 0; });
+    for (int64_t d = count - 1; d >= 0; --d) {
+      if (blocks)
+        attrs.push_back(gpu::GPUBlockMappingAttr::get(
+            ctx, static_cast<gpu::MappingId>(d)));
+      else
+        attrs.push_back(gpu::GPUThreadMappingAttr::get(
+            ctx, static_cast<gpu::MappingId>(
+                     static_cast<int64_t>(gpu::MappingId::LinearDim0) + d)));
+    }
+    return attrs;
+  };
+  IRRewriter rewriter(ctx);
+  SmallVector<scf::ForallOp> foralls;
+  auto tileAndFuse = [&](TilingInterface op, ArrayRef<int64_t> tiles,
+                         bool blocks) -> FailureOr<Operation *> {
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    tiling.setTileSizes(getAsIndexOpFoldResult(ctx, tiles));
+    tiling.setMapping(mapping(tiles, blocks));
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
+    if (failed(result))
+      return failure();
+    for (OpResult r : op->getResults())
+      rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+    for (LoopLikeOpInterface loop : result->loops)
+      if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
+        foralls.push_back(forall);
+    return result->tiledAndFusedOps.front();
+  };
+  FailureOr<Operation *> inBlock =
+      tileAndFuse(cast<TilingInterface>(root.getOperation()), blockTiles, true);
+  if (failed(inBlock))
+    return emitError(kernel.getLoc(), "parallel kernel: tiling to blocks failed");
+  if (llvm::any_of(threadTiles, [](int64_t t) { return t != 0; }) &&
+      failed(tileAndFuse(cast<TilingInterface>(*inBlock), threadTiles, false)))
+    return emitError(kernel.getLoc(),
+                     "parallel kernel: tiling to threads failed");
+  // GPU mapping wants foralls from 0 by 1 (threads first: the block forall
+  // holds them).
+  for (scf::ForallOp forall : llvm::reverse(foralls)) {
+    rewriter.setInsertionPoint(forall);
+    if (failed(mlir::normalizeForallOp(rewriter, forall)))
+      return emitError(kernel.getLoc(),
+                       "parallel kernel: cannot normalize a tile loop");
+  }
+  return success();
+}
+
 struct SeqBoatApplyStrategies
     : public seqboat::impl::SeqBoatApplyStrategiesBase<SeqBoatApplyStrategies> {
   using Base::Base;
@@ -174,19 +287,55 @@ struct SeqBoatApplyStrategies
 
 private:
   static LogicalResult checkNothingLeft(ModuleOp module) {
-    WalkResult walk = module.walk([](linalg::LinalgOp op) {
-      if (op->getParentOfType<gpu::LaunchOp>())
-        return WalkResult::advance();
-      op->emitOpError("has no GPU strategy yet: the contraction strategy "
-                      "takes a linalg.matmul in the nn.Linear layout with a "
-                      "constant fill and a bias epilogue (seqboat-form-kernels)");
+    // Computations on tensor data left in host code: linalg ops formation
+    // did not take, element reads and writes, pads, vector code.
+    WalkResult walk = module.walk([](Operation *op) {
+      if (!isa<linalg::LinalgOp, tensor::PadOp, tensor::ExtractOp,
+               tensor::InsertOp, vector::TransferReadOp,
+               vector::TransferWriteOp>(op) ||
+          op->getParentOfType<gpu::LaunchOp>() ||
+          op->getParentOfType<scf::ForallOp>())
+        return WalkResult::advance(); // in a kernel (or a forall mapped later)
+      op->emitOpError("has no GPU strategy yet: kernels are formed from "
+                      "linalg ops on static tensors (a linalg.matmul in the "
+                      "nn.Linear layout with a bias epilogue as a contraction "
+                      "kernel, any other as a parallel kernel; "
+                      "seqboat-form-kernels)");
       return WalkResult::interrupt();
     });
     return failure(walk.wasInterrupted());
   }
 
+  LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
+    std::string entryName = "seqboat_parallel_" + target;
+    auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
+        SymbolTable::lookupSymbolIn(strategies->get(), entryName));
+    if (!entry)
+      return emitError(kernel.getLoc(), "strategy library '")
+             << (library.empty() ? StringRef("<builtin>") : StringRef(library))
+             << "' has no named sequence @" << entryName;
+    if (entry.getNumArguments() != 1)
+      return emitError(kernel.getLoc(), "strategy @")
+             << entryName << " takes " << entry.getNumArguments()
+             << " arguments; the parallel strategy binds the module only";
+    if (failed(tileParallelKernel(kernel)))
+      return failure();
+    RaggedArray<transform::MappedValue> bindings;
+    bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
+    kernel->setAttr(kStrategyTargetAttr, UnitAttr::get(module.getContext()));
+    LogicalResult result = transform::applyTransformNamedSequence(
+        std::move(bindings), cast<transform::TransformOpInterface>(*entry),
+        strategies->get(), transform::TransformOptions());
+    kernel->removeAttr(kStrategyTargetAttr);
+    if (failed(result))
+      return emitError(kernel.getLoc(), "strategy @") << entryName << " failed";
+    return success();
+  }
+
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
+    if (kind && kind.getValue() == "parallel")
+      return applyParallel(module, kernel);
     if (!kind || kind.getValue() != "contraction")
       return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")

@@ -18,7 +18,6 @@
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATFORMKERNELS
-#define GEN_PASS_DEF_SEQBOATFREEKERNELRESULTS
 #include "seqboat/Conversion/Passes.h.inc"
 } // namespace mlir::seqboat
 
@@ -207,10 +206,8 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
                                        ArrayRef(argTypes).drop_back()))
     args.push_back(bufferization::ToBufferOp::create(b, loc, type, tensor,
                                                      /*read_only=*/true));
-  auto resultBuffer =
-      memref::AllocOp::create(b, loc, cast<MemRefType>(argTypes.back()));
-  resultBuffer->setAttr(kKernelResultAttr, b.getUnitAttr());
-  args.push_back(resultBuffer);
+  args.push_back(
+      memref::AllocOp::create(b, loc, cast<MemRefType>(argTypes.back())));
   auto call = func::CallOp::create(b, loc, fn, args);
   // Marks the call for the host-side mapping (its buffers must be visible
   // to the kernel).
@@ -232,8 +229,281 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
       op->erase();
 }
 
+/// A parallel kernel: one linalg op (the root) computing static tensors,
+/// with the producers of its inits that the strategy fuses into its tiles.
+struct ParallelKernel {
+  linalg::LinalgOp root;
+  /// Per init: the linalg op producing it (a constant fill, a broadcast
+  /// bias), fused; or null.
+  SmallVector<linalg::LinalgOp> initProducers;
+  /// Per init: whether the root reads an init computed elsewhere (an
+  /// accumulator carried by a host loop), which the kernel then copies to
+  /// its output tile by tile before updating it.
+  SmallVector<bool> copiedInits;
+  /// Tensors the kernel reads: the inputs of the root and of the fused
+  /// producers, and tensors their bodies capture (tensor.extract).
+  SetVector<Value> inputs;
+  /// Constants they capture or take as scalar operands (cloned).
+  SetVector<Value> constants;
+};
+
+bool isStaticTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() &&
+         llvm::all_of(tensor.getShape(), [](int64_t d) { return d > 0; });
+}
+
+/// Adds what `op` reads (besides its inits) to `kernel`; false when it reads
+/// something a kernel cannot take (a dynamic tensor, a runtime scalar).
+bool collectReads(linalg::LinalgOp op, ParallelKernel &kernel) {
+  if (!op.hasPureTensorSemantics())
+    return false;
+  for (Value v : capturedValues(op)) {
+    if (matchPattern(v, m_Constant()))
+      kernel.constants.insert(v);
+    else if (isStaticTensor(v.getType()))
+      kernel.inputs.insert(v);
+    else
+      return false; // a runtime scalar: not passed yet
+  }
+  for (Value v : op.getDpsInputs()) {
+    if (isa<RankedTensorType>(v.getType())) {
+      if (!isStaticTensor(v.getType()))
+        return false;
+      kernel.inputs.insert(v);
+    } else if (matchPattern(v, m_Constant())) {
+      kernel.constants.insert(v);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// A linalg op computing `init` for one consumer, from an empty tensor (a
+/// fill, a broadcast), which the kernel can compute in its tiles.
+linalg::LinalgOp matchInitProducer(Value init) {
+  auto op = init.getDefiningOp<linalg::LinalgOp>();
+  if (!op || !op->hasOneUse() || op->getNumResults() != 1 ||
+      !op.hasPureTensorSemantics())
+    return {};
+  for (OpOperand &own : op.getDpsInitsMutable())
+    if (!own.get().getDefiningOp<tensor::EmptyOp>() &&
+        op.payloadUsesValueFromOperand(&own))
+      return {};
+  return op;
+}
+
+/// Whether `op` is a parallel-kernel root, filling in its producers.
+std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op->getNumResults() == 0 ||
+      op.getNumDpsInits() != op->getNumResults() ||
+      op.getNumParallelLoops() == 0 ||
+      !llvm::all_of(op->getResultTypes(), isStaticTensor))
+    return std::nullopt;
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
+      mm && getContractionEpilogue(mm))
+    return std::nullopt;
+  ParallelKernel kernel;
+  kernel.root = op;
+  if (!collectReads(op, kernel))
+    return std::nullopt;
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    linalg::LinalgOp producer = matchInitProducer(init.get());
+    if (producer && !collectReads(producer, kernel))
+      producer = {};
+    kernel.initProducers.push_back(producer);
+    bool copied = !producer && op.payloadUsesValueFromOperand(&init) &&
+                  !init.get().getDefiningOp<tensor::EmptyOp>();
+    // An accumulator carried by a host loop is updated in place there; a
+    // kernel would need its result buffer to be the carried one (the scan
+    // strategy's job): not formed yet.
+    if (copied && (!isStaticTensor(init.get().getType()) ||
+                   isa<BlockArgument>(init.get())))
+      return std::nullopt;
+    if (copied)
+      kernel.inputs.insert(init.get());
+    kernel.copiedInits.push_back(copied);
+  }
+  return kernel;
+}
+
+/// `tensor.pad` of a static tensor by a constant, as a linalg.generic that
+/// reads the source through tensor.extract (in bounds) or yields the
+/// padding value: a parallel kernel of its own.
+void padToGeneric(tensor::PadOp pad) {
+  Value padValue = pad.getConstantPaddingValue();
+  auto srcType = dyn_cast<RankedTensorType>(pad.getSource().getType());
+  auto resultType = pad.getResultType();
+  if (!padValue || !matchPattern(padValue, m_Constant()) || !srcType ||
+      !isStaticTensor(srcType) || !isStaticTensor(resultType) ||
+      !pad.getLow().empty() || !pad.getHigh().empty())
+    return;
+  OpBuilder b(pad);
+  Location loc = pad.getLoc();
+  int64_t rank = resultType.getRank();
+  SmallVector<int64_t> low(pad.getStaticLow());
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                        resultType.getElementType());
+  Value source = pad.getSource();
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank,
+                                                            b.getContext())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        Value inBounds;
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d) {
+          Value i = linalg::IndexOp::create(nb, nloc, d);
+          Value shifted = arith::SubIOp::create(
+              nb, nloc, i, arith::ConstantIndexOp::create(nb, nloc, low[d]));
+          Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
+          Value size =
+              arith::ConstantIndexOp::create(nb, nloc, srcType.getDimSize(d));
+          Value ok = arith::AndIOp::create(
+              nb, nloc,
+              arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::sge,
+                                    shifted, zero),
+              arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::slt,
+                                    shifted, size));
+          inBounds =
+              inBounds ? arith::AndIOp::create(nb, nloc, inBounds, ok) : ok;
+          // Clamped, so the read stays in bounds when masked off.
+          indices.push_back(arith::SelectOp::create(nb, nloc, ok, shifted, zero));
+        }
+        Value element = tensor::ExtractOp::create(nb, nloc, source, indices);
+        Value value =
+            arith::SelectOp::create(nb, nloc, inBounds, element,
+                                    nb.clone(*padValue.getDefiningOp())
+                                        ->getResult(0));
+        linalg::YieldOp::create(nb, nloc, value);
+      });
+  pad.replaceAllUsesWith(generic->getResult(0));
+  pad->erase();
+}
+
+/// Parallel roots of `caller` in program order: every linalg op left after
+/// contraction formation except the fills fused into another root.
+SmallVector<ParallelKernel> parallelKernels(func::FuncOp caller) {
+  SmallVector<ParallelKernel> kernels;
+  DenseSet<Operation *> fused;
+  caller.walk([&](linalg::LinalgOp op) {
+    if (std::optional<ParallelKernel> k = matchParallel(op)) {
+      for (linalg::LinalgOp producer : k->initProducers)
+        if (producer)
+          fused.insert(producer);
+      kernels.push_back(std::move(*k));
+    }
+  });
+  llvm::erase_if(kernels, [&](const ParallelKernel &k) {
+    return fused.contains(k.root);
+  });
+  return kernels;
+}
+
+/// Moves `kernel` into a new private function `@<caller>_parallel_<index>`
+/// (inputs..., results...) and calls it.
+void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
+             unsigned index) {
+  linalg::LinalgOp root = kernel.root;
+  Location loc = root.getLoc();
+  SmallVector<Value> operands(kernel.inputs.begin(), kernel.inputs.end());
+  unsigned numInputs = operands.size();
+  SmallVector<Type> argTypes;
+  for (Value v : operands)
+    argTypes.push_back(bufferType(v));
+  for (Value y : root->getResults())
+    argTypes.push_back(bufferType(y));
+
+  OpBuilder b(caller);
+  auto fn = func::FuncOp::create(
+      b, loc, (caller.getSymName() + "_parallel_" + Twine(index)).str(),
+      b.getFunctionType(argTypes, {}));
+  fn.setPrivate();
+  fn->setAttr(kKernelKindAttr, b.getStringAttr("parallel"));
+  symbols.insert(fn);
+
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping mapping;
+  for (auto [tensor, arg] : llvm::zip(operands, entry->getArguments()))
+    mapping.map(tensor, bufferization::ToTensorOp::create(
+                            b, loc, tensor.getType(), arg, /*restrict=*/true));
+  for (Value c : kernel.constants)
+    b.clone(*c.getDefiningOp(), mapping);
+  // Each init is a fresh empty tensor (computed by its producer if that was
+  // fused), which the strategy replaces by the output argument.
+  for (auto [init, producer, copied] :
+       llvm::zip(root.getDpsInitsMutable(), kernel.initProducers,
+                 kernel.copiedInits)) {
+    auto type = cast<RankedTensorType>(init.get().getType());
+    Value fresh =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+    if (copied)
+      fresh = linalg::CopyOp::create(b, loc, mapping.lookup(init.get()), fresh)
+                  ->getResult(0);
+    if (producer) {
+      IRMapping producerMapping = mapping;
+      for (OpOperand &own : producer.getDpsInitsMutable())
+        producerMapping.map(own.get(), fresh);
+      fresh = b.clone(*producer, producerMapping)->getResult(0);
+    }
+    mapping.map(init.get(), fresh);
+  }
+  Operation *clone = b.clone(*root, mapping);
+  for (auto [result, arg] : llvm::zip(
+           clone->getResults(), entry->getArguments().drop_front(numInputs))) {
+    auto store =
+        bufferization::MaterializeInDestinationOp::create(b, loc, result, arg);
+    store.setRestrict(true);
+    store.setWritable(true);
+  }
+  func::ReturnOp::create(b, loc);
+
+  b.setInsertionPoint(root);
+  SmallVector<Value> args;
+  for (auto [tensor, type] : llvm::zip(operands, argTypes))
+    args.push_back(bufferization::ToBufferOp::create(
+        b, loc, cast<MemRefType>(type), tensor, /*read_only=*/true));
+  for (Value y : root->getResults()) {
+    args.push_back(memref::AllocOp::create(b, loc, bufferType(y)));
+  }
+  auto call = func::CallOp::create(b, loc, fn, args);
+  call->setAttr(kKernelKindAttr, b.getStringAttr("parallel"));
+  SmallVector<Value> results;
+  for (auto [y, buffer] :
+       llvm::zip(root->getResults(), ArrayRef(args).drop_front(numInputs)))
+    results.push_back(bufferization::ToTensorOp::create(
+        b, loc, y.getType(), buffer, /*restrict=*/true, /*writable=*/true));
+  root->replaceAllUsesWith(results);
+
+  SmallVector<Operation *> dead;
+  for (auto [init, producer] :
+       llvm::zip(root.getDpsInitsMutable(), kernel.initProducers)) {
+    dead.push_back(init.get().getDefiningOp());
+    if (producer)
+      for (Value own : producer.getDpsInits())
+        dead.push_back(own.getDefiningOp());
+  }
+  root->erase();
+  // Erase each dead producer once, users first (the list may repeat one).
+  for (Operation *op : dead) {
+    if (!op || !isa<tensor::EmptyOp, linalg::LinalgOp>(op))
+      continue;
+    if (op->use_empty()) {
+      op->erase();
+      // Later entries may name it again: forget them.
+      for (Operation *&other : dead)
+        if (other == op)
+          other = nullptr;
+    }
+  }
+}
+
 struct SeqBoatFormKernels
     : public seqboat::impl::SeqBoatFormKernelsBase<SeqBoatFormKernels> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
@@ -241,66 +511,25 @@ struct SeqBoatFormKernels
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
         callers.push_back(fn);
-    for (func::FuncOp caller : callers)
+    for (func::FuncOp caller : callers) {
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
         outline(kernel, caller, symbols, i);
-  }
-};
-
-/// Whether `user` only reads or writes `buffer` in place (calls of kernel
-/// functions, linalg ops, loads, stores into it, copies, views handled by
-/// the caller); anything else may let it escape.
-bool keepsInPlace(Operation *user) {
-  if (auto store = dyn_cast<memref::StoreOp>(user))
-    return store.getValueToStore().getType() != store.getMemRefType();
-  if (auto call = dyn_cast<func::CallOp>(user))
-    return call->hasAttr(kKernelKindAttr);
-  if (isa<linalg::LinalgOp, memref::LoadOp, memref::CopyOp,
-          vector::TransferReadOp, vector::TransferWriteOp>(user))
-    return user->getNumResults() == 0 ||
-           llvm::none_of(user->getResultTypes(), llvm::IsaPred<MemRefType>);
-  return false;
-}
-
-struct SeqBoatFreeKernelResults
-    : public seqboat::impl::SeqBoatFreeKernelResultsBase<
-          SeqBoatFreeKernelResults> {
-  void runOnOperation() override {
-    SmallVector<memref::AllocOp> allocs;
-    getOperation().walk([&](memref::AllocOp alloc) {
-      if (alloc->hasAttr(kKernelResultAttr))
-        allocs.push_back(alloc);
-    });
-    for (memref::AllocOp alloc : allocs) {
-      Block *block = alloc->getBlock();
-      Operation *last = alloc;
-      bool escapes = false;
-      SmallVector<Value> worklist = {alloc.getResult()};
-      while (!worklist.empty() && !escapes) {
-        Value value = worklist.pop_back_val();
-        for (Operation *user : value.getUsers()) {
-          if (isa<ViewLikeOpInterface>(user)) {
-            for (Value result : user->getResults())
-              worklist.push_back(result);
-          } else if (!keepsInPlace(user)) {
-            escapes = true;
-            break;
-          }
-          Operation *ancestor = block->findAncestorOpInBlock(*user);
-          if (!ancestor) {
-            escapes = true;
-            break;
-          }
-          if (last->isBeforeInBlock(ancestor))
-            last = ancestor;
-        }
-      }
-      alloc->removeAttr(kKernelResultAttr);
-      if (escapes || last->hasTrait<OpTrait::IsTerminator>())
+      if (!parallel)
         continue;
-      OpBuilder b(last->getContext());
-      b.setInsertionPointAfter(last);
-      memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
+      SmallVector<tensor::PadOp> pads;
+      caller.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+      for (tensor::PadOp pad : pads)
+        padToGeneric(pad);
+      // Matched again one at a time: outlining a kernel replaces the values
+      // later kernels read.
+      SmallVector<Operation *> roots;
+      for (const ParallelKernel &kernel : parallelKernels(caller))
+        roots.push_back(kernel.root);
+      unsigned index = 0;
+      for (Operation *root : roots)
+        if (std::optional<ParallelKernel> kernel =
+                matchParallel(cast<linalg::LinalgOp>(root)))
+          outline(*kernel, caller, symbols, index++);
     }
   }
 };

@@ -705,7 +705,8 @@ private:
 };
 
 LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
-                         int64_t unroll, int64_t chunk, int64_t queries) {
+                         int64_t unroll, int64_t chunk, int64_t queries,
+                         bool freeScratch) {
   for (Value operand : op->getOperands()) {
     auto type = cast<RankedTensorType>(operand.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
@@ -823,8 +824,9 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
     for (scf::ForOp loop : reductions)
       (void)loopUnrollByFactor(loop, unroll);
 
-  for (Value m : scratch)
-    memref::DeallocOp::create(b, loc, m);
+  if (freeScratch)
+    for (Value m : scratch)
+      memref::DeallocOp::create(b, loc, m);
   Value result = bufferization::ToTensorOp::create(
       b, loc, op.getType(), buf.out, /*restrict=*/true, /*writable=*/true);
   op.replaceAllUsesWith(result);
@@ -850,20 +852,10 @@ struct ConvertSeqBoatLayerToKernelsPass
           << ", attn-queries=" << static_cast<int64_t>(attnQueries);
       return signalPassFailure();
     }
+    // Other seqboat ops are left to convert-seqboat-to-linalg and the
+    // generic path (kernel formation and strategies).
     SmallVector<LayerOp> layers;
-    WalkResult unsupported = getOperation()->walk([&](Operation *op) {
-      if (auto layer = dyn_cast<LayerOp>(op)) {
-        layers.push_back(layer);
-        return WalkResult::advance();
-      }
-      if (!isa_and_present<SeqBoatDialect>(op->getDialect()))
-        return WalkResult::advance();
-      op->emitOpError("is not supported by the GPU strategy yet; it maps "
-                      "whole seqboat.layer ops only");
-      return WalkResult::interrupt();
-    });
-    if (unsupported.wasInterrupted())
-      return signalPassFailure();
+    getOperation()->walk([&](LayerOp layer) { layers.push_back(layer); });
     for (LayerOp op : layers) {
       // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
       int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll,
@@ -876,7 +868,7 @@ struct ConvertSeqBoatLayerToKernelsPass
         opQueries = config.getAttnQueries();
       }
       if (failed(lowerLayer(op, opThreads, opRows, opUnroll, opChunk,
-                            opQueries)))
+                            opQueries, freeScratch)))
         return signalPassFailure();
     }
   }

@@ -1,8 +1,10 @@
 //===- ConvToLinalg.cpp - long_conv and short_conv ------------------------===//
 //
 // Both convolutions read a zero-padded copy of x through affine index maps
-// (t + K-1 - s for the causal taps, t + K-1 + s for the anti-causal ones), so
-// the generic has no masking and lowers to plain loops or tiles.
+// (t + s against a reversed copy of the causal taps, k[K-1 - s]; t + K-1 + s
+// for the anti-causal ones), so the generic has no masking and lowers to plain
+// loops or tiles. The time loop t only appears with a positive coefficient:
+// TilingInterface slices of an operand indexed by t - s would be wrong.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,10 +51,16 @@ struct LongConvLowering : public OpRewritePattern<LongConvOp> {
     auto kernelRows = [&](int64_t offset) {
       return staticSlice(rewriter, loc, op.getK(), {offset, 0}, {d, taps});
     };
-    // loops (b, t, d, s)
-    SmallVector<Value> inputs = {kernelRows(0), xp};
+    // loops (b, t, d, s): y[b,t,d] = sum_s k[d, K-1-s] * xp[b, t+s, d] (+ the
+    // anti-causal half)
+    Value reversed = parallelGeneric(
+        rewriter, loc, {d, taps}, xType.getElementType(), kernelRows(0),
+        {map(ctx, 2, {getAffineDimExpr(0, ctx),
+                      halo - getAffineDimExpr(1, ctx)})},
+        [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    SmallVector<Value> inputs = {reversed, xp};
     SmallVector<AffineMap> maps = {map(ctx, 4, {ch, s}),
-                                   map(ctx, 4, {b0, t + halo - s, ch})};
+                                   map(ctx, 4, {b0, t + s, ch})};
     if (bidir) {
       inputs.append({kernelRows(d), xp});
       maps.append({map(ctx, 4, {ch, s}), map(ctx, 4, {b0, t + halo + s, ch})});

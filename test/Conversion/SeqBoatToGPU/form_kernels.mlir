@@ -1,4 +1,4 @@
-// RUN: seqboat-opt %s --seqboat-form-kernels --split-input-file | FileCheck %s
+// RUN: seqboat-opt %s --seqboat-form-kernels=parallel-kernels=false --split-input-file | FileCheck %s
 
 // A projection with a bias + silu epilogue becomes one kernel function with a
 // memref ABI (X, W, bias, Y); the caller passes views and a fresh Y.
@@ -25,7 +25,7 @@
 // CHECK-DAG:     %[[XB:.*]] = bufferization.to_buffer %[[XA]] read_only
 // CHECK-DAG:     %[[WB:.*]] = bufferization.to_buffer %[[WA]] read_only
 // CHECK-DAG:     %[[BB:.*]] = bufferization.to_buffer %[[BA]] read_only
-// CHECK:         %[[YB:.*]] = memref.alloc() {seqboat.kernel_result} : memref<64x96xf32>
+// CHECK:         %[[YB:.*]] = memref.alloc() : memref<64x96xf32>
 // CHECK:         call @linear_contraction_0(%[[XB]], %[[WB]], %[[BB]], %[[YB]]) {seqboat.kernel_kind = "contraction"}
 // CHECK:         %[[R:.*]] = bufferization.to_tensor %[[YB]] restrict writable
 // CHECK-NOT:     linalg.matmul
@@ -63,7 +63,7 @@ func.func @linear(%x: tensor<64x32xf32>, %w: tensor<96x32xf32>, %b: tensor<96xf3
 // CHECK-LABEL: func.func private @two_contraction_0(
 // CHECK-LABEL: func.func private @two_contraction_1(
 // CHECK-LABEL: func.func @two(
-// CHECK:         %[[Y0:.*]] = memref.alloc() {seqboat.kernel_result} : memref<64x64xf32>
+// CHECK:         %[[Y0:.*]] = memref.alloc() : memref<64x64xf32>
 // CHECK:         call @two_contraction_0({{.*}}, %[[Y0]])
 // CHECK:         %[[T0:.*]] = bufferization.to_tensor %[[Y0]] restrict writable
 // CHECK:         %[[V0:.*]] = bufferization.to_buffer %[[T0]] read_only

@@ -12,8 +12,10 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
-// A contraction the formation does not take has no GPU strategy.
-// RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies 2>&1 | FileCheck %s --check-prefix=LEFT
+// A contraction the contraction formation does not take has no GPU strategy
+// without parallel kernels; with them (the default) it is one.
+// RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels=parallel-kernels=false --seqboat-apply-strategies 2>&1 | FileCheck %s --check-prefix=LEFT
+// RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies | FileCheck %s --check-prefix=PARALLEL
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=LEFTCPU
 
 // DIVIDE: linear.mlir:11:10: error: contraction kernel (M=64, N=64, K=64, tiles 128x64x16): the tiles must divide M, N and K (partial tiles are not supported yet)
@@ -28,5 +30,7 @@
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
-// LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: the contraction strategy takes a linalg.matmul in the nn.Linear layout
+// LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on static tensors
+// PARALLEL-COUNT-2: seqboat.kernel_kind = "parallel"
+// PARALLEL: gpu.launch
 // LEFTCPU: linalg.matmul

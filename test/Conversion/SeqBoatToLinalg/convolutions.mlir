@@ -1,16 +1,20 @@
 // RUN: seqboat-opt %s --convert-seqboat-to-linalg --split-input-file | FileCheck %s
 
-// Convolutions read a zero-padded input through affine maps, no masking.
+// Convolutions read a zero-padded input through affine maps, no masking;
+// time only appears as t + s (the causal taps are reversed first), which
+// TilingInterface slices exactly.
 
 // CHECK-DAG: #[[$TAP:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
-// CHECK-DAG: #[[$CAUSAL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 - d3 + 7, d2)>
+// CHECK-DAG: #[[$CAUSAL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + d3, d2)>
 // CHECK-DAG: #[[$ANTI:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + d3 + 7, d2)>
+// CHECK-DAG: #[[$REV:.*]] = affine_map<(d0, d1) -> (d0, -d1 + 7)>
 // CHECK-LABEL: func @long_conv_bidirectional
 // CHECK-DAG: %[[K1:.*]] = tensor.extract_slice %{{.*}}[0, 0] [16, 8] [1, 1] : tensor<32x8xf32> to tensor<16x8xf32>
 // CHECK-DAG: %[[K2:.*]] = tensor.extract_slice %{{.*}}[16, 0] [16, 8] [1, 1] : tensor<32x8xf32> to tensor<16x8xf32>
 // CHECK-DAG: %[[XP:.*]] = tensor.pad %{{.*}} low[0, 7, 0] high[0, 7, 0]
+// CHECK-DAG: %[[K1R:.*]] = linalg.generic {indexing_maps = [#[[$REV]], #{{.*}}], iterator_types = ["parallel", "parallel"]} ins(%[[K1]] : tensor<16x8xf32>)
 // CHECK: linalg.generic {indexing_maps = [#[[$TAP]], #[[$CAUSAL]], #[[$TAP]], #[[$ANTI]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-// CHECK-SAME: ins(%[[K1]], %[[XP]], %[[K2]], %[[XP]] :
+// CHECK-SAME: ins(%[[K1R]], %[[XP]], %[[K2]], %[[XP]] :
 func.func @long_conv_bidirectional(%x: tensor<2x64x16xf32>, %k: tensor<32x8xf32>) -> tensor<2x64x16xf32> {
   %y = seqboat.long_conv %x, %k {bidirectional = true} : tensor<2x64x16xf32>, tensor<32x8xf32>
   return %y : tensor<2x64x16xf32>

@@ -26,7 +26,6 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATPRINTTUNINGSPACE
 #define GEN_PASS_DECL_SEQBOATAPPLYTUNING
 #define GEN_PASS_DECL_SEQBOATFORMKERNELS
-#define GEN_PASS_DECL_SEQBOATFREEKERNELRESULTS
 #define GEN_PASS_DECL_SEQBOATAPPLYSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATAPPLYHOSTSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATMMASYNCTF32
@@ -50,10 +49,6 @@ inline constexpr llvm::StringLiteral kKernelModule = "seqboat_kernels";
 /// String attribute on a kernel function formed by seqboat-form-kernels:
 /// which strategy compiles it ("contraction").
 inline constexpr llvm::StringLiteral kKernelKindAttr = "seqboat.kernel_kind";
-/// Marks the result buffer seqboat-form-kernels allocates for a kernel call
-/// (seqboat-free-kernel-results frees it).
-inline constexpr llvm::StringLiteral kKernelResultAttr =
-    "seqboat.kernel_result";
 
 /// Per-kernel override of the contraction tiles: array<i64: TM, TN, BK>.
 inline constexpr llvm::StringLiteral kTilesAttr = "seqboat.tiles";

@@ -1,0 +1,108 @@
+// RUN: seqboat-opt %s --seqboat-form-kernels --split-input-file | FileCheck %s
+// RUN: seqboat-opt %s --seqboat-form-kernels --seqboat-apply-strategies=target=cpu --split-input-file | FileCheck %s --check-prefix=TILED
+
+// Every linalg op outside a contraction kernel is a parallel kernel. The
+// short convolution: the pad becomes a gather-style generic (a kernel of its
+// own, reading x through tensor.extract), the bias broadcast producing the
+// conv's init is fused into the conv's kernel.
+
+#w  = affine_map<(b, t, d, j) -> (d, j)>
+#x  = affine_map<(b, t, d, j) -> (b, t + j, d)>
+#o  = affine_map<(b, t, d, j) -> (b, t, d)>
+#bb = affine_map<(b, t, d) -> (d)>
+#id = affine_map<(b, t, d) -> (b, t, d)>
+
+// CHECK-LABEL: func.func private @short_conv_parallel_0(
+// CHECK-SAME:      %[[X:.*]]: memref<2x64x16xf32>, %[[OUT:.*]]: memref<2x67x16xf32>)
+// CHECK-SAME:      seqboat.kernel_kind = "parallel"
+// CHECK:         %[[XT:.*]] = bufferization.to_tensor %[[X]] restrict
+// CHECK:         linalg.generic
+// CHECK:           linalg.index
+// CHECK:           tensor.extract %[[XT]]
+// CHECK:           arith.select
+// CHECK:         bufferization.materialize_in_destination {{.*}} in restrict writable %[[OUT]]
+// CHECK-LABEL: func.func private @short_conv_parallel_1(
+// CHECK-SAME:      memref<16x4xf32>, %{{.*}}: memref<2x67x16xf32>, %{{.*}}: memref<16xf32>, %{{.*}}: memref<2x64x16xf32>)
+// CHECK:         %[[BIAS:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<16xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[BIAS]] : tensor<2x64x16xf32>)
+// CHECK-LABEL: func.func @short_conv(
+// CHECK-NOT:     linalg.
+// CHECK-NOT:     tensor.pad
+// CHECK:         call @short_conv_parallel_0(
+// CHECK:         call @short_conv_parallel_1(
+// CHECK-NOT:     linalg.
+
+// The conv kernel tiled: (B, T, D) = (2, 64, 16) on blocks of 8x16 (D and T
+// innermost), one thread per point, the fused bias per thread too; the
+// tap reduction in order; no copies are left.
+// TILED-LABEL: func.func private @short_conv_parallel_1(
+// TILED:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 8, 1)
+// TILED:           scf.forall (%{{.*}}, %{{.*}}) in (8, 16)
+// TILED:             linalg.generic {{.*}} ins(%{{.*}} : memref<1xf32, {{.*}}>)
+// TILED:             linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// TILED-NOT:         memref.copy
+// TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// TILED:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
+func.func @short_conv(%x: tensor<2x64x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x64x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xp = tensor.pad %x low[0, 3, 0] high[0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index):
+    tensor.yield %zero : f32
+  } : tensor<2x64x16xf32> to tensor<2x67x16xf32>
+  %e = tensor.empty() : tensor<2x64x16xf32>
+  %bias = linalg.generic {indexing_maps = [#bb, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b : tensor<16xf32>) outs(%e : tensor<2x64x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x64x16xf32>
+  %y = linalg.generic {indexing_maps = [#w, #x, #o], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %xp : tensor<16x4xf32>, tensor<2x67x16xf32>) outs(%bias : tensor<2x64x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %acc: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x64x16xf32>
+  return %y : tensor<2x64x16xf32>
+}
+
+// -----
+
+// Two results (the router's gate and mask) are two output arguments; a body
+// capturing a runtime scalar is not formed (and has no GPU strategy yet).
+
+#u0 = affine_map<(b, t) -> (b, t, 0)>
+#u1 = affine_map<(b, t) -> (b, t, 1)>
+#id = affine_map<(b, t) -> (b, t)>
+
+// CHECK-LABEL: func.func private @two_results_parallel_0(
+// CHECK-SAME:      memref<2x8x2xf32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xi1>)
+// CHECK-COUNT-2: bufferization.materialize_in_destination
+// CHECK-LABEL: func.func @two_results(
+// CHECK:         %[[G:.*]] = memref.alloc() : memref<2x8xf32>
+// CHECK:         %[[A:.*]] = memref.alloc() : memref<2x8xi1>
+// CHECK:         call @two_results_parallel_0(%{{.*}}, %[[G]], %[[A]])
+func.func @two_results(%u: tensor<2x8x2xf32>) -> (tensor<2x8xf32>, tensor<2x8xi1>) {
+  %e0 = tensor.empty() : tensor<2x8xf32>
+  %e1 = tensor.empty() : tensor<2x8xi1>
+  %r:2 = linalg.generic {indexing_maps = [#u0, #u1, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%u, %u : tensor<2x8x2xf32>, tensor<2x8x2xf32>) outs(%e0, %e1 : tensor<2x8xf32>, tensor<2x8xi1>) {
+  ^bb0(%a: f32, %c: f32, %o0: f32, %o1: i1):
+    %m = arith.maximumf %a, %c : f32
+    %g = arith.cmpf ogt, %c, %a : f32
+    linalg.yield %m, %g : f32, i1
+  } -> (tensor<2x8xf32>, tensor<2x8xi1>)
+  return %r#0, %r#1 : tensor<2x8xf32>, tensor<2x8xi1>
+}
+
+// CHECK-LABEL: func.func @runtime_scalar(
+// CHECK:         linalg.generic
+func.func @runtime_scalar(%u: tensor<2x8xf32>, %s: f32) -> tensor<2x8xf32> {
+  %e = tensor.empty() : tensor<2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%u : tensor<2x8xf32>) outs(%e : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}

@@ -24,7 +24,8 @@ export SEQBOAT_BUILD_DIR="$build"
 work="$build/fuzz"
 findings="$work/findings"
 mkdir -p "$findings"
-export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
+# allow_user_poisoning=0: see scripts/test.sh.
+export ASAN_OPTIONS="detect_leaks=1:allow_user_poisoning=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 
 # Seed corpora, rebuilt from test/ on every run (libFuzzer adds what it finds

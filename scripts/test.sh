@@ -19,7 +19,11 @@ if [[ -n "${SEQBOAT_SANITIZE:-}" ]]; then
   build="${SEQBOAT_BUILD_DIR:-$root/build-sanitize}"
   # A leak, an ASan error or any UBSan report ends the process with an error
   # (LLVM_USE_SANITIZER already builds with -fno-sanitize-recover=all).
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+  # allow_user_poisoning=0: LLVM's bump allocators poison their slabs from
+  # header code inlined into our instrumented code, while libMLIR.so (not
+  # instrumented) hands out memory from the same slabs without unpoisoning
+  # it: false use-after-poison reports (docs/hardening.md).
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allow_user_poisoning=0:${ASAN_OPTIONS:-}"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 else
   build="${SEQBOAT_BUILD_DIR:-$root/build}"

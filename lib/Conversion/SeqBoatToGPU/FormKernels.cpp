@@ -1,11 +1,13 @@
-//===- FormKernels.cpp - outline contraction kernels ----------------------===//
+//===- FormKernels.cpp - outline kernels ----------------------------------===//
 //
-// Kernel formation of the generic GPU path: a contraction root, the fill of
+// Kernel formation of the generic GPU path. A contraction root, the fill of
 // its accumulator and its elementwise epilogue become one private function
 // with a memref ABI, which seqboat-apply-strategies then compiles with the
-// contraction strategy. Keeping the kernel in its own function is what lets a
-// transform-dialect strategy match its ops by name and bufferize it on its
-// own, and it makes the partition visible (and testable) in the IR.
+// contraction strategy; every other linalg op on static tensors becomes a
+// parallel kernel with the producers of its inits. Keeping each kernel in
+// its own function is what lets a transform-dialect strategy match its ops by
+// name and bufferize it on its own, and it makes the partition visible (and
+// testable) in the IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -303,6 +305,9 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
       mm && getContractionEpilogue(mm))
+    return std::nullopt;
+  // Inside a kernel already (a block or thread forall): not a host op.
+  if (op->getParentOfType<scf::ForallOp>())
     return std::nullopt;
   ParallelKernel kernel;
   kernel.root = op;

@@ -306,30 +306,52 @@ private:
     return failure(walk.wasInterrupted());
   }
 
-  LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
-    std::string entryName = "seqboat_parallel_" + target;
+  /// The library's named sequence `name`, or an error at the kernel.
+  FailureOr<transform::NamedSequenceOp> lookupEntry(func::FuncOp kernel,
+                                                    StringRef name) {
     auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
-        SymbolTable::lookupSymbolIn(strategies->get(), entryName));
+        SymbolTable::lookupSymbolIn(strategies->get(), name));
     if (!entry)
       return emitError(kernel.getLoc(), "strategy library '")
              << (library.empty() ? StringRef("<builtin>") : StringRef(library))
-             << "' has no named sequence @" << entryName;
-    if (entry.getNumArguments() != 1)
-      return emitError(kernel.getLoc(), "strategy @")
-             << entryName << " takes " << entry.getNumArguments()
-             << " arguments; the parallel strategy binds the module only";
-    if (failed(tileParallelKernel(kernel)))
-      return failure();
+             << "' has no named sequence @" << name;
+    return entry;
+  }
+
+  /// Runs `entry` on `kernel` (tagged seqboat.strategy_target meanwhile),
+  /// binding the module and `params` in order.
+  LogicalResult runEntry(ModuleOp module, func::FuncOp kernel,
+                         transform::NamedSequenceOp entry,
+                         ArrayRef<int64_t> params) {
+    Builder b(module.getContext());
     RaggedArray<transform::MappedValue> bindings;
     bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
-    kernel->setAttr(kStrategyTargetAttr, UnitAttr::get(module.getContext()));
+    for (int64_t p : params)
+      bindings.push_back(
+          ArrayRef<transform::MappedValue>{b.getI64IntegerAttr(p)});
+    kernel->setAttr(kStrategyTargetAttr, b.getUnitAttr());
     LogicalResult result = transform::applyTransformNamedSequence(
         std::move(bindings), cast<transform::TransformOpInterface>(*entry),
         strategies->get(), transform::TransformOptions());
     kernel->removeAttr(kStrategyTargetAttr);
     if (failed(result))
-      return emitError(kernel.getLoc(), "strategy @") << entryName << " failed";
+      return emitError(kernel.getLoc(), "strategy @")
+             << entry.getSymName() << " failed";
     return success();
+  }
+
+  LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
+    FailureOr<transform::NamedSequenceOp> entry =
+        lookupEntry(kernel, "seqboat_parallel_" + target);
+    if (failed(entry))
+      return failure();
+    if (entry->getNumArguments() != 1)
+      return emitError(kernel.getLoc(), "strategy @")
+             << entry->getSymName() << " takes " << entry->getNumArguments()
+             << " arguments; the parallel strategy binds the module only";
+    if (failed(tileParallelKernel(kernel)))
+      return failure();
+    return runEntry(module, kernel, *entry, {});
   }
 
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
@@ -342,15 +364,12 @@ private:
              << kernel->getAttr(kKernelKindAttr);
     // The CPU runs f32 exactly whatever the precision.
     bool ffma = target == "gpu" && precision == "ieee";
-    std::string entryName = ("seqboat_" + kind.getValue() + "_" + target +
-                             (ffma ? "_ieee" : ""))
-                                .str();
-    auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
-        SymbolTable::lookupSymbolIn(strategies->get(), entryName));
-    if (!entry)
-      return emitError(kernel.getLoc(), "strategy library '")
-             << (library.empty() ? StringRef("<builtin>") : StringRef(library))
-             << "' has no named sequence @" << entryName;
+    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
+        kernel, ("seqboat_" + kind.getValue() + "_" + target +
+                 (ffma ? "_ieee" : ""))
+                    .str());
+    if (failed(entry))
+      return failure();
 
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
     if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
@@ -363,26 +382,12 @@ private:
         contractionParams(kernel, tiles, target == "gpu", ffma);
     if (failed(params))
       return failure();
-    if (entry.getNumArguments() != params->size() + 1)
+    if (entry->getNumArguments() != params->size() + 1)
       return emitError(kernel.getLoc(), "strategy @")
-             << entryName << " takes " << entry.getNumArguments()
+             << entry->getSymName() << " takes " << entry->getNumArguments()
              << " arguments; the contraction strategy binds the module and "
              << params->size() << " params";
-
-    Builder b(module.getContext());
-    RaggedArray<transform::MappedValue> bindings;
-    bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
-    for (int64_t p : *params)
-      bindings.push_back(
-          ArrayRef<transform::MappedValue>{b.getI64IntegerAttr(p)});
-    kernel->setAttr(kStrategyTargetAttr, b.getUnitAttr());
-    LogicalResult result = transform::applyTransformNamedSequence(
-        std::move(bindings), cast<transform::TransformOpInterface>(*entry),
-        strategies->get(), transform::TransformOptions());
-    kernel->removeAttr(kStrategyTargetAttr);
-    if (failed(result))
-      return emitError(kernel.getLoc(), "strategy @") << entryName << " failed";
-    return success();
+    return runEntry(module, kernel, *entry, *params);
   }
 
   std::shared_ptr<OwningOpRef<ModuleOp>> strategies;

@@ -35,13 +35,18 @@ struct ContractionKernel {
   linalg::GenericOp epilogue;
 };
 
-/// A non-empty static f32 tensor of `rank` (empty kernels have nothing to
-/// tile).
-bool isStaticF32(Type type, int64_t rank) {
+/// A non-empty static tensor (empty kernels have nothing to tile).
+bool isStaticTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.hasStaticShape() && tensor.getRank() == rank &&
-         tensor.getElementType().isF32() &&
+  return tensor && tensor.hasStaticShape() &&
          llvm::all_of(tensor.getShape(), [](int64_t d) { return d > 0; });
+}
+
+/// A non-empty static f32 tensor of `rank`.
+bool isStaticF32(Type type, int64_t rank) {
+  return isStaticTensor(type) &&
+         cast<RankedTensorType>(type).getRank() == rank &&
+         cast<RankedTensorType>(type).getElementType().isF32();
 }
 
 /// Values from outside `op` that it uses: the fill value, or what an
@@ -151,6 +156,75 @@ MemRefType bufferType(Value tensor) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
+/// A kernel function being built: its arguments are buffers of `inputs`
+/// then of the results; the body maps each input tensor to a to_tensor of
+/// its argument, and the builder's insertion point is in it.
+struct KernelBody {
+  func::FuncOp fn;
+  IRMapping mapping;
+};
+
+KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
+                       SymbolTable &symbols, StringRef name, StringRef kind,
+                       ArrayRef<Value> inputs, ValueRange results) {
+  SmallVector<Type> argTypes;
+  for (Value v : llvm::concat<const Value>(inputs, results))
+    argTypes.push_back(bufferType(v));
+  b.setInsertionPoint(caller);
+  auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  fn.setPrivate();
+  fn->setAttr(kKernelKindAttr, b.getStringAttr(kind));
+  symbols.insert(fn);
+  KernelBody kernel{fn, {}};
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  for (auto [tensor, arg] : llvm::zip(inputs, fn.getArguments()))
+    kernel.mapping.map(tensor, bufferization::ToTensorOp::create(
+                                   b, loc, tensor.getType(), arg,
+                                   /*restrict=*/true));
+  return kernel;
+}
+
+/// Ends the kernel body: `values` go to the result arguments.
+void endKernel(OpBuilder &b, Location loc, func::FuncOp fn,
+               ValueRange values) {
+  for (auto [value, arg] : llvm::zip(
+           values, fn.getArguments().take_back(values.size()))) {
+    auto store =
+        bufferization::MaterializeInDestinationOp::create(b, loc, value, arg);
+    store.setRestrict(true);
+    store.setWritable(true);
+  }
+  func::ReturnOp::create(b, loc);
+}
+
+/// Replaces `results` by a call of `fn` at the builder's insertion point: the
+/// caller passes read-only views of `inputs` and a fresh buffer per result.
+void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
+                ArrayRef<Value> inputs, ValueRange results) {
+  SmallVector<Value> args;
+  for (Value tensor : inputs)
+    args.push_back(bufferization::ToBufferOp::create(
+        b, loc, bufferType(tensor), tensor, /*read_only=*/true));
+  for (Value y : results)
+    args.push_back(memref::AllocOp::create(b, loc, bufferType(y)));
+  auto call = func::CallOp::create(b, loc, fn, args);
+  // Marks the call for the host-side mapping (its buffers must be visible
+  // to the kernel).
+  call->setAttr(kKernelKindAttr, b.getStringAttr(kind));
+  for (auto [y, buffer] :
+       llvm::zip(results, ArrayRef(args).take_back(results.size())))
+    y.replaceAllUsesWith(bufferization::ToTensorOp::create(
+        b, loc, y.getType(), buffer, /*restrict=*/true, /*writable=*/true));
+}
+
+/// Erases those of `ops` left without uses, in order (users first); null
+/// entries and ops other than empty tensors and linalg ops are skipped.
+void eraseDead(const SetVector<Operation *> &ops) {
+  for (Operation *op : ops)
+    if (op && isa<tensor::EmptyOp, linalg::LinalgOp>(op) && op->use_empty())
+      op->erase();
+}
+
 /// Moves `kernel` into a new private function of `symbols` and calls it.
 void outline(ContractionKernel kernel, func::FuncOp caller,
              SymbolTable &symbols, unsigned index) {
@@ -159,28 +233,16 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   Value w = kernel.matmul.getDpsInputs()[1];
   Value bias = kernel.epilogue.getDpsInputs()[1];
   Value y = kernel.epilogue.getResult(0);
-  SmallVector<Value> operands = {x, w, bias, y};
-  SmallVector<Type> argTypes;
-  for (Value v : operands)
-    argTypes.push_back(bufferType(v));
+  SmallVector<Value> inputs = {x, w, bias};
 
   OpBuilder b(caller);
-  auto fn = func::FuncOp::create(b, loc, kernelName(caller, index),
-                                 b.getFunctionType(argTypes, {}));
-  fn.setPrivate();
-  fn->setAttr(kKernelKindAttr, b.getStringAttr("contraction"));
+  KernelBody body = beginKernel(b, loc, caller, symbols,
+                                kernelName(caller, index), "contraction",
+                                inputs, y);
   // A tuned config (seqboat-apply-tuning) travels with the kernel.
   if (Attribute tiles = kernel.matmul->getAttr(kTilesAttr))
-    fn->setAttr(kTilesAttr, tiles);
-  symbols.insert(fn);
-
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  IRMapping mapping;
-  for (auto [tensor, arg] : llvm::zip(ArrayRef(operands).drop_back(),
-                                      entry->getArguments().drop_back()))
-    mapping.map(tensor, bufferization::ToTensorOp::create(
-                            b, loc, tensor.getType(), arg, /*restrict=*/true));
+    body.fn->setAttr(kTilesAttr, tiles);
+  IRMapping &mapping = body.mapping;
   SetVector<Value> constants = capturedValues(kernel.epilogue);
   constants.insert(kernel.fill.getDpsInputs()[0]);
   for (Value c : constants)
@@ -195,40 +257,19 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
               tensor::EmptyOp::create(b, loc, yType.getShape(),
                                       yType.getElementType()));
   b.clone(*kernel.epilogue, mapping);
-  auto store = bufferization::MaterializeInDestinationOp::create(
-      b, loc, mapping.lookup(y), entry->getArguments().back());
-  store.setRestrict(true);
-  store.setWritable(true);
-  func::ReturnOp::create(b, loc);
+  endKernel(b, loc, body.fn, mapping.lookup(y));
 
-  // The caller passes views of its tensors and a fresh result buffer.
   b.setInsertionPoint(kernel.epilogue);
-  SmallVector<Value> args;
-  for (auto [tensor, type] : llvm::zip(ArrayRef(operands).drop_back(),
-                                       ArrayRef(argTypes).drop_back()))
-    args.push_back(bufferization::ToBufferOp::create(b, loc, type, tensor,
-                                                     /*read_only=*/true));
-  args.push_back(
-      memref::AllocOp::create(b, loc, cast<MemRefType>(argTypes.back())));
-  auto call = func::CallOp::create(b, loc, fn, args);
-  // Marks the call for the host-side mapping (its buffers must be visible
-  // to the kernel).
-  call->setAttr(kKernelKindAttr, b.getStringAttr("contraction"));
-  Value result = bufferization::ToTensorOp::create(
-      b, loc, y.getType(), args.back(), /*restrict=*/true, /*writable=*/true);
-  kernel.epilogue.getResult(0).replaceAllUsesWith(result);
+  callKernel(b, loc, body.fn, "contraction", inputs, y);
 
-  Operation *epiInit = kernel.epilogue.getDpsInitOperand(0)->get().getDefiningOp();
-  Operation *fillInit = kernel.fill.getDpsInitOperand(0)->get().getDefiningOp();
+  // Both inits may be the same tensor.empty: erased once.
+  SetVector<Operation *> dead;
+  dead.insert(kernel.epilogue.getDpsInitOperand(0)->get().getDefiningOp());
+  dead.insert(kernel.fill.getDpsInitOperand(0)->get().getDefiningOp());
   kernel.epilogue->erase();
   kernel.matmul->erase();
   kernel.fill->erase();
-  // Both inits may be the same tensor.empty: erase it once.
-  if (fillInit == epiInit)
-    fillInit = nullptr;
-  for (Operation *op : {epiInit, fillInit})
-    if (op && isa<tensor::EmptyOp>(op) && op->use_empty())
-      op->erase();
+  eraseDead(dead);
 }
 
 /// A parallel kernel: one linalg op (the root) computing static tensors,
@@ -248,12 +289,6 @@ struct ParallelKernel {
   /// Constants they capture or take as scalar operands (cloned).
   SetVector<Value> constants;
 };
-
-bool isStaticTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.hasStaticShape() &&
-         llvm::all_of(tensor.getShape(), [](int64_t d) { return d > 0; });
-}
 
 /// Adds what `op` reads (besides its inits) to `kernel`; false when it reads
 /// something a kernel cannot take (a dynamic tensor, a runtime scalar).
@@ -413,28 +448,14 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
              unsigned index) {
   linalg::LinalgOp root = kernel.root;
   Location loc = root.getLoc();
-  SmallVector<Value> operands(kernel.inputs.begin(), kernel.inputs.end());
-  unsigned numInputs = operands.size();
-  SmallVector<Type> argTypes;
-  for (Value v : operands)
-    argTypes.push_back(bufferType(v));
-  for (Value y : root->getResults())
-    argTypes.push_back(bufferType(y));
+  SmallVector<Value> inputs(kernel.inputs.begin(), kernel.inputs.end());
 
   OpBuilder b(caller);
-  auto fn = func::FuncOp::create(
-      b, loc, (caller.getSymName() + "_parallel_" + Twine(index)).str(),
-      b.getFunctionType(argTypes, {}));
-  fn.setPrivate();
-  fn->setAttr(kKernelKindAttr, b.getStringAttr("parallel"));
-  symbols.insert(fn);
-
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  IRMapping mapping;
-  for (auto [tensor, arg] : llvm::zip(operands, entry->getArguments()))
-    mapping.map(tensor, bufferization::ToTensorOp::create(
-                            b, loc, tensor.getType(), arg, /*restrict=*/true));
+  KernelBody body = beginKernel(
+      b, loc, caller, symbols,
+      (caller.getSymName() + "_parallel_" + Twine(index)).str(), "parallel",
+      inputs, root->getResults());
+  IRMapping &mapping = body.mapping;
   for (Value c : kernel.constants)
     b.clone(*c.getDefiningOp(), mapping);
   // Each init is a fresh empty tensor (computed by its producer if that was
@@ -456,54 +477,23 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
     }
     mapping.map(init.get(), fresh);
   }
-  Operation *clone = b.clone(*root, mapping);
-  for (auto [result, arg] : llvm::zip(
-           clone->getResults(), entry->getArguments().drop_front(numInputs))) {
-    auto store =
-        bufferization::MaterializeInDestinationOp::create(b, loc, result, arg);
-    store.setRestrict(true);
-    store.setWritable(true);
-  }
-  func::ReturnOp::create(b, loc);
+  endKernel(b, loc, body.fn, b.clone(*root, mapping)->getResults());
 
   b.setInsertionPoint(root);
-  SmallVector<Value> args;
-  for (auto [tensor, type] : llvm::zip(operands, argTypes))
-    args.push_back(bufferization::ToBufferOp::create(
-        b, loc, cast<MemRefType>(type), tensor, /*read_only=*/true));
-  for (Value y : root->getResults()) {
-    args.push_back(memref::AllocOp::create(b, loc, bufferType(y)));
-  }
-  auto call = func::CallOp::create(b, loc, fn, args);
-  call->setAttr(kKernelKindAttr, b.getStringAttr("parallel"));
-  SmallVector<Value> results;
-  for (auto [y, buffer] :
-       llvm::zip(root->getResults(), ArrayRef(args).drop_front(numInputs)))
-    results.push_back(bufferization::ToTensorOp::create(
-        b, loc, y.getType(), buffer, /*restrict=*/true, /*writable=*/true));
-  root->replaceAllUsesWith(results);
+  callKernel(b, loc, body.fn, "parallel", inputs, root->getResults());
 
-  SmallVector<Operation *> dead;
+  // The inits and what the fused producers filled (an empty tensor may
+  // appear twice: erased once, users first).
+  SetVector<Operation *> dead;
   for (auto [init, producer] :
        llvm::zip(root.getDpsInitsMutable(), kernel.initProducers)) {
-    dead.push_back(init.get().getDefiningOp());
+    dead.insert(init.get().getDefiningOp());
     if (producer)
       for (Value own : producer.getDpsInits())
-        dead.push_back(own.getDefiningOp());
+        dead.insert(own.getDefiningOp());
   }
   root->erase();
-  // Erase each dead producer once, users first (the list may repeat one).
-  for (Operation *op : dead) {
-    if (!op || !isa<tensor::EmptyOp, linalg::LinalgOp>(op))
-      continue;
-    if (op->use_empty()) {
-      op->erase();
-      // Later entries may name it again: forget them.
-      for (Operation *&other : dead)
-        if (other == op)
-          other = nullptr;
-    }
-  }
+  eraseDead(dead);
 }
 
 struct SeqBoatFormKernels

@@ -223,6 +223,11 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "seqboat JIT runner\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
+  // LLVM's OpenMP runtime caps a team at 32768 threads (and reads larger
+  // values as negative).
+  if (numThreads > 32768)
+    return fail("--num-threads must be at most 32768, got " +
+                Twine(static_cast<unsigned>(numThreads)));
   // Read by the OpenMP runtime when the first parallel region starts.
   if (numThreads != 0)
     ::setenv("OMP_NUM_THREADS", std::to_string(numThreads).c_str(),

@@ -98,8 +98,13 @@ void seqboat::buildKernelStrategy(
     const SeqBoatApplyStrategiesOptions &strategies) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
-  // Every other seqboat op through linalg to the generic path.
-  pm.addPass(createConvertSeqBoatToLinalg());
+  // Ops with a sequential part become scan kernels (lowered by their
+  // strategy after tiling); every other seqboat op goes through linalg to
+  // contraction and parallel kernels.
+  pm.addPass(createSeqBoatFormScanKernels());
+  ConvertSeqBoatToLinalgOptions lowering;
+  lowering.skipKernels = true;
+  pm.addPass(createConvertSeqBoatToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createSeqBoatFormKernels());
   pm.addPass(createSeqBoatApplyStrategies(strategies));

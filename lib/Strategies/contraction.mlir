@@ -425,7 +425,18 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op) -> !transform.any_op
     // The result is computed in the output argument (no temporary).
     transform.bufferization.eliminate_empty_tensors %func : !transform.any_op
-    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.apply_patterns to %func {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    // Copies as linalg.copy, which become loops in the thread (a strided
+    // memref.copy would be a runtime call the device does not have).
+    %func_b = transform.bufferization.one_shot_bufferize %func {memcpy_op = "linalg.copy"}
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %func_b {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func_b : !transform.any_op
     // The in-place tile writes leave self-copies behind: folded here.
     %f = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
@@ -450,12 +461,51 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
+    // A thread's scratch buffers (a scan's chunk states) in its local
+    // memory: the device has no allocator worth calling.
+    %f2 = transform.apply_registered_pass "promote-buffers-to-stack"
+        with options = { "max-alloc-size-in-bytes" = 262144 } to %f
+        : (!transform.any_op) -> !transform.any_op
     transform.yield
   }
 
   // CPU: the same tiles as loops (the block forall may run on threads).
   transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly}) {
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // The scan strategy: a seqboat op with a sequential part (ema_conv,
+  // compact_index, scatter, local_attention), formed into a kernel by
+  // seqboat-form-scan-kernels. seqboat-apply-strategies has already tiled it
+  // through its TilingInterface like a parallel kernel (its parallel loops:
+  // batch, channels, features on blocks, one point per thread); here each
+  // thread's tile is lowered to linalg and loops (the EMA scan in chunks of
+  // %chunk tokens), which then run in order within the thread. Entry points
+  // take the module and the chunk.
+  transform.named_sequence @seqboat_scan_lower(%root: !transform.any_op {transform.readonly},
+                                               %chunk: !transform.param<i64> {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %lowered = transform.apply_registered_pass "convert-seqboat-to-linalg"
+        with options = { "ema-chunk" = %chunk } to %func
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_scan_gpu(%root: !transform.any_op {transform.readonly},
+                                             %chunk: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_scan_lower failures(propagate) (%root, %chunk)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.include @seqboat_parallel_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_scan_cpu(%root: !transform.any_op {transform.readonly},
+                                             %chunk: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_scan_lower failures(propagate) (%root, %chunk)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.include @seqboat_parallel_cpu failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
 

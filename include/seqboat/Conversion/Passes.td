@@ -27,7 +27,10 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
   }];
   let options = [
     Option<"emaChunk", "ema-chunk", "int64_t", /*default=*/"32",
-           "Chunk length of the ema_conv scan (intra-chunk Toeplitz size)">
+           "Chunk length of the ema_conv scan (intra-chunk Toeplitz size)">,
+    Option<"skipKernels", "skip-kernels", "bool", /*default=*/"false",
+           "Leave the ops of formed kernel functions (seqboat.kernel_kind) "
+           "to their strategy, which lowers them after tiling">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -200,6 +203,32 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
+def SeqBoatFormScanKernels : Pass<"seqboat-form-scan-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outline the seqboat ops with a sequential part into scan kernels";
+  let description = [{
+    Kernel formation for the seqboat ops whose lowering is not a linalg op
+    but a loop with a sequential part: `ema_conv` (the recurrence carried
+    across chunks), `compact_index` (a prefix count), `scatter` (rows moved
+    by slot) and `local_attention` (online softmax over the window). Each
+    such op on static, non-empty tensors becomes a private function
+    `@<caller>_scan_<i>` tagged `seqboat.kernel_kind = "scan"`, holding the
+    op itself, with a memref ABI (operands, then results) and a call where
+    it was.
+
+    Runs before `convert-seqboat-to-linalg{skip-kernels}`: the op stays a
+    seqboat op until `seqboat-apply-strategies` has tiled it through its
+    `TilingInterface` over its parallel loops (batch, channels, features);
+    the scan strategy then lowers each thread's tile to linalg and loops,
+    so the sequential part runs in order within a thread.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"> {
   let summary = "Compile every formed kernel with its transform-dialect strategy";
   let description = [{
@@ -233,7 +262,10 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            "Reduction tile (shared-memory stage depth) of contraction kernels">,
     Option<"precision", "precision", "std::string", /*default=*/"\"tf32\"",
            "f32 contractions on the GPU: tf32 (tensor cores, PyTorch's "
-           "allow_tf32) or ieee (exact f32 FFMA)">
+           "allow_tf32) or ieee (exact f32 FFMA)">,
+    Option<"scanChunk", "scan-chunk", "int64_t", /*default=*/"16",
+           "Chunk of the EMA scan within one thread of a scan kernel "
+           "(ema_conv), bound as the scan strategy's param">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

@@ -70,6 +70,12 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Reduction tile of contraction kernels"),
       llvm::cl::init(16)};
 
+  detail::PassOptions::Option<int64_t> scanChunk{
+      *this, "scan-chunk",
+      llvm::cl::desc("Chunk of the EMA scan within one thread of a scan "
+                     "kernel (ema_conv)"),
+      llvm::cl::init(16)};
+
   detail::PassOptions::Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("f32 contractions on the GPU: tf32 (tensor cores, "
@@ -84,6 +90,7 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
     options.tileN = tileN;
     options.tileK = tileK;
     options.precision = precision;
+    options.scanChunk = scanChunk;
     return options;
   }
 

@@ -138,33 +138,33 @@ int64_t largestDivisor(int64_t n, int64_t cap) {
   return 1;
 }
 
-/// Tiles the root of a parallel kernel to blocks and threads through its
-/// TilingInterface, fusing its producers (fill, pads) into both levels: up
-/// to three parallel loops (the innermost ones with more than one
-/// iteration) become the block forall; their block tiles take the divisors
-/// of the extents that fit kParallelThreads, innermost first, and the
-/// thread forall gives each thread one point of the block tile. Other
+/// Tiles `root`, the op whose result a kernel stores, to blocks and threads
+/// through its TilingInterface, fusing its producers (fill, pads) into both
+/// levels: up to three parallel loops (the innermost ones with more than
+/// one iteration) become the block forall; their block tiles take the
+/// divisors of the extents that fit kParallelThreads, innermost first, and
+/// the thread forall gives each thread one point of the block tile. Other
 /// parallel loops and every reduction run in order within a thread.
-LogicalResult tileParallelKernel(func::FuncOp kernel) {
-  linalg::LinalgOp root;
-  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
-    root = store.getSource().getDefiningOp<linalg::LinalgOp>();
-  });
-  if (!root)
-    return emitError(kernel.getLoc(),
-                     "parallel kernel: expected one linalg op whose result "
-                     "the kernel stores");
-  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
-  SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
+                                     StringRef kind) {
+  SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
+  SmallVector<int64_t> ranges;
+  {
+    OpBuilder b(root);
+    for (Range range : root.getIterationDomain(b)) {
+      std::optional<int64_t> size = getConstantIntValue(range.size);
+      if (!size || !isConstantIntValue(range.offset, 0))
+        return emitError(kernel.getLoc())
+               << kind << " kernel: dynamic loop ranges are not supported yet";
+      ranges.push_back(*size);
+    }
+  }
   unsigned rank = ranges.size();
   SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
   int64_t budget = kParallelThreads, tiled = 0;
   for (int64_t i = rank - 1; i >= 0 && tiled < 3; --i) {
     if (iterators[i] != utils::IteratorType::parallel || ranges[i] <= 1)
       continue;
-    if (ShapedType::isDynamic(ranges[i]))
-      return emitError(kernel.getLoc(), "parallel kernel: dynamic loop ranges "
-                                        "are not supported yet");
     blockTiles[i] = largestDivisor(ranges[i], budget);
     budget /= blockTiles[i];
     if (blockTiles[i] > 1)
@@ -217,23 +217,42 @@ LogicalResult tileParallelKernel(func::FuncOp kernel) {
         foralls.push_back(forall);
     return result->tiledAndFusedOps.front();
   };
-  FailureOr<Operation *> inBlock =
-      tileAndFuse(cast<TilingInterface>(root.getOperation()), blockTiles, true);
+  FailureOr<Operation *> inBlock = tileAndFuse(root, blockTiles, true);
   if (failed(inBlock))
-    return emitError(kernel.getLoc(), "parallel kernel: tiling to blocks failed");
+    return emitError(kernel.getLoc()) << kind << " kernel: tiling to blocks failed";
   if (llvm::any_of(threadTiles, [](int64_t t) { return t != 0; }) &&
       failed(tileAndFuse(cast<TilingInterface>(*inBlock), threadTiles, false)))
-    return emitError(kernel.getLoc(),
-                     "parallel kernel: tiling to threads failed");
+    return emitError(kernel.getLoc())
+           << kind << " kernel: tiling to threads failed";
   // GPU mapping wants foralls from 0 by 1 (threads first: the block forall
   // holds them).
   for (scf::ForallOp forall : llvm::reverse(foralls)) {
     rewriter.setInsertionPoint(forall);
     if (failed(mlir::normalizeForallOp(rewriter, forall)))
-      return emitError(kernel.getLoc(),
-                       "parallel kernel: cannot normalize a tile loop");
+      return emitError(kernel.getLoc())
+             << kind << " kernel: cannot normalize a tile loop";
   }
   return success();
+}
+
+/// The op whose result `kernel` stores (its root), if it implements
+/// TilingInterface.
+TilingInterface kernelRoot(func::FuncOp kernel) {
+  TilingInterface root;
+  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
+    if (Operation *def = store.getSource().getDefiningOp())
+      root = dyn_cast<TilingInterface>(def);
+  });
+  return root;
+}
+
+LogicalResult tileParallelKernel(func::FuncOp kernel) {
+  TilingInterface root = kernelRoot(kernel);
+  if (!root || !isa<linalg::LinalgOp>(root.getOperation()))
+    return emitError(kernel.getLoc(),
+                     "parallel kernel: expected one linalg op whose result "
+                     "the kernel stores");
+  return tileToBlocksAndThreads(kernel, root, "parallel");
 }
 
 struct SeqBoatApplyStrategies
@@ -290,6 +309,13 @@ private:
     // Computations on tensor data left in host code: linalg ops formation
     // did not take, element reads and writes, pads, vector code.
     WalkResult walk = module.walk([](Operation *op) {
+      // Heap allocations in device code would be device-side malloc calls.
+      if (isa<memref::AllocOp>(op) && op->getParentOfType<gpu::LaunchOp>()) {
+        op->emitOpError("allocates in device code: a thread's scratch "
+                        "buffers must be static and at most 256 KiB to live "
+                        "in its local memory");
+        return WalkResult::interrupt();
+      }
       if (!isa<linalg::LinalgOp, tensor::PadOp, tensor::ExtractOp,
                tensor::InsertOp, vector::TransferReadOp,
                vector::TransferWriteOp>(op) ||
@@ -354,10 +380,38 @@ private:
     return runEntry(module, kernel, *entry, {});
   }
 
+  /// A scan kernel: its seqboat op tiled over its parallel loops like a
+  /// parallel kernel; the library lowers each thread's tile (binding the
+  /// EMA chunk).
+  LogicalResult applyScan(ModuleOp module, func::FuncOp kernel) {
+    FailureOr<transform::NamedSequenceOp> entry =
+        lookupEntry(kernel, "seqboat_scan_" + target);
+    if (failed(entry))
+      return failure();
+    if (entry->getNumArguments() != 2)
+      return emitError(kernel.getLoc(), "strategy @")
+             << entry->getSymName() << " takes " << entry->getNumArguments()
+             << " arguments; the scan strategy binds the module and one param "
+                "(the EMA chunk)";
+    if (scanChunk <= 0)
+      return emitError(kernel.getLoc(), "scan kernel: scan-chunk must be "
+                                        "positive, got ")
+             << static_cast<int64_t>(scanChunk);
+    TilingInterface root = kernelRoot(kernel);
+    if (!root)
+      return emitError(kernel.getLoc(), "scan kernel: expected one tileable "
+                                        "op whose results the kernel stores");
+    if (failed(tileToBlocksAndThreads(kernel, root, "scan")))
+      return failure();
+    return runEntry(module, kernel, *entry, {scanChunk});
+  }
+
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
     if (kind && kind.getValue() == "parallel")
       return applyParallel(module, kernel);
+    if (kind && kind.getValue() == "scan")
+      return applyScan(module, kernel);
     if (!kind || kind.getValue() != "contraction")
       return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")

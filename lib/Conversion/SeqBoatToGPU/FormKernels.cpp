@@ -12,14 +12,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATFORMKERNELS
+#define GEN_PASS_DEF_SEQBOATFORMSCANKERNELS
 #include "seqboat/Conversion/Passes.h.inc"
 } // namespace mlir::seqboat
 
@@ -525,6 +528,54 @@ struct SeqBoatFormKernels
         if (std::optional<ParallelKernel> kernel =
                 matchParallel(cast<linalg::LinalgOp>(root)))
           outline(*kernel, caller, symbols, index++);
+    }
+  }
+};
+
+/// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
+/// that can be tiled, on static non-empty tensors: the roots of scan kernels.
+bool isScanRoot(Operation *op) {
+  return op->hasTrait<ScanKernelRoot>() && isa<TilingInterface>(op) &&
+         llvm::all_of(op->getOperandTypes(), isStaticTensor) &&
+         llvm::all_of(op->getResultTypes(), isStaticTensor);
+}
+
+/// Moves `op` into a new private function `@<caller>_scan_<index>`
+/// (operands..., results...) and calls it.
+void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
+                 unsigned index) {
+  Location loc = op->getLoc();
+  SetVector<Value> unique(op->getOperands().begin(), op->getOperands().end());
+  SmallVector<Value> inputs(unique.begin(), unique.end());
+  OpBuilder b(caller);
+  KernelBody body = beginKernel(
+      b, loc, caller, symbols,
+      (caller.getSymName() + "_scan_" + Twine(index)).str(), "scan", inputs,
+      op->getResults());
+  endKernel(b, loc, body.fn, b.clone(*op, body.mapping)->getResults());
+  b.setInsertionPoint(op);
+  callKernel(b, loc, body.fn, "scan", inputs, op->getResults());
+  op->erase();
+}
+
+struct SeqBoatFormScanKernels
+    : public seqboat::impl::SeqBoatFormScanKernelsBase<SeqBoatFormScanKernels> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<func::FuncOp> callers;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
+        callers.push_back(fn);
+    for (func::FuncOp caller : callers) {
+      SmallVector<Operation *> roots;
+      caller.walk([&](Operation *op) {
+        if (isScanRoot(op) && !op->getParentOfType<scf::ForallOp>())
+          roots.push_back(op);
+      });
+      for (auto [i, op] : llvm::enumerate(roots))
+        outlineScan(op, caller, symbols, i);
     }
   }
 };

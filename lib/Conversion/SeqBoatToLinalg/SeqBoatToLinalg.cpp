@@ -5,6 +5,7 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::seqboat {
@@ -61,14 +62,34 @@ struct ConvertSeqBoatToLinalgPass
     if (layers.wasInterrupted())
       return signalPassFailure();
 
+    // With skip-kernels, the ops of formed kernel functions are left to
+    // their strategy (seqboat-form-scan-kernels).
+    auto inKernel = [&](Operation *op) {
+      if (!skipKernels)
+        return false;
+      auto fn = op->getParentOfType<FunctionOpInterface>();
+      return fn && fn->hasAttr("seqboat.kernel_kind");
+    };
     RewritePatternSet patterns(&getContext());
     populateSeqBoatToLinalgPatterns(patterns, emaChunk);
-    if (failed(applyPatternsGreedily(root, std::move(patterns))))
-      return signalPassFailure();
+    if (!skipKernels) {
+      if (failed(applyPatternsGreedily(root, std::move(patterns))))
+        return signalPassFailure();
+    } else {
+      SmallVector<Operation *> ops;
+      root->walk([&](Operation *op) {
+        if (isa_and_present<SeqBoatDialect>(op->getDialect()) && !inKernel(op))
+          ops.push_back(op);
+      });
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
+        return signalPassFailure();
+    }
 
     // Patterns decline ops they cannot lower (dynamic shapes); say which.
-    WalkResult leftovers = root->walk([](Operation *op) {
-      if (!isa_and_present<SeqBoatDialect>(op->getDialect()))
+    WalkResult leftovers = root->walk([&](Operation *op) {
+      if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg: only static, "
                       "non-empty shapes are supported");

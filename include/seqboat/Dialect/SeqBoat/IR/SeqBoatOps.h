@@ -18,6 +18,14 @@
 #define GET_ATTRDEF_CLASSES
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatAttrs.h.inc"
 
+namespace mlir::seqboat {
+/// Marks an op whose lowering has a sequential part: the root of a scan
+/// kernel on the generic GPU path (seqboat-form-scan-kernels).
+template <typename ConcreteType>
+class ScanKernelRoot : public OpTrait::TraitBase<ConcreteType, ScanKernelRoot> {
+};
+} // namespace mlir::seqboat
+
 #define GET_OP_CLASSES
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h.inc"
 

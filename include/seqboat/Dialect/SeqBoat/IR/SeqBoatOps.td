@@ -21,6 +21,14 @@ def SeqBoat_F32Tensor : RankedTensorOf<[F32]>;
 
 // Every op is a pure function of its tensor operands and can report its result
 // shapes in terms of its operands' dimensions.
+// Ops whose lowering has a sequential part (a scan along the sequence, a
+// window walked in order): on the generic GPU path each becomes a scan
+// kernel (seqboat-form-scan-kernels), tiled through its TilingInterface over
+// its parallel loops, the sequential part run in order within a thread.
+def SeqBoat_ScanKernelRoot : NativeOpTrait<"ScanKernelRoot"> {
+  let cppNamespace = "::mlir::seqboat";
+}
+
 class SeqBoat_PureOp<string mnemonic, list<Trait> traits = []>
     : SeqBoat_Op<mnemonic, !listconcat(traits, [Pure,
         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>])> {
@@ -54,7 +62,7 @@ def SeqBoat_EmaKernelOp : SeqBoat_PureOp<"ema_kernel",
 }
 
 def SeqBoat_EmaConvOp : SeqBoat_PureOp<"ema_conv",
-    [AllTypesMatch<["x", "y"]>, AllTypesMatch<["delta", "alpha", "beta", "gamma"]>]> {
+    [SeqBoat_ScanKernelRoot, AllTypesMatch<["x", "y"]>, AllTypesMatch<["delta", "alpha", "beta", "gamma"]>]> {
   let summary = "multi-dimensional damped EMA (MEGA), causal or bidirectional";
   let description = [{
     `x : [B, L, D]`; the EMA parameters are `[D, N]` (causal) or `[2D, N]`
@@ -143,7 +151,7 @@ def SeqBoat_RouteOp : SeqBoat_PureOp<"route"> {
   }];
 }
 
-def SeqBoat_CompactIndexOp : SeqBoat_PureOp<"compact_index"> {
+def SeqBoat_CompactIndexOp : SeqBoat_PureOp<"compact_index", [SeqBoat_ScanKernelRoot]> {
   let summary = "positions of the active tokens, compacted per row";
   let description = [{
     `active : [B, L] i1`. The i-th active token of row b (in order) lands in
@@ -177,7 +185,7 @@ def SeqBoat_GatherOp : SeqBoat_PureOp<"gather"> {
   }];
 }
 
-def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter"> {
+def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter", [SeqBoat_ScanKernelRoot]> {
   let summary = "scatter compacted slots back to their original positions";
   let description = [{
     Inverse of `gather`: `out[b, pos[b,i], :] = xc[b,i,:]` for `pos >= 0`;
@@ -201,7 +209,7 @@ def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter"> {
 //===----------------------------------------------------------------------===//
 
 def SeqBoat_LocalAttentionOp : SeqBoat_PureOp<"local_attention",
-    [AllTypesMatch<["q", "k"]>]> {
+    [SeqBoat_ScanKernelRoot, AllTypesMatch<["q", "k"]>]> {
   let summary = "windowed attention over the compacted tokens";
   let description = [{
     `q, k : [B, S, Z]`, `v : [B, S, H]`, `pos : [B, S]` and `count : [B]`

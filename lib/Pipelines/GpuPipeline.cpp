@@ -64,10 +64,8 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
 
   // Device code.
   pm.addNestedPass<gpu::GPUModuleOp>(createStripDebugInfoPass());
-  // Vector code left in a thread (1-D transfers a lowering wrote for the
-  // CPU, e.g. local attention's feature rows): masked loads and stores.
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(createSeqBoatLoopAnnotations());
   pm.addNestedPass<gpu::GPUModuleOp>(LLVM::createNVVMOptimizeForTargetPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());

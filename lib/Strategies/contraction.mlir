@@ -251,6 +251,7 @@ module attributes {transform.with_named_sequence} {
     // Remaining transfers (fill, epilogue) -> 1-D loads and stores.
     transform.apply_patterns to %f7 {
       transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.materialize_masks
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_broadcast
       transform.apply_patterns.vector.lower_shape_cast
@@ -298,6 +299,7 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.transfer_permutation_patterns
       transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.materialize_masks
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_transpose
       transform.apply_patterns.vector.lower_broadcast
@@ -341,6 +343,7 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.transfer_permutation_patterns
       transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.materialize_masks
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_transpose
       transform.apply_patterns.vector.lower_broadcast
@@ -457,7 +460,11 @@ module attributes {transform.with_named_sequence} {
     %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
     %f = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
+    // Vector code in a thread (a lowering's 1-D feature-row transfers) as
+    // plain and masked loads and stores, which the device lowering takes.
     transform.apply_patterns to %f {
+      transform.apply_patterns.vector.materialize_masks
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
@@ -498,6 +505,15 @@ module attributes {transform.with_named_sequence} {
     transform.include @seqboat_scan_lower failures(propagate) (%root, %chunk)
         : (!transform.any_op, !transform.param<i64>) -> ()
     transform.include @seqboat_parallel_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    // A thread's loops stay loops: fully unrolled over its local arrays they
+    // keep every element live at once, and ptxas spills
+    // (seqboat-loop-annotations carries this to the LLVM branches).
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.match ops{["scf.for"]} in %f : (!transform.any_op) -> !transform.any_op
+    %no_unroll = transform.param.constant #llvm.loop_annotation<unroll = #llvm.loop_unroll<disable = true>>
+        -> !transform.any_param
+    transform.annotate %loops "llvm.loop_annotation" = %no_unroll : !transform.any_op, !transform.any_param
     transform.yield
   }
 
@@ -546,6 +562,7 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.materialize_masks
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_transpose
       transform.apply_patterns.vector.lower_broadcast
@@ -576,6 +593,7 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_patterns to %func {
+      transform.apply_patterns.vector.materialize_masks
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_transpose
       transform.apply_patterns.vector.lower_broadcast

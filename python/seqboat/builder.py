@@ -45,7 +45,7 @@ from . import reference as ref
 
 OPS = ("ema_kernel", "ema_conv", "long_conv", "short_conv", "route",
        "compact_index", "gather", "scatter", "local_attention",
-       "linear_attention", "layer", "mlp")
+       "linear_attention", "layer", "mlp", "chela")
 
 
 @dataclass
@@ -403,6 +403,136 @@ def _case_mlp(rng, cfg):
     y = (t / (1.0 + np.exp(-t))) @ w2.astype(np.float64).T + b2
     text = _MLP_TEXT.format(entry="{entry}", M=rows, D=cfg.D, H=cfg.H)
     return Case("mlp", [x, w1, b1, w2, b2], {}, [_f32(y)], text=text)
+
+
+_CHELA_TEXT = """\
+// A CHELA block (short-long convolutions + tiled linear attention), written
+// with seqboat's primitive ops and linalg; docs/chela.md. Token rows are
+// M = B*L; projections are nn.Linear (x . W^T + b) on [M, *] views.
+#id3  = affine_map<(b, t, d) -> (b, t, d)>
+#id2  = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+func.func @{entry}(%x: tensor<{B}x{L}x{D}xf32>, %sw: tensor<{D}x{W}xf32>, %sb: tensor<{D}xf32>,
+                   %lk: tensor<{D}x{K}xf32>,
+                   %wq: tensor<{Z}x{D}xf32>, %bq: tensor<{Z}xf32>, %wk: tensor<{Z}x{D}xf32>, %bk: tensor<{Z}xf32>,
+                   %wv: tensor<{H}x{D}xf32>, %bv: tensor<{H}xf32>, %wg: tensor<{H}x{D}xf32>, %bg: tensor<{H}xf32>,
+                   %wo: tensor<{D}x{H}xf32>, %bo: tensor<{D}xf32>, %decay: tensor<f32>) -> tensor<{B}x{L}x{D}xf32> {{
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  // 1. short convolution, silu, long convolution (the token mixer's input)
+  %s = "seqboat.short_conv"(%x, %sw, %sb) : (tensor<{B}x{L}x{D}xf32>, tensor<{D}x{W}xf32>, tensor<{D}xf32>) -> tensor<{B}x{L}x{D}xf32>
+  %e3 = tensor.empty() : tensor<{B}x{L}x{D}xf32>
+  %a = linalg.generic {{indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%s : tensor<{B}x{L}x{D}xf32>) outs(%e3 : tensor<{B}x{L}x{D}xf32>) {{
+  ^bb0(%v: f32, %o: f32):
+    %n = arith.negf %v : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %r = arith.divf %v, %d : f32
+    linalg.yield %r : f32
+  }} -> tensor<{B}x{L}x{D}xf32>
+  %c = "seqboat.long_conv"(%a, %lk) <{{bidirectional = false}}> : (tensor<{B}x{L}x{D}xf32>, tensor<{D}x{K}xf32>) -> tensor<{B}x{L}x{D}xf32>
+  // 2. projections: q, k from the convolved sequence, v and the gate from x
+  %c2 = tensor.collapse_shape %c [[0, 1], [2]] : tensor<{B}x{L}x{D}xf32> into tensor<{M}x{D}xf32>
+  %x2 = tensor.collapse_shape %x [[0, 1], [2]] : tensor<{B}x{L}x{D}xf32> into tensor<{M}x{D}xf32>
+  %ez = tensor.empty() : tensor<{M}x{Z}xf32>
+  %fz = linalg.fill ins(%zero : f32) outs(%ez : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
+  %qa = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%c2, %wq : tensor<{M}x{D}xf32>, tensor<{Z}x{D}xf32>) outs(%fz : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
+  %q2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%qa, %bq : tensor<{M}x{Z}xf32>, tensor<{Z}xf32>) outs(%ez : tensor<{M}x{Z}xf32>) {{
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %t = arith.addf %p, %b : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{Z}xf32>
+  %ez2 = tensor.empty() : tensor<{M}x{Z}xf32>
+  %fz2 = linalg.fill ins(%zero : f32) outs(%ez2 : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
+  %ka = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%c2, %wk : tensor<{M}x{D}xf32>, tensor<{Z}x{D}xf32>) outs(%fz2 : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
+  %k2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%ka, %bk : tensor<{M}x{Z}xf32>, tensor<{Z}xf32>) outs(%ez2 : tensor<{M}x{Z}xf32>) {{
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %t = arith.addf %p, %b : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{Z}xf32>
+  %eh = tensor.empty() : tensor<{M}x{H}xf32>
+  %fh = linalg.fill ins(%zero : f32) outs(%eh : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %va = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%x2, %wv : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>) outs(%fh : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %v2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%va, %bv : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%eh : tensor<{M}x{H}xf32>) {{
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %t = arith.addf %p, %b : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{H}xf32>
+  %eh2 = tensor.empty() : tensor<{M}x{H}xf32>
+  %fh2 = linalg.fill ins(%zero : f32) outs(%eh2 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %ga = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%x2, %wg : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>) outs(%fh2 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %g2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%ga, %bg : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%eh2 : tensor<{M}x{H}xf32>) {{
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %t = arith.addf %p, %b : f32
+    %n = arith.negf %t : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %r = arith.divf %t, %d : f32
+    linalg.yield %r : f32
+  }} -> tensor<{M}x{H}xf32>
+  // 3. tiled linear attention with decay
+  %q = tensor.expand_shape %q2 [[0, 1], [2]] output_shape [{B}, {L}, {Z}] : tensor<{M}x{Z}xf32> into tensor<{B}x{L}x{Z}xf32>
+  %k = tensor.expand_shape %k2 [[0, 1], [2]] output_shape [{B}, {L}, {Z}] : tensor<{M}x{Z}xf32> into tensor<{B}x{L}x{Z}xf32>
+  %v = tensor.expand_shape %v2 [[0, 1], [2]] output_shape [{B}, {L}, {H}] : tensor<{M}x{H}xf32> into tensor<{B}x{L}x{H}xf32>
+  %att = "seqboat.linear_attention"(%q, %k, %v, %decay) <{{bidirectional = false, chunk = {chunk} : i64}}> : (tensor<{B}x{L}x{Z}xf32>, tensor<{B}x{L}x{Z}xf32>, tensor<{B}x{L}x{H}xf32>, tensor<f32>) -> tensor<{B}x{L}x{H}xf32>
+  // 4. gate, output projection, residual
+  %att2 = tensor.collapse_shape %att [[0, 1], [2]] : tensor<{B}x{L}x{H}xf32> into tensor<{M}x{H}xf32>
+  %eh3 = tensor.empty() : tensor<{M}x{H}xf32>
+  %gated = linalg.generic {{indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%att2, %g2 : tensor<{M}x{H}xf32>, tensor<{M}x{H}xf32>) outs(%eh3 : tensor<{M}x{H}xf32>) {{
+  ^bb0(%p: f32, %g: f32, %o: f32):
+    %t = arith.mulf %p, %g : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{H}xf32>
+  %ed = tensor.empty() : tensor<{M}x{D}xf32>
+  %fd = linalg.fill ins(%zero : f32) outs(%ed : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
+  %ya = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%gated, %wo : tensor<{M}x{H}xf32>, tensor<{D}x{H}xf32>) outs(%fd : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
+  %y2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
+      ins(%ya, %bo : tensor<{M}x{D}xf32>, tensor<{D}xf32>) outs(%ed : tensor<{M}x{D}xf32>) {{
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %t = arith.addf %p, %b : f32
+    linalg.yield %t : f32
+  }} -> tensor<{M}x{D}xf32>
+  %y3 = tensor.expand_shape %y2 [[0, 1], [2]] output_shape [{B}, {L}, {D}] : tensor<{M}x{D}xf32> into tensor<{B}x{L}x{D}xf32>
+  %er = tensor.empty() : tensor<{B}x{L}x{D}xf32>
+  %y = linalg.generic {{indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%y3, %x : tensor<{B}x{L}x{D}xf32>, tensor<{B}x{L}x{D}xf32>) outs(%er : tensor<{B}x{L}x{D}xf32>) {{
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %t = arith.addf %p, %r : f32
+    linalg.yield %t : f32
+  }} -> tensor<{B}x{L}x{D}xf32>
+  return %y : tensor<{B}x{L}x{D}xf32>
+}}
+"""
+
+
+def _case_chela(rng, cfg):
+    """Not a seqboat op: a CHELA block written with the primitive ops
+    (``reference.chela_block``, docs/chela.md). Causal, with the decay
+    operand (0.9 unless ``--decay``)."""
+    d, z, h = cfg.D, cfg.Z, cfg.H
+    taps = cfg.taps
+    ins = [_normal(rng, (cfg.B, cfg.L, d)),
+           _normal(rng, (d, cfg.W), 1.0 / np.sqrt(cfg.W)), _normal(rng, (d,), 0.1),
+           _normal(rng, (d, taps), 1.0 / np.sqrt(max(taps, 1))),
+           # q, k scaled so that q.k stays O(1) per key
+           _normal(rng, (z, d), d ** -0.5 * z ** -0.25), _normal(rng, (z,), 0.1),
+           _normal(rng, (z, d), d ** -0.5 * z ** -0.25), _normal(rng, (z,), 0.1),
+           _normal(rng, (h, d), d ** -0.5), _normal(rng, (h,), 0.1),
+           _normal(rng, (h, d), d ** -0.5), _normal(rng, (h,), 0.1),
+           _normal(rng, (d, h), h ** -0.5), _normal(rng, (d,), 0.1),
+           _f32(0.9 if cfg.decay is None else cfg.decay)]
+    text = _CHELA_TEXT.format(entry="{entry}", B=cfg.B, L=cfg.L, D=d, Z=z, H=h,
+                              W=cfg.W, K=taps, M=cfg.B * cfg.L, chunk=cfg.chunk)
+    return Case("chela", ins, {}, [ref.chela_block(*ins)], text=text)
 
 
 _CASES = {op: globals()["_case_" + op] for op in OPS}

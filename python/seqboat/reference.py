@@ -420,6 +420,32 @@ def linear_attention(q, k, v, decay=None, bidirectional=False):
 
 
 # ---------------------------------------------------------------------------
+# a CHELA block (docs/chela.md)
+# ---------------------------------------------------------------------------
+
+@_public
+def chela_block(x, sw, sb, lk, wq, bq, wk, bk, wv, bv, wg, bg, wo, bo, decay):
+    """A CHELA block written with the primitive ops, ``[B, L, D]``::
+
+        a = silu(short_conv(x, sw, sb));  c = long_conv(a, lk)     (causal)
+        q = c wq^T + bq;  k = c wk^T + bk;  v = x wv^T + bv
+        g = silu(x wg^T + bg)
+        y = x + (linear_attention(q, k, v, decay) * g) wo^T + bo
+
+    Every step is the float64 reference of its op.
+    """
+    x = _f64(x)
+    a = silu(short_conv.f64(x, sw, sb))
+    c = long_conv.f64(a, lk)
+    q = c @ _f64(wq).T + _f64(bq)
+    k = c @ _f64(wk).T + _f64(bk)
+    v = x @ _f64(wv).T + _f64(bv)
+    g = silu(x @ _f64(wg).T + _f64(bg))
+    o = linear_attention.f64(q, k, v, decay)
+    return x + (o * g) @ _f64(wo).T + _f64(bo)
+
+
+# ---------------------------------------------------------------------------
 # one whole layer
 # ---------------------------------------------------------------------------
 

@@ -339,4 +339,18 @@ def SeqBoatMmaSyncTF32 : Pass<"seqboat-mma-sync-tf32"> {
   let dependentDialects = ["::mlir::nvgpu::NVGPUDialect"];
 }
 
+def SeqBoatLoopAnnotations : Pass<"seqboat-loop-annotations"> {
+  let summary = "Give LLVM branches the loop annotations their scf.for carried";
+  let description = [{
+    `convert-scf-to-cf` copies an `scf.for`'s discardable attributes to the
+    back edge of the loop it creates, so an `llvm.loop_annotation` a strategy
+    set on the loop ends up as a discardable attribute of the `llvm.br`,
+    which the LLVM IR translation ignores. This pass moves it to the
+    branch's `loop_annotation`, which becomes `!llvm.loop` metadata. The scan
+    strategy uses it to keep LLVM from fully unrolling a thread's loops over
+    its local arrays (which made ptxas spill).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // SEQBOAT_CONVERSION_PASSES_TD

@@ -291,29 +291,53 @@ struct ParallelKernel {
   SetVector<Value> inputs;
   /// Constants they capture or take as scalar operands (cloned).
   SetVector<Value> constants;
+  /// Runtime scalars they use, each a `tensor.extract` of a static tensor
+  /// at constant indices (a decay passed as tensor<f32>): the tensor is an
+  /// input and the extract is cloned into the kernel.
+  SetVector<Value> scalars;
 };
+
+/// A runtime scalar a kernel can take: an element of a static tensor at
+/// constant indices, whose tensor becomes a kernel input.
+bool isExtractedScalar(Value v) {
+  auto extract = v.getDefiningOp<tensor::ExtractOp>();
+  return extract && isStaticTensor(extract.getTensor().getType()) &&
+         llvm::all_of(extract.getIndices(), [](Value i) {
+           return matchPattern(i, m_Constant());
+         });
+}
 
 /// Adds what `op` reads (besides its inits) to `kernel`; false when it reads
 /// something a kernel cannot take (a dynamic tensor, a runtime scalar).
 bool collectReads(linalg::LinalgOp op, ParallelKernel &kernel) {
   if (!op.hasPureTensorSemantics())
     return false;
-  for (Value v : capturedValues(op)) {
-    if (matchPattern(v, m_Constant()))
+  auto addScalar = [&](Value v) {
+    if (matchPattern(v, m_Constant())) {
       kernel.constants.insert(v);
-    else if (isStaticTensor(v.getType()))
+      return true;
+    }
+    if (!isExtractedScalar(v))
+      return false; // another runtime scalar: not passed yet
+    auto extract = v.getDefiningOp<tensor::ExtractOp>();
+    kernel.inputs.insert(extract.getTensor());
+    for (Value i : extract.getIndices())
+      kernel.constants.insert(i);
+    kernel.scalars.insert(v);
+    return true;
+  };
+  for (Value v : capturedValues(op)) {
+    if (isStaticTensor(v.getType()))
       kernel.inputs.insert(v);
-    else
-      return false; // a runtime scalar: not passed yet
+    else if (!addScalar(v))
+      return false;
   }
   for (Value v : op.getDpsInputs()) {
     if (isa<RankedTensorType>(v.getType())) {
       if (!isStaticTensor(v.getType()))
         return false;
       kernel.inputs.insert(v);
-    } else if (matchPattern(v, m_Constant())) {
-      kernel.constants.insert(v);
-    } else {
+    } else if (!addScalar(v)) {
       return false;
     }
   }
@@ -428,8 +452,8 @@ void padToGeneric(tensor::PadOp pad) {
 
 /// Parallel roots of `caller` in program order: every linalg op left after
 /// contraction formation except the fills fused into another root.
-SmallVector<ParallelKernel> parallelKernels(func::FuncOp caller) {
-  SmallVector<ParallelKernel> kernels;
+SmallVector<ParallelKernel, 0> parallelKernels(func::FuncOp caller) {
+  SmallVector<ParallelKernel, 0> kernels;
   DenseSet<Operation *> fused;
   caller.walk([&](linalg::LinalgOp op) {
     if (std::optional<ParallelKernel> k = matchParallel(op)) {
@@ -461,6 +485,8 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   IRMapping &mapping = body.mapping;
   for (Value c : kernel.constants)
     b.clone(*c.getDefiningOp(), mapping);
+  for (Value v : kernel.scalars)
+    b.clone(*v.getDefiningOp(), mapping);
   // Each init is a fresh empty tensor (computed by its producer if that was
   // fused), which the strategy replaces by the output argument.
   for (auto [init, producer, copied] :
@@ -497,6 +523,9 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   }
   root->erase();
   eraseDead(dead);
+  for (Value v : kernel.scalars)
+    if (v.use_empty())
+      v.getDefiningOp()->erase();
 }
 
 struct SeqBoatFormKernels
@@ -535,7 +564,7 @@ struct SeqBoatFormKernels
 /// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
 /// that can be tiled, on static non-empty tensors: the roots of scan kernels.
 bool isScanRoot(Operation *op) {
-  return op->hasTrait<ScanKernelRoot>() && isa<TilingInterface>(op) &&
+  return isScanKernelRoot(op) && isa<TilingInterface>(op) &&
          llvm::all_of(op->getOperandTypes(), isStaticTensor) &&
          llvm::all_of(op->getResultTypes(), isStaticTensor);
 }

@@ -30,6 +30,7 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATAPPLYSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATAPPLYHOSTSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATMMASYNCTF32
+#define GEN_PASS_DECL_SEQBOATLOOPANNOTATIONS
 #include "seqboat/Conversion/Passes.h.inc"
 
 /// Name of the string attribute naming each kernel's block forall.

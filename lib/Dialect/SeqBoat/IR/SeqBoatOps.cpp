@@ -501,3 +501,14 @@ LogicalResult LayerOp::reifyResultShapes(OpBuilder &b,
 
 #define GET_OP_CLASSES
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.cpp.inc"
+
+bool seqboat::isScanKernelRoot(Operation *op) {
+  if (!op->hasTrait<ScanKernelRoot>())
+    return false;
+  if (auto la = dyn_cast<LinearAttentionOp>(op)) {
+    auto q = cast<RankedTensorType>(la.getQ().getType());
+    return !la.getBidirectional() && !q.isDynamicDim(1) &&
+           q.getDimSize(1) > la.getChunk();
+  }
+  return true;
+}

@@ -31,6 +31,12 @@ class ScanKernelRoot : public OpTrait::TraitBase<ConcreteType, ScanKernelRoot> {
 
 namespace mlir::seqboat {
 
+/// Whether `op` roots a scan kernel: it has the ScanKernelRoot trait and its
+/// lowering does carry state through a loop. A bidirectional or one-chunk
+/// linear attention is plain linalg (left to parallel kernels, which have
+/// more parallelism).
+bool isScanKernelRoot(Operation *op);
+
 /// How far a window reaches over `len` tokens (or slots). Keys lie within
 /// [0, len), so every window of len or more allows the same keys; lowerings
 /// use this clamped reach so that 2w and w + 1 stay far from int64 overflow

@@ -183,9 +183,9 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
 
     With `parallel-kernels` (default), every other linalg op on static
     tensors then becomes a kernel of its own, `@<caller>_parallel_<i>`
-    (`seqboat.kernel_kind = "parallel"`): the op, the constant `linalg.fill`
-    of its init and the constant-padded `tensor.pad`s of its inputs (fused
-    into its tiles), reading its inputs and the tensors its body captures
+    (`seqboat.kernel_kind = "parallel"`): the op, the producers of its
+    inits, the producers of inputs it reads one-to-one over its parallel
+    loops (no other users; fused into its tiles), reading its inputs and the tensors its body captures
     (gathers through `tensor.extract`) as arguments. The parallel strategy
     spreads its parallel loops over blocks and threads; reductions run
     in order within a thread.

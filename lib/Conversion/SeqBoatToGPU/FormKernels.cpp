@@ -275,10 +275,21 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   eraseDead(dead);
 }
 
+/// A producer fused into a parallel kernel through one of the root's (or
+/// another fused producer's) inputs, with the producers of its own inits.
+struct FusedProducer {
+  linalg::LinalgOp op;
+  SmallVector<linalg::LinalgOp> initProducers;
+};
+
 /// A parallel kernel: one linalg op (the root) computing static tensors,
 /// with the producers of its inits that the strategy fuses into its tiles.
 struct ParallelKernel {
   linalg::LinalgOp root;
+  /// Producers of inputs computed inside the kernel, in program order: each
+  /// is read one-to-one by its consumer's tile (no element computed twice),
+  /// so fusing it saves the HBM round trip of its result.
+  SmallVector<FusedProducer> producers;
   /// Per init: the linalg op producing it (a constant fill, a broadcast
   /// bias), fused; or null.
   SmallVector<linalg::LinalgOp> initProducers;
@@ -358,6 +369,73 @@ linalg::LinalgOp matchInitProducer(Value init) {
   return op;
 }
 
+/// Whether `consumer` reads `operand` one-to-one over its parallel loops:
+/// the operand's indexing map is a permutation of exactly those loops, so
+/// a thread's tile reads each element of it once and no other thread does.
+bool readsOneToOne(linalg::LinalgOp consumer, OpOperand &operand) {
+  AffineMap map = consumer.getMatchingIndexingMap(&operand);
+  if (!map.isProjectedPermutation() ||
+      map.getNumResults() != consumer.getNumParallelLoops())
+    return false;
+  SmallVector<utils::IteratorType> iterators =
+      consumer.getIteratorTypesArray();
+  return llvm::all_of(map.getResults(), [&](AffineExpr e) {
+    return iterators[cast<AffineDimExpr>(e).getPosition()] ==
+           utils::IteratorType::parallel;
+  });
+}
+
+/// Fuses into `kernel` the producers of `consumer`'s inputs that it reads
+/// one-to-one (elementwise ops, row reductions feeding a row-wise
+/// consumer), recursively, producers first. Each must have no other user,
+/// a static result and inits it does not read or that a fusable init
+/// producer computes.
+void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
+                        DenseSet<Operation *> &taken) {
+  for (OpOperand *operand : consumer.getDpsInputOperands()) {
+    auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || taken.contains(producer) ||
+        !producer.hasPureTensorSemantics() ||
+        producer->getNumResults() != 1 || !producer->hasOneUse() ||
+        !isStaticTensor(producer->getResult(0).getType()) ||
+        producer->getParentOfType<scf::ForallOp>() ||
+        !readsOneToOne(consumer, *operand))
+      continue;
+    if (auto mm = dyn_cast<linalg::MatmulOp>(producer.getOperation());
+        mm && getContractionEpilogue(mm))
+      continue;
+    FusedProducer fused{producer, {}};
+    bool ok = true;
+    for (OpOperand &init : producer.getDpsInitsMutable()) {
+      linalg::LinalgOp initProducer = matchInitProducer(init.get());
+      if (!producer.payloadUsesValueFromOperand(&init)) {
+        // Not read: a fresh tensor in the kernel.
+        fused.initProducers.push_back({});
+        continue;
+      }
+      if (!initProducer) {
+        ok = false;
+        break;
+      }
+      fused.initProducers.push_back(initProducer);
+    }
+    // What it reads goes to a copy first: a producer that reads something
+    // the kernel cannot take is not fused.
+    ParallelKernel reads = kernel;
+    ok = ok && collectReads(producer, reads);
+    for (linalg::LinalgOp ip : fused.initProducers)
+      ok = ok && (!ip || collectReads(ip, reads));
+    if (!ok)
+      continue;
+    kernel.inputs = reads.inputs;
+    kernel.constants = reads.constants;
+    kernel.scalars = reads.scalars;
+    taken.insert(producer);
+    fuseInputProducers(producer, kernel, taken);
+    kernel.producers.push_back(std::move(fused));
+  }
+}
+
 /// Whether `op` is a parallel-kernel root, filling in its producers.
 std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op->getNumResults() == 0 ||
@@ -392,6 +470,11 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
       kernel.inputs.insert(init.get());
     kernel.copiedInits.push_back(copied);
   }
+  DenseSet<Operation *> taken;
+  fuseInputProducers(op, kernel, taken);
+  // Results of fused producers are computed inside, not read.
+  for (const FusedProducer &fused : kernel.producers)
+    kernel.inputs.remove(fused.op->getResult(0));
   return kernel;
 }
 
@@ -460,6 +543,12 @@ SmallVector<ParallelKernel, 0> parallelKernels(func::FuncOp caller) {
       for (linalg::LinalgOp producer : k->initProducers)
         if (producer)
           fused.insert(producer);
+      for (const FusedProducer &producer : k->producers) {
+        fused.insert(producer.op);
+        for (linalg::LinalgOp ip : producer.initProducers)
+          if (ip)
+            fused.insert(ip);
+      }
       kernels.push_back(std::move(*k));
     }
   });
@@ -487,6 +576,27 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
     b.clone(*c.getDefiningOp(), mapping);
   for (Value v : kernel.scalars)
     b.clone(*v.getDefiningOp(), mapping);
+  // Fused producers, producers first, each on fresh inits (computed by its
+  // init producer where it reads them).
+  for (const FusedProducer &fused : kernel.producers) {
+    IRMapping producerMapping = mapping;
+    linalg::LinalgOp op = fused.op;
+    for (auto [init, initProducer] :
+         llvm::zip(op.getDpsInitsMutable(), fused.initProducers)) {
+      auto type = cast<RankedTensorType>(init.get().getType());
+      Value fresh = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                            type.getElementType());
+      if (initProducer) {
+        IRMapping initMapping = mapping;
+        for (OpOperand &own : linalg::LinalgOp(initProducer).getDpsInitsMutable())
+          initMapping.map(own.get(), fresh);
+        fresh = b.clone(*initProducer, initMapping)->getResult(0);
+      }
+      producerMapping.map(init.get(), fresh);
+    }
+    Operation *clone = b.clone(*fused.op, producerMapping);
+    mapping.map(fused.op->getResult(0), clone->getResult(0));
+  }
   // Each init is a fresh empty tensor (computed by its producer if that was
   // fused), which the strategy replaces by the output argument.
   for (auto [init, producer, copied] :
@@ -522,6 +632,21 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
         dead.insert(own.getDefiningOp());
   }
   root->erase();
+  // Fused producers, consumers first, then what they and their init
+  // producers filled.
+  for (const FusedProducer &fused : llvm::reverse(kernel.producers)) {
+    SetVector<Operation *> inits;
+    linalg::LinalgOp op = fused.op;
+    for (auto [init, initProducer] :
+         llvm::zip(op.getDpsInits(), fused.initProducers)) {
+      inits.insert(init.getDefiningOp());
+      if (initProducer)
+        for (Value own : linalg::LinalgOp(initProducer).getDpsInits())
+          inits.insert(own.getDefiningOp());
+    }
+    fused.op->erase();
+    eraseDead(inits);
+  }
   eraseDead(dead);
   for (Value v : kernel.scalars)
     if (v.use_empty())

@@ -106,3 +106,99 @@ func.func @runtime_scalar(%u: tensor<2x8xf32>, %s: f32) -> tensor<2x8xf32> {
   } -> tensor<2x8xf32>
   return %r : tensor<2x8xf32>
 }
+
+// A runtime scalar held in a 0-d tensor (a decay operand) is passed as that
+// tensor and extracted inside the kernel.
+// CHECK-LABEL: func.func private @tensor_scalar_parallel_0(
+// CHECK-SAME:      %[[S:.*]]: memref<f32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xf32>)
+// CHECK:         %[[ST:.*]] = bufferization.to_tensor %[[S]]
+// CHECK:         tensor.extract %[[ST]][]
+// CHECK-LABEL: func.func @tensor_scalar(
+// CHECK-NOT:     tensor.extract
+func.func @tensor_scalar(%u: tensor<2x8xf32>, %st: tensor<f32>) -> tensor<2x8xf32> {
+  %s = tensor.extract %st[] : tensor<f32>
+  %e = tensor.empty() : tensor<2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%u : tensor<2x8xf32>) outs(%e : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// Producers read one-to-one over the consumer's parallel loops are fused
+// into its kernel: the row mean (a reduction over d) into the row-wise
+// scale, and that into the row-wise sum of squares; the normalisation reads
+// the statistics broadcast along d (each would be computed d times), so it
+// is a kernel of its own; a producer with two users is not fused either.
+#x3   = affine_map<(b, t, d) -> (b, t, d)>
+#row3 = affine_map<(b, t, d) -> (b, t)>
+#row2 = affine_map<(b, t) -> (b, t)>
+
+// CHECK-LABEL: func.func private @stats_parallel_0(
+// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32>, %{{.*}}: memref<2x8xf32>)
+// CHECK:         linalg.fill
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}}ins(%[[SUM]] : tensor<2x8xf32>)
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[MEAN]] : tensor<2x8x16xf32>, tensor<2x8xf32>)
+// CHECK-LABEL: func.func private @stats_parallel_1(
+// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8x16xf32>)
+// CHECK-NOT:     ["parallel", "parallel", "reduction"]
+// CHECK-LABEL: func.func private @stats_parallel_2(
+// CHECK-LABEL: func.func @stats(
+// CHECK-COUNT-3: call @stats_parallel_
+// The fused producers are computed per thread, on that thread's row:
+// TILED-LABEL: func.func private @stats_parallel_0(
+// TILED:         scf.forall
+// TILED:           scf.forall (%{{.*}}, %{{.*}}) in (2, 8) {
+// TILED:             linalg.generic {{.*}}["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}} : memref<1x1x16xf32
+// TILED:             linalg.generic {{.*}}ins(%{{.*}} : memref<1x1xf32>)
+// TILED:             linalg.generic {{.*}}["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %{{.*}} : memref<1x1x16xf32, {{.*}}>, memref<1x1xf32>)
+// TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// CHECK-NOT:     linalg.
+func.func @stats(%x: tensor<2x8x16xf32>) -> (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant 16.0 : f32
+  %e2 = tensor.empty() : tensor<2x8xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sum = linalg.generic {indexing_maps = [#x3, #row3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : tensor<2x8x16xf32>) outs(%acc : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %mean = linalg.generic {indexing_maps = [#row2, #row2], iterator_types = ["parallel", "parallel"]}
+      ins(%sum : tensor<2x8xf32>) outs(%e2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.divf %a, %n : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  %acc2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sq = linalg.generic {indexing_maps = [#x3, #row3, #row3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %mean : tensor<2x8x16xf32>, tensor<2x8xf32>) outs(%acc2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %c = arith.subf %a, %m : f32
+    %c2 = arith.mulf %c, %c : f32
+    %s = arith.addf %c2, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  // Broadcast along d: not fused.
+  %e3 = tensor.empty() : tensor<2x8x16xf32>
+  %centred = linalg.generic {indexing_maps = [#x3, #row3, #x3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %sq : tensor<2x8x16xf32>, tensor<2x8xf32>) outs(%e3 : tensor<2x8x16xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %r = arith.divf %a, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8x16xf32>
+  // Two users of %sq: its kernel computes it once.
+  %twice = linalg.generic {indexing_maps = [#row2, #row2], iterator_types = ["parallel", "parallel"]}
+      ins(%sq : tensor<2x8xf32>) outs(%e2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8xf32>
+  return %sq, %centred, %twice : tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xf32>
+}

@@ -13,7 +13,8 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
 // A contraction the contraction formation does not take has no GPU strategy
-// without parallel kernels; with them (the default) it is one.
+// without parallel kernels; with them (the default) it is one, with the
+// matmul fused into its bias epilogue's kernel (read one-to-one).
 // RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels=parallel-kernels=false --seqboat-apply-strategies 2>&1 | FileCheck %s --check-prefix=LEFT
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies | FileCheck %s --check-prefix=PARALLEL
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=LEFTCPU
@@ -31,6 +32,7 @@
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
 // LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on static tensors
-// PARALLEL-COUNT-2: seqboat.kernel_kind = "parallel"
+// PARALLEL: func.func private @linear_kn_parallel_0({{.*}}seqboat.kernel_kind = "parallel"
 // PARALLEL: gpu.launch
+// PARALLEL-NOT: @linear_kn_parallel_1
 // LEFTCPU: linalg.matmul

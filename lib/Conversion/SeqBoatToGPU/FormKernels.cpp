@@ -385,9 +385,30 @@ bool readsOneToOne(linalg::LinalgOp consumer, OpOperand &operand) {
   });
 }
 
+/// Whether `op` only moves data: all loops parallel, every indexing map a
+/// projected permutation, and a body of index arithmetic, element reads and
+/// selects (the gather form of a constant pad). Recomputing an element of it
+/// costs a load and a few integer ops, less than its HBM round trip, so it
+/// is fused into consumers that read it through any map.
+bool isDataMovement(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() != 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return false;
+  return llvm::all_of(op.getBlock()->without_terminator(), [](Operation &o) {
+    if (isa<linalg::IndexOp, tensor::ExtractOp, arith::SelectOp,
+            arith::ConstantOp>(o))
+      return true;
+    // Integer and index arithmetic only.
+    return isa<arith::ArithDialect>(o.getDialect()) &&
+           llvm::all_of(o.getResultTypes(),
+                        [](Type t) { return t.isIntOrIndex(); });
+  });
+}
+
 /// Fuses into `kernel` the producers of `consumer`'s inputs that it reads
 /// one-to-one (elementwise ops, row reductions feeding a row-wise
-/// consumer), recursively, producers first. Each must have no other user,
+/// consumer) or that only move data, recursively, producers first. Each must have no other user,
 /// a static result and inits it does not read or that a fusable init
 /// producer computes.
 void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
@@ -396,10 +417,19 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
     if (!producer || taken.contains(producer) ||
         !producer.hasPureTensorSemantics() ||
-        producer->getNumResults() != 1 || !producer->hasOneUse() ||
+        producer->getNumResults() != 1 ||
         !isStaticTensor(producer->getResult(0).getType()) ||
-        producer->getParentOfType<scf::ForallOp>() ||
-        !readsOneToOne(consumer, *operand))
+        producer->getParentOfType<scf::ForallOp>())
+      continue;
+    // One use read one-to-one; or data movement read only by this consumer
+    // (a pad read at two offsets by a bidirectional convolution).
+    bool oneToOne =
+        producer->hasOneUse() && readsOneToOne(consumer, *operand);
+    bool gather = isDataMovement(producer) &&
+                  llvm::all_of(producer->getUsers(), [&](Operation *user) {
+                    return user == consumer.getOperation();
+                  });
+    if (!oneToOne && !gather)
       continue;
     if (auto mm = dyn_cast<linalg::MatmulOp>(producer.getOperation());
         mm && getContractionEpilogue(mm))

@@ -2,9 +2,11 @@
 // RUN: seqboat-opt %s --seqboat-form-kernels --seqboat-apply-strategies=target=cpu --split-input-file | FileCheck %s --check-prefix=TILED
 
 // Every linalg op outside a contraction kernel is a parallel kernel. The
-// short convolution: the pad becomes a gather-style generic (a kernel of its
-// own, reading x through tensor.extract), the bias broadcast producing the
-// conv's init is fused into the conv's kernel.
+// short convolution: the pad becomes a gather-style generic (reading x
+// through tensor.extract), which only moves data and is fused into the
+// conv's kernel although the conv reads it through t + j (each thread
+// gathers its window of taps); the bias broadcast producing the conv's init
+// is fused too. One kernel, reading w, b and x once.
 
 #w  = affine_map<(b, t, d, j) -> (d, j)>
 #x  = affine_map<(b, t, d, j) -> (b, t + j, d)>
@@ -13,33 +15,36 @@
 #id = affine_map<(b, t, d) -> (b, t, d)>
 
 // CHECK-LABEL: func.func private @short_conv_parallel_0(
-// CHECK-SAME:      %[[X:.*]]: memref<2x64x16xf32>, %[[OUT:.*]]: memref<2x67x16xf32>)
+// CHECK-SAME:      memref<16x4xf32>, %{{.*}}: memref<16xf32>, %[[X:.*]]: memref<2x64x16xf32>, %[[OUT:.*]]: memref<2x64x16xf32>)
 // CHECK-SAME:      seqboat.kernel_kind = "parallel"
 // CHECK:         %[[XT:.*]] = bufferization.to_tensor %[[X]] restrict
-// CHECK:         linalg.generic
+// CHECK:         %[[PAD:.*]] = linalg.generic
 // CHECK:           linalg.index
 // CHECK:           tensor.extract %[[XT]]
 // CHECK:           arith.select
-// CHECK:         bufferization.materialize_in_destination {{.*}} in restrict writable %[[OUT]]
-// CHECK-LABEL: func.func private @short_conv_parallel_1(
-// CHECK-SAME:      memref<16x4xf32>, %{{.*}}: memref<2x67x16xf32>, %{{.*}}: memref<16xf32>, %{{.*}}: memref<2x64x16xf32>)
+// CHECK:         } -> tensor<2x67x16xf32>
 // CHECK:         %[[BIAS:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<16xf32>)
-// CHECK:         linalg.generic {{.*}} outs(%[[BIAS]] : tensor<2x64x16xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %[[PAD]] : tensor<16x4xf32>, tensor<2x67x16xf32>) outs(%[[BIAS]] : tensor<2x64x16xf32>)
+// CHECK:         bufferization.materialize_in_destination {{.*}} in restrict writable %[[OUT]]
 // CHECK-LABEL: func.func @short_conv(
 // CHECK-NOT:     linalg.
 // CHECK-NOT:     tensor.pad
 // CHECK:         call @short_conv_parallel_0(
-// CHECK:         call @short_conv_parallel_1(
+// CHECK-NOT:     call @short_conv_parallel_1(
 // CHECK-NOT:     linalg.
 
-// The conv kernel tiled: (B, T, D) = (2, 64, 16) on blocks of 8x16 (D and T
-// innermost), one thread per point, the fused bias per thread too; the
-// tap reduction in order; no copies are left.
-// TILED-LABEL: func.func private @short_conv_parallel_1(
+// The kernel tiled: (B, T, D) = (2, 64, 16) on blocks of 8x16 (D and T
+// innermost), one thread per point; each thread gathers its 4 taps of the
+// padded x, computes its bias and runs the tap reduction in order; no copies
+// are left.
+// TILED-LABEL: func.func private @short_conv_parallel_0(
 // TILED:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 8, 1)
 // TILED:           scf.forall (%{{.*}}, %{{.*}}) in (8, 16)
+// TILED:             %[[TAPS:.*]] = memref.alloc() {{.*}} : memref<1x4x1xf32>
+// TILED:             linalg.generic {{.*}} outs(%[[TAPS]] : memref<1x4x1xf32>)
+// TILED:               memref.load
 // TILED:             linalg.generic {{.*}} ins(%{{.*}} : memref<1xf32, {{.*}}>)
-// TILED:             linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// TILED:             linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[TAPS]] :
 // TILED-NOT:         memref.copy
 // TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}

@@ -14,6 +14,8 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::seqboat;
@@ -53,11 +55,30 @@ struct LongConvLowering : public OpRewritePattern<LongConvOp> {
     };
     // loops (b, t, d, s): y[b,t,d] = sum_s k[d, K-1-s] * xp[b, t+s, d] (+ the
     // anti-causal half)
-    Value reversed = parallelGeneric(
-        rewriter, loc, {d, taps}, xType.getElementType(), kernelRows(0),
-        {map(ctx, 2, {getAffineDimExpr(0, ctx),
-                      halo - getAffineDimExpr(1, ctx)})},
-        [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    // The reversed taps as a gather (index arithmetic and an element read,
+    // no map with a negative coefficient): a kernel formation fuses it into
+    // the convolution, each thread reading its taps in place.
+    Value k = op.getK();
+    Value reversed =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get(
+                               {d, taps}, xType.getElementType())},
+            ValueRange{},
+            ValueRange{emptyTensor(rewriter, loc, {d, taps},
+                                   xType.getElementType())},
+            ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(2, ctx)},
+            SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nloc, ValueRange) {
+              Value row = linalg::IndexOp::create(nb, nloc, 0);
+              Value tap = arith::SubIOp::create(
+                  nb, nloc, arith::ConstantIndexOp::create(nb, nloc, halo),
+                  linalg::IndexOp::create(nb, nloc, 1));
+              linalg::YieldOp::create(
+                  nb, nloc,
+                  tensor::ExtractOp::create(nb, nloc, k, ValueRange{row, tap})
+                      .getResult());
+            })
+            .getResult(0);
     SmallVector<Value> inputs = {reversed, xp};
     SmallVector<AffineMap> maps = {map(ctx, 4, {ch, s}),
                                    map(ctx, 4, {b0, t + s, ch})};

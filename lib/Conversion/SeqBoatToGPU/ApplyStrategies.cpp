@@ -100,6 +100,20 @@ std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
 
 namespace {
 
+/// (M, N, K) of a contraction kernel (X[M, K], W[N, K], bias[N], Y[M, N]).
+std::optional<std::array<int64_t, 3>> contractionShape(func::FuncOp kernel) {
+  ArrayRef<Type> args = kernel.getArgumentTypes();
+  if (args.size() != 4)
+    return std::nullopt;
+  auto x = dyn_cast<MemRefType>(args[0]);
+  auto w = dyn_cast<MemRefType>(args[1]);
+  if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
+      !x.hasStaticShape() || !w.hasStaticShape())
+    return std::nullopt;
+  return std::array<int64_t, 3>{x.getDimSize(0), w.getDimSize(0),
+                                x.getDimSize(1)};
+}
+
 /// The contraction strategy's params (TM, TN, BK, WM, WN, CTM, CTK) for
 /// `kernel`, or an error naming the knob that does not fit.
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
@@ -431,6 +445,26 @@ private:
         return emitError(kernel.getLoc(), "'")
                << kTilesAttr << "' must hold three values (TM, TN, BK)";
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
+    }
+    // Tiles that do not divide the problem would need partial tiles, which
+    // the contraction strategy does not have yet: the kernel still compiles,
+    // as a parallel kernel (the matmul fused into its epilogue's tiles, one
+    // output element per thread, no tensor cores), and says so.
+    // (The tiles themselves are checked first, on a problem they divide.)
+    if (std::optional<std::array<int64_t, 3>> mnk = contractionShape(kernel);
+        mnk &&
+        checkContractionTiles(tiles[0], tiles[1], tiles[2], tiles[0],
+                              tiles[1], tiles[2], target == "gpu")
+            .empty() &&
+        ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
+         (*mnk)[2] % tiles[2] != 0)) {
+      emitWarning(kernel.getLoc(), "contraction kernel (M=")
+          << (*mnk)[0] << ", N=" << (*mnk)[1] << ", K=" << (*mnk)[2]
+          << "): tiles " << tiles[0] << "x" << tiles[1] << "x" << tiles[2]
+          << " do not divide M, N and K (partial tiles are not supported "
+             "yet); compiled with the parallel strategy instead (no tensor "
+             "cores)";
+      return applyParallel(module, kernel);
     }
     FailureOr<SmallVector<int64_t>> params =
         contractionParams(kernel, tiles, target == "gpu", ffma);

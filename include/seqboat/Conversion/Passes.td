@@ -178,8 +178,11 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     The kernel function has a memref ABI (`X, W, bias, Y`); the caller passes
     `bufferization.to_buffer` views of its tensors and a fresh `Y` buffer, so
     the HBM traffic of the fused kernel is X, W and bias once and Y once.
-    Contractions that do not fit the pattern are left alone (and have no GPU
-    strategy yet).
+    Contractions that do not fit the pattern are left alone. A projection
+    in the form `seqboat-decompose` writes (a reduction generic over
+    `x[..., K]` and a transposed copy of `W`, accumulating into the bias
+    broadcast along the rows) is first raised to this pattern (rows
+    collapsed, the matmul on `W` itself, a bias epilogue).
 
     With `parallel-kernels` (default), every other linalg op on static
     tensors then becomes a kernel of its own, `@<caller>_parallel_<i>`

@@ -130,6 +130,148 @@ linalg::GenericOp seqboat::getContractionEpilogue(linalg::MatmulOp mm) {
   return kernel ? kernel->epilogue : linalg::GenericOp();
 }
 
+/// The single input of a one-input, one-output elementwise-copy generic
+/// (its body yields its input) whose input map is `inputMap` and output map
+/// the identity, with one user; or null.
+static Value copiedThrough(Value v, AffineMap inputMap) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !g->hasOneUse() || !g.hasPureTensorSemantics() ||
+      g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0)
+    return {};
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (maps[0] != inputMap || !maps[1].isIdentity())
+    return {};
+  auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+  if (yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != g.getBody()->getArgument(0))
+    return {};
+  return g.getDpsInputs()[0];
+}
+
+/// Raises a projection written as `seqboat-decompose` writes it (x . W^T + b
+/// as one reduction generic over x[..., K] and a transposed copy W^T[K, N],
+/// accumulating into the bias broadcast along the rows) to the form of a
+/// contraction kernel: the rows collapsed to X[M, K], `linalg.matmul` in the
+/// nn.Linear layout on W[N, K] itself, a zero fill, a bias epilogue, the
+/// rows expanded back. Other generics are left alone.
+static void raiseProjection(linalg::GenericOp g) {
+  MLIRContext *ctx = g.getContext();
+  if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 2 ||
+      g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 1 ||
+      g->getParentOfType<scf::ForallOp>())
+    return;
+  auto yType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
+  auto xType = dyn_cast<RankedTensorType>(g.getDpsInputs()[0].getType());
+  if (!yType || !xType || !isStaticF32(yType, yType.getRank()) ||
+      !isStaticF32(xType, yType.getRank()) || yType.getRank() < 2)
+    return;
+  unsigned rank = yType.getRank(), loops = rank + 1;
+  // Loops (rows..., k, n).
+  SmallVector<AffineExpr> xExprs, yExprs;
+  for (unsigned d = 0; d + 1 < rank; ++d) {
+    xExprs.push_back(getAffineDimExpr(d, ctx));
+    yExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  xExprs.push_back(getAffineDimExpr(rank - 1, ctx));
+  yExprs.push_back(getAffineDimExpr(rank, ctx));
+  AffineMap xMap = AffineMap::get(loops, 0, xExprs, ctx);
+  AffineMap wMap = AffineMap::get(
+      loops, 0, {getAffineDimExpr(rank - 1, ctx), getAffineDimExpr(rank, ctx)},
+      ctx);
+  AffineMap yMap = AffineMap::get(loops, 0, yExprs, ctx);
+  if (g.getIndexingMapsArray() != SmallVector<AffineMap>{xMap, wMap, yMap})
+    return;
+  // Body: out + x * w (either order).
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || body->getOperations().size() != 3)
+    return;
+  Value acc = body->getArgument(2);
+  Value prodV = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  auto mul = prodV.getDefiningOp<arith::MulFOp>();
+  if ((add.getLhs() != acc && add.getRhs() != acc) || !mul ||
+      !((mul.getLhs() == body->getArgument(0) &&
+         mul.getRhs() == body->getArgument(1)) ||
+        (mul.getLhs() == body->getArgument(1) &&
+         mul.getRhs() == body->getArgument(0))))
+    return;
+  // W^T is a transposed copy of W[N, K]; the init the bias broadcast.
+  Value w = copiedThrough(
+      g.getDpsInputs()[1],
+      AffineMap::get(2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)},
+                     ctx));
+  Value bias = copiedThrough(
+      g.getDpsInitOperand(0)->get(),
+      AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx), ctx));
+  if (!w || !bias || !isStaticF32(w.getType(), 2) ||
+      !isStaticF32(bias.getType(), 1))
+    return;
+
+  OpBuilder b(g);
+  Location loc = g.getLoc();
+  int64_t k = xType.getShape().back(), n = yType.getShape().back();
+  int64_t m = 1;
+  for (int64_t d : yType.getShape().drop_back())
+    m *= d;
+  SmallVector<ReassociationIndices> rows;
+  ReassociationIndices lead;
+  for (unsigned d = 0; d + 1 < rank; ++d)
+    lead.push_back(d);
+  rows.push_back(lead);
+  rows.push_back({static_cast<int64_t>(rank - 1)});
+  Value x = g.getDpsInputs()[0];
+  Type f32 = b.getF32Type();
+  if (rank > 2)
+    x = tensor::CollapseShapeOp::create(b, loc, x, rows);
+  auto mnType = RankedTensorType::get({m, n}, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  Value accInit = linalg::FillOp::create(
+                      b, loc, zero,
+                      tensor::EmptyOp::create(b, loc, mnType.getShape(), f32)
+                          .getResult())
+                      .getResult(0);
+  AffineExpr mm = getAffineDimExpr(0, ctx), nn = getAffineDimExpr(1, ctx),
+             kk = getAffineDimExpr(2, ctx);
+  auto matmul = linalg::MatmulOp::create(
+      b, loc, TypeRange{mnType}, ValueRange{x, w}, ValueRange{accInit});
+  matmul.setIndexingMapsAttr(b.getAffineMapArrayAttr(
+      {AffineMap::get(3, 0, {mm, kk}, ctx), AffineMap::get(3, 0, {nn, kk}, ctx),
+       AffineMap::get(3, 0, {mm, nn}, ctx)}));
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap col = AffineMap::get(2, 0, getAffineDimExpr(1, ctx), ctx);
+  Value y = linalg::GenericOp::create(
+                b, loc, TypeRange{mnType}, ValueRange{matmul.getResult(0), bias},
+                ValueRange{tensor::EmptyOp::create(b, loc, mnType.getShape(),
+                                                   f32)
+                               .getResult()},
+                ArrayRef<AffineMap>{id2, col, id2},
+                SmallVector<utils::IteratorType>(
+                    2, utils::IteratorType::parallel),
+                [](OpBuilder &nb, Location nloc, ValueRange args) {
+                  linalg::YieldOp::create(
+                      nb, nloc,
+                      arith::AddFOp::create(nb, nloc, args[0], args[1])
+                          .getResult());
+                })
+                .getResult(0);
+  if (rank > 2)
+    y = tensor::ExpandShapeOp::create(b, loc, yType, y, rows);
+  Operation *wT = g.getDpsInputs()[1].getDefiningOp();
+  Operation *init = g.getDpsInitOperand(0)->get().getDefiningOp();
+  g.getResult(0).replaceAllUsesWith(y);
+  g->erase();
+  SetVector<Operation *> dead;
+  for (Operation *op : {wT, init}) {
+    dead.insert(op);
+    dead.insert(cast<linalg::LinalgOp>(op).getDpsInits()[0].getDefiningOp());
+  }
+  for (Operation *op : dead)
+    if (op && op->use_empty())
+      op->erase();
+}
+
 /// Contraction roots of `caller`, in program order (the kernel numbering).
 static SmallVector<ContractionKernel> contractionKernels(func::FuncOp caller) {
   SmallVector<ContractionKernel> kernels;
@@ -694,6 +836,10 @@ struct SeqBoatFormKernels
       if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
         callers.push_back(fn);
     for (func::FuncOp caller : callers) {
+      SmallVector<linalg::GenericOp> projections;
+      caller.walk([&](linalg::GenericOp g) { projections.push_back(g); });
+      for (linalg::GenericOp g : projections)
+        raiseProjection(g);
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
         outline(kernel, caller, symbols, i);
       if (!parallel)

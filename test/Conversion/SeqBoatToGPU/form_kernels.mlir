@@ -195,3 +195,47 @@ func.func @empty_k(%x: tensor<64x0xf32>, %w: tensor<64x0xf32>, %b: tensor<64xf32
   } -> tensor<64x64xf32>
   return %y : tensor<64x64xf32>
 }
+
+// -----
+
+// A projection as seqboat-decompose writes it (one reduction generic over
+// x[B, L, K] and a transposed copy of W, accumulating into the broadcast
+// bias) is raised to the contraction kernel's form: rows collapsed, the
+// matmul on W[N, K] itself, a bias epilogue, rows expanded back.
+#bx   = affine_map<(b, t, k, n) -> (b, t, k)>
+#bw   = affine_map<(b, t, k, n) -> (k, n)>
+#by   = affine_map<(b, t, k, n) -> (b, t, n)>
+#tr   = affine_map<(k, n) -> (n, k)>
+#id2  = affine_map<(k, n) -> (k, n)>
+#bcol = affine_map<(b, t, n) -> (n)>
+#id3  = affine_map<(b, t, n) -> (b, t, n)>
+// CHECK-LABEL: func.func private @decomposed_contraction_0(
+// CHECK-SAME:      %{{.*}}: memref<128x32xf32>, %{{.*}}: memref<64x32xf32>, %{{.*}}: memref<64xf32>, %{{.*}}: memref<128x64xf32>)
+// CHECK:         linalg.matmul
+// CHECK-LABEL: func.func @decomposed(
+// CHECK:         %[[X:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<2x64x32xf32> into tensor<128x32xf32>
+// CHECK:         call @decomposed_contraction_0(
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, 64, 64] : tensor<128x64xf32> into tensor<2x64x64xf32>
+// CHECK-NOT:     linalg.
+func.func @decomposed(%x: tensor<2x64x32xf32>, %w: tensor<64x32xf32>, %b: tensor<64xf32>) -> tensor<2x64x64xf32> {
+  %e = tensor.empty() : tensor<2x64x64xf32>
+  %init = linalg.generic {indexing_maps = [#bcol, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b : tensor<64xf32>) outs(%e : tensor<2x64x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x64x64xf32>
+  %et = tensor.empty() : tensor<32x64xf32>
+  %wt = linalg.generic {indexing_maps = [#tr, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<64x32xf32>) outs(%et : tensor<32x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<32x64xf32>
+  %y = linalg.generic {indexing_maps = [#bx, #bw, #by], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %wt : tensor<2x64x32xf32>, tensor<32x64xf32>) outs(%init : tensor<2x64x64xf32>) {
+  ^bb0(%a: f32, %c: f32, %acc: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x64x64xf32>
+  return %y : tensor<2x64x64xf32>
+}

@@ -149,23 +149,51 @@ static Value copiedThrough(Value v, AffineMap inputMap) {
   return g.getDpsInputs()[0];
 }
 
+/// The only user of `g`'s result if it is an elementwise generic of the
+/// same shape reading just that result (identity map) and not its init, with
+/// a body of scalar arith/math ops on constants: what an epilogue can
+/// compute after the bias; or null.
+static linalg::GenericOp elementwiseConsumer(linalg::GenericOp g) {
+  Value result = g.getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!user || !user.hasPureTensorSemantics() ||
+      user.getNumDpsInputs() != 1 || user.getNumDpsInits() != 1 ||
+      user.getDpsInputs()[0] != result ||
+      user.getNumReductionLoops() != 0 ||
+      user.getResult(0).getType() != result.getType() ||
+      user.payloadUsesValueFromOperand(user.getDpsInitOperand(0)) ||
+      !llvm::all_of(user.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }) ||
+      !llvm::all_of(capturedValues(user),
+                    [](Value v) { return matchPattern(v, m_Constant()); }))
+    return {};
+  bool scalar =
+      llvm::all_of(user.getBody()->without_terminator(), [](Operation &op) {
+        return op.getNumRegions() == 0 &&
+               isa<arith::ArithDialect, math::MathDialect>(op.getDialect());
+      });
+  return scalar ? user : linalg::GenericOp();
+}
+
 /// Raises a projection written as `seqboat-decompose` writes it (x . W^T + b
 /// as one reduction generic over x[..., K] and a transposed copy W^T[K, N],
 /// accumulating into the bias broadcast along the rows) to the form of a
 /// contraction kernel: the rows collapsed to X[M, K], `linalg.matmul` in the
 /// nn.Linear layout on W[N, K] itself, a zero fill, a bias epilogue, the
 /// rows expanded back. Other generics are left alone.
-static void raiseProjection(linalg::GenericOp g) {
+static bool raiseProjection(linalg::GenericOp g) {
   MLIRContext *ctx = g.getContext();
   if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 2 ||
       g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 1 ||
       g->getParentOfType<scf::ForallOp>())
-    return;
+    return false;
   auto yType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
   auto xType = dyn_cast<RankedTensorType>(g.getDpsInputs()[0].getType());
   if (!yType || !xType || !isStaticF32(yType, yType.getRank()) ||
       !isStaticF32(xType, yType.getRank()) || yType.getRank() < 2)
-    return;
+    return false;
   unsigned rank = yType.getRank(), loops = rank + 1;
   // Loops (rows..., k, n).
   SmallVector<AffineExpr> xExprs, yExprs;
@@ -181,13 +209,13 @@ static void raiseProjection(linalg::GenericOp g) {
       ctx);
   AffineMap yMap = AffineMap::get(loops, 0, yExprs, ctx);
   if (g.getIndexingMapsArray() != SmallVector<AffineMap>{xMap, wMap, yMap})
-    return;
+    return false;
   // Body: out + x * w (either order).
   Block *body = g.getBody();
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
   if (!add || body->getOperations().size() != 3)
-    return;
+    return false;
   Value acc = body->getArgument(2);
   Value prodV = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   auto mul = prodV.getDefiningOp<arith::MulFOp>();
@@ -196,7 +224,7 @@ static void raiseProjection(linalg::GenericOp g) {
          mul.getRhs() == body->getArgument(1)) ||
         (mul.getLhs() == body->getArgument(1) &&
          mul.getRhs() == body->getArgument(0))))
-    return;
+    return false;
   // W^T is a transposed copy of W[N, K]; the init the bias broadcast.
   Value w = copiedThrough(
       g.getDpsInputs()[1],
@@ -207,7 +235,7 @@ static void raiseProjection(linalg::GenericOp g) {
       AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx), ctx));
   if (!w || !bias || !isStaticF32(w.getType(), 2) ||
       !isStaticF32(bias.getType(), 1))
-    return;
+    return false;
 
   OpBuilder b(g);
   Location loc = g.getLoc();
@@ -241,6 +269,9 @@ static void raiseProjection(linalg::GenericOp g) {
        AffineMap::get(3, 0, {mm, nn}, ctx)}));
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap col = AffineMap::get(2, 0, getAffineDimExpr(1, ctx), ctx);
+  // An elementwise consumer of the projection alone (the silu after the
+  // mx projection) becomes part of the epilogue.
+  linalg::GenericOp consumer = elementwiseConsumer(g);
   Value y = linalg::GenericOp::create(
                 b, loc, TypeRange{mnType}, ValueRange{matmul.getResult(0), bias},
                 ValueRange{tensor::EmptyOp::create(b, loc, mnType.getShape(),
@@ -249,18 +280,33 @@ static void raiseProjection(linalg::GenericOp g) {
                 ArrayRef<AffineMap>{id2, col, id2},
                 SmallVector<utils::IteratorType>(
                     2, utils::IteratorType::parallel),
-                [](OpBuilder &nb, Location nloc, ValueRange args) {
-                  linalg::YieldOp::create(
-                      nb, nloc,
-                      arith::AddFOp::create(nb, nloc, args[0], args[1])
-                          .getResult());
+                [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                  Value sum =
+                      arith::AddFOp::create(nb, nloc, args[0], args[1]);
+                  if (consumer) {
+                    IRMapping mapping;
+                    Block *cb = consumer.getBody();
+                    mapping.map(cb->getArgument(0), sum);
+                    for (Operation &op : cb->without_terminator())
+                      nb.clone(op, mapping);
+                    sum = mapping.lookup(cb->getTerminator()->getOperand(0));
+                  }
+                  linalg::YieldOp::create(nb, nloc, sum);
                 })
                 .getResult(0);
   if (rank > 2)
     y = tensor::ExpandShapeOp::create(b, loc, yType, y, rows);
   Operation *wT = g.getDpsInputs()[1].getDefiningOp();
   Operation *init = g.getDpsInitOperand(0)->get().getDefiningOp();
-  g.getResult(0).replaceAllUsesWith(y);
+  if (consumer) {
+    Operation *consumerInit = consumer.getDpsInits()[0].getDefiningOp();
+    consumer.getResult(0).replaceAllUsesWith(y);
+    consumer->erase();
+    if (consumerInit && consumerInit->use_empty())
+      consumerInit->erase();
+  } else {
+    g.getResult(0).replaceAllUsesWith(y);
+  }
   g->erase();
   SetVector<Operation *> dead;
   for (Operation *op : {wT, init}) {
@@ -270,6 +316,7 @@ static void raiseProjection(linalg::GenericOp g) {
   for (Operation *op : dead)
     if (op && op->use_empty())
       op->erase();
+  return true;
 }
 
 /// Contraction roots of `caller`, in program order (the kernel numbering).
@@ -362,12 +409,21 @@ void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
         b, loc, y.getType(), buffer, /*restrict=*/true, /*writable=*/true));
 }
 
-/// Erases those of `ops` left without uses, in order (users first); null
+/// Erases those of `ops` left without uses (users first, repeatedly); null
 /// entries and ops other than empty tensors and linalg ops are skipped.
 void eraseDead(const SetVector<Operation *> &ops) {
-  for (Operation *op : ops)
-    if (op && isa<tensor::EmptyOp, linalg::LinalgOp>(op) && op->use_empty())
-      op->erase();
+  SmallVector<Operation *> left(ops.begin(), ops.end());
+  // Until nothing changes: an op may become dead only once a later entry
+  // (its user) is erased.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation *&op : left)
+      if (op && isa<tensor::EmptyOp, linalg::LinalgOp>(op) && op->use_empty()) {
+        op->erase();
+        op = nullptr;
+        changed = true;
+      }
+  }
 }
 
 /// Moves `kernel` into a new private function of `symbols` and calls it.
@@ -792,32 +848,31 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
 
   b.setInsertionPoint(root);
   callKernel(b, loc, body.fn, "parallel", inputs, root->getResults());
+  SmallVector<Value> rootInits(root.getDpsInits());
 
-  // The inits and what the fused producers filled (an empty tensor may
-  // appear twice: erased once, users first).
+  // The fused producers (consumers first), what they and their init
+  // producers filled, then the root's inits and what its producers filled.
+  // One list: an empty tensor may feed several of them (erased once, after
+  // its users).
+  root->erase();
   SetVector<Operation *> dead;
+  for (const FusedProducer &fused : llvm::reverse(kernel.producers)) {
+    linalg::LinalgOp op = fused.op;
+    dead.insert(op);
+    for (auto [init, initProducer] :
+         llvm::zip(op.getDpsInits(), fused.initProducers)) {
+      dead.insert(init.getDefiningOp());
+      if (initProducer)
+        for (Value own : linalg::LinalgOp(initProducer).getDpsInits())
+          dead.insert(own.getDefiningOp());
+    }
+  }
   for (auto [init, producer] :
-       llvm::zip(root.getDpsInitsMutable(), kernel.initProducers)) {
-    dead.insert(init.get().getDefiningOp());
+       llvm::zip(rootInits, kernel.initProducers)) {
+    dead.insert(init.getDefiningOp());
     if (producer)
       for (Value own : producer.getDpsInits())
         dead.insert(own.getDefiningOp());
-  }
-  root->erase();
-  // Fused producers, consumers first, then what they and their init
-  // producers filled.
-  for (const FusedProducer &fused : llvm::reverse(kernel.producers)) {
-    SetVector<Operation *> inits;
-    linalg::LinalgOp op = fused.op;
-    for (auto [init, initProducer] :
-         llvm::zip(op.getDpsInits(), fused.initProducers)) {
-      inits.insert(init.getDefiningOp());
-      if (initProducer)
-        for (Value own : linalg::LinalgOp(initProducer).getDpsInits())
-          inits.insert(own.getDefiningOp());
-    }
-    fused.op->erase();
-    eraseDead(inits);
   }
   eraseDead(dead);
   for (Value v : kernel.scalars)
@@ -836,10 +891,15 @@ struct SeqBoatFormKernels
       if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
         callers.push_back(fn);
     for (func::FuncOp caller : callers) {
-      SmallVector<linalg::GenericOp> projections;
-      caller.walk([&](linalg::GenericOp g) { projections.push_back(g); });
-      for (linalg::GenericOp g : projections)
-        raiseProjection(g);
+      // One at a time: raising one erases ops (its consumer) a list of
+      // candidates would still hold.
+      while (caller
+                 .walk([](linalg::GenericOp g) {
+                   return raiseProjection(g) ? WalkResult::interrupt()
+                                             : WalkResult::advance();
+                 })
+                 .wasInterrupted()) {
+      }
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
         outline(kernel, caller, symbols, i);
       if (!parallel)

@@ -66,6 +66,31 @@ bool allConstant(const SetVector<Value> &values) {
                       [](Value v) { return matchPattern(v, m_Constant()); });
 }
 
+/// Whether the body of `op` is scalar arith/math ops only (no regions).
+bool hasScalarBody(linalg::GenericOp op) {
+  return llvm::all_of(op.getBody()->without_terminator(), [](Operation &o) {
+    return o.getNumRegions() == 0 &&
+           isa<arith::ArithDialect, math::MathDialect>(o.getDialect());
+  });
+}
+
+/// Erases those of `ops` left without uses (users first, repeatedly); null
+/// entries and ops other than empty tensors and linalg ops are skipped.
+void eraseDead(const SetVector<Operation *> &ops) {
+  SmallVector<Operation *> left(ops.begin(), ops.end());
+  // Until nothing changes: an op may become dead only once a later entry
+  // (its user) is erased.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation *&op : left)
+      if (op && isa<tensor::EmptyOp, linalg::LinalgOp>(op) && op->use_empty()) {
+        op->erase();
+        op = nullptr;
+        changed = true;
+      }
+  }
+}
+
 /// `fill(empty)` of a constant, feeding only the contraction.
 linalg::FillOp matchFill(Value init) {
   auto fill = init.getDefiningOp<linalg::FillOp>();
@@ -95,10 +120,7 @@ bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
   SmallVector<AffineMap> maps = epi.getIndexingMapsArray();
   if (maps[0] != identity || maps[1] != columns || maps[2] != identity)
     return false;
-  return llvm::all_of(epi.getBody()->without_terminator(), [](Operation &op) {
-    return op.getNumRegions() == 0 &&
-           isa<arith::ArithDialect, math::MathDialect>(op.getDialect());
-  });
+  return hasScalarBody(epi);
 }
 
 std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
@@ -166,15 +188,9 @@ static linalg::GenericOp elementwiseConsumer(linalg::GenericOp g) {
       user.payloadUsesValueFromOperand(user.getDpsInitOperand(0)) ||
       !llvm::all_of(user.getIndexingMapsArray(),
                     [](AffineMap m) { return m.isIdentity(); }) ||
-      !llvm::all_of(capturedValues(user),
-                    [](Value v) { return matchPattern(v, m_Constant()); }))
+      !allConstant(capturedValues(user)) || !hasScalarBody(user))
     return {};
-  bool scalar =
-      llvm::all_of(user.getBody()->without_terminator(), [](Operation &op) {
-        return op.getNumRegions() == 0 &&
-               isa<arith::ArithDialect, math::MathDialect>(op.getDialect());
-      });
-  return scalar ? user : linalg::GenericOp();
+  return user;
 }
 
 /// Raises a projection written as `seqboat-decompose` writes it (x . W^T + b
@@ -298,24 +314,20 @@ static bool raiseProjection(linalg::GenericOp g) {
     y = tensor::ExpandShapeOp::create(b, loc, yType, y, rows);
   Operation *wT = g.getDpsInputs()[1].getDefiningOp();
   Operation *init = g.getDpsInitOperand(0)->get().getDefiningOp();
+  SetVector<Operation *> dead;
   if (consumer) {
-    Operation *consumerInit = consumer.getDpsInits()[0].getDefiningOp();
     consumer.getResult(0).replaceAllUsesWith(y);
-    consumer->erase();
-    if (consumerInit && consumerInit->use_empty())
-      consumerInit->erase();
+    dead.insert(consumer);
+    dead.insert(consumer.getDpsInits()[0].getDefiningOp());
   } else {
     g.getResult(0).replaceAllUsesWith(y);
   }
-  g->erase();
-  SetVector<Operation *> dead;
+  dead.insert(g);
   for (Operation *op : {wT, init}) {
     dead.insert(op);
     dead.insert(cast<linalg::LinalgOp>(op).getDpsInits()[0].getDefiningOp());
   }
-  for (Operation *op : dead)
-    if (op && op->use_empty())
-      op->erase();
+  eraseDead(dead);
   return true;
 }
 
@@ -342,6 +354,15 @@ std::string seqboat::getContractionKernelName(linalg::MatmulOp mm) {
 }
 
 namespace {
+
+/// The functions kernels are formed from: defined ones that are not kernels.
+SmallVector<func::FuncOp> kernelCallers(ModuleOp module) {
+  SmallVector<func::FuncOp> callers;
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
+      callers.push_back(fn);
+  return callers;
+}
 
 MemRefType bufferType(Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -407,23 +428,6 @@ void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
        llvm::zip(results, ArrayRef(args).take_back(results.size())))
     y.replaceAllUsesWith(bufferization::ToTensorOp::create(
         b, loc, y.getType(), buffer, /*restrict=*/true, /*writable=*/true));
-}
-
-/// Erases those of `ops` left without uses (users first, repeatedly); null
-/// entries and ops other than empty tensors and linalg ops are skipped.
-void eraseDead(const SetVector<Operation *> &ops) {
-  SmallVector<Operation *> left(ops.begin(), ops.end());
-  // Until nothing changes: an op may become dead only once a later entry
-  // (its user) is erased.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (Operation *&op : left)
-      if (op && isa<tensor::EmptyOp, linalg::LinalgOp>(op) && op->use_empty()) {
-        op->erase();
-        op = nullptr;
-        changed = true;
-      }
-  }
 }
 
 /// Moves `kernel` into a new private function of `symbols` and calls it.
@@ -786,6 +790,38 @@ SmallVector<ParallelKernel, 0> parallelKernels(func::FuncOp caller) {
   return kernels;
 }
 
+/// A fresh init in the kernel body for `init` of a fused op: an empty tensor,
+/// holding a copy of the caller's `init` when `copied`, computed by its
+/// fused `producer` when there is one.
+Value freshInit(OpBuilder &b, Location loc, Value init,
+                linalg::LinalgOp producer, bool copied,
+                const IRMapping &mapping) {
+  auto type = cast<RankedTensorType>(init.getType());
+  Value fresh =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  if (copied)
+    fresh = linalg::CopyOp::create(b, loc, mapping.lookup(init), fresh)
+                ->getResult(0);
+  if (!producer)
+    return fresh;
+  IRMapping producerMapping = mapping;
+  for (OpOperand &own : producer.getDpsInitsMutable())
+    producerMapping.map(own.get(), fresh);
+  return b.clone(*producer, producerMapping)->getResult(0);
+}
+
+/// Adds to `dead` what defined `inits` and, for the fused init producers,
+/// what defined theirs.
+void addInitDefs(SetVector<Operation *> &dead, ValueRange inits,
+                 ArrayRef<linalg::LinalgOp> producers) {
+  for (auto [init, producer] : llvm::zip(inits, producers)) {
+    dead.insert(init.getDefiningOp());
+    if (producer)
+      for (Value own : linalg::LinalgOp(producer).getDpsInits())
+        dead.insert(own.getDefiningOp());
+  }
+}
+
 /// Moves `kernel` into a new private function `@<caller>_parallel_<index>`
 /// (inputs..., results...) and calls it.
 void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
@@ -810,40 +846,17 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
     IRMapping producerMapping = mapping;
     linalg::LinalgOp op = fused.op;
     for (auto [init, initProducer] :
-         llvm::zip(op.getDpsInitsMutable(), fused.initProducers)) {
-      auto type = cast<RankedTensorType>(init.get().getType());
-      Value fresh = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType());
-      if (initProducer) {
-        IRMapping initMapping = mapping;
-        for (OpOperand &own : linalg::LinalgOp(initProducer).getDpsInitsMutable())
-          initMapping.map(own.get(), fresh);
-        fresh = b.clone(*initProducer, initMapping)->getResult(0);
-      }
-      producerMapping.map(init.get(), fresh);
-    }
+         llvm::zip(op.getDpsInits(), fused.initProducers))
+      producerMapping.map(init, freshInit(b, loc, init, initProducer,
+                                          /*copied=*/false, mapping));
     Operation *clone = b.clone(*fused.op, producerMapping);
     mapping.map(fused.op->getResult(0), clone->getResult(0));
   }
   // Each init is a fresh empty tensor (computed by its producer if that was
   // fused), which the strategy replaces by the output argument.
   for (auto [init, producer, copied] :
-       llvm::zip(root.getDpsInitsMutable(), kernel.initProducers,
-                 kernel.copiedInits)) {
-    auto type = cast<RankedTensorType>(init.get().getType());
-    Value fresh =
-        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-    if (copied)
-      fresh = linalg::CopyOp::create(b, loc, mapping.lookup(init.get()), fresh)
-                  ->getResult(0);
-    if (producer) {
-      IRMapping producerMapping = mapping;
-      for (OpOperand &own : producer.getDpsInitsMutable())
-        producerMapping.map(own.get(), fresh);
-      fresh = b.clone(*producer, producerMapping)->getResult(0);
-    }
-    mapping.map(init.get(), fresh);
-  }
+       llvm::zip(root.getDpsInits(), kernel.initProducers, kernel.copiedInits))
+    mapping.map(init, freshInit(b, loc, init, producer, copied, mapping));
   endKernel(b, loc, body.fn, b.clone(*root, mapping)->getResults());
 
   b.setInsertionPoint(root);
@@ -859,21 +872,9 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   for (const FusedProducer &fused : llvm::reverse(kernel.producers)) {
     linalg::LinalgOp op = fused.op;
     dead.insert(op);
-    for (auto [init, initProducer] :
-         llvm::zip(op.getDpsInits(), fused.initProducers)) {
-      dead.insert(init.getDefiningOp());
-      if (initProducer)
-        for (Value own : linalg::LinalgOp(initProducer).getDpsInits())
-          dead.insert(own.getDefiningOp());
-    }
+    addInitDefs(dead, op.getDpsInits(), fused.initProducers);
   }
-  for (auto [init, producer] :
-       llvm::zip(rootInits, kernel.initProducers)) {
-    dead.insert(init.getDefiningOp());
-    if (producer)
-      for (Value own : producer.getDpsInits())
-        dead.insert(own.getDefiningOp());
-  }
+  addInitDefs(dead, rootInits, kernel.initProducers);
   eraseDead(dead);
   for (Value v : kernel.scalars)
     if (v.use_empty())
@@ -886,10 +887,7 @@ struct SeqBoatFormKernels
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    SmallVector<func::FuncOp> callers;
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
-        callers.push_back(fn);
+    SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
       // One at a time: raising one erases ops (its consumer) a list of
       // candidates would still hold.
@@ -954,10 +952,7 @@ struct SeqBoatFormScanKernels
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    SmallVector<func::FuncOp> callers;
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (!fn.isExternal() && !fn->hasAttr(kKernelKindAttr))
-        callers.push_back(fn);
+    SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
       SmallVector<Operation *> roots;
       caller.walk([&](Operation *op) {

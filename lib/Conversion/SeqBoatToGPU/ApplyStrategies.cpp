@@ -35,6 +35,9 @@ constexpr const char kBuiltinLibrary[] =
 #include "StrategyLibrary.inc"
     ;
 
+/// Params the contraction strategy binds after the module.
+constexpr unsigned kContractionParams = 7;
+
 /// Threads per block of the contraction strategy (2x2 warps).
 constexpr int64_t kThreads = 128;
 /// Static shared memory a block may use without opting in.
@@ -119,15 +122,12 @@ std::optional<std::array<int64_t, 3>> contractionShape(func::FuncOp kernel) {
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                                                   ArrayRef<int64_t> tiles,
                                                   bool gpu, bool ffma) {
-  ArrayRef<Type> args = kernel.getArgumentTypes();
-  auto x = dyn_cast<MemRefType>(args.size() == 4 ? args[0] : Type());
-  auto w = dyn_cast<MemRefType>(args.size() == 4 ? args[1] : Type());
-  if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
-      !x.hasStaticShape() || !w.hasStaticShape())
+  std::optional<std::array<int64_t, 3>> mnk = contractionShape(kernel);
+  if (!mnk)
     return emitError(kernel.getLoc(),
                      "contraction kernel: expected (X[M, K], W[N, K], "
                      "bias[N], Y[M, N]) static memref arguments");
-  int64_t m = x.getDimSize(0), k = x.getDimSize(1), n = w.getDimSize(0);
+  auto [m, n, k] = *mnk;
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
   std::string why = checkContractionTiles(m, n, k, tm, tn, bk, gpu);
   if (!why.empty())
@@ -137,7 +137,9 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   int64_t ctk = bk / 4;
   // The matmul's tile per warp (2x2 warps) or, for FFMA, per thread (16x8).
   int64_t wm = ffma ? tm / 16 : tm / 2, wn = ffma ? tn / 8 : tn / 2;
-  return SmallVector<int64_t>{tm, tn, bk, wm, wn, kThreads / ctk, ctk};
+  SmallVector<int64_t> params = {tm, tn, bk, wm, wn, kThreads / ctk, ctk};
+  assert(params.size() == kContractionParams);
+  return params;
 }
 
 /// Threads per block of the parallel strategy (the block_dims of its
@@ -346,15 +348,22 @@ private:
     return failure(walk.wasInterrupted());
   }
 
-  /// The library's named sequence `name`, or an error at the kernel.
-  FailureOr<transform::NamedSequenceOp> lookupEntry(func::FuncOp kernel,
-                                                    StringRef name) {
+  /// The library's named sequence `name`, taking the module and
+  /// `numParams` params (`what` they are, for the error), or an error at
+  /// the kernel.
+  FailureOr<transform::NamedSequenceOp>
+  lookupEntry(func::FuncOp kernel, StringRef name, unsigned numParams,
+              StringRef what) {
     auto entry = dyn_cast_or_null<transform::NamedSequenceOp>(
         SymbolTable::lookupSymbolIn(strategies->get(), name));
     if (!entry)
       return emitError(kernel.getLoc(), "strategy library '")
              << (library.empty() ? StringRef("<builtin>") : StringRef(library))
              << "' has no named sequence @" << name;
+    if (entry.getNumArguments() != numParams + 1)
+      return emitError(kernel.getLoc(), "strategy @")
+             << name << " takes " << entry.getNumArguments()
+             << " arguments; the strategy binds the module and " << what;
     return entry;
   }
 
@@ -381,14 +390,10 @@ private:
   }
 
   LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
-    FailureOr<transform::NamedSequenceOp> entry =
-        lookupEntry(kernel, "seqboat_parallel_" + target);
+    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
+        kernel, "seqboat_parallel_" + target, 0, "no param");
     if (failed(entry))
       return failure();
-    if (entry->getNumArguments() != 1)
-      return emitError(kernel.getLoc(), "strategy @")
-             << entry->getSymName() << " takes " << entry->getNumArguments()
-             << " arguments; the parallel strategy binds the module only";
     if (failed(tileParallelKernel(kernel)))
       return failure();
     return runEntry(module, kernel, *entry, {});
@@ -398,15 +403,10 @@ private:
   /// parallel kernel; the library lowers each thread's tile (binding the
   /// EMA chunk).
   LogicalResult applyScan(ModuleOp module, func::FuncOp kernel) {
-    FailureOr<transform::NamedSequenceOp> entry =
-        lookupEntry(kernel, "seqboat_scan_" + target);
+    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
+        kernel, "seqboat_scan_" + target, 1, "one param (the EMA chunk)");
     if (failed(entry))
       return failure();
-    if (entry->getNumArguments() != 2)
-      return emitError(kernel.getLoc(), "strategy @")
-             << entry->getSymName() << " takes " << entry->getNumArguments()
-             << " arguments; the scan strategy binds the module and one param "
-                "(the EMA chunk)";
     if (scanChunk <= 0)
       return emitError(kernel.getLoc(), "scan kernel: scan-chunk must be "
                                         "positive, got ")
@@ -433,9 +433,12 @@ private:
     // The CPU runs f32 exactly whatever the precision.
     bool ffma = target == "gpu" && precision == "ieee";
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, ("seqboat_" + kind.getValue() + "_" + target +
-                 (ffma ? "_ieee" : ""))
-                    .str());
+        kernel,
+        ("seqboat_" + kind.getValue() + "_" + target + (ffma ? "_ieee" : ""))
+            .str(),
+        kContractionParams,
+        "7 params (TM, TN, BK, the matmul's tile per warp or thread, the copy "
+        "grid)");
     if (failed(entry))
       return failure();
 
@@ -470,11 +473,6 @@ private:
         contractionParams(kernel, tiles, target == "gpu", ffma);
     if (failed(params))
       return failure();
-    if (entry->getNumArguments() != params->size() + 1)
-      return emitError(kernel.getLoc(), "strategy @")
-             << entry->getSymName() << " takes " << entry->getNumArguments()
-             << " arguments; the contraction strategy binds the module and "
-             << params->size() << " params";
     return runEntry(module, kernel, *entry, *params);
   }
 

@@ -14,6 +14,9 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
+// Entry points whose arity is not what the strategy binds:
+// RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-PARALLEL
+// RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-SCAN
 // A contraction the contraction formation does not take has no GPU strategy
 // without parallel kernels; with them (the default) it is one, with the
 // matmul fused into its bias epilogue's kernel (read one-to-one).
@@ -34,6 +37,8 @@
 // PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32 or ieee)
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
+// ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 2 arguments; the strategy binds the module and no param
+// ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and one param (the EMA chunk)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
 // LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on static tensors
 // PARALLEL: func.func private @linear_kn_parallel_0({{.*}}seqboat.kernel_kind = "parallel"

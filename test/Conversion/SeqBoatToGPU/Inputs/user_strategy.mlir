@@ -16,5 +16,14 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     transform.yield
   }
-  // The GPU entry point is missing on purpose (tested as an error).
+  // The GPU entry point is missing on purpose (tested as an error), and the
+  // parallel and scan entry points take the wrong number of arguments (also
+  // tested as errors).
+  transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly},
+      %extra: !transform.param<i64> {transform.readonly}) {
+    transform.yield
+  }
+  transform.named_sequence @seqboat_scan_cpu(%root: !transform.any_op {transform.readonly}) {
+    transform.yield
+  }
 }

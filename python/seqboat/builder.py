@@ -348,6 +348,57 @@ def _case_layer(rng, cfg):
                 [ref.layer(p, lcfg)])
 
 
+# Affine maps the generated linalg text uses.
+_MAPS = """\
+#id3  = affine_map<(b, t, d) -> (b, t, d)>
+#id   = affine_map<(m, n) -> (m, n)>
+#bias = affine_map<(m, n) -> (n)>
+#mA   = affine_map<(m, n, k) -> (m, k)>
+#mW   = affine_map<(m, n, k) -> (n, k)>
+#mC   = affine_map<(m, n, k) -> (m, n)>
+"""
+
+def _silu(v):
+    """Scalar body lines computing ``%r = silu(v)`` (``%one`` is the
+    function's constant 1.0)."""
+    return ["%%neg = arith.negf %s : f32" % v, "%ex = math.exp %neg : f32",
+            "%den = arith.addf %ex, %one : f32", "%%r = arith.divf %s, %%den : f32" % v]
+
+
+def _generic_text(result, maps, iterators, ins, outs, shape, body):
+    """One ``linalg.generic`` yielding ``%r``, which ``body`` computes from
+    the block arguments ``%in0``, ``%in1``, ... (the inputs) and ``%out``."""
+    block_args = ["%%in%d" % i for i in range(len(ins))] + ["%out"]
+    lines = ["  %s = linalg.generic {indexing_maps = [%s], iterator_types = [%s]}"
+             % (result, ", ".join(maps), ", ".join('"%s"' % i for i in iterators)),
+             "      ins(%s : %s) outs(%s : %s) {" % (
+                 ", ".join(v for v, _ in ins), ", ".join(t for _, t in ins), outs, shape),
+             "  ^bb0(%s):" % ", ".join("%s: f32" % a for a in block_args)]
+    lines += ["    " + line for line in body]
+    lines += ["    linalg.yield %r : f32", "  } -> " + shape]
+    return "\n".join(lines) + "\n"
+
+
+def _linear_text(name, x, w, b, m, k, n, epilogue=None):
+    """``%name = x . w^T + b`` (then silu if ``epilogue == "silu"``) in the
+    contraction kernel's form: a zero fill, ``linalg.matmul`` in the
+    nn.Linear layout, an elementwise epilogue adding the bias."""
+    mn, mk, nk = "tensor<%dx%dxf32>" % (m, n), "tensor<%dx%dxf32>" % (m, k), \
+        "tensor<%dx%dxf32>" % (n, k)
+    text = ("  %%%s_e = tensor.empty() : %s\n" % (name, mn)
+            + "  %%%s_f = linalg.fill ins(%%zero : f32) outs(%%%s_e : %s) -> %s\n"
+            % (name, name, mn, mn)
+            + "  %%%s_acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]\n" % name
+            + "      ins(%s, %s : %s, %s)\n" % (x, w, mk, nk)
+            + "      outs(%%%s_f : %s) -> %s\n" % (name, mn, mn))
+    body = (["%v = arith.addf %in0, %in1 : f32"] + _silu("%v") if epilogue == "silu"
+            else ["%r = arith.addf %in0, %in1 : f32"])
+    return text + _generic_text(
+        "%" + name, ["#id", "#bias", "#id"], ["parallel", "parallel"],
+        [("%%%s_acc" % name, mn), (b, "tensor<%dxf32>" % n)], "%%%s_e" % name, mn,
+        body)
+
+
 _MLP_TEXT = """\
 #id   = affine_map<(m, n) -> (m, n)>
 #bias = affine_map<(m, n) -> (n)>
@@ -405,113 +456,66 @@ def _case_mlp(rng, cfg):
     return Case("mlp", [x, w1, b1, w2, b2], {}, [_f32(y)], text=text)
 
 
-_CHELA_TEXT = """\
-// A CHELA block (short-long convolutions + tiled linear attention), written
-// with seqboat's primitive ops and linalg; docs/chela.md. Token rows are
-// M = B*L; projections are nn.Linear (x . W^T + b) on [M, *] views.
-#id3  = affine_map<(b, t, d) -> (b, t, d)>
-#id2  = affine_map<(m, n) -> (m, n)>
-#bias = affine_map<(m, n) -> (n)>
-#mA   = affine_map<(m, n, k) -> (m, k)>
-#mW   = affine_map<(m, n, k) -> (n, k)>
-#mC   = affine_map<(m, n, k) -> (m, n)>
-func.func @{entry}(%x: tensor<{B}x{L}x{D}xf32>, %sw: tensor<{D}x{W}xf32>, %sb: tensor<{D}xf32>,
-                   %lk: tensor<{D}x{K}xf32>,
-                   %wq: tensor<{Z}x{D}xf32>, %bq: tensor<{Z}xf32>, %wk: tensor<{Z}x{D}xf32>, %bk: tensor<{Z}xf32>,
-                   %wv: tensor<{H}x{D}xf32>, %bv: tensor<{H}xf32>, %wg: tensor<{H}x{D}xf32>, %bg: tensor<{H}xf32>,
-                   %wo: tensor<{D}x{H}xf32>, %bo: tensor<{D}xf32>, %decay: tensor<f32>) -> tensor<{B}x{L}x{D}xf32> {{
-  %zero = arith.constant 0.0 : f32
-  %one = arith.constant 1.0 : f32
-  // 1. short convolution, silu, long convolution (the token mixer's input)
-  %s = "seqboat.short_conv"(%x, %sw, %sb) : (tensor<{B}x{L}x{D}xf32>, tensor<{D}x{W}xf32>, tensor<{D}xf32>) -> tensor<{B}x{L}x{D}xf32>
-  %e3 = tensor.empty() : tensor<{B}x{L}x{D}xf32>
-  %a = linalg.generic {{indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
-      ins(%s : tensor<{B}x{L}x{D}xf32>) outs(%e3 : tensor<{B}x{L}x{D}xf32>) {{
-  ^bb0(%v: f32, %o: f32):
-    %n = arith.negf %v : f32
-    %e = math.exp %n : f32
-    %d = arith.addf %e, %one : f32
-    %r = arith.divf %v, %d : f32
-    linalg.yield %r : f32
-  }} -> tensor<{B}x{L}x{D}xf32>
-  %c = "seqboat.long_conv"(%a, %lk) <{{bidirectional = false}}> : (tensor<{B}x{L}x{D}xf32>, tensor<{D}x{K}xf32>) -> tensor<{B}x{L}x{D}xf32>
-  // 2. projections: q, k from the convolved sequence, v and the gate from x
-  %c2 = tensor.collapse_shape %c [[0, 1], [2]] : tensor<{B}x{L}x{D}xf32> into tensor<{M}x{D}xf32>
-  %x2 = tensor.collapse_shape %x [[0, 1], [2]] : tensor<{B}x{L}x{D}xf32> into tensor<{M}x{D}xf32>
-  %ez = tensor.empty() : tensor<{M}x{Z}xf32>
-  %fz = linalg.fill ins(%zero : f32) outs(%ez : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
-  %qa = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%c2, %wq : tensor<{M}x{D}xf32>, tensor<{Z}x{D}xf32>) outs(%fz : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
-  %q2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%qa, %bq : tensor<{M}x{Z}xf32>, tensor<{Z}xf32>) outs(%ez : tensor<{M}x{Z}xf32>) {{
-  ^bb0(%p: f32, %b: f32, %o: f32):
-    %t = arith.addf %p, %b : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{Z}xf32>
-  %ez2 = tensor.empty() : tensor<{M}x{Z}xf32>
-  %fz2 = linalg.fill ins(%zero : f32) outs(%ez2 : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
-  %ka = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%c2, %wk : tensor<{M}x{D}xf32>, tensor<{Z}x{D}xf32>) outs(%fz2 : tensor<{M}x{Z}xf32>) -> tensor<{M}x{Z}xf32>
-  %k2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%ka, %bk : tensor<{M}x{Z}xf32>, tensor<{Z}xf32>) outs(%ez2 : tensor<{M}x{Z}xf32>) {{
-  ^bb0(%p: f32, %b: f32, %o: f32):
-    %t = arith.addf %p, %b : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{Z}xf32>
-  %eh = tensor.empty() : tensor<{M}x{H}xf32>
-  %fh = linalg.fill ins(%zero : f32) outs(%eh : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
-  %va = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%x2, %wv : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>) outs(%fh : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
-  %v2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%va, %bv : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%eh : tensor<{M}x{H}xf32>) {{
-  ^bb0(%p: f32, %b: f32, %o: f32):
-    %t = arith.addf %p, %b : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{H}xf32>
-  %eh2 = tensor.empty() : tensor<{M}x{H}xf32>
-  %fh2 = linalg.fill ins(%zero : f32) outs(%eh2 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
-  %ga = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%x2, %wg : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>) outs(%fh2 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
-  %g2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%ga, %bg : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%eh2 : tensor<{M}x{H}xf32>) {{
-  ^bb0(%p: f32, %b: f32, %o: f32):
-    %t = arith.addf %p, %b : f32
-    %n = arith.negf %t : f32
-    %e = math.exp %n : f32
-    %d = arith.addf %e, %one : f32
-    %r = arith.divf %t, %d : f32
-    linalg.yield %r : f32
-  }} -> tensor<{M}x{H}xf32>
-  // 3. tiled linear attention with decay
-  %q = tensor.expand_shape %q2 [[0, 1], [2]] output_shape [{B}, {L}, {Z}] : tensor<{M}x{Z}xf32> into tensor<{B}x{L}x{Z}xf32>
-  %k = tensor.expand_shape %k2 [[0, 1], [2]] output_shape [{B}, {L}, {Z}] : tensor<{M}x{Z}xf32> into tensor<{B}x{L}x{Z}xf32>
-  %v = tensor.expand_shape %v2 [[0, 1], [2]] output_shape [{B}, {L}, {H}] : tensor<{M}x{H}xf32> into tensor<{B}x{L}x{H}xf32>
-  %att = "seqboat.linear_attention"(%q, %k, %v, %decay) <{{bidirectional = false, chunk = {chunk} : i64}}> : (tensor<{B}x{L}x{Z}xf32>, tensor<{B}x{L}x{Z}xf32>, tensor<{B}x{L}x{H}xf32>, tensor<f32>) -> tensor<{B}x{L}x{H}xf32>
-  // 4. gate, output projection, residual
-  %att2 = tensor.collapse_shape %att [[0, 1], [2]] : tensor<{B}x{L}x{H}xf32> into tensor<{M}x{H}xf32>
-  %eh3 = tensor.empty() : tensor<{M}x{H}xf32>
-  %gated = linalg.generic {{indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%att2, %g2 : tensor<{M}x{H}xf32>, tensor<{M}x{H}xf32>) outs(%eh3 : tensor<{M}x{H}xf32>) {{
-  ^bb0(%p: f32, %g: f32, %o: f32):
-    %t = arith.mulf %p, %g : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{H}xf32>
-  %ed = tensor.empty() : tensor<{M}x{D}xf32>
-  %fd = linalg.fill ins(%zero : f32) outs(%ed : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
-  %ya = linalg.matmul indexing_maps = [#mA, #mW, #mC] ins(%gated, %wo : tensor<{M}x{H}xf32>, tensor<{D}x{H}xf32>) outs(%fd : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
-  %y2 = linalg.generic {{indexing_maps = [#id2, #bias, #id2], iterator_types = ["parallel", "parallel"]}}
-      ins(%ya, %bo : tensor<{M}x{D}xf32>, tensor<{D}xf32>) outs(%ed : tensor<{M}x{D}xf32>) {{
-  ^bb0(%p: f32, %b: f32, %o: f32):
-    %t = arith.addf %p, %b : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{D}xf32>
-  %y3 = tensor.expand_shape %y2 [[0, 1], [2]] output_shape [{B}, {L}, {D}] : tensor<{M}x{D}xf32> into tensor<{B}x{L}x{D}xf32>
-  %er = tensor.empty() : tensor<{B}x{L}x{D}xf32>
-  %y = linalg.generic {{indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
-      ins(%y3, %x : tensor<{B}x{L}x{D}xf32>, tensor<{B}x{L}x{D}xf32>) outs(%er : tensor<{B}x{L}x{D}xf32>) {{
-  ^bb0(%p: f32, %r: f32, %o: f32):
-    %t = arith.addf %p, %r : f32
-    linalg.yield %t : f32
-  }} -> tensor<{B}x{L}x{D}xf32>
-  return %y : tensor<{B}x{L}x{D}xf32>
-}}
-"""
+def _chela_text(b, l, d, z, h, w, k, chunk):
+    """A CHELA block (short-long convolutions + tiled linear attention),
+    written with seqboat's primitive ops and linalg; docs/chela.md. Token
+    rows are M = B*L; projections are nn.Linear (x . W^T + b) on [M, *]
+    views."""
+    m = b * l
+    t3 = lambda f: "tensor<%dx%dx%dxf32>" % (b, l, f)  # noqa: E731
+    t2 = lambda f: "tensor<%dx%dxf32>" % (m, f)  # noqa: E731
+    collapse = lambda v, src, f: (  # noqa: E731
+        "  %s = tensor.collapse_shape %s [[0, 1], [2]] : %s into %s\n" % (v, src, t3(f), t2(f)))
+    expand = lambda v, src, f: (  # noqa: E731
+        "  %s = tensor.expand_shape %s [[0, 1], [2]] output_shape [%d, %d, %d] : %s into %s\n"
+        % (v, src, b, l, f, t2(f), t3(f)))
+    text = ("// A CHELA block (short-long convolutions + tiled linear attention), written\n"
+            "// with seqboat's primitive ops and linalg; docs/chela.md. Token rows are\n"
+            "// M = B*L; projections are nn.Linear (x . W^T + b) on [M, *] views.\n"
+            + _MAPS
+            + "func.func @{entry}(%%x: %s, %%sw: tensor<%dx%dxf32>, %%sb: tensor<%dxf32>,\n"
+            % (t3(d), d, w, d)
+            + "                   %%lk: tensor<%dx%dxf32>,\n" % (d, k)
+            + "                   %%wq: tensor<%dx%dxf32>, %%bq: tensor<%dxf32>, "
+            "%%wk: tensor<%dx%dxf32>, %%bk: tensor<%dxf32>,\n" % (z, d, z, z, d, z)
+            + "                   %%wv: tensor<%dx%dxf32>, %%bv: tensor<%dxf32>, "
+            "%%wg: tensor<%dx%dxf32>, %%bg: tensor<%dxf32>,\n" % (h, d, h, h, d, h)
+            + "                   %%wo: tensor<%dx%dxf32>, %%bo: tensor<%dxf32>, "
+            "%%decay: tensor<f32>) -> %s {\n" % (d, h, d, t3(d))
+            + "  %zero = arith.constant 0.0 : f32\n  %one = arith.constant 1.0 : f32\n"
+            + "  // 1. short convolution, silu, long convolution (the token mixer's input)\n"
+            + '  %%s = "seqboat.short_conv"(%%x, %%sw, %%sb) : (%s, tensor<%dx%dxf32>, '
+            "tensor<%dxf32>) -> %s\n" % (t3(d), d, w, d, t3(d))
+            + "  %%e3 = tensor.empty() : %s\n" % t3(d)
+            + _generic_text("%a", ["#id3", "#id3"], ["parallel"] * 3, [("%s", t3(d))],
+                            "%e3", t3(d), _silu("%in0"))
+            + '  %%c = "seqboat.long_conv"(%%a, %%lk) <{bidirectional = false}> : '
+            "(%s, tensor<%dx%dxf32>) -> %s\n" % (t3(d), d, k, t3(d))
+            + "  // 2. projections: q, k from the convolved sequence, v and the gate from x\n"
+            + collapse("%c2", "%c", d) + collapse("%x2", "%x", d)
+            + _linear_text("q2", "%c2", "%wq", "%bq", m, d, z)
+            + _linear_text("k2", "%c2", "%wk", "%bk", m, d, z)
+            + _linear_text("v2", "%x2", "%wv", "%bv", m, d, h)
+            + _linear_text("g2", "%x2", "%wg", "%bg", m, d, h, "silu")
+            + "  // 3. tiled linear attention with decay\n"
+            + expand("%q", "%q2", z) + expand("%k", "%k2", z) + expand("%v", "%v2", h)
+            + '  %%att = "seqboat.linear_attention"(%%q, %%k, %%v, %%decay) '
+            "<{bidirectional = false, chunk = %d : i64}> : (%s, %s, %s, tensor<f32>) -> %s\n"
+            % (chunk, t3(z), t3(z), t3(h), t3(h))
+            + "  // 4. gate, output projection, residual\n"
+            + collapse("%att2", "%att", h)
+            + "  %%eh3 = tensor.empty() : %s\n" % t2(h)
+            + _generic_text("%gated", ["#id", "#id", "#id"], ["parallel"] * 2,
+                            [("%att2", t2(h)), ("%g2", t2(h))], "%eh3", t2(h),
+                            ["%r = arith.mulf %in0, %in1 : f32"])
+            + _linear_text("y2", "%gated", "%wo", "%bo", m, h, d)
+            + expand("%y3", "%y2", d)
+            + "  %%er = tensor.empty() : %s\n" % t3(d)
+            + _generic_text("%y", ["#id3", "#id3", "#id3"], ["parallel"] * 3,
+                            [("%y3", t3(d)), ("%x", t3(d))], "%er", t3(d),
+                            ["%r = arith.addf %in0, %in1 : f32"])
+            + "  return %%y : %s\n}\n" % t3(d))
+    return text
 
 
 def _case_chela(rng, cfg):
@@ -530,8 +534,7 @@ def _case_chela(rng, cfg):
            _normal(rng, (h, d), d ** -0.5), _normal(rng, (h,), 0.1),
            _normal(rng, (d, h), h ** -0.5), _normal(rng, (d,), 0.1),
            _f32(0.9 if cfg.decay is None else cfg.decay)]
-    text = _CHELA_TEXT.format(entry="{entry}", B=cfg.B, L=cfg.L, D=d, Z=z, H=h,
-                              W=cfg.W, K=taps, M=cfg.B * cfg.L, chunk=cfg.chunk)
+    text = _chela_text(cfg.B, cfg.L, d, z, h, cfg.W, taps, cfg.chunk)
     return Case("chela", ins, {}, [ref.chela_block(*ins)], text=text)
 
 

@@ -14,6 +14,10 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
+// Scan kernels: a chunk that is not positive; a scan op on dynamic shapes is
+// not formed and the lowering names it.
+// RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu scan-chunk=0" 2>&1 | FileCheck %s --check-prefix=CHUNK
+// RUN: not seqboat-opt %S/Inputs/dynamic_scan.mlir --seqboat-gpu-pipeline="format=isa" 2>&1 | FileCheck %s --check-prefix=DYNSCAN
 // Entry points whose arity is not what the strategy binds:
 // RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-PARALLEL
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-SCAN
@@ -37,6 +41,8 @@
 // PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32 or ieee)
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
+// CHUNK: seqboat_layer.mlir:{{[0-9]+}}:{{[0-9]+}}: error: scan kernel: scan-chunk must be positive, got 0
+// DYNSCAN: dynamic_scan.mlir:3:18: error: 'seqboat.compact_index' op could not be lowered to linalg: only static, non-empty shapes are supported
 // ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 2 arguments; the strategy binds the module and no param
 // ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and one param (the EMA chunk)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu

@@ -255,7 +255,7 @@ static bool raiseProjection(linalg::GenericOp g) {
 
   OpBuilder b(g);
   Location loc = g.getLoc();
-  int64_t k = xType.getShape().back(), n = yType.getShape().back();
+  int64_t n = yType.getShape().back();
   int64_t m = 1;
   for (int64_t d : yType.getShape().drop_back())
     m *= d;

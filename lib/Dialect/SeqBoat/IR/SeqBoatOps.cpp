@@ -508,7 +508,7 @@ bool seqboat::isScanKernelRoot(Operation *op) {
   if (auto la = dyn_cast<LinearAttentionOp>(op)) {
     auto q = cast<RankedTensorType>(la.getQ().getType());
     return !la.getBidirectional() && !q.isDynamicDim(1) &&
-           q.getDimSize(1) > la.getChunk();
+           static_cast<uint64_t>(q.getDimSize(1)) > la.getChunk();
   }
   return true;
 }

@@ -370,24 +370,44 @@ def compile_variant(args, op, config, dbkey, ptxas):
     return {"status": "ok", "ptxas": report}
 
 
+# Marks a kernel_work entry that runs with the parallel strategy (no tensor
+# cores); stripped before the name is looked up in the ptxas report.
+PARALLEL_SUFFIX = "#parallel"
+
 # L2 bandwidth as a multiple of HBM bandwidth (an assumption: H100 L2 reads
 # run at roughly 2-3x HBM).
 L2_OVER_HBM = 2.5
 
 
 def contraction_work(op, config):
-    """The one kernel of a contraction. X, W, the bias and Y cross HBM once;
-    every block also streams its X rows and W columns through shared memory,
-    re-reads that the L2 serves (counted at HBM-equivalent cost
-    1 / L2_OVER_HBM per byte)."""
+    """The kernels of a contraction: the part the tiles divide (the
+    contraction kernel) and, where M or N leaves a remainder, the peeled rows
+    and columns (parallel kernels, one output element per thread, suffixes
+    _rows/_cols). X, W, the bias and Y cross HBM once; every block also
+    streams its X rows and W columns through shared memory, re-reads that the
+    L2 serves (counted at HBM-equivalent cost 1 / L2_OVER_HBM per byte)."""
     s = op["shape"]
     m, n, k = s["M"], s["N"], s["K"]
     tm, tn = config["tile_m"], config["tile_n"]
-    grid = math.ceil(m / tm) * math.ceil(n / tn)
-    compulsory = 4 * (m * k + n * k + m * n + n)
-    rereads = 4 * (m * k * (math.ceil(n / tn) - 1) + n * k * (math.ceil(m / tm) - 1))
+    base = op["kernel"][:-len("_kernel")] if op["kernel"].endswith("_kernel") else op["kernel"]
+    mm, nm = m - m % tm, n - n % tn
+    if mm == 0 or nm == 0 or k % config.get("tile_k", 16):
+        # Nothing to peel: the whole contraction as a parallel kernel.
+        return [(op["kernel"] + PARALLEL_SUFFIX, math.ceil(m * n / 128.0), 128,
+                 4 * (m * k + n * k + m * n + n), 2.0 * m * n * k)]
+    grid = (mm // tm) * (nm // tn)
+    compulsory = 4 * (mm * k + nm * k + mm * nm + nm)
+    rereads = 4 * (mm * k * (nm // tn - 1) + nm * k * (mm // tm - 1))
     nbytes = compulsory + rereads / L2_OVER_HBM
-    return [(op["kernel"], grid, CONTRACTION_THREADS, nbytes, 2.0 * m * n * k)]
+    rows = [(op["kernel"], grid, CONTRACTION_THREADS, nbytes, 2.0 * mm * nm * k)]
+    # The peeled parts: every output element reads its X row and W row (the
+    # L1/L2 serve the re-reads, counted once).
+    for suffix, pm, pn in (("_rows", m - mm, n), ("_cols", mm, n - nm)):
+        if pm and pn:
+            rows.append((base + suffix + "_kernel" + PARALLEL_SUFFIX,
+                         math.ceil(pm * pn / 128.0), 128,
+                         4 * (pm * k + pn * k + pm * pn + pn), 2.0 * pm * pn * k))
+    return rows
 
 
 def kernel_work(op, config):
@@ -442,9 +462,13 @@ def kernel_costs(op, config, ptxas, chip_name):
     # Contractions run on tensor cores (TF32 mma.sync) unless compiled with
     # precision=ieee (FFMA).
     tensor_cores = op.get("kind") == "contraction" and op.get("precision", "tf32") == "tf32"
-    peak = chip["tf32"] if tensor_cores else chip["flops"]
     rows = []
     for name, grid, lanes, nbytes, flops in kernel_work(op, config):
+        # Parallel kernels (a contraction's peeled remainder or fallback) run
+        # on the FMA pipes.
+        parallel = name.endswith(PARALLEL_SUFFIX)
+        name = name[:-len(PARALLEL_SUFFIX)] if parallel else name
+        peak = chip["tf32"] if tensor_cores and not parallel else chip["flops"]
         r = ptxas.get(name, {"registers": 32, "smem": 0})
         per_sm = min(chip["blocks"], chip["threads"] // t,
                      chip["regs"] // max(1, r["registers"] * t),

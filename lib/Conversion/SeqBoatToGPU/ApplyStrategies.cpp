@@ -142,6 +142,123 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   return params;
 }
 
+/// A part of a contraction kernel's output, Y[m0 : m0 + m, n0 : n0 + n].
+struct ContractionPiece {
+  int64_t m0, m, n0, n;
+  StringRef suffix;
+};
+
+/// `kernel` (X[M, K], W[N, K], bias[N], Y[M, N] on identity memrefs)
+/// retyped in place to compute `piece` on subviews of its arguments: the
+/// types of the memref arguments, of the tensors read from them and of
+/// every [M, N] value in between.
+void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
+  auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
+  int64_t m = x.getDimSize(0),
+          n = cast<MemRefType>(kernel.getArgumentTypes()[1]).getDimSize(0),
+          k = x.getDimSize(1);
+  SmallVector<Type> types;
+  auto sub = [&](Type t, ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes) {
+    SmallVector<int64_t> strides(sizes.size(), 1);
+    types.push_back(memref::SubViewOp::inferResultType(cast<MemRefType>(t),
+                                                       offsets, sizes, strides));
+  };
+  ArrayRef<Type> args = kernel.getArgumentTypes();
+  sub(args[0], {piece.m0, 0}, {piece.m, k});
+  sub(args[1], {piece.n0, 0}, {piece.n, k});
+  sub(args[2], {piece.n0}, {piece.n});
+  sub(args[3], {piece.m0, piece.n0}, {piece.m, piece.n});
+  kernel.setFunctionType(
+      FunctionType::get(kernel.getContext(), types, TypeRange()));
+  for (auto [arg, type] : llvm::zip(kernel.getArguments(), types))
+    arg.setType(type);
+  auto outType = RankedTensorType::get({piece.m, piece.n}, x.getElementType());
+  kernel.walk([&](Operation *op) {
+    if (auto toTensor = dyn_cast<bufferization::ToTensorOp>(op)) {
+      auto buffer = cast<MemRefType>(toTensor.getBuffer().getType());
+      toTensor.getResult().setType(cast<bufferization::TensorLikeType>(
+          RankedTensorType::get(buffer.getShape(), buffer.getElementType())));
+      return;
+    }
+    for (OpResult r : op->getResults())
+      if (auto t = dyn_cast<RankedTensorType>(r.getType());
+          t && t.getShape() == ArrayRef<int64_t>{m, n})
+        r.setType(outType);
+  });
+}
+
+/// Peels a contraction kernel whose block tiles divide K but not M or N:
+/// `kernel` keeps Y[0 : mMain, 0 : nMain], which the tiles divide; the
+/// rows [mMain, M) and the columns [nMain, N) of the rows above become
+/// kernels of their own (returned; kind "parallel"), all three called on
+/// subviews of the caller's buffers where `kernel` was.
+FailureOr<SmallVector<func::FuncOp>>
+peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
+                int64_t nMain) {
+  auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
+  auto w = cast<MemRefType>(kernel.getArgumentTypes()[1]);
+  int64_t m = x.getDimSize(0), n = w.getDimSize(0), k = x.getDimSize(1);
+  if (llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
+        return !cast<MemRefType>(t).getLayout().isIdentity();
+      }))
+    return emitError(kernel.getLoc(), "contraction kernel: peeling needs "
+                                      "identity-layout arguments");
+  SmallVector<func::CallOp> calls;
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(kernel, module);
+  if (!uses)
+    return emitError(kernel.getLoc(), "contraction kernel: unknown uses");
+  for (const SymbolTable::SymbolUse &use : *uses) {
+    auto call = dyn_cast<func::CallOp>(use.getUser());
+    if (!call)
+      return emitError(use.getUser()->getLoc(),
+                       "contraction kernel: used other than by a call");
+    calls.push_back(call);
+  }
+
+  SmallVector<ContractionPiece> pieces = {{0, mMain, 0, nMain, ""}};
+  if (mMain < m)
+    pieces.push_back({mMain, m - mMain, 0, n, "_rows"});
+  if (nMain < n)
+    pieces.push_back({0, mMain, nMain, n - nMain, "_cols"});
+
+  SymbolTable symbols(module);
+  SmallVector<func::FuncOp> functions = {kernel};
+  for (const ContractionPiece &piece : ArrayRef(pieces).drop_front()) {
+    func::FuncOp clone = kernel.clone();
+    clone.setSymName((kernel.getSymName() + piece.suffix).str());
+    clone->setAttr(kKernelKindAttr,
+                   StringAttr::get(kernel.getContext(), "parallel"));
+    symbols.insert(clone, std::next(Block::iterator(kernel)));
+    functions.push_back(clone);
+  }
+  for (auto [fn, piece] : llvm::zip(functions, pieces))
+    retypeContraction(fn, piece);
+
+  for (func::CallOp call : calls) {
+    OpBuilder b(call);
+    Location loc = call.getLoc();
+    for (auto [fn, piece] : llvm::zip(functions, pieces)) {
+      SmallVector<SmallVector<int64_t>> offsets = {
+          {piece.m0, 0}, {piece.n0, 0}, {piece.n0}, {piece.m0, piece.n0}};
+      SmallVector<SmallVector<int64_t>> sizes = {
+          {piece.m, k}, {piece.n, k}, {piece.n}, {piece.m, piece.n}};
+      SmallVector<Value> operands;
+      for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
+        SmallVector<int64_t> strides(sizes[i].size(), 1);
+        operands.push_back(memref::SubViewOp::create(
+            b, loc, cast<MemRefType>(fn.getArgumentTypes()[i]), operand,
+            offsets[i], sizes[i], strides));
+      }
+      auto peeled = func::CallOp::create(b, loc, fn, operands);
+      peeled->setAttr(kKernelKindAttr, fn->getAttr(kKernelKindAttr));
+    }
+    call.erase();
+  }
+  functions.erase(functions.begin());
+  return functions;
+}
+
 /// Threads per block of the parallel strategy (the block_dims of its
 /// thread mapping in the library).
 constexpr int64_t kParallelThreads = 128;
@@ -449,10 +566,12 @@ private:
                << kTilesAttr << "' must hold three values (TM, TN, BK)";
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
     }
-    // Tiles that do not divide the problem would need partial tiles, which
-    // the contraction strategy does not have yet: the kernel still compiles,
-    // as a parallel kernel (the matmul fused into its epilogue's tiles, one
-    // output element per thread, no tensor cores), and says so.
+    // Tiles that do not divide M or N: the kernel is peeled into the part
+    // they divide (this strategy, tensor cores) and the remaining rows and
+    // columns (the parallel strategy: the matmul fused into the epilogue's
+    // tiles, one output element per thread). Tiles that do not divide K, or
+    // that are larger than M or N, leave nothing to peel: the whole kernel
+    // compiles with the parallel strategy, with a warning.
     // (The tiles themselves are checked first, on a problem they divide.)
     if (std::optional<std::array<int64_t, 3>> mnk = contractionShape(kernel);
         mnk &&
@@ -461,13 +580,26 @@ private:
             .empty() &&
         ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
          (*mnk)[2] % tiles[2] != 0)) {
-      emitWarning(kernel.getLoc(), "contraction kernel (M=")
-          << (*mnk)[0] << ", N=" << (*mnk)[1] << ", K=" << (*mnk)[2]
-          << "): tiles " << tiles[0] << "x" << tiles[1] << "x" << tiles[2]
-          << " do not divide M, N and K (partial tiles are not supported "
-             "yet); compiled with the parallel strategy instead (no tensor "
-             "cores)";
-      return applyParallel(module, kernel);
+      auto [m, n, k] = *mnk;
+      int64_t mMain = m - m % tiles[0], nMain = n - n % tiles[1];
+      if (k % tiles[2] != 0 || mMain == 0 || nMain == 0) {
+        emitWarning(kernel.getLoc(), "contraction kernel (M=")
+            << m << ", N=" << n << ", K=" << k << "): tiles " << tiles[0]
+            << "x" << tiles[1] << "x" << tiles[2]
+            << (k % tiles[2] != 0
+                    ? " do not divide K (partial K tiles are not supported yet)"
+                    : " do not fit in M and N (nothing left to peel)")
+            << "; compiled with the parallel strategy instead (no tensor "
+               "cores)";
+        return applyParallel(module, kernel);
+      }
+      FailureOr<SmallVector<func::FuncOp>> rest =
+          peelContraction(module, kernel, mMain, nMain);
+      if (failed(rest))
+        return failure();
+      for (func::FuncOp piece : *rest)
+        if (failed(applyParallel(module, piece)))
+          return failure();
     }
     FailureOr<SmallVector<int64_t>> params =
         contractionParams(kernel, tiles, target == "gpu", ffma);

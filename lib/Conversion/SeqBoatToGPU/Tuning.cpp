@@ -40,9 +40,10 @@ static bool fitsShared(std::optional<int64_t> bytes) {
   return bytes && *bytes <= kSharedBytes;
 }
 
-/// The contraction strategy's tiles: each knob keeps the values that divide
-/// its dimension; combinations the strategy cannot compile (copy grid,
-/// shared memory) are rejected when the tuner compiles them.
+/// The contraction strategy's tiles: tile_m and tile_n keep the values that
+/// fit their dimension (a remainder is peeled into parallel kernels), tile_k
+/// the values that divide K; combinations the strategy cannot compile (copy
+/// grid, shared memory) are rejected when the tuner compiles them.
 static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
   linalg::GenericOp epilogue = getContractionEpilogue(mm);
   if (!epilogue)
@@ -65,10 +66,10 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
   int64_t m = dims[0], n = dims[1],
           k = cast<RankedTensorType>(mm->getOperand(0).getType()).getDimSize(1);
   auto knob = [](StringRef name, ArrayRef<int64_t> candidates, int64_t extent,
-                 int64_t preferred) {
+                 int64_t preferred, bool peeled) {
     TuningKnob knob{name.str(), {}, preferred};
     for (int64_t v : candidates)
-      if (extent % v == 0)
+      if (peeled ? v <= extent : extent % v == 0)
         knob.values.push_back(v);
     if (knob.values.empty())
       knob.values.push_back(candidates.front());
@@ -76,12 +77,15 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
       knob.defaultValue = knob.values.front();
     return knob;
   };
-  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, 64));
-  space.knobs.push_back(knob("tile_n", {16, 32, 64, 128}, n, 64));
-  space.knobs.push_back(knob("tile_k", {8, 16, 32}, k, 16));
-  space.constraints.push_back("each tile divides its dimension (M = " +
-                              std::to_string(m) + ", N = " + std::to_string(n) +
-                              ", K = " + std::to_string(k) + ")");
+  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, 64, true));
+  space.knobs.push_back(knob("tile_n", {16, 32, 64, 128}, n, 64, true));
+  space.knobs.push_back(knob("tile_k", {8, 16, 32}, k, 16, false));
+  space.constraints.push_back(
+      "tile_m <= M and tile_n <= N (M = " + std::to_string(m) + ", N = " +
+      std::to_string(n) +
+      "; rows and columns past the last whole tile are peeled into parallel "
+      "kernels); tile_k divides K (K = " +
+      std::to_string(k) + ")");
   space.constraints.push_back(
       "tile_m and tile_n are multiples of 128 / (tile_k / 4) (copy grid)");
   space.constraints.push_back("4 * (tile_m * tile_n + 2 * tile_k * (tile_m + "

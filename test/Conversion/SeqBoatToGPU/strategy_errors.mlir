@@ -1,7 +1,8 @@
 // Knobs that do not fit the problem or the hardware, and bad libraries, are
 // errors at the contraction (the kernel's location), never crashes.
-// Tiles that do not divide the problem: a warning, and the kernel compiled
-// with the parallel strategy (no partial tiles yet).
+// Tiles larger than the problem: a warning, and the kernel compiled with the
+// parallel strategy (tiles that only leave a remainder are peeled:
+// peel_contraction.mlir).
 // RUN: seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=96" 2>&1 | FileCheck %s --check-prefix=DIVIDE
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=32" 2>&1 | FileCheck %s --check-prefix=SMEM
 // RUN: seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=32" | FileCheck %s --check-prefix=CPUSMEM
@@ -28,7 +29,7 @@
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies | FileCheck %s --check-prefix=PARALLEL
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=LEFTCPU
 
-// DIVIDE: linear.mlir:11:10: warning: contraction kernel (M=64, N=64, K=64): tiles 96x64x16 do not divide M, N and K (partial tiles are not supported yet); compiled with the parallel strategy instead (no tensor cores)
+// DIVIDE: linear.mlir:11:10: warning: contraction kernel (M=64, N=64, K=64): tiles 96x64x16 do not fit in M and N (nothing left to peel); compiled with the parallel strategy instead (no tensor cores)
 // DIVIDE: gpu.launch
 // DIVIDE-NOT: nvgpu.mma.sync
 // SMEM: error: contraction kernel (M=64, N=64, K=64, tiles 64x64x32): needs 49408 B of shared memory, more than 49152 B

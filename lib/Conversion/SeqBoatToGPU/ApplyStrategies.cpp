@@ -259,6 +259,29 @@ peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
   return functions;
 }
 
+/// Tiles for an (M, N, K) contraction when the configured ones cannot run on
+/// it at all (BK does not divide K, or TM/TN exceed M/N): the first legal
+/// tiles with BK (the configured one first, then 32, 16, 8) dividing K, and
+/// the largest TN <= min(N, the configured TN), then TM <= min(M, the
+/// configured TM). None: no legal tiles fit.
+std::optional<std::array<int64_t, 3>>
+fitContractionTiles(int64_t m, int64_t n, int64_t k,
+                    std::array<int64_t, 3> tiles, bool gpu) {
+  SmallVector<int64_t> bks = {tiles[2]};
+  for (int64_t bk : {32, 16, 8})
+    if (bk != tiles[2])
+      bks.push_back(bk);
+  for (int64_t bk : bks) {
+    if (bk <= 0 || k % bk != 0)
+      continue;
+    for (int64_t tn = std::min(n, tiles[1]) / 16 * 16; tn >= 16; tn -= 16)
+      for (int64_t tm = std::min(m, tiles[0]) / 32 * 32; tm >= 32; tm -= 32)
+        if (checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu).empty())
+          return std::array<int64_t, 3>{tm, tn, bk};
+  }
+  return std::nullopt;
+}
+
 /// Threads per block of the parallel strategy (the block_dims of its
 /// thread mapping in the library).
 constexpr int64_t kParallelThreads = 128;
@@ -560,11 +583,35 @@ private:
       return failure();
 
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
+    bool fitted = false;
     if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
       if (attr.size() != 3)
         return emitError(kernel.getLoc(), "'")
                << kTilesAttr << "' must hold three values (TM, TN, BK)";
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
+    } else if (std::optional<std::array<int64_t, 3>> mnk =
+                   contractionShape(kernel)) {
+      // The pipeline's tiles are the default for every kernel: where they
+      // cannot run on this one at all, take the nearest that can, and
+      // record them on the kernel. (Tiles a kernel was given through
+      // seqboat.tiles -- tuned or set by hand -- are taken as they are.)
+      auto [m, n, k] = *mnk;
+      // (Tiles that are illegal in themselves -- copy grid, shared memory,
+      // signs -- are the user's error, reported below.)
+      bool legal = checkContractionTiles(tiles[0], tiles[1], tiles[2],
+                                         tiles[0], tiles[1], tiles[2],
+                                         target == "gpu")
+                       .empty();
+      bool fit = !legal ||
+                 (k % tiles[2] == 0 && tiles[0] <= m && tiles[1] <= n);
+      if (!fit) {
+        fitted = true;
+        if (std::optional<std::array<int64_t, 3>> nearest = fitContractionTiles(
+                m, n, k, {tiles[0], tiles[1], tiles[2]}, target == "gpu"))
+          tiles.assign(nearest->begin(), nearest->end());
+      }
+      kernel->setAttr(kTilesAttr,
+                      DenseI64ArrayAttr::get(kernel.getContext(), tiles));
     }
     // Tiles that do not divide M or N: the kernel is peeled into the part
     // they divide (this strategy, tensor cores) and the remaining rows and
@@ -589,6 +636,7 @@ private:
             << (k % tiles[2] != 0
                     ? " do not divide K (partial K tiles are not supported yet)"
                     : " do not fit in M and N (nothing left to peel)")
+            << (fitted ? " and no smaller legal tiles do" : "")
             << "; compiled with the parallel strategy instead (no tensor "
                "cores)";
         return applyParallel(module, kernel);

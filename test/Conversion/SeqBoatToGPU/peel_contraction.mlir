@@ -2,17 +2,25 @@
 // part the tiles divide keeps the contraction strategy; the remaining rows
 // (all columns) and the remaining columns (of the rows above) become parallel
 // kernels; all three are called on subviews of the caller's buffers.
-// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=8" 2>&1 | FileCheck %s
-// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=8" 2>&1 | FileCheck %s --check-prefix=GPU
-// Tiles that do not divide K leave nothing to peel: one parallel kernel.
-// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu" 2>&1 | FileCheck %s --check-prefix=KTILE
-// Tiles larger than M or N: the same.
-// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=8 tile-m=128" 2>&1 | FileCheck %s --check-prefix=LARGE
+// The pipeline's tiles (64x64x16 by default) cannot run here (BK = 16 does
+// not divide K = 72): the nearest legal ones (64x64x8) are taken and
+// recorded on the kernel; a TM larger than M is brought down the same way.
+// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu" 2>&1 | FileCheck %s
+// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=8 tile-m=128" 2>&1 | FileCheck %s
+// RUN: seqboat-opt %S/Inputs/linear_odd.mlir --seqboat-form-kernels --seqboat-apply-strategies 2>&1 | FileCheck %s --check-prefix=GPU
+// Tiles a kernel was given (seqboat.tiles, from the tuner or by hand) are
+// taken as they are: where they do not divide K, or no legal tiles fit the
+// shape, nothing is peeled and the kernel is one parallel kernel, with a
+// warning.
+// RUN: sed -e 's/outs(%%acc0 : tensor<74x66xf32>) ->/outs(%%acc0 : tensor<74x66xf32>) {seqboat.tiles = array<i64: 64, 64, 16>} ->/' %S/Inputs/linear_odd.mlir > %t.mlir
+// RUN: seqboat-opt %t.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu" 2>&1 | FileCheck %s --check-prefix=KTILE
+// RUN: sed -e 's/66x72xf32/18x16xf32/g; s/74x72xf32/74x16xf32/g; s/66/18/g' %S/Inputs/linear_odd.mlir > %t.narrow.mlir
+// RUN: seqboat-opt %t.narrow.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu" 2>&1 | FileCheck %s --check-prefix=NOFIT
 
 // CHECK-NOT: warning
 // CHECK-LABEL: func.func private @linear_contraction_0(
 // CHECK-SAME: memref<64x72xf32, strided<[72, 1]>>, %{{.*}}: memref<64x72xf32, strided<[72, 1]>>, %{{.*}}: memref<64xf32, strided<[1]>>, %{{.*}}: memref<64x64xf32, strided<[66, 1]>>)
-// CHECK-SAME: seqboat.kernel_kind = "contraction"
+// CHECK-SAME: seqboat.kernel_kind = "contraction", seqboat.tiles = array<i64: 64, 64, 8>
 // The contraction schedule: mma-shaped (16x8) vector contractions.
 // CHECK: vector.fma {{.*}} : vector<8xf32>
 // CHECK-LABEL: func.func private @linear_contraction_0_cols(
@@ -55,8 +63,9 @@
 // GPU-NOT: nvgpu.mma.sync
 // GPU-LABEL: func.func @linear(
 
-// KTILE: linear_odd.mlir:12:10: warning: contraction kernel (M=74, N=66, K=72): tiles 64x64x16 do not divide K (partial K tiles are not supported yet); compiled with the parallel strategy instead (no tensor cores)
+// KTILE: :12:10: warning: contraction kernel (M=74, N=66, K=72): tiles 64x64x16 do not divide K (partial K tiles are not supported yet); compiled with the parallel strategy instead (no tensor cores)
 // KTILE-NOT: _rows
 // KTILE-NOT: _cols
 
-// LARGE: warning: contraction kernel (M=74, N=66, K=72): tiles 128x64x8 do not fit in M and N (nothing left to peel); compiled with the parallel strategy instead (no tensor cores)
+// NOFIT: warning: contraction kernel (M=74, N=18, K=16): tiles 64x64x16 do not fit in M and N (nothing left to peel) and no smaller legal tiles do; compiled with the parallel strategy instead (no tensor cores)
+// NOFIT-NOT: _rows

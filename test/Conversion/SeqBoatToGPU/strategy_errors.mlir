@@ -1,8 +1,7 @@
 // Knobs that do not fit the problem or the hardware, and bad libraries, are
 // errors at the contraction (the kernel's location), never crashes.
-// Tiles larger than the problem: a warning, and the kernel compiled with the
-// parallel strategy (tiles that only leave a remainder are peeled:
-// peel_contraction.mlir).
+// Pipeline tiles larger than the problem are replaced by the nearest legal
+// ones, recorded on the kernel (peel_contraction.mlir has the rest).
 // RUN: seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-m=96" 2>&1 | FileCheck %s --check-prefix=DIVIDE
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=32" 2>&1 | FileCheck %s --check-prefix=SMEM
 // RUN: seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu tile-k=32" | FileCheck %s --check-prefix=CPUSMEM
@@ -29,9 +28,9 @@
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies | FileCheck %s --check-prefix=PARALLEL
 // RUN: seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=LEFTCPU
 
-// DIVIDE: linear.mlir:11:10: warning: contraction kernel (M=64, N=64, K=64): tiles 96x64x16 do not fit in M and N (nothing left to peel); compiled with the parallel strategy instead (no tensor cores)
-// DIVIDE: gpu.launch
-// DIVIDE-NOT: nvgpu.mma.sync
+// DIVIDE-NOT: warning
+// DIVIDE: seqboat.tiles = array<i64: 64, 64, 16>
+// DIVIDE: nvgpu.mma.sync
 // SMEM: error: contraction kernel (M=64, N=64, K=64, tiles 64x64x32): needs 49408 B of shared memory, more than 49152 B
 // CPUSMEM: func.func private @linear_contraction_0
 // WARPS: error: {{.*}}tile-m must be a positive multiple of 32 (2 warps x 16 rows)

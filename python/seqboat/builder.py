@@ -248,8 +248,11 @@ def _case_local_attention(rng, cfg):
     if cfg.rel_bias:
         rel_bias = _normal(rng, (2 * cfg.M - 1,), 0.5)
         ins.append(rel_bias)
+    # q, k, v, pos, count, rel_bias?, queries (none: every query slot).
+    segments = "array<i32: 1, 1, 1, 1, 1, %d, 0>" % (1 if cfg.rel_bias else 0)
     attrs = {"window": cfg.window, "bidirectional": cfg.bidirectional,
-             "activation": Enum("activation", cfg.activation)}
+             "activation": Enum("activation", cfg.activation),
+             "operandSegmentSizes": segments}
     out = ref.local_attention(*ins[:5], rel_bias, cfg.window, cfg.bidirectional,
                               cfg.activation)
     return Case("local_attention", ins, attrs, [out])

@@ -346,6 +346,7 @@ class BuilderTest(unittest.TestCase):
         self.assertIn("return %r#0, %r#1 : tensor<2x37xf32>, tensor<2x37xi1>", route)
         la = builder.emit_mlir(builder.build("local_attention", builder.BuildConfig(rel_bias=False)))
         self.assertIn('"seqboat.local_attention"(%in0, %in1, %in2, %in3, %in4) <{', la)
+        self.assertIn("operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>", la)
 
     def test_all_ops_build(self):
         cfg = builder.BuildConfig(B=2, L=9, D=4, N=2, Z=3, H=5, M=4, window=2, decay=0.9)

@@ -16,6 +16,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -83,14 +84,35 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
 
   LogicalResult matchAndRewrite(LocalAttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    // A tile of queries may have a dynamic number of rows (a partial tile):
+    // its size is the tile's second value.
+    if (failed(requireStaticShapes(rewriter, op)) &&
+        (op.getQueryTile().empty() ||
+         llvm::any_of(op->getOperandTypes(),
+                      [](Type t) {
+                        auto type = dyn_cast<RankedTensorType>(t);
+                        return type && !type.hasStaticShape();
+                      }) ||
+         ShapedType::isDynamic(
+             cast<RankedTensorType>(op.getOut().getType()).getDimSize(0)) ||
+         ShapedType::isDynamic(
+             cast<RankedTensorType>(op.getOut().getType()).getDimSize(2))))
       return failure();
     Location loc = op.getLoc();
     auto qType = cast<RankedTensorType>(op.getQ().getType());
     auto vType = cast<RankedTensorType>(op.getV().getType());
+    auto outType = cast<RankedTensorType>(op.getOut().getType());
     Type et = qType.getElementType();
     int64_t bsz = qType.getDimSize(0), slots = qType.getDimSize(1),
             z = qType.getDimSize(2), h = vType.getDimSize(2);
+    if (bsz == 0 || slots == 0 || z == 0 || h == 0)
+      return rewriter.notifyMatchFailure(op, "empty shapes");
+    // Output rows: query slots [first, first + rows) (all S by default).
+    Value first = idx(rewriter, loc, 0), rows = idx(rewriter, loc, slots);
+    if (!op.getQueryTile().empty()) {
+      first = op.getQueryTile()[0];
+      rows = op.getQueryTile()[1];
+    }
     bool bidir = op.getBidirectional();
     Activation act = op.getActivation();
     double scale = act == Activation::softmax
@@ -104,7 +126,14 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
         relBias ? (cast<RankedTensorType>(relBias.getType()).getDimSize(0) + 1) / 2
                 : 0;
 
-    Value out0 = filledTensor(rewriter, loc, {bsz, slots, h}, et, 0.0);
+    SmallVector<Value> dynamicRows;
+    if (outType.isDynamicDim(1))
+      dynamicRows.push_back(rows);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                          et, dynamicRows);
+    Value out0 = linalg::FillOp::create(rewriter, loc,
+                                        constant(rewriter, loc, et, 0.0), empty)
+                     .getResult(0);
     auto batchLoop = forLoop(
         rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, bsz), out0,
         [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {
@@ -115,12 +144,21 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
           cnt = arith::MinSIOp::create(
               b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)),
               idx(b, l, slots));
+          // Rows r < min(rows, count - first) hold active queries.
+          Value active = cnt;
+          if (!op.getQueryTile().empty())
+            active = arith::MinSIOp::create(
+                b, l, rows,
+                arith::MaxSIOp::create(
+                    b, l, arith::SubIOp::create(b, l, cnt, first),
+                    idx(b, l, 0)));
           auto queryLoop = forLoop(
-              b, l, idx(b, l, 0), cnt, bArgs,
-              [&](OpBuilder &qb, Location ql, Value i, ValueRange qArgs) {
-                return buildQuery(qb, ql, bi, i, cnt, qArgs[0], q, k, v, pos,
-                                  relBias, maxDist, z, h, w, bidir, act, scale,
-                                  et);
+              b, l, idx(b, l, 0), active, bArgs,
+              [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+                Value i = arith::AddIOp::create(qb, ql, first, r);
+                return buildQuery(qb, ql, bi, i, r, cnt, qArgs[0], q, k, v,
+                                  pos, relBias, maxDist, z, h, w, bidir, act,
+                                  scale, et);
               });
           return SmallVector<Value>(queryLoop.getResults());
         });
@@ -128,9 +166,10 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     return success();
   }
 
-  /// Fills out[b, i, :] for one query slot; returns the updated output.
+  /// Fills out[b, row, :] for query slot i; returns the updated output.
   static SmallVector<Value>
-  buildQuery(OpBuilder &b, Location l, Value bi, Value i, Value cnt, Value out,
+  buildQuery(OpBuilder &b, Location l, Value bi, Value i, Value row, Value cnt,
+             Value out,
              Value q, Value k, Value v, Value pos, Value relBias,
              int64_t maxDist, int64_t z, int64_t h, int64_t w, bool bidir,
              Activation act, double scale, Type et) {
@@ -180,13 +219,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       auto hLoop = forLoop(
           ab, al, idx(ab, al, 0), idx(ab, al, h), dst,
           [&](OpBuilder &hb, Location hl, Value hc, ValueRange acc) {
-            Value cur = readRow(hb, hl, acc[0], ValueRange{bi, i, hc}, h, zeroF);
+            Value cur = readRow(hb, hl, acc[0], ValueRange{bi, row, hc}, h, zeroF);
             if (keepVec)
               cur = arith::MulFOp::create(hb, hl, cur, keepVec);
             Value vv = readRow(hb, hl, v, ValueRange{bi, j, hc}, h, zeroF);
             Value upd = vector::FMAOp::create(hb, hl, weightVec, vv, cur);
             return SmallVector<Value>{
-                writeRow(hb, hl, upd, acc[0], ValueRange{bi, i, hc}, h)};
+                writeRow(hb, hl, upd, acc[0], ValueRange{bi, row, hc}, h)};
           },
           kRowVector);
       return hLoop.getResult(0);
@@ -242,10 +281,10 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     auto norm = forLoop(
         b, l, idx(b, l, 0), idx(b, l, h), keyLoop.getResult(0),
         [&](OpBuilder &nb, Location nl, Value hc, ValueRange acc) {
-          Value cur = readRow(nb, nl, acc[0], ValueRange{bi, i, hc}, h, zeroF);
+          Value cur = readRow(nb, nl, acc[0], ValueRange{bi, row, hc}, h, zeroF);
           Value scaled = arith::DivFOp::create(nb, nl, cur, denomVec);
           return SmallVector<Value>{
-              writeRow(nb, nl, scaled, acc[0], ValueRange{bi, i, hc}, h)};
+              writeRow(nb, nl, scaled, acc[0], ValueRange{bi, row, hc}, h)};
         },
         kRowVector);
     return SmallVector<Value>(norm.getResults());

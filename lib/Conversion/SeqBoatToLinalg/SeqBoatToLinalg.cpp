@@ -19,9 +19,10 @@ using namespace mlir::seqboat;
 LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
                                            Operation *op) {
   // Zero-sized dims would give empty chunks and windows; not supported yet.
+  // (Scalar operands -- a local attention's query tile -- have no shape.)
   auto lowerable = [](Type t) {
-    auto type = cast<RankedTensorType>(t);
-    return type.hasStaticShape() && type.getNumElements() > 0;
+    auto type = dyn_cast<RankedTensorType>(t);
+    return !type || (type.hasStaticShape() && type.getNumElements() > 0);
   };
   if (llvm::all_of(op->getOperandTypes(), lowerable) &&
       llvm::all_of(op->getResultTypes(), lowerable))

@@ -34,9 +34,14 @@
 // TILED:             scf.for
 // TILED:           } {mapping = [#gpu.thread<linear_dim_0>]}
 // TILED:         } {mapping = [#gpu.block<x>]}
+// The local attention is tiled over (batch, query slot): a thread takes one
+// query with every feature of v (its scores are computed once), reading the
+// keys whole; its tile is the op's `queries(offset, 1)`.
 // TILED-LABEL: func.func private @attend_scan_1(
 // TILED:         scf.forall (%{{.*}}, %{{.*}}) in (1, 1) {
-// TILED:           scf.forall (%{{.*}}, %{{.*}}) in (2, 32) {
+// TILED:           scf.forall (%[[B:.*]], %[[I:.*]]) in (2, 64) {
+// TILED:             memref.subview %arg2[%[[B]], 0, 0] [1, 64, 32] [1, 1, 1]
+// TILED:             memref.subview %arg5[%[[B]], %[[I]], 0] [1, 1, 32] [1, 1, 1]
 // TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED:         } {mapping = [#gpu.block<y>, #gpu.block<x>]}
 // TILED-LABEL: func.func private @attend_scan_2(
@@ -49,7 +54,7 @@
 
 func.func @attend(%mask: tensor<2x64xi1>, %q: tensor<2x64x8xf32>, %k: tensor<2x64x8xf32>, %v: tensor<2x64x32xf32>) -> tensor<2x64x32xf32> {
   %pos, %count = "seqboat.compact_index"(%mask) : (tensor<2x64xi1>) -> (tensor<2x64xi32>, tensor<2xi32>)
-  %o = "seqboat.local_attention"(%q, %k, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = false, window = 4 : i64}> : (tensor<2x64x8xf32>, tensor<2x64x8xf32>, tensor<2x64x32xf32>, tensor<2x64xi32>, tensor<2xi32>) -> tensor<2x64x32xf32>
+  %o = "seqboat.local_attention"(%q, %k, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = false, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 4 : i64}> : (tensor<2x64x8xf32>, tensor<2x64x8xf32>, tensor<2x64x32xf32>, tensor<2x64xi32>, tensor<2xi32>) -> tensor<2x64x32xf32>
   %y = "seqboat.scatter"(%o, %pos) <{length = 64 : i64}> : (tensor<2x64x32xf32>, tensor<2x64xi32>) -> tensor<2x64x32xf32>
   return %y : tensor<2x64x32xf32>
 }

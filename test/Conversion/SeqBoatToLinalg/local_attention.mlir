@@ -50,3 +50,27 @@ func.func @laplace_causal(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos:
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
   return %o : tensor<2x37x32xf32>
 }
+
+// -----
+
+// A tile of query rows [first, first + n): the query loop runs over the rows
+// whose slot is active (r < min(n, count - first)), queries and the window
+// are taken at slot first + r, the result row is r.
+// CHECK-LABEL: func @query_rows
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<2x37x8xf32>, %{{[a-z0-9]+}}: tensor<2x37x32xf32>, %{{[a-z0-9]+}}: tensor<2x37xi32>, %{{[a-z0-9]+}}: tensor<2xi32>, %[[FIRST:[a-z0-9]+]]: index, %[[N:[a-z0-9]+]]: index
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<2x?x32xf32>
+// CHECK: scf.for %[[B:.*]] = %c0 to %c2 step %c1
+// CHECK:   %[[CNT:.*]] = arith.minsi %{{.*}}, %c37
+// CHECK:   %[[LEFT:.*]] = arith.subi %[[CNT]], %[[FIRST]]
+// CHECK:   %[[POS:.*]] = arith.maxsi %[[LEFT]], %c0
+// CHECK:   %[[ROWS:.*]] = arith.minsi %[[N]], %[[POS]]
+// CHECK:   scf.for %[[R:.*]] = %c0 to %[[ROWS]] step %c1
+// CHECK:     %[[I:.*]] = arith.addi %[[FIRST]], %[[R]]
+// CHECK:     vector.transfer_read %[[Q]][%[[B]], %[[I]], %{{.*}}]
+// CHECK:     vector.transfer_write %{{.*}}, %{{.*}}[%[[B]], %[[R]], %{{.*}}]
+// CHECK: return {{.*}} : tensor<2x?x32xf32>
+func.func @query_rows(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %first: index, %n: index) -> tensor<2x?x32xf32> {
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count queries(%first, %n) {bidirectional = true, window = 4 : i64}
+      : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x?x32xf32>
+  return %o : tensor<2x?x32xf32>
+}

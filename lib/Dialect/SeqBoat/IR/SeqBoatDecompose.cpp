@@ -162,7 +162,8 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   // 7. h = (local_attention(...) * r) h_w^T + h_b.
   Value attn = LocalAttentionOp::create(
       b, loc, RankedTensorType::get({bsz, len, h}, et), q, k, v, pos, count,
-      getRelBias(), getWindow(), getBidirectional(), getActivation());
+      getRelBias(), ValueRange(), getWindow(), getBidirectional(),
+      getActivation());
   AffineMap rMap = map(ctx, 3, {b.getAffineDimExpr(0), b.getAffineDimExpr(1),
                                 b.getAffineDimExpr(2) + z});
   Value gated = parallelGeneric(

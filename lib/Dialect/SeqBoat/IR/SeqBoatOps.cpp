@@ -399,6 +399,21 @@ LogicalResult LocalAttentionOp::verify() {
   Value q = getQ();
   int64_t bsz = dimOf(q, 0), s = dimOf(q, 1), z = dimOf(q, 2);
   int64_t h = dimOf(getV(), 2);
+  // A tile of queries: [offset, offset + n) of the S slots.
+  int64_t rows = s;
+  if (!getQueryTile().empty()) {
+    if (getQueryTile().size() != 2)
+      return emitOpError("'queries' takes two values (offset, count), got ")
+             << getQueryTile().size();
+    rows = dimOf(getOut(), 1);
+    std::optional<int64_t> n = getConstantIntValue(getQueryTile()[1]);
+    if (n && !ShapedType::isDynamic(rows) && *n != rows)
+      return emitOpError("result 'out' must hold the ")
+             << *n << " rows of 'queries', but has " << rows;
+    if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(s) && rows > s)
+      return emitOpError("result 'out' has ")
+             << rows << " query rows, more than the S = " << s << " slots";
+  }
   return ShapeChecker(*this)
       .positive("window", getWindowAttr().getInt())
       .operand("q", q, {{"B", bsz}, {"S", s}, {"Z", z}})
@@ -406,7 +421,7 @@ LogicalResult LocalAttentionOp::verify() {
       .operand("pos", getPos(), {{"B", bsz}, {"S", s}})
       .operand("count", getCount(), {{"B", bsz}})
       .relBias(getRelBias())
-      .result("out", getOut(), {{"B", bsz}, {"S", s}, {"H", h}})
+      .result("out", getOut(), {{"B", bsz}, {"S", rows}, {"H", h}})
       .sameElementType({{"q", q},
                         {"v", getV()},
                         {"rel_bias", getRelBias()},
@@ -416,6 +431,12 @@ LogicalResult LocalAttentionOp::verify() {
 LogicalResult
 LocalAttentionOp::reifyResultShapes(OpBuilder &b,
                                     ReifiedRankedShapedTypeDims &shapes) {
+  if (!getQueryTile().empty()) {
+    shapes.push_back({tensor::getMixedSize(b, getLoc(), getQ(), 0),
+                      getAsOpFoldResult(getQueryTile()[1]),
+                      tensor::getMixedSize(b, getLoc(), getV(), 2)});
+    return success();
+  }
   shapes.push_back(reify(
       b, getLoc(), {SizeOf{getQ(), 0}, SizeOf{getQ(), 1}, SizeOf{getV(), 2}}));
   return success();

@@ -76,8 +76,12 @@ TileSpec specOf(Operation *op) {
         return TileSpec{{0, 2}, {{loop(0), kWhole, loop(1)}, {loop(0), kWhole}}, {}};
       })
       .Case([](LocalAttentionOp o) {
-        TileSpec spec{{0, 2},
-                      {{loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole}, {loop(0), kWhole, loop(1)},
+        // Loops (batch, query slot): a tile is a batch range and a range of
+        // query slots (the op's `queries`), with every feature of v; keys,
+        // pos and count are read whole (getTiledImplementation adds the
+        // query range).
+        TileSpec spec{{0, 1},
+                      {{loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole},
                        {loop(0), kWhole}, {loop(0)}},
                       {}};
         if (o.getRelBias())
@@ -205,6 +209,8 @@ struct SeqBoatTilingModel
     TileSpec spec = specOf(op);
     SmallVector<Value> operands;
     SmallVector<Operation *> slices;
+    if (auto attention = dyn_cast<LocalAttentionOp>(op))
+      return tileLocalAttention(attention, b, spec, offsets, sizes);
     for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
       bool stacked = llvm::is_contained(spec.stackedHalves, i);
       Value tile = operandTile(b, loc, operand, spec.operands[i], stacked,
@@ -225,6 +231,47 @@ struct SeqBoatTilingModel
           shape, cast<RankedTensorType>(result.getType()).getElementType()));
     }
     Operation *tiled = mlir::clone(b, op, resultTypes, operands);
+    return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
+                        slices};
+  }
+
+  /// The (batch, query slot) tile of a local attention: its tensors sliced
+  /// along the batch, and `queries(offset, n)` where offset adds the tile's
+  /// first slot to the op's own query offset (a tile of a tile).
+  static FailureOr<TilingResult>
+  tileLocalAttention(LocalAttentionOp op, OpBuilder &b, const TileSpec &spec,
+                     ArrayRef<OpFoldResult> offsets,
+                     ArrayRef<OpFoldResult> sizes) {
+    Location loc = op.getLoc();
+    SmallVector<Value> tensors;
+    SmallVector<Operation *> slices;
+    SmallVector<Value> operands = {op.getQ(), op.getK(), op.getV(), op.getPos(),
+                                   op.getCount()};
+    if (op.getRelBias())
+      operands.push_back(op.getRelBias());
+    for (auto [i, operand] : llvm::enumerate(operands)) {
+      Value tile = operandTile(b, loc, operand, spec.operands[i],
+                               /*stacked=*/false, offsets, sizes);
+      tensors.push_back(tile);
+      slices.push_back(tile.getDefiningOp());
+    }
+    OpFoldResult first = offsets[1];
+    if (!op.getQueryTile().empty())
+      first = addIndices(b, loc, getAsOpFoldResult(op.getQueryTile()[0]),
+                         first);
+    SmallVector<Value> queries = {
+        getValueOrCreateConstantIndexOp(b, loc, first),
+        getValueOrCreateConstantIndexOp(b, loc, sizes[1])};
+    auto outType = cast<RankedTensorType>(op.getOut().getType());
+    SmallVector<int64_t> shape;
+    SmallVector<Value> dynamic;
+    dispatchIndexOpFoldResults({sizes[0], sizes[1], tensor::getMixedSize(b, loc, op.getV(), 2)},
+                               dynamic, shape);
+    auto tiled = LocalAttentionOp::create(
+        b, loc, RankedTensorType::get(shape, outType.getElementType()),
+        tensors[0], tensors[1], tensors[2], tensors[3], tensors[4],
+        op.getRelBias() ? tensors[5] : Value(), queries, op.getWindow(),
+        op.getBidirectional(), op.getActivation());
     return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
                         slices};
   }

@@ -283,6 +283,31 @@ func.func @case34(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x
 
 // -----
 
+func.func @case34a(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>, %i: index) {
+  // expected-error @+1 {{'queries' takes two values (offset, count), got 1}}
+  %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%i) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>
+  return
+}
+
+// -----
+
+func.func @case34b(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>, %i: index) {
+  %n = arith.constant 3 : index
+  // expected-error @+1 {{result 'out' must hold the 3 rows of 'queries', but has 4}}
+  %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%i, %n) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>
+  return
+}
+
+// -----
+
+func.func @case34c(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>, %i: index, %n: index) {
+  // expected-error @+1 {{result 'out' has 38 query rows, more than the S = 37 slots}}
+  %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%i, %n) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x38x32xf32>
+  return
+}
+
+// -----
+
 func.func @case35(%q: tensor<2x37xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>) {
   // expected-error @+1 {{operand 'q' must be [B, S, Z] = [2, 37, ?], but got 'tensor<2x37xf32>'}}
   %r = seqboat.local_attention %q, %q, %v, %p, %c {window = 4 : i64} : tensor<2x37xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>

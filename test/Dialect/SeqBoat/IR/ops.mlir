@@ -53,13 +53,25 @@ func.func @routing(%u: tensor<2x37x2xf32>, %lt: tensor<f32>, %x: tensor<2x37x16x
 // CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} rel_bias(%{{[a-z0-9_]+}}) {bidirectional = true, window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32>, tensor<127xf32> -> tensor<2x37x32xf32>
 // CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} {activation = #seqboat.activation<laplace>, window = 8 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
 // GENERIC-LABEL: sym_name = "local_attention"
-// GENERIC: "seqboat.local_attention"({{.*}}) <{activation = #seqboat.activation<softmax>, bidirectional = true, window = 4 : i64}>
+// GENERIC: "seqboat.local_attention"({{.*}}) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0>, window = 4 : i64}>
 func.func @local_attention(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %rb: tensor<127xf32>) -> (tensor<2x37x32xf32>, tensor<2x37x32xf32>) {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count rel_bias(%rb) {bidirectional = true, window = 4 : i64}
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32>, tensor<127xf32> -> tensor<2x37x32xf32>
   %p = seqboat.local_attention %q, %q, %v, %pos, %count {activation = #seqboat.activation<laplace>, window = 8 : i64}
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
   return %o, %p : tensor<2x37x32xf32>, tensor<2x37x32xf32>
+}
+
+// A tile of query rows (what tiling the op along its query slots makes).
+// CHECK-LABEL: func @local_attention_rows
+// CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} queries(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>
+// GENERIC-LABEL: sym_name = "local_attention_rows"
+// GENERIC: "seqboat.local_attention"({{.*}}) <{activation = #seqboat.activation<softmax>, bidirectional = false, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 2>, window = 4 : i64}>
+func.func @local_attention_rows(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %first: index) -> tensor<2x4x32xf32> {
+  %n = arith.constant 4 : index
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count queries(%first, %n) {window = 4 : i64}
+      : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>
+  return %o : tensor<2x4x32xf32>
 }
 
 // CHECK-LABEL: func @linear_attention

@@ -209,7 +209,8 @@ def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter", [SeqBoat_ScanKernelRoot]> {
 //===----------------------------------------------------------------------===//
 
 def SeqBoat_LocalAttentionOp : SeqBoat_PureOp<"local_attention",
-    [SeqBoat_ScanKernelRoot, AllTypesMatch<["q", "k"]>]> {
+    [SeqBoat_ScanKernelRoot, AllTypesMatch<["q", "k"]>,
+     AttrSizedOperandSegments]> {
   let summary = "windowed attention over the compacted tokens";
   let description = [{
     `q, k : [B, S, Z]`, `v : [B, S, H]`, `pos : [B, S]` and `count : [B]`
@@ -220,6 +221,11 @@ def SeqBoat_LocalAttentionOp : SeqBoat_PureOp<"local_attention",
     `c = Z^-1/2` for softmax and `1/(2w)` (bidirectional) or `1/w` (causal)
     for relu2 and laplace. Rows `i >= count[b]` are 0. Work scales with
     `count`, not with `S`.
+
+    A tile of queries (what tiling the op along its query slots produces):
+    with `queries(%offset, %n)` the op computes only the output rows of query
+    slots `[offset, offset + n)`, as an `[B, n, H]` result; keys, `pos` and
+    `count` keep their whole extent.
 
     ```mlir
     %o = seqboat.local_attention %q, %k, %v, %pos, %count rel_bias(%rb)
@@ -232,13 +238,15 @@ def SeqBoat_LocalAttentionOp : SeqBoat_PureOp<"local_attention",
                        SeqBoat_FloatTensor:$v, SeqBoat_I32Tensor:$pos,
                        SeqBoat_I32Tensor:$count,
                        Optional<SeqBoat_FloatTensor>:$rel_bias,
+                       Variadic<Index>:$query_tile,
                        I64Attr:$window,
                        DefaultValuedAttr<BoolAttr, "false">:$bidirectional,
                        DefaultValuedAttr<SeqBoat_ActivationAttr,
                                          "::mlir::seqboat::Activation::softmax">:$activation);
   let results = (outs SeqBoat_FloatTensor:$out);
   let assemblyFormat = [{
-    $q `,` $k `,` $v `,` $pos `,` $count (`rel_bias` `(` $rel_bias^ `)`)? attr-dict
+    $q `,` $k `,` $v `,` $pos `,` $count (`rel_bias` `(` $rel_bias^ `)`)?
+    (`queries` `(` $query_tile^ `)`)? attr-dict
     `:` type($q) `,` type($v) `,` type($pos) `,` type($count)
     (`,` type($rel_bias)^)? `->` type($out)
   }];

@@ -72,6 +72,43 @@ class DatabaseTest(unittest.TestCase):
             self.assertNotIn("\n", str(ctx.exception))
 
 
+class ContractionModelTest(unittest.TestCase):
+    """The model's kernels of a contraction follow the strategy's peeling."""
+
+    OP = {"kind": "contraction", "kernel": "f_contraction_0_kernel",
+          "shape": {"M": 74, "N": 66, "K": 64}}
+
+    def test_peeled_rows_and_columns(self):
+        rows = tune.contraction_work(self.OP, {"tile_m": 64, "tile_n": 64, "tile_k": 16})
+        names = [r[0] for r in rows]
+        self.assertEqual(names, ["f_contraction_0_kernel",
+                                 "f_contraction_0_rows_kernel" + tune.PARALLEL_SUFFIX,
+                                 "f_contraction_0_cols_kernel" + tune.PARALLEL_SUFFIX])
+        # Every multiply-add is counted once, in one of the three kernels.
+        self.assertEqual(sum(r[4] for r in rows), 2.0 * 74 * 66 * 64)
+        self.assertEqual(rows[0][4], 2.0 * 64 * 64 * 64)
+
+    def test_dividing_tiles_give_one_kernel(self):
+        op = dict(self.OP, shape={"M": 128, "N": 64, "K": 64})
+        rows = tune.contraction_work(op, {"tile_m": 64, "tile_n": 32, "tile_k": 16})
+        self.assertEqual([r[0] for r in rows], ["f_contraction_0_kernel"])
+        self.assertEqual(rows[0][1], 2 * 2)
+
+    def test_nothing_to_peel_is_one_parallel_kernel(self):
+        op = dict(self.OP, shape={"M": 74, "N": 18, "K": 16})
+        rows = tune.contraction_work(op, {"tile_m": 64, "tile_n": 32, "tile_k": 16})
+        self.assertEqual([r[0] for r in rows],
+                         ["f_contraction_0_kernel" + tune.PARALLEL_SUFFIX])
+
+    def test_peeled_kernels_run_on_fma_pipes(self):
+        op = dict(self.OP, precision="tf32")
+        costs = tune.kernel_costs(op, {"tile_m": 64, "tile_n": 64, "tile_k": 16}, {}, "sm_90")
+        self.assertEqual([c[0] for c in costs], ["f_contraction_0_kernel",
+                                                 "f_contraction_0_rows_kernel",
+                                                 "f_contraction_0_cols_kernel"])
+        self.assertTrue(all(c[-1] > 0 for c in costs))
+
+
 class AccuracyTest(unittest.TestCase):
     """measure() fails a variant whose output has NaN or Inf values."""
 

@@ -356,7 +356,11 @@ def compile_variant(args, op, config, dbkey, ptxas):
     # A contraction's config changes only its own kernel; the file's other
     # kernels are someone else's to tune.
     if op.get("kind") == "contraction":
-        report = {name: r for name, r in report.items() if name == op["kernel"]}
+        base = op["kernel"][:-len("_kernel")]
+        # Its own kernel and, where the tiles leave a remainder, the peeled
+        # rows and columns.
+        mine = {op["kernel"], base + "_rows_kernel", base + "_cols_kernel"}
+        report = {name: r for name, r in report.items() if name in mine}
     for name, r in report.items():
         if r["spill_stores"] or r["spill_loads"]:
             return {"status": "rejected", "reason": "%s spills (%d B stores, %d B loads)"

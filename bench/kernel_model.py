@@ -19,8 +19,22 @@ traffic; for contraction kernels the panel re-reads of the tiling are
 served by the L2, counted at 1/2.5 of an HBM byte (L2_OVER_HBM, an
 assumption). The layer kernels count their re-reads as HBM traffic.
 
+With --generic, the kernels of the generic path instead (what
+``seqboat-form-kernels`` and ``seqboat-form-scan-kernels`` form, after
+``seqboat-decompose`` with --decompose): ``seqboat-print-kernel-work`` gives
+each kernel's buffers (bytes: every buffer crosses HBM once, an upper bound
+where a kernel reads a slice of a buffer), its FLOPs (linalg ops: iterations
+x float ops of the body; scan ops: their formula with every slot active) and
+the points its strategy spreads over threads. Contraction kernels go through
+the contraction model above (tensor cores, peeled remainders on the FMA
+pipes); parallel and scan kernels are ceil(points / 128) blocks of 128
+threads on the FMA pipes, their stack frames (a scan's scratch in local
+memory) written and read once per thread on top of their buffers. Scan
+kernels run their sequential loop in each thread: their FLOPs at FFMA peak
+are a lower bound on their time.
+
 Usage: /usr/bin/python3 bench/kernel_model.py FILE.mlir [--build build]
-           [--chip sm_90] [--options "tile-m=32 ..."]
+           [--chip sm_90] [--options "tile-m=32 ..."] [--generic [--decompose]]
 """
 
 import argparse
@@ -42,7 +56,13 @@ def main(argv=None):
     parser.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
     parser.add_argument("--chip", default="sm_90")
     parser.add_argument("--options", default="", help="extra seqboat-gpu-pipeline options")
+    parser.add_argument("--generic", action="store_true",
+                        help="model the kernels of the generic path (seqboat-print-kernel-work)")
+    parser.add_argument("--decompose", action="store_true",
+                        help="run seqboat-decompose first (the layer through the generic path)")
     args = parser.parse_args(argv)
+    if args.generic:
+        return generic(args)
 
     opt = os.path.join(args.build, "bin", "seqboat-opt")
     ptxas = kernel_report.find_ptxas()
@@ -82,6 +102,57 @@ def main(argv=None):
             print("| %s | %d | %.3f | %.1f | %s | %s | %d | %.1f |" % (
                 name, grid, flops / 1e9, nbytes / 1e6, r.get("registers", "-"), r.get("smem", "-"),
                 per_sm, us))
+            total += us
+    print("\nmodelled total: %.1f us" % total)
+    return 0
+
+
+def ptxas_of(opt, args, prefix):
+    """ptxas's report of every kernel of FILE compiled for the chip."""
+    ptxas = kernel_report.find_ptxas()
+    if not ptxas:
+        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
+    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
+        out = os.path.join(tmp, "gpu.mlir")
+        subprocess.run([opt, args.file] + prefix + ["-o", out, "--mlir-print-op-on-diagnostic=false",
+                        "--seqboat-gpu-pipeline=chip=%s format=isa %s" % (args.chip, args.options)],
+                       check=True)
+        with open(out) as f:
+            report = {}
+            for text in kernel_report.extract_ptx(f.read()):
+                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
+    return report
+
+
+def generic(args):
+    opt = os.path.join(args.build, "bin", "seqboat-opt")
+    prefix = ["--seqboat-decompose"] if args.decompose else []
+    options = dict(item.partition("=")[::2] for item in shlex.split(args.options))
+    work = json.loads(subprocess.run(
+        [opt, args.file] + prefix +
+        ["--seqboat-form-scan-kernels", "--convert-seqboat-to-linalg=skip-kernels", "--canonicalize",
+         "--seqboat-form-kernels",
+         "--seqboat-print-kernel-work=scan-chunk=%s" % options.get("scan-chunk", "16"),
+         "-o", os.devnull],
+        check=True, stdout=subprocess.PIPE, text=True).stdout)
+    report = ptxas_of(opt, args, prefix)
+    chip = tune.CHIPS.get(args.chip, tune.CHIPS["sm_90"])
+    print("model of the generic path's kernels of %s on %s (%d SMs, %.2f TB/s, %.1f TFLOP/s FP32, "
+          "%.1f TFLOP/s TF32); not a measurement" % (args.file, args.chip, chip["sms"],
+                                                    chip["bandwidth"] / 1e12, chip["flops"] / 1e12,
+                                                    chip["tf32"] / 1e12))
+    print("| kernel | kind | grid | GFLOP | traffic MB | regs | stack B | smem B | blocks/SM | model us |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    total = 0.0
+    for kernel in work["kernels"]:
+        costs = tune.generic_kernel_costs(kernel, report, args.chip,
+                                          options.get("precision", "tf32"))
+        for name, grid, flops, nbytes, per_sm, us in costs:
+            r = report.get(name, {})
+            print("| %s | %s | %d | %.3f | %.1f | %s | %s | %s | %d | %.1f |" % (
+                name, kernel["kind"] if name == kernel["name"] else "parallel (peeled)", grid,
+                flops / 1e9, nbytes / 1e6, r.get("registers", "-"), r.get("stack", "-"),
+                r.get("smem", "-"), per_sm, us))
             total += us
     print("\nmodelled total: %.1f us" % total)
     return 0

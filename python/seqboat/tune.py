@@ -473,28 +473,56 @@ def kernel_costs(op, config, ptxas, chip_name):
         parallel = name.endswith(PARALLEL_SUFFIX)
         name = name[:-len(PARALLEL_SUFFIX)] if parallel else name
         peak = chip["tf32"] if tensor_cores and not parallel else chip["flops"]
-        r = ptxas.get(name, {"registers": 32, "smem": 0})
-        per_sm = min(chip["blocks"], chip["threads"] // t,
-                     chip["regs"] // max(1, r["registers"] * t),
-                     chip["smem"] // r["smem"] if r["smem"] else chip["blocks"])
-        per_sm = max(per_sm, 1)
-        # Threads doing useful work at once (a block's main phase has `lanes`
-        # of it), against the ~1024 per SM it takes to hide memory latency;
-        # then the tail of the last wave.
-        resident = min(grid, per_sm * chip["sms"])
-        util = min(1.0, resident * min(lanes, t) / (chip["sms"] * 1024.0))
-        waves = math.ceil(grid / float(per_sm * chip["sms"]))
-        tail = grid / float(waves * per_sm * chip["sms"]) if waves > 1 else 1.0
-        efficiency = max(1e-4, util * tail)
-        # Unrolled reductions keep u independent multiply-adds in flight
-        # (heuristic: a dependent chain reaches u / (u + 1) of peak).
-        ilp = 1.0
-        if name in UNROLLED_KERNELS:
-            u = config.get("unroll", 1)
-            ilp = u / (u + 1.0)
-        us = max(nbytes / chip["bandwidth"], flops / (peak * ilp)) / efficiency * 1e6
-        rows.append((name, grid, flops, nbytes, per_sm, us))
+        rows.append(_roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip))
     return rows
+
+
+def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
+    """kernel_costs for one kernel of the generic path, as
+    `seqboat-print-kernel-work` describes it: a contraction kernel through
+    the contraction model (its tiles, peeling), a parallel or scan kernel as
+    ceil(points / 128) blocks of 128 threads (the strategies' block size) on
+    the FMA pipes, moving the bytes of its buffers once."""
+    if kernel["kind"] == "contraction":
+        tiles = kernel.get("tiles", [64, 64, 16])
+        op = {"kind": "contraction", "kernel": kernel["name"], "shape": kernel["shape"],
+              "precision": precision}
+        config = {"tile_m": tiles[0], "tile_n": tiles[1], "tile_k": tiles[2]}
+        return kernel_costs(op, config, ptxas, chip_name)
+    chip = CHIPS.get(chip_name, CHIPS["sm_90"])
+    points = max(1, kernel["points"])
+    grid = math.ceil(points / float(CONTRACTION_THREADS))
+    # A thread's stack frame (a scan's scratch in local memory) is written
+    # and read back at least once: local memory is HBM behind the caches.
+    stack = ptxas.get(kernel["name"], {}).get("stack", 0)
+    nbytes = kernel["bytes"] + 2.0 * stack * points
+    return [_roofline(kernel["name"], grid, min(points, CONTRACTION_THREADS), nbytes,
+                      kernel["flops"], chip["flops"], CONTRACTION_THREADS, {}, ptxas, chip)]
+
+
+def _roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip):
+    """(name, grid, flops, bytes, blocks per SM, estimated us) of one kernel."""
+    r = ptxas.get(name, {"registers": 32, "smem": 0})
+    per_sm = min(chip["blocks"], chip["threads"] // t,
+                 chip["regs"] // max(1, r["registers"] * t),
+                 chip["smem"] // r["smem"] if r["smem"] else chip["blocks"])
+    per_sm = max(per_sm, 1)
+    # Threads doing useful work at once (a block's main phase has `lanes`
+    # of it), against the ~1024 per SM it takes to hide memory latency;
+    # then the tail of the last wave.
+    resident = min(grid, per_sm * chip["sms"])
+    util = min(1.0, resident * min(lanes, t) / (chip["sms"] * 1024.0))
+    waves = math.ceil(grid / float(per_sm * chip["sms"]))
+    tail = grid / float(waves * per_sm * chip["sms"]) if waves > 1 else 1.0
+    efficiency = max(1e-4, util * tail)
+    # Unrolled reductions keep u independent multiply-adds in flight
+    # (heuristic: a dependent chain reaches u / (u + 1) of peak).
+    ilp = 1.0
+    if name in UNROLLED_KERNELS:
+        u = config.get("unroll", 1)
+        ilp = u / (u + 1.0)
+    us = max(nbytes / chip["bandwidth"], flops / (peak * ilp)) / efficiency * 1e6
+    return (name, grid, flops, nbytes, per_sm, us)
 
 
 def static_cost(op, config, ptxas, chip_name):

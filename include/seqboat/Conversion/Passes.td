@@ -141,6 +141,25 @@ def SeqBoatPrintTuningSpace : Pass<"seqboat-print-tuning-space", "::mlir::Module
   ];
 }
 
+def SeqBoatPrintKernelWork : Pass<"seqboat-print-kernel-work", "::mlir::ModuleOp"> {
+  let summary = "Print the work of every formed kernel as JSON";
+  let description = [{
+    Run after `seqboat-form-kernels` (and before the strategies): writes, per
+    kernel function, its kind, the bytes of its buffers (its compulsory
+    traffic), its floating-point operations (linalg ops: iterations times the
+    float ops of the body; seqboat ops of scan kernels: their formula with
+    every slot active), and for contraction kernels (M, N, K) and their
+    tiles, for parallel and scan kernels the points their strategy
+    distributes over threads. `bench/kernel_model.py --generic` reads it.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where to write the JSON ('-' for stdout)">,
+    Option<"scanChunk", "scan-chunk", "int64_t", /*default=*/"16",
+           "The EMA chunk of scan kernels (as seqboat-apply-strategies')">
+  ];
+}
+
 def SeqBoatApplyTuning : Pass<"seqboat-apply-tuning", "::mlir::ModuleOp"> {
   let summary = "Attach the best known #seqboat.config from a tuning database";
   let description = [{

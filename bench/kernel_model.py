@@ -9,7 +9,8 @@ the op's default knobs (or the database's best config via --options
 "tuning-db=...").
 
 The model is ``seqboat-tune``'s static cost (python/seqboat/tune.py,
-``kernel_costs``): per kernel max(bytes / HBM bandwidth, FLOPs / peak)
+``kernel_costs``): per kernel a launch cost (LAUNCH_US, 2 us) plus
+max(bytes / HBM bandwidth, FLOPs / peak)
 divided by the fraction of the chip kept busy (resident blocks from the
 ptxas report x threads with work, against 1024 threads per SM to hide
 latency, times the last wave's fill). Peaks are datasheet numbers
@@ -107,35 +108,24 @@ def main(argv=None):
     return 0
 
 
-def ptxas_of(opt, args, prefix):
-    """ptxas's report of every kernel of FILE compiled for the chip."""
-    ptxas = kernel_report.find_ptxas()
-    if not ptxas:
-        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
-    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
-        out = os.path.join(tmp, "gpu.mlir")
-        subprocess.run([opt, args.file] + prefix + ["-o", out, "--mlir-print-op-on-diagnostic=false",
-                        "--seqboat-gpu-pipeline=chip=%s format=isa %s" % (args.chip, args.options)],
-                       check=True)
-        with open(out) as f:
-            report = {}
-            for text in kernel_report.extract_ptx(f.read()):
-                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
-    return report
-
-
 def generic(args):
     opt = os.path.join(args.build, "bin", "seqboat-opt")
     prefix = ["--seqboat-decompose"] if args.decompose else []
     options = dict(item.partition("=")[::2] for item in shlex.split(args.options))
-    work = json.loads(subprocess.run(
-        [opt, args.file] + prefix +
-        ["--seqboat-form-scan-kernels", "--convert-seqboat-to-linalg=skip-kernels", "--canonicalize",
-         "--seqboat-form-kernels",
-         "--seqboat-print-kernel-work=scan-chunk=%s" % options.get("scan-chunk", "16"),
-         "-o", os.devnull],
-        check=True, stdout=subprocess.PIPE, text=True).stdout)
-    report = ptxas_of(opt, args, prefix)
+    ptxas = kernel_report.find_ptxas()
+    if not ptxas:
+        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
+    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
+        out, work_file = os.path.join(tmp, "gpu.mlir"), os.path.join(tmp, "work.json")
+        subprocess.run([opt, args.file] + prefix + ["-o", out, "--mlir-print-op-on-diagnostic=false",
+                        "--seqboat-gpu-pipeline=chip=%s format=isa kernel-work=%s %s"
+                        % (args.chip, work_file, args.options)], check=True)
+        with open(work_file) as f:
+            work = json.load(f)
+        with open(out) as f:
+            report = {}
+            for text in kernel_report.extract_ptx(f.read()):
+                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
     chip = tune.CHIPS.get(args.chip, tune.CHIPS["sm_90"])
     print("model of the generic path's kernels of %s on %s (%d SMs, %.2f TB/s, %.1f TFLOP/s FP32, "
           "%.1f TFLOP/s TF32); not a measurement" % (args.file, args.chip, chip["sms"],

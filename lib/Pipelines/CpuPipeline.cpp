@@ -95,7 +95,7 @@ void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
 
 void seqboat::buildKernelStrategy(
     OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs,
-    const SeqBoatApplyStrategiesOptions &strategies) {
+    const SeqBoatApplyStrategiesOptions &strategies, StringRef kernelWork) {
   pm.addPass(createSeqBoatExportAbi());
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
   // Ops with a sequential part become scan kernels (lowered by their
@@ -104,9 +104,18 @@ void seqboat::buildKernelStrategy(
   pm.addPass(createSeqBoatFormScanKernels());
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.skipKernels = true;
+  lowering.emaChunk = strategies.scanChunk;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));
+  // The scan roots those lowerings made (ema_conv's state scan).
+  pm.addPass(createSeqBoatFormScanKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createSeqBoatFormKernels());
+  if (!kernelWork.empty()) {
+    SeqBoatPrintKernelWorkOptions work;
+    work.output = kernelWork.str();
+    work.scanChunk = strategies.scanChunk;
+    pm.addPass(createSeqBoatPrintKernelWork(work));
+  }
   pm.addPass(createSeqBoatApplyStrategies(strategies));
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
 }
@@ -115,7 +124,8 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
   ConvertSeqBoatLayerToKernelsOptions knobs = options.strategyKnobs();
   knobs.freeScratch = false;
-  buildKernelStrategy(pm, knobs, options.strategyOptions("cpu"));
+  buildKernelStrategy(pm, knobs, options.strategyOptions("cpu"),
+                      options.kernelWork);
   // Kernel results, the layer's scratch, loop-carried buffers (kernels
   // called in a host scf.for): ownership-based deallocation, as on the
   // linalg path.

@@ -31,7 +31,7 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
   buildKernelStrategy(pm, options.strategyKnobs(),
-                      options.strategyOptions("gpu"));
+                      options.strategyOptions("gpu"), options.kernelWork);
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));

@@ -76,6 +76,12 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
                      "kernel (ema_conv)"),
       llvm::cl::init(16)};
 
+  detail::PassOptions::Option<std::string> kernelWork{
+      *this, "kernel-work",
+      llvm::cl::desc("Write the work of every formed kernel as JSON to this "
+                     "file (seqboat-print-kernel-work; bench/kernel_model.py)"),
+      llvm::cl::init("")};
+
   detail::PassOptions::Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("f32 contractions on the GPU: tf32 (tensor cores, "
@@ -173,9 +179,12 @@ bufferization::OneShotBufferizePassOptions boundaryBufferization();
 /// The front of both kernel pipelines: export the ABI,
 /// seqboat-layer-to-kernels with these knobs, kernel formation and the
 /// strategies for `strategies.target`, bufferize.
+/// With `kernelWork`, seqboat-print-kernel-work writes the formed kernels'
+/// work there.
 void buildKernelStrategy(OpPassManager &pm,
                          const ConvertSeqBoatLayerToKernelsOptions &knobs,
-                         const SeqBoatApplyStrategiesOptions &strategies);
+                         const SeqBoatApplyStrategiesOptions &strategies,
+                         StringRef kernelWork = "");
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
 void buildBuffersToLLVM(OpPassManager &pm, bool parallel = false);

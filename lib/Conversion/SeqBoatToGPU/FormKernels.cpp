@@ -959,8 +959,14 @@ struct SeqBoatFormScanKernels
         if (isScanRoot(op) && !op->getParentOfType<scf::ForallOp>())
           roots.push_back(op);
       });
+      // Numbered after the caller's scan kernels formed earlier (the
+      // pipeline forms them again after the linalg lowering made more).
+      unsigned first = 0;
+      while (symbols.lookup(
+          (caller.getSymName() + "_scan_" + Twine(first)).str()))
+        ++first;
       for (auto [i, op] : llvm::enumerate(roots))
-        outlineScan(op, caller, symbols, i);
+        outlineScan(op, caller, symbols, first + i);
     }
   }
 };

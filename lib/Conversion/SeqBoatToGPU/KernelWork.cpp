@@ -64,6 +64,11 @@ double seqboatFlops(Operation *op, int64_t emaChunk) {
         double c = std::min<int64_t>(o.getChunk(), dim(o.getQ(), 1));
         return 2.0 * b * l * (c * (z + h) + 2 * z * h);
       })
+      .Case([](StateScanOp o) {
+        // A multiply-add per chunk and state element.
+        auto u = cast<ShapedType>(o.getU().getType());
+        return 2.0 * u.getNumElements();
+      })
       .Case([](CompactIndexOp o) {
         return static_cast<double>(dim(o.getActive(), 0)) *
                dim(o.getActive(), 1);

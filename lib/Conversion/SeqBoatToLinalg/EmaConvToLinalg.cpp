@@ -5,8 +5,8 @@
 // With chunks of T steps (x reshaped to [B, nc, T, D]):
 //   - intra-chunk: a lower-triangular Toeplitz product with the T-tap kernel,
 //   - chunk input: u_c = sum_j p beta q^(T-1-j) x_{c,j}          [B, nc, D, N]
-//   - scan over chunks (scf.for): S_c = q^T S_{c-1} + u_c, keeping the state
-//     entering each chunk,
+//   - scan over chunks (seqboat.state_scan, lowered to an scf.for):
+//     S_c = q^T S_{c-1} + u_c, keeping the state entering each chunk,
 //   - inter-chunk: y_{c,t} += sum_n gamma_n/sqrt(N) q^(t+1) S_{c-1}.
 // Work is O(B L D (T + N)); nothing is O(L^2). The anti-causal half of the
 // bidirectional op is the same scan over the reversed sequence.
@@ -176,35 +176,7 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
         return math::PowFOp::create(nb, nl, a[0], constant(nb, nl, et, t))
             .getResult();
       });
-  Value state0 = filledTensor(b, loc, {bsz, d, n}, et, 0.0);
-  Value entering0 = emptyTensor(b, loc, {bsz, nc, d, n}, et);
-  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
-  Value ub = arith::ConstantIndexOp::create(b, loc, nc);
-  Value step = arith::ConstantIndexOp::create(b, loc, 1);
-  auto scan = scf::ForOp::create(
-      b, loc, lb, ub, step, ValueRange{state0, entering0},
-      [&](OpBuilder &nb, Location nl, Value c, ValueRange carried) {
-        Value state = carried[0];
-        SmallVector<OpFoldResult> at = {nb.getIndexAttr(0), c,
-                                        nb.getIndexAttr(0), nb.getIndexAttr(0)};
-        Value entering =
-            staticInsert(nb, nl, state, carried[1], at, {bsz, 1, d, n});
-        Value uc = tensor::ExtractSliceOp::create(
-            nb, nl, RankedTensorType::get({bsz, d, n}, et), u, at,
-            getAsIndexOpFoldResult(nb.getContext(), {bsz, 1, d, n}),
-            SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
-        // state = q^T * state + u_c, in place.
-        AffineMap id3 = nb.getMultiDimIdentityMap(3);
-        Value next = parallelUpdate(
-            nb, nl, state, {uc, qT},
-            {id3, dimsMap(nb.getContext(), 3, {1, 2})},
-            [](OpBuilder &ib, Location il, ValueRange a) {
-              Value decayed = arith::MulFOp::create(ib, il, a[1], a[2]);
-              return arith::AddFOp::create(ib, il, decayed, a[0]).getResult();
-            });
-        scf::YieldOp::create(nb, nl, ValueRange{next, entering});
-      });
-  Value entering = scan.getResult(1);
+  Value entering = StateScanOp::create(b, loc, u.getType(), u, qT);
 
   // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, d, n], with the
   // weights laid out [t, d, n].
@@ -228,6 +200,62 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
   return padded > len ? staticSlice(b, loc, flat, {0, 0, 0}, {bsz, len, d})
                       : flat;
 }
+
+/// states[b, 0] = 0, states[b, c] = decay * states[b, c-1] + u[b, c-1]: an
+/// scf.for over the chunks carrying the [B, D, N] state and recording the
+/// state that enters each chunk.
+struct StateScanLowering : public OpRewritePattern<StateScanOp> {
+  StateScanLowering(MLIRContext *ctx, bool keep)
+      : OpRewritePattern(ctx), keep(keep) {}
+
+  LogicalResult matchAndRewrite(StateScanOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(rewriter, op)))
+      return failure();
+    if (keep)
+      return rewriter.notifyMatchFailure(op, "left to a scan kernel");
+    Location loc = op.getLoc();
+    auto uType = cast<RankedTensorType>(op.getU().getType());
+    Type et = uType.getElementType();
+    int64_t bsz = uType.getDimSize(0), nc = uType.getDimSize(1),
+            d = uType.getDimSize(2), n = uType.getDimSize(3);
+    Value u = op.getU(), decay = op.getDecay();
+    Value state0 = filledTensor(rewriter, loc, {bsz, d, n}, et, 0.0);
+    Value entering0 = emptyTensor(rewriter, loc, {bsz, nc, d, n}, et);
+    Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value ub = arith::ConstantIndexOp::create(rewriter, loc, nc);
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto scan = scf::ForOp::create(
+        rewriter, loc, lb, ub, step, ValueRange{state0, entering0},
+        [&](OpBuilder &nb, Location nl, Value c, ValueRange carried) {
+          Value state = carried[0];
+          SmallVector<OpFoldResult> at = {nb.getIndexAttr(0), c,
+                                          nb.getIndexAttr(0),
+                                          nb.getIndexAttr(0)};
+          Value entering =
+              staticInsert(nb, nl, state, carried[1], at, {bsz, 1, d, n});
+          Value uc = tensor::ExtractSliceOp::create(
+              nb, nl, RankedTensorType::get({bsz, d, n}, et), u, at,
+              getAsIndexOpFoldResult(nb.getContext(), {bsz, 1, d, n}),
+              SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
+          // state = decay * state + u_c, in place.
+          AffineMap id3 = nb.getMultiDimIdentityMap(3);
+          Value next = parallelUpdate(
+              nb, nl, state, {uc, decay},
+              {id3, dimsMap(nb.getContext(), 3, {1, 2})},
+              [](OpBuilder &ib, Location il, ValueRange a) {
+                Value decayed = arith::MulFOp::create(ib, il, a[1], a[2]);
+                return arith::AddFOp::create(ib, il, decayed, a[0])
+                    .getResult();
+              });
+          scf::YieldOp::create(nb, nl, ValueRange{next, entering});
+        });
+    rewriter.replaceOp(op, scan.getResult(1));
+    return success();
+  }
+
+  bool keep;
+};
 
 struct EmaKernelLowering : public OpRewritePattern<EmaKernelOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -298,7 +326,8 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
 } // namespace
 
 void seqboat::populateEmaConvPatterns(RewritePatternSet &patterns,
-                                      int64_t emaChunk) {
+                                      int64_t emaChunk, bool keepStateScan) {
   patterns.add<EmaKernelLowering>(patterns.getContext());
+  patterns.add<StateScanLowering>(patterns.getContext(), keepStateScan);
   patterns.add<EmaConvLowering>(patterns.getContext(), emaChunk);
 }

@@ -7,7 +7,8 @@
 
 namespace mlir::seqboat {
 
-void populateEmaConvPatterns(RewritePatternSet &patterns, int64_t emaChunk);
+void populateEmaConvPatterns(RewritePatternSet &patterns, int64_t emaChunk,
+                             bool keepStateScan);
 void populateConvPatterns(RewritePatternSet &patterns);
 void populateRoutingPatterns(RewritePatternSet &patterns);
 void populateLocalAttentionPatterns(RewritePatternSet &patterns);

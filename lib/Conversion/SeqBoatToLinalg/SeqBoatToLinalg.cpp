@@ -32,8 +32,9 @@ LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
 }
 
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
-                                              int64_t emaChunk) {
-  populateEmaConvPatterns(patterns, emaChunk);
+                                              int64_t emaChunk,
+                                              bool keepScanRoots) {
+  populateEmaConvPatterns(patterns, emaChunk, keepScanRoots);
   populateConvPatterns(patterns);
   populateRoutingPatterns(patterns);
   populateLocalAttentionPatterns(patterns);
@@ -72,7 +73,9 @@ struct ConvertSeqBoatToLinalgPass
       return fn && fn->hasAttr("seqboat.kernel_kind");
     };
     RewritePatternSet patterns(&getContext());
-    populateSeqBoatToLinalgPatterns(patterns, emaChunk);
+    // With skip-kernels, scan-kernel roots the lowerings create (ema_conv's
+    // state scan) are kept for a second seqboat-form-scan-kernels.
+    populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels);
     if (!skipKernels) {
       if (failed(applyPatternsGreedily(root, std::move(patterns))))
         return signalPassFailure();
@@ -90,7 +93,8 @@ struct ConvertSeqBoatToLinalgPass
 
     // Patterns decline ops they cannot lower (dynamic shapes); say which.
     WalkResult leftovers = root->walk([&](Operation *op) {
-      if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op))
+      if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op) ||
+          (skipKernels && isa<StateScanOp>(op)))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg: only static, "
                       "non-empty shapes are supported");

@@ -20,8 +20,12 @@ namespace seqboat {
 #include "seqboat/Conversion/Passes.h.inc"
 
 /// Patterns lowering each primitive seqboat op (all but seqboat.layer).
+/// With `keepScanRoots`, the scan-kernel roots that lowerings create on
+/// static tensors (ema_conv's seqboat.state_scan) are left for
+/// seqboat-form-scan-kernels.
 void populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
-                                     int64_t emaChunk);
+                                     int64_t emaChunk,
+                                     bool keepScanRoots = false);
 
 } // namespace seqboat
 } // namespace mlir

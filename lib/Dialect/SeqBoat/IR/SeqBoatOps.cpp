@@ -371,6 +371,24 @@ GatherOp::reifyResultShapes(OpBuilder &b,
   return success();
 }
 
+LogicalResult StateScanOp::verify() {
+  Value u = getU();
+  int64_t bsz = dimOf(u, 0), c = dimOf(u, 1), d = dimOf(u, 2), n = dimOf(u, 3);
+  return ShapeChecker(*this)
+      .operand("u", u, {{"B", bsz}, {"C", c}, {"D", d}, {"N", n}})
+      .operand("decay", getDecay(), {{"D", d}, {"N", n}})
+      .sameElementType({{"u", u}, {"decay", getDecay()}});
+}
+
+LogicalResult
+StateScanOp::reifyResultShapes(OpBuilder &b,
+                               ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reify(b, getLoc(),
+                         {SizeOf{getU(), 0}, SizeOf{getU(), 1},
+                          SizeOf{getU(), 2}, SizeOf{getU(), 3}}));
+  return success();
+}
+
 LogicalResult ScatterOp::verify() {
   Value xc = getXc();
   int64_t bsz = dimOf(xc, 0), len = getLengthAttr().getInt(), f = dimOf(xc, 2);

@@ -56,6 +56,12 @@ TileSpec specOf(Operation *op) {
           spec.stackedHalves = {1, 2, 3, 4};
         return spec;
       })
+      .Case([](StateScanOp) {
+        // Loops (b, d, n); the chunks run in order within a tile.
+        return TileSpec{{0, 2, 3},
+                        {{loop(0), kWhole, loop(1), loop(2)}, {loop(1), loop(2)}},
+                        {}};
+      })
       .Case([](LongConvOp o) {
         TileSpec spec{{0, 2}, {{loop(0), kWhole, loop(1)}, {loop(1), kWhole}}, {}};
         if (o.getBidirectional())
@@ -323,7 +329,7 @@ void attach(MLIRContext *context) {
 } // namespace
 
 void seqboat::attachTilingInterfaces(MLIRContext *context) {
-  attach<EmaKernelOp, EmaConvOp, LongConvOp, ShortConvOp, RouteOp,
+  attach<EmaKernelOp, EmaConvOp, StateScanOp, LongConvOp, ShortConvOp, RouteOp,
          CompactIndexOp, GatherOp, ScatterOp, LocalAttentionOp,
          LinearAttentionOp>(context);
 }

@@ -617,3 +617,19 @@ func.func @case73(%a0: tensor<2x37x16xf32>, %a1: tensor<16xf32>, %a2: tensor<16x
   %r = "seqboat.layer"(%a0, %a1, %a2, %a3, %a4, %a5, %a6, %a7, %a8, %a9, %a10, %a11, %a12, %a13, %a14, %a15, %a16, %a17) <{bidirectional = true, window = 4.0 : f32}> : (tensor<2x37x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<16xf32>, tensor<18x16xf32>, tensor<18xf32>, tensor<f32>, tensor<72x16xf32>, tensor<72xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<127xf32>, tensor<16x32xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
   return
 }
+
+// -----
+
+func.func @state_scan_decay(%u: tensor<2x8x16x4xf32>, %decay: tensor<16x8xf32>) {
+  // expected-error @+1 {{operand 'decay' must be [D, N] = [16, 4], but got 'tensor<16x8xf32>'}}
+  %s = seqboat.state_scan %u, %decay : tensor<2x8x16x4xf32>, tensor<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @state_scan_rank(%u: tensor<2x8x16xf32>, %decay: tensor<16x4xf32>) {
+  // expected-error @+1 {{operand 'u' must be [B, C, D, N]}}
+  %s = seqboat.state_scan %u, %decay : tensor<2x8x16xf32>, tensor<16x4xf32>
+  return
+}

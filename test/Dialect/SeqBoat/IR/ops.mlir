@@ -62,6 +62,13 @@ func.func @local_attention(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos
   return %o, %p : tensor<2x37x32xf32>, tensor<2x37x32xf32>
 }
 
+// CHECK-LABEL: func @state_scan
+// CHECK: seqboat.state_scan %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} : tensor<2x8x16x4xf32>, tensor<16x4xf32>
+func.func @state_scan(%u: tensor<2x8x16x4xf32>, %decay: tensor<16x4xf32>) -> tensor<2x8x16x4xf32> {
+  %s = seqboat.state_scan %u, %decay : tensor<2x8x16x4xf32>, tensor<16x4xf32>
+  return %s : tensor<2x8x16x4xf32>
+}
+
 // A tile of query rows (what tiling the op along its query slots makes).
 // CHECK-LABEL: func @local_attention_rows
 // CHECK: seqboat.local_attention %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} queries(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>

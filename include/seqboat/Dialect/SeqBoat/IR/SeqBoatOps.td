@@ -62,7 +62,7 @@ def SeqBoat_EmaKernelOp : SeqBoat_PureOp<"ema_kernel",
 }
 
 def SeqBoat_EmaConvOp : SeqBoat_PureOp<"ema_conv",
-    [SeqBoat_ScanKernelRoot, AllTypesMatch<["x", "y"]>, AllTypesMatch<["delta", "alpha", "beta", "gamma"]>]> {
+    [AllTypesMatch<["x", "y"]>, AllTypesMatch<["delta", "alpha", "beta", "gamma"]>]> {
   let summary = "multi-dimensional damped EMA (MEGA), causal or bidirectional";
   let description = [{
     `x : [B, L, D]`; the EMA parameters are `[D, N]` (causal) or `[2D, N]`
@@ -73,7 +73,8 @@ def SeqBoat_EmaConvOp : SeqBoat_PureOp<"ema_conv",
       `sum_{s<=L-1-t} k[D+d,s] x[b,t+s,d]` (the `s = 0` tap comes from both).
 
     Lowerings evaluate it as a chunked scan of the recurrence
-    `h_t = p beta x_t + q h_{t-1}`, in `O(L)` per channel.
+    `h_t = p beta x_t + q h_{t-1}`, in `O(L)` per channel: parallel linalg
+    ops within the chunks and a `seqboat.state_scan` across them.
 
     ```mlir
     %y = seqboat.ema_conv %x, %delta, %alpha, %beta, %gamma, %omega {bidirectional = true}
@@ -88,6 +89,27 @@ def SeqBoat_EmaConvOp : SeqBoat_PureOp<"ema_conv",
   let assemblyFormat = [{
     $x `,` $delta `,` $alpha `,` $beta `,` $gamma `,` $omega attr-dict
     `:` type($x) `,` type($delta) `,` type($omega)
+  }];
+}
+
+def SeqBoat_StateScanOp : SeqBoat_PureOp<"state_scan",
+    [SeqBoat_ScanKernelRoot, AllTypesMatch<["u", "states"]>]> {
+  let summary = "the states entering the chunks of a linear recurrence";
+  let description = [{
+    `u : [B, C, D, N]`, what each of C chunks adds to a state, and
+    `decay : [D, N]`, what a chunk multiplies the state by:
+    `states[b, 0] = 0` and `states[b, c] = decay * states[b, c-1] + u[b, c-1]`,
+    elementwise in `(d, n)`. The sequential part of `ema_conv`'s chunked
+    scan (C = L / chunk steps); every `(b, d, n)` is independent.
+
+    ```mlir
+    %s = seqboat.state_scan %u, %decay : tensor<2x8x16x4xf32>, tensor<16x4xf32>
+    ```
+  }];
+  let arguments = (ins SeqBoat_FloatTensor:$u, SeqBoat_FloatTensor:$decay);
+  let results = (outs SeqBoat_FloatTensor:$states);
+  let assemblyFormat = [{
+    $u `,` $decay attr-dict `:` type($u) `,` type($decay)
   }];
 }
 

@@ -104,7 +104,9 @@ void seqboat::buildKernelStrategy(
   pm.addPass(createSeqBoatFormScanKernels());
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.skipKernels = true;
-  lowering.emaChunk = strategies.scanChunk;
+  // (A non-positive scan-chunk is seqboat-apply-strategies' error to report.)
+  if (strategies.scanChunk > 0)
+    lowering.emaChunk = strategies.scanChunk;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));
   // The scan roots those lowerings made (ema_conv's state scan).
   pm.addPass(createSeqBoatFormScanKernels());

@@ -110,11 +110,17 @@ std::optional<std::array<int64_t, 3>> contractionShape(func::FuncOp kernel) {
     return std::nullopt;
   auto x = dyn_cast<MemRefType>(args[0]);
   auto w = dyn_cast<MemRefType>(args[1]);
-  if (!x || !w || x.getRank() != 2 || w.getRank() != 2 ||
-      !x.hasStaticShape() || !w.hasStaticShape())
+  auto bias = dyn_cast<MemRefType>(args[2]);
+  auto y = dyn_cast<MemRefType>(args[3]);
+  if (!x || !w || !bias || !y || x.getRank() != 2 || w.getRank() != 2 ||
+      bias.getRank() != 1 || y.getRank() != 2 || !x.hasStaticShape() ||
+      !w.hasStaticShape() || !bias.hasStaticShape() || !y.hasStaticShape())
     return std::nullopt;
-  return std::array<int64_t, 3>{x.getDimSize(0), w.getDimSize(0),
-                                x.getDimSize(1)};
+  int64_t m = x.getDimSize(0), n = w.getDimSize(0), k = x.getDimSize(1);
+  if (w.getDimSize(1) != k || bias.getDimSize(0) != n ||
+      y.getDimSize(0) != m || y.getDimSize(1) != n)
+    return std::nullopt;
+  return std::array<int64_t, 3>{m, n, k};
 }
 
 /// The contraction strategy's params (TM, TN, BK, WM, WN, CTM, CTK) for

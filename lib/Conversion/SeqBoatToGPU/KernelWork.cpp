@@ -148,9 +148,11 @@ struct SeqBoatPrintKernelWorkPass
                                {"kind", kind.getValue()},
                                {"bytes", bytes},
                                {"flops", flops}};
-      if (kind.getValue() == "contraction") {
-        auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
-        auto w = cast<MemRefType>(kernel.getArgumentTypes()[1]);
+      ArrayRef<Type> args = kernel.getArgumentTypes();
+      auto x = args.size() == 4 ? dyn_cast<MemRefType>(args[0]) : MemRefType();
+      auto w = args.size() == 4 ? dyn_cast<MemRefType>(args[1]) : MemRefType();
+      if (kind.getValue() == "contraction" && x && w && x.getRank() == 2 &&
+          w.getRank() == 2 && x.hasStaticShape() && w.hasStaticShape()) {
         entry["shape"] = llvm::json::Object{{"M", x.getDimSize(0)},
                                             {"N", w.getDimSize(0)},
                                             {"K", x.getDimSize(1)}};

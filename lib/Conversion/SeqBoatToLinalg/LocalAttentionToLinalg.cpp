@@ -112,6 +112,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     if (!op.getQueryTile().empty()) {
       first = op.getQueryTile()[0];
       rows = op.getQueryTile()[1];
+      // Never more rows than the result holds, nor fewer than none; never
+      // before slot 0 (malformed tiles read nothing out of bounds).
+      if (!outType.isDynamicDim(1))
+        rows = arith::MinSIOp::create(rewriter, loc, rows,
+                                      idx(rewriter, loc, outType.getDimSize(1)));
+      rows = arith::MaxSIOp::create(rewriter, loc, rows, idx(rewriter, loc, 0));
+      first = arith::MaxSIOp::create(rewriter, loc, first, idx(rewriter, loc, 0));
     }
     bool bidir = op.getBidirectional();
     Activation act = op.getActivation();

@@ -5,6 +5,7 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -93,8 +94,15 @@ struct ConvertSeqBoatToLinalgPass
 
     // Patterns decline ops they cannot lower (dynamic shapes); say which.
     WalkResult leftovers = root->walk([&](Operation *op) {
+      // (State scans the lowering kept for seqboat-form-scan-kernels: static
+      // ones outside tile loops, as StateScanLowering decides.)
+      bool kept = skipKernels && isa<StateScanOp>(op) &&
+                  !op->getParentOfType<scf::ForallOp>() &&
+                  llvm::all_of(op->getOperandTypes(), [](Type t) {
+                    return cast<RankedTensorType>(t).hasStaticShape();
+                  });
       if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op) ||
-          (skipKernels && isa<StateScanOp>(op)))
+          kept)
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg: only static, "
                       "non-empty shapes are supported");

@@ -51,3 +51,6 @@
 // PARALLEL: gpu.launch
 // PARALLEL-NOT: @linear_kn_parallel_1
 // LEFTCPU: linalg.matmul
+
+// RUN: not seqboat-opt %S/Inputs/bad_contraction.mlir --seqboat-apply-strategies="tile-m=32 tile-n=32" 2>&1 | FileCheck %s --check-prefix=BADKERNEL
+// BADKERNEL: error: contraction kernel: expected (X[M, K], W[N, K], bias[N], Y[M, N]) static memref arguments

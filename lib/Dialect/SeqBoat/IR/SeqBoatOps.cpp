@@ -424,6 +424,11 @@ LogicalResult LocalAttentionOp::verify() {
       return emitOpError("'queries' takes two values (offset, count), got ")
              << getQueryTile().size();
     rows = dimOf(getOut(), 1);
+    const char *names[] = {"offset", "count"};
+    for (auto [value, what] : llvm::zip(getQueryTile(), names))
+      if (std::optional<int64_t> c = getConstantIntValue(value); c && *c < 0)
+        return emitOpError("'queries' ") << what << " must not be negative, got "
+                                          << *c;
     std::optional<int64_t> n = getConstantIntValue(getQueryTile()[1]);
     if (n && !ShapedType::isDynamic(rows) && *n != rows)
       return emitOpError("result 'out' must hold the ")
@@ -450,8 +455,12 @@ LogicalResult
 LocalAttentionOp::reifyResultShapes(OpBuilder &b,
                                     ReifiedRankedShapedTypeDims &shapes) {
   if (!getQueryTile().empty()) {
-    shapes.push_back({tensor::getMixedSize(b, getLoc(), getQ(), 0),
-                      getAsOpFoldResult(getQueryTile()[1]),
+    // The rows of a tile: the result's static extent, else its count.
+    auto out = cast<RankedTensorType>(getOut().getType());
+    OpFoldResult rows = out.isDynamicDim(1)
+                            ? getAsOpFoldResult(getQueryTile()[1])
+                            : OpFoldResult(b.getIndexAttr(out.getDimSize(1)));
+    shapes.push_back({tensor::getMixedSize(b, getLoc(), getQ(), 0), rows,
                       tensor::getMixedSize(b, getLoc(), getV(), 2)});
     return success();
   }

@@ -633,3 +633,22 @@ func.func @state_scan_rank(%u: tensor<2x8x16xf32>, %decay: tensor<16x4xf32>) {
   %s = seqboat.state_scan %u, %decay : tensor<2x8x16xf32>, tensor<16x4xf32>
   return
 }
+
+// -----
+
+func.func @negative_query_offset(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>) {
+  %first = arith.constant -2 : index
+  %n = arith.constant 4 : index
+  // expected-error @+1 {{'queries' offset must not be negative, got -2}}
+  %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%first, %n) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x4x32xf32>
+  return
+}
+
+// -----
+
+func.func @negative_query_count(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %p: tensor<2x37xi32>, %c: tensor<2xi32>, %first: index) {
+  %n = arith.constant -1 : index
+  // expected-error @+1 {{'queries' count must not be negative, got -1}}
+  %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%first, %n) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x?x32xf32>
+  return
+}

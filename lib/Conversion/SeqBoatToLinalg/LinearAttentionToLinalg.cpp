@@ -4,7 +4,8 @@
 // Causal with decay g, chunks of T (inputs reshaped to [B, nc, T, .]):
 //   intra: o_t = sum_{s<=t in chunk} g^(t-s) (q_t . k_s) v_s
 //   chunk state: kv_c = sum_s g^(T-1-s) k_s v_s^T                 [B, nc, Z, H]
-//   scan (scf.for): S_c = g^T S_{c-1} + kv_c, keeping the entering state
+//   scan (seqboat.state_scan): S_c = g^T S_{c-1} + kv_c, keeping the
+//   entering state
 //   inter: o_t += g^(t+1) q_t S_{c-1}
 // O(L T (Z + H) + L Z H) work.
 //
@@ -129,39 +130,27 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
                                        decayPow(b, l, g, 4, -1, t - 1));
         });
 
-    Value gT = math::PowFOp::create(rewriter, loc, g, constant(rewriter, loc, et, t));
-    Value state0 = filledTensor(rewriter, loc, {bsz, z, h}, et, 0.0);
-    Value entering0 = emptyTensor(rewriter, loc, {bsz, nc, z, h}, et);
-    auto scan = scf::ForOp::create(
-        rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, 0),
-        arith::ConstantIndexOp::create(rewriter, loc, nc),
-        arith::ConstantIndexOp::create(rewriter, loc, 1),
-        ValueRange{state0, entering0},
-        [&](OpBuilder &b, Location l, Value c, ValueRange carried) {
-          SmallVector<OpFoldResult> at = {b.getIndexAttr(0), c,
-                                          b.getIndexAttr(0), b.getIndexAttr(0)};
-          Value entering =
-              staticInsert(b, l, carried[0], carried[1], at, {bsz, 1, z, h});
-          Value kvc = tensor::ExtractSliceOp::create(
-              b, l, RankedTensorType::get({bsz, z, h}, et), kv, at,
-              getAsIndexOpFoldResult(b.getContext(), {bsz, 1, z, h}),
-              SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
-          // state = g^T * state + kv_c, in place.
-          AffineMap id3 = b.getMultiDimIdentityMap(3);
-          Value next = parallelUpdate(
-              b, l, carried[0], kvc, {id3},
-              [&](OpBuilder &ib, Location il, ValueRange a) {
-                return arith::AddFOp::create(
-                           ib, il, arith::MulFOp::create(ib, il, gT, a[1]), a[0])
-                    .getResult();
-              });
-          scf::YieldOp::create(b, l, ValueRange{next, entering});
-        });
+    // The state entering each chunk, S_c = g^T S_{c-1} + kv_{c-1}: a
+    // seqboat.state_scan with g^T for every (z, h) (computed from the decay
+    // operand in a parallel op, so that kernels read it as a tensor).
+    Value gT;
+    if (Value decay = op.getDecay()) {
+      gT = parallelGeneric(
+          rewriter, loc, {z, h}, et, decay,
+          {AffineMap::get(2, 0, {}, ctx)},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return math::PowFOp::create(b, l, a[0], constant(b, l, et, t))
+                .getResult();
+          });
+    } else {
+      gT = filledTensor(rewriter, loc, {z, h}, et, 1.0);
+    }
+    Value entering = StateScanOp::create(rewriter, loc, kv.getType(), kv, gT);
 
     // o[b, c, t, h] = intra + g^(t+1) sum_z q[b, c, t, z] S[b, c, z, h].
     // loops (b, c, t, h, z)
     Value o = reductionGeneric(
-        rewriter, loc, {bsz, nc, t, h}, 1, {qc, scan.getResult(1)},
+        rewriter, loc, {bsz, nc, t, h}, 1, {qc, entering},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MulFOp::create(b, l, mul(b, l, a),

@@ -551,12 +551,5 @@ LogicalResult LayerOp::reifyResultShapes(OpBuilder &b,
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.cpp.inc"
 
 bool seqboat::isScanKernelRoot(Operation *op) {
-  if (!op->hasTrait<ScanKernelRoot>())
-    return false;
-  if (auto la = dyn_cast<LinearAttentionOp>(op)) {
-    auto q = cast<RankedTensorType>(la.getQ().getType());
-    return !la.getBidirectional() && !q.isDynamicDim(1) &&
-           static_cast<uint64_t>(q.getDimSize(1)) > la.getChunk();
-  }
-  return true;
+  return op->hasTrait<ScanKernelRoot>();
 }

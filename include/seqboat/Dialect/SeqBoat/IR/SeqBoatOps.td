@@ -275,7 +275,7 @@ def SeqBoat_LocalAttentionOp : SeqBoat_PureOp<"local_attention",
 }
 
 def SeqBoat_LinearAttentionOp : SeqBoat_PureOp<"linear_attention",
-    [SeqBoat_ScanKernelRoot, AllTypesMatch<["q", "k"]>]> {
+    [AllTypesMatch<["q", "k"]>]> {
   let summary = "tiled linear attention with optional decay";
   let description = [{
     `q, k : [B, L, Z]`, `v : [B, L, H]`, optional scalar `decay` (gamma in

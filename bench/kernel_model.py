@@ -51,6 +51,32 @@ from seqboat import kernels as kernel_report  # noqa: E402
 from seqboat import tune  # noqa: E402
 
 
+def compile_report(opt, args, prefix=(), kernel_work=False):
+    """Compiles FILE (after the passes in `prefix`) with --seqboat-gpu-pipeline
+    and returns ptxas's report of every kernel and, with `kernel_work`, the
+    formed kernels' work (seqboat-print-kernel-work), else None."""
+    ptxas = kernel_report.find_ptxas()
+    if not ptxas:
+        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
+    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
+        out, work_file = os.path.join(tmp, "gpu.mlir"), os.path.join(tmp, "work.json")
+        options = "chip=%s format=isa %s" % (args.chip, args.options)
+        if kernel_work:
+            options += " kernel-work=%s" % work_file
+        subprocess.run([opt, args.file] + list(prefix) +
+                       ["-o", out, "--mlir-print-op-on-diagnostic=false",
+                        "--seqboat-gpu-pipeline=%s" % options], check=True)
+        work = None
+        if kernel_work:
+            with open(work_file) as f:
+                work = json.load(f)
+        with open(out) as f:
+            report = {}
+            for text in kernel_report.extract_ptx(f.read()):
+                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
+    return report, work
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
@@ -66,20 +92,9 @@ def main(argv=None):
         return generic(args)
 
     opt = os.path.join(args.build, "bin", "seqboat-opt")
-    ptxas = kernel_report.find_ptxas()
-    if not ptxas:
-        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
     space = json.loads(subprocess.run([opt, args.file, "--seqboat-print-tuning-space", "-o", os.devnull],
                                       check=True, stdout=subprocess.PIPE, text=True).stdout)
-    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
-        out = os.path.join(tmp, "gpu.mlir")
-        subprocess.run([opt, args.file, "-o", out, "--mlir-print-op-on-diagnostic=false",
-                        "--seqboat-gpu-pipeline=chip=%s format=isa %s" % (args.chip, args.options)],
-                       check=True)
-        with open(out) as f:
-            report = {}
-            for text in kernel_report.extract_ptx(f.read()):
-                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
+    report, _ = compile_report(opt, args)
 
     chip = tune.CHIPS.get(args.chip, tune.CHIPS["sm_90"])
     print("model of %s on %s (%d SMs, %.2f TB/s, %.1f TFLOP/s FP32, %.1f TFLOP/s TF32); "
@@ -112,20 +127,7 @@ def generic(args):
     opt = os.path.join(args.build, "bin", "seqboat-opt")
     prefix = ["--seqboat-decompose"] if args.decompose else []
     options = dict(item.partition("=")[::2] for item in shlex.split(args.options))
-    ptxas = kernel_report.find_ptxas()
-    if not ptxas:
-        sys.exit("error: ptxas not found (set CUDA_HOME); the model needs its resource report")
-    with tempfile.TemporaryDirectory(prefix="seqboat-model-") as tmp:
-        out, work_file = os.path.join(tmp, "gpu.mlir"), os.path.join(tmp, "work.json")
-        subprocess.run([opt, args.file] + prefix + ["-o", out, "--mlir-print-op-on-diagnostic=false",
-                        "--seqboat-gpu-pipeline=chip=%s format=isa kernel-work=%s %s"
-                        % (args.chip, work_file, args.options)], check=True)
-        with open(work_file) as f:
-            work = json.load(f)
-        with open(out) as f:
-            report = {}
-            for text in kernel_report.extract_ptx(f.read()):
-                report.update(kernel_report.ptxas_report(ptxas, text, args.chip))
+    report, work = compile_report(opt, args, prefix, kernel_work=True)
     chip = tune.CHIPS.get(args.chip, tune.CHIPS["sm_90"])
     print("model of the generic path's kernels of %s on %s (%d SMs, %.2f TB/s, %.1f TFLOP/s FP32, "
           "%.1f TFLOP/s TF32); not a measurement" % (args.file, args.chip, chip["sms"],

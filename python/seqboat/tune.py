@@ -356,10 +356,9 @@ def compile_variant(args, op, config, dbkey, ptxas):
     # A contraction's config changes only its own kernel; the file's other
     # kernels are someone else's to tune.
     if op.get("kind") == "contraction":
-        base = op["kernel"][:-len("_kernel")]
         # Its own kernel and, where the tiles leave a remainder, the peeled
         # rows and columns.
-        mine = {op["kernel"], base + "_rows_kernel", base + "_cols_kernel"}
+        mine = {op["kernel"]} | set(peeled_kernel_names(op).values())
         report = {name: r for name, r in report.items() if name in mine}
     for name, r in report.items():
         if r["spill_stores"] or r["spill_loads"]:
@@ -388,6 +387,14 @@ PARALLEL_SUFFIX = "#parallel"
 L2_OVER_HBM = 2.5
 
 
+def peeled_kernel_names(op):
+    """The kernels seqboat-apply-strategies peels a contraction's remainder
+    rows and columns into: {"_rows": ..., "_cols": ...}."""
+    name = op["kernel"]
+    base = name[:-len("_kernel")] if name.endswith("_kernel") else name
+    return {suffix: base + suffix + "_kernel" for suffix in ("_rows", "_cols")}
+
+
 def contraction_work(op, config):
     """The kernels of a contraction: the part the tiles divide (the
     contraction kernel) and, where M or N leaves a remainder, the peeled rows
@@ -398,7 +405,7 @@ def contraction_work(op, config):
     s = op["shape"]
     m, n, k = s["M"], s["N"], s["K"]
     tm, tn = config["tile_m"], config["tile_n"]
-    base = op["kernel"][:-len("_kernel")] if op["kernel"].endswith("_kernel") else op["kernel"]
+    peeled = peeled_kernel_names(op)
     mm, nm = m - m % tm, n - n % tn
     if mm == 0 or nm == 0 or k % config.get("tile_k", 16):
         # Nothing to peel: the whole contraction as a parallel kernel.
@@ -413,7 +420,7 @@ def contraction_work(op, config):
     # L1/L2 serve the re-reads, counted once).
     for suffix, pm, pn in (("_rows", m - mm, n), ("_cols", mm, n - nm)):
         if pm and pn:
-            rows.append((base + suffix + "_kernel" + PARALLEL_SUFFIX,
+            rows.append((peeled[suffix] + PARALLEL_SUFFIX,
                          math.ceil(pm * pn / 128.0), 128,
                          4 * (pm * k + pn * k + pm * pn + pn), 2.0 * pm * pn * k))
     return rows

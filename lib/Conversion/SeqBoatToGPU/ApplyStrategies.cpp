@@ -101,10 +101,15 @@ std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
   return "";
 }
 
-namespace {
+/// Whether tiles TM x TN x BK are legal in themselves (on a problem they
+/// divide).
+static bool legalContractionTiles(int64_t tm, int64_t tn, int64_t bk,
+                                  bool gpu) {
+  return checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu).empty();
+}
 
-/// (M, N, K) of a contraction kernel (X[M, K], W[N, K], bias[N], Y[M, N]).
-std::optional<std::array<int64_t, 3>> contractionShape(func::FuncOp kernel) {
+std::optional<std::array<int64_t, 3>>
+seqboat::getContractionKernelShape(func::FuncOp kernel) {
   ArrayRef<Type> args = kernel.getArgumentTypes();
   if (args.size() != 4)
     return std::nullopt;
@@ -123,12 +128,35 @@ std::optional<std::array<int64_t, 3>> contractionShape(func::FuncOp kernel) {
   return std::array<int64_t, 3>{m, n, k};
 }
 
+
+SmallVector<unsigned>
+seqboat::getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
+                             ArrayRef<int64_t> ranges) {
+  SmallVector<unsigned> loops;
+  for (int64_t i = static_cast<int64_t>(ranges.size()) - 1;
+       i >= 0 && loops.size() < 3; --i)
+    if (iterators[i] == utils::IteratorType::parallel && ranges[i] > 1)
+      loops.push_back(i);
+  return loops;
+}
+
+TilingInterface seqboat::getKernelRoot(func::FuncOp kernel) {
+  TilingInterface root;
+  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
+    if (Operation *def = store.getSource().getDefiningOp())
+      root = dyn_cast<TilingInterface>(def);
+  });
+  return root;
+}
+
+namespace {
+
 /// The contraction strategy's params (TM, TN, BK, WM, WN, CTM, CTK) for
 /// `kernel`, or an error naming the knob that does not fit.
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                                                   ArrayRef<int64_t> tiles,
                                                   bool gpu, bool ffma) {
-  std::optional<std::array<int64_t, 3>> mnk = contractionShape(kernel);
+  std::optional<std::array<int64_t, 3>> mnk = getContractionKernelShape(kernel);
   if (!mnk)
     return emitError(kernel.getLoc(),
                      "contraction kernel: expected (X[M, K], W[N, K], "
@@ -282,7 +310,7 @@ fitContractionTiles(int64_t m, int64_t n, int64_t k,
       continue;
     for (int64_t tn = std::min(n, tiles[1]) / 16 * 16; tn >= 16; tn -= 16)
       for (int64_t tm = std::min(m, tiles[0]) / 32 * 32; tm >= 32; tm -= 32)
-        if (checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu).empty())
+        if (legalContractionTiles(tm, tn, bk, gpu))
           return std::array<int64_t, 3>{tm, tn, bk};
   }
   return std::nullopt;
@@ -323,17 +351,15 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   }
   unsigned rank = ranges.size();
   SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
-  int64_t budget = kParallelThreads, tiled = 0;
-  for (int64_t i = rank - 1; i >= 0 && tiled < 3; --i) {
-    if (iterators[i] != utils::IteratorType::parallel || ranges[i] <= 1)
-      continue;
+  int64_t budget = kParallelThreads;
+  SmallVector<unsigned> distributed = getDistributedLoops(iterators, ranges);
+  for (unsigned i : distributed) {
     blockTiles[i] = largestDivisor(ranges[i], budget);
     budget /= blockTiles[i];
     if (blockTiles[i] > 1)
       threadTiles[i] = 1;
-    ++tiled;
   }
-  if (tiled == 0) {
+  if (distributed.empty()) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)
       if (iterators[i] == utils::IteratorType::parallel) {
@@ -397,19 +423,8 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   return success();
 }
 
-/// The op whose result `kernel` stores (its root), if it implements
-/// TilingInterface.
-TilingInterface kernelRoot(func::FuncOp kernel) {
-  TilingInterface root;
-  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
-    if (Operation *def = store.getSource().getDefiningOp())
-      root = dyn_cast<TilingInterface>(def);
-  });
-  return root;
-}
-
 LogicalResult tileParallelKernel(func::FuncOp kernel) {
-  TilingInterface root = kernelRoot(kernel);
+  TilingInterface root = getKernelRoot(kernel);
   if (!root || !isa<linalg::LinalgOp>(root.getOperation()))
     return emitError(kernel.getLoc(),
                      "parallel kernel: expected one linalg op whose result "
@@ -557,7 +572,7 @@ private:
       return emitError(kernel.getLoc(), "scan kernel: scan-chunk must be "
                                         "positive, got ")
              << static_cast<int64_t>(scanChunk);
-    TilingInterface root = kernelRoot(kernel);
+    TilingInterface root = getKernelRoot(kernel);
     if (!root)
       return emitError(kernel.getLoc(), "scan kernel: expected one tileable "
                                         "op whose results the kernel stores");
@@ -588,6 +603,9 @@ private:
     if (failed(entry))
       return failure();
 
+    bool gpu = target == "gpu";
+    std::optional<std::array<int64_t, 3>> mnk =
+        getContractionKernelShape(kernel);
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
     bool fitted = false;
     if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
@@ -595,25 +613,19 @@ private:
         return emitError(kernel.getLoc(), "'")
                << kTilesAttr << "' must hold three values (TM, TN, BK)";
       tiles.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
-    } else if (std::optional<std::array<int64_t, 3>> mnk =
-                   contractionShape(kernel)) {
+    } else if (mnk) {
       // The pipeline's tiles are the default for every kernel: where they
       // cannot run on this one at all, take the nearest that can, and
       // record them on the kernel. (Tiles a kernel was given through
       // seqboat.tiles -- tuned or set by hand -- are taken as they are.)
+      // Tiles that are illegal in themselves -- copy grid, shared memory,
+      // signs -- are the user's error, reported below.
       auto [m, n, k] = *mnk;
-      // (Tiles that are illegal in themselves -- copy grid, shared memory,
-      // signs -- are the user's error, reported below.)
-      bool legal = checkContractionTiles(tiles[0], tiles[1], tiles[2],
-                                         tiles[0], tiles[1], tiles[2],
-                                         target == "gpu")
-                       .empty();
-      bool fit = !legal ||
-                 (k % tiles[2] == 0 && tiles[0] <= m && tiles[1] <= n);
-      if (!fit) {
+      if (legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu) &&
+          (k % tiles[2] != 0 || tiles[0] > m || tiles[1] > n)) {
         fitted = true;
         if (std::optional<std::array<int64_t, 3>> nearest = fitContractionTiles(
-                m, n, k, {tiles[0], tiles[1], tiles[2]}, target == "gpu"))
+                m, n, k, {tiles[0], tiles[1], tiles[2]}, gpu))
           tiles.assign(nearest->begin(), nearest->end());
       }
       kernel->setAttr(kTilesAttr,
@@ -626,11 +638,7 @@ private:
     // that are larger than M or N, leave nothing to peel: the whole kernel
     // compiles with the parallel strategy, with a warning.
     // (The tiles themselves are checked first, on a problem they divide.)
-    if (std::optional<std::array<int64_t, 3>> mnk = contractionShape(kernel);
-        mnk &&
-        checkContractionTiles(tiles[0], tiles[1], tiles[2], tiles[0],
-                              tiles[1], tiles[2], target == "gpu")
-            .empty() &&
+    if (mnk && legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu) &&
         ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
          (*mnk)[2] % tiles[2] != 0)) {
       auto [m, n, k] = *mnk;
@@ -656,7 +664,7 @@ private:
           return failure();
     }
     FailureOr<SmallVector<int64_t>> params =
-        contractionParams(kernel, tiles, target == "gpu", ffma);
+        contractionParams(kernel, tiles, gpu, ffma);
     if (failed(params))
       return failure();
     return runEntry(module, kernel, *entry, *params);

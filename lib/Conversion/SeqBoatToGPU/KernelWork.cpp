@@ -16,10 +16,8 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Interfaces/TilingInterface.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATPRINTKERNELWORK
@@ -99,25 +97,27 @@ double linalgFlops(linalg::LinalgOp op) {
 /// the product of the extents of up to three innermost parallel loops (with
 /// more than one iteration) of the op whose result the kernel stores.
 int64_t distributedPoints(func::FuncOp kernel) {
-  TilingInterface root;
-  kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
-    if (Operation *def = store.getSource().getDefiningOp())
-      root = dyn_cast<TilingInterface>(def);
-  });
+  TilingInterface root = getKernelRoot(kernel);
   if (!root)
     return 1;
-  OpBuilder b(root);
-  SmallVector<Range> domain = root.getIterationDomain(b);
-  SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
-  int64_t points = 1, taken = 0;
-  for (int64_t i = static_cast<int64_t>(domain.size()) - 1; i >= 0 && taken < 3;
-       --i) {
-    std::optional<int64_t> size = getConstantIntValue(domain[i].size);
-    if (iterators[i] != utils::IteratorType::parallel || !size || *size <= 1)
-      continue;
-    points *= *size;
-    ++taken;
-  }
+  // Whatever reifying the domain creates is erased again: this pass only
+  // reads the IR.
+  struct Created : OpBuilder::Listener {
+    SmallVector<Operation *> ops;
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      ops.push_back(op);
+    }
+  } created;
+  OpBuilder b(root, &created);
+  SmallVector<int64_t> ranges;
+  for (const Range &range : root.getIterationDomain(b))
+    ranges.push_back(getConstantIntValue(range.size).value_or(1));
+  for (Operation *op : llvm::reverse(created.ops))
+    op->erase();
+  int64_t points = 1;
+  for (unsigned i : getDistributedLoops(root.getLoopIteratorTypes(), ranges))
+    points *= ranges[i];
   return points;
 }
 
@@ -148,14 +148,11 @@ struct SeqBoatPrintKernelWorkPass
                                {"kind", kind.getValue()},
                                {"bytes", bytes},
                                {"flops", flops}};
-      ArrayRef<Type> args = kernel.getArgumentTypes();
-      auto x = args.size() == 4 ? dyn_cast<MemRefType>(args[0]) : MemRefType();
-      auto w = args.size() == 4 ? dyn_cast<MemRefType>(args[1]) : MemRefType();
-      if (kind.getValue() == "contraction" && x && w && x.getRank() == 2 &&
-          w.getRank() == 2 && x.hasStaticShape() && w.hasStaticShape()) {
-        entry["shape"] = llvm::json::Object{{"M", x.getDimSize(0)},
-                                            {"N", w.getDimSize(0)},
-                                            {"K", x.getDimSize(1)}};
+      std::optional<std::array<int64_t, 3>> mnk =
+          getContractionKernelShape(kernel);
+      if (kind.getValue() == "contraction" && mnk) {
+        entry["shape"] = llvm::json::Object{
+            {"M", (*mnk)[0]}, {"N", (*mnk)[1]}, {"K", (*mnk)[2]}};
         if (auto tiles = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr))
           entry["tiles"] = llvm::json::Array(tiles.asArrayRef());
       } else {
@@ -163,19 +160,11 @@ struct SeqBoatPrintKernelWorkPass
       }
       kernels.push_back(std::move(entry));
     }
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(output, &error);
-    if (!file) {
-      getOperation().emitError("cannot write the kernel work: ") << error;
+    if (failed(writeJsonFile(getOperation(), output, "the kernel work",
+                             llvm::json::Object{
+                                 {"compiler", getCompilerVersion()},
+                                 {"kernels", std::move(kernels)}})))
       return signalPassFailure();
-    }
-    file->os() << llvm::formatv(
-                      "{0:2}",
-                      llvm::json::Value(llvm::json::Object{
-                          {"compiler", getCompilerVersion()},
-                          {"kernels", std::move(kernels)}}))
-               << "\n";
-    file->keep();
     markAllAnalysesPreserved();
   }
 };

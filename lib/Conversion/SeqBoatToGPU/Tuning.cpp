@@ -162,6 +162,17 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   return space;
 }
 
+LogicalResult seqboat::writeJsonFile(Operation *op, StringRef path,
+                                     StringRef what, llvm::json::Value doc) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file)
+    return op->emitError("cannot write ") << what << ": " << error;
+  file->os() << llvm::formatv("{0:2}", doc) << "\n";
+  file->keep();
+  return success();
+}
+
 static std::optional<int64_t> shapeSymbol(LayerOp op, unsigned operand,
                                           unsigned dim) {
   auto type = cast<RankedTensorType>(op->getOperand(operand).getType());
@@ -245,16 +256,9 @@ struct SeqBoatPrintTuningSpacePass
     llvm::json::Object doc{{"compiler", getCompilerVersion()},
                            {"ops", std::move(ops)}};
 
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file =
-        openOutputFile(output, &error);
-    if (!file) {
-      getOperation()->emitError("cannot write the tuning space: ") << error;
+    if (failed(writeJsonFile(getOperation(), output, "the tuning space",
+                             std::move(doc))))
       return signalPassFailure();
-    }
-    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc)))
-               << "\n";
-    file->keep();
     markAllAnalysesPreserved();
   }
 };

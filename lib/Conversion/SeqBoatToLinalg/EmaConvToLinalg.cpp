@@ -212,7 +212,7 @@ struct StateScanLowering : public OpRewritePattern<StateScanOp> {
                                 PatternRewriter &rewriter) const override {
     if (failed(requireStaticShapes(rewriter, op)))
       return failure();
-    if (keep && !op->getParentOfType<scf::ForallOp>())
+    if (keep && isKeptForScanKernel(op))
       return rewriter.notifyMatchFailure(op, "left to a scan kernel");
     Location loc = op.getLoc();
     auto uType = cast<RankedTensorType>(op.getU().getType());

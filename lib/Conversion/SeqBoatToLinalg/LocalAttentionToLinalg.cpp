@@ -85,23 +85,20 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
   LogicalResult matchAndRewrite(LocalAttentionOp op,
                                 PatternRewriter &rewriter) const override {
     // A tile of queries may have a dynamic number of rows (a partial tile):
-    // its size is the tile's second value.
-    if (failed(requireStaticShapes(rewriter, op)) &&
-        (op.getQueryTile().empty() ||
-         llvm::any_of(op->getOperandTypes(),
-                      [](Type t) {
-                        auto type = dyn_cast<RankedTensorType>(t);
-                        return type && !type.hasStaticShape();
-                      }) ||
-         ShapedType::isDynamic(
-             cast<RankedTensorType>(op.getOut().getType()).getDimSize(0)) ||
-         ShapedType::isDynamic(
-             cast<RankedTensorType>(op.getOut().getType()).getDimSize(2))))
+    // its size is the tile's second value. Everything else is static.
+    auto outType = cast<RankedTensorType>(op.getOut().getType());
+    bool dynamicRowsOnly =
+        !op.getQueryTile().empty() && !outType.isDynamicDim(0) &&
+        !outType.isDynamicDim(2) &&
+        llvm::all_of(op->getOperandTypes(), [](Type t) {
+          auto type = dyn_cast<RankedTensorType>(t);
+          return !type || type.hasStaticShape();
+        });
+    if (!dynamicRowsOnly && failed(requireStaticShapes(rewriter, op)))
       return failure();
     Location loc = op.getLoc();
     auto qType = cast<RankedTensorType>(op.getQ().getType());
     auto vType = cast<RankedTensorType>(op.getV().getType());
-    auto outType = cast<RankedTensorType>(op.getOut().getType());
     Type et = qType.getElementType();
     int64_t bsz = qType.getDimSize(0), slots = qType.getDimSize(1),
             z = qType.getDimSize(2), h = vType.getDimSize(2);

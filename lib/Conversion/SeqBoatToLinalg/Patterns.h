@@ -18,6 +18,11 @@ void populateLinearAttentionPatterns(RewritePatternSet &patterns);
 /// shape.
 LogicalResult requireStaticShapes(PatternRewriter &rewriter, Operation *op);
 
+/// Whether the lowering, when it keeps scan roots, leaves `op` to
+/// seqboat-form-scan-kernels: a seqboat.state_scan on static, non-empty
+/// tensors outside tile loops (what that pass can outline).
+bool isKeptForScanKernel(Operation *op);
+
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H

@@ -17,19 +17,30 @@ namespace mlir::seqboat {
 using namespace mlir;
 using namespace mlir::seqboat;
 
+/// Static and non-empty (scalar operands -- a local attention's query tile
+/// -- have no shape).
+static bool isLowerableType(Type t) {
+  auto type = dyn_cast<RankedTensorType>(t);
+  return !type || (type.hasStaticShape() && type.getNumElements() > 0);
+}
+
+static bool hasLowerableShapes(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), isLowerableType) &&
+         llvm::all_of(op->getResultTypes(), isLowerableType);
+}
+
 LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
                                            Operation *op) {
   // Zero-sized dims would give empty chunks and windows; not supported yet.
-  // (Scalar operands -- a local attention's query tile -- have no shape.)
-  auto lowerable = [](Type t) {
-    auto type = dyn_cast<RankedTensorType>(t);
-    return !type || (type.hasStaticShape() && type.getNumElements() > 0);
-  };
-  if (llvm::all_of(op->getOperandTypes(), lowerable) &&
-      llvm::all_of(op->getResultTypes(), lowerable))
+  if (hasLowerableShapes(op))
     return success();
   return rewriter.notifyMatchFailure(
       op, "dynamic or empty shapes are not supported");
+}
+
+bool seqboat::isKeptForScanKernel(Operation *op) {
+  return isa<StateScanOp>(op) && !op->getParentOfType<scf::ForallOp>() &&
+         hasLowerableShapes(op);
 }
 
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
@@ -94,15 +105,9 @@ struct ConvertSeqBoatToLinalgPass
 
     // Patterns decline ops they cannot lower (dynamic shapes); say which.
     WalkResult leftovers = root->walk([&](Operation *op) {
-      // (State scans the lowering kept for seqboat-form-scan-kernels: static
-      // ones outside tile loops, as StateScanLowering decides.)
-      bool kept = skipKernels && isa<StateScanOp>(op) &&
-                  !op->getParentOfType<scf::ForallOp>() &&
-                  llvm::all_of(op->getOperandTypes(), [](Type t) {
-                    return cast<RankedTensorType>(t).hasStaticShape();
-                  });
+      // (State scans the lowering kept for seqboat-form-scan-kernels.)
       if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op) ||
-          kept)
+          (skipKernels && isKeptForScanKernel(op)))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg: only static, "
                       "non-empty shapes are supported");

@@ -16,7 +16,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::seqboat {
@@ -102,6 +104,27 @@ std::string getContractionKernelName(linalg::MatmulOp mm);
 /// shared-memory limit of a block.
 std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
                                   int64_t tn, int64_t bk, bool gpu);
+
+/// (M, N, K) of a contraction kernel function: its arguments are static
+/// (X[M, K], W[N, K], bias[N], Y[M, N]) memrefs; nullopt otherwise.
+std::optional<std::array<int64_t, 3>>
+getContractionKernelShape(func::FuncOp kernel);
+
+/// The op whose result a formed kernel function stores (its root), if it
+/// implements TilingInterface.
+TilingInterface getKernelRoot(func::FuncOp kernel);
+
+/// The loops of a parallel or scan kernel's root that its strategy spreads
+/// over blocks and threads: up to three innermost parallel loops with more
+/// than one iteration, innermost first.
+SmallVector<unsigned>
+getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
+                    ArrayRef<int64_t> ranges);
+
+/// Writes `doc` as indented JSON to `path` ('-': stdout); an error at `op`
+/// naming `what` when the file cannot be written.
+LogicalResult writeJsonFile(Operation *op, StringRef path, StringRef what,
+                            llvm::json::Value doc);
 
 /// The knobs of one tuned config as a database gives them, by name. Which
 /// knobs a config needs depends on the op it tunes (see getTuningSpace);

@@ -13,7 +13,12 @@ Reports, from one run on this machine:
      GFLOP/s of each;
   3. ema_conv (B=2, D=128, N=16) at L=4096 vs L=16384 (linear scaling => ~4x).
 Every time is taken at 1 thread and at all cores (seqboat-run --num-threads,
-torch.set_num_threads); speedups compare the same thread counts. The BLAS
+torch.set_num_threads); speedups compare the same thread counts. PyTorch
+runs in child processes twice: with glibc's default malloc settings and with
+GLIBC_TUNABLES that keep freed memory in the process (KEEP_MALLOC below);
+speedups are against the faster of the two. The layer is also compiled
+with caching-allocator=false approximate-exp=false (malloc and libm's expf,
+as before seqboat had its own allocator and exp). The BLAS
 PyTorch loaded is named (threadpoolctl); scripts/setup.sh installs OpenBLAS
 (libopenblas0-pthread).
 
@@ -152,11 +157,64 @@ def torch_mlp_times(cfg, repeat, threads):
     return result
 
 
+# glibc settings under which freed memory stays in the process: no munmap of
+# large blocks, no trimming of the heap. Without them every large tensor an
+# eager framework allocates is page-faulted in (and zero-filled by the
+# kernel) again on every call; on virtual machines that can cost more than
+# the arithmetic. seqboat's compiled code keeps its buffers in its own
+# caching allocator; the peer is timed both ways and compared at its best.
+KEEP_MALLOC = ("glibc.malloc.mmap_threshold=2147483647:"
+               "glibc.malloc.trim_threshold=4294967295")
+
+
+def torch_child(spec, repeat, threads):
+    """Entry point of the child process that times one PyTorch peer."""
+    import json
+    if spec == "mlp":
+        result = torch_mlp_times(builder.BuildConfig(B=2, L=4096, D=128, H=256, seed=5),
+                                 repeat, threads)
+        print(json.dumps(None if result is None else [result, None]))
+        return
+    frac = float(spec.split(":")[1])
+    result = torch_times(builder.BuildConfig(**LAYER, active_fraction=frac, seed=3),
+                         repeat, threads)
+    print(json.dumps(None if result is None else list(result)))
+
+
+def peer_times(spec, repeat, threads):
+    """{"default": (times, err), "kept": (times, err)}: the PyTorch peer
+    timed in child processes with glibc's default malloc settings and with
+    KEEP_MALLOC; None when torch is missing."""
+    import json
+    out = {}
+    for name, env in (("default", dict(os.environ)),
+                      ("kept", dict(os.environ, GLIBC_TUNABLES=KEEP_MALLOC))):
+        proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-child", spec,
+                               "--repeat", str(repeat),
+                               "--threads", ",".join(str(n) for n in threads)],
+                              env=env, check=True, stdout=subprocess.PIPE, text=True)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if result is None:
+            return None
+        out[name] = ({int(n): t for n, t in result[0].items()}, result[1])
+    return out
+
+
+def best(peer, threads):
+    """Per thread count, the faster of the peer's two malloc settings."""
+    return {n: min(peer["default"][0][n], peer["kept"][0][n]) for n in threads}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--torch-child", help=argparse.SUPPRESS)
+    parser.add_argument("--threads", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.torch_child:
+        torch_child(args.torch_child, args.repeat, [int(n) for n in args.threads.split(",")])
+        return
     bindir = os.path.join(args.build, "bin")
 
     cpu = "unknown CPU"
@@ -180,22 +238,30 @@ def main():
             kms, kok = seqboat_time(bindir, work, "layer", cfg, args.repeat, threads,
                                     pipeline="--seqboat-kernels-cpu-pipeline", build=False)
             ref_ms = numpy_layer_time(cfg, max(1, args.repeat // 2))
-            peer = torch_times(cfg, args.repeat, threads)
+            libc_ms, libc_ok = seqboat_time(
+                bindir, work, "layer", cfg, args.repeat, threads,
+                pipeline="--seqboat-to-llvm-cpu=caching-allocator=false approximate-exp=false",
+                build=False)
+            peer = peer_times("layer:%g" % frac, args.repeat, threads)
             layer_ms[frac], kernel_ms[frac] = ms, kms
             name = "layer B=2 L=4096 D=128 active=%.1f" % frac
             for label, t, good in (("linalg path, host strategies", ms, ok),
+                                   ("linalg path, host strategies, malloc and libm exp",
+                                    libc_ms, libc_ok),
                                    ("linalg path, plain loops", loops_ms, loops_ok),
                                    ("kernel strategy as CPU loops", kms, kok)):
-                rows.append((name + " (%s)" % label, t, ref_ms, peer[0] if peer else None,
-                             "ok" if good else "MISMATCH"))
+                rows.append((name + " (%s)" % label, t, ref_ms, peer, "ok" if good else "MISMATCH"))
             if peer:
-                print("# eager PyTorch on %s: %s; max rel err vs reference %.1e"
-                      % (name, ", ".join("%.1f ms at %d thread(s)" % (peer[0][n], n)
-                                        for n in threads), peer[1]))
+                for setting, label in (("default", "default malloc"),
+                                       ("kept", "GLIBC_TUNABLES=" + KEEP_MALLOC)):
+                    print("# eager PyTorch on %s, %s: %s; max rel err vs reference %.1e"
+                          % (name, label, ", ".join("%.1f ms at %d thread(s)"
+                                                    % (peer[setting][0][n], n) for n in threads),
+                             peer[setting][1]))
         mlp_cfg = builder.BuildConfig(B=2, L=4096, D=128, H=256, seed=5)
         mlp_ms, mlp_ok = seqboat_time(bindir, os.path.join(tmp, "mlp"), "mlp", mlp_cfg,
                                       args.repeat, threads)
-        mlp_peer = torch_mlp_times(mlp_cfg, args.repeat, threads)
+        mlp_peer = peer_times("mlp", args.repeat, threads)
         mlp_flop = 2 * 2 * 2 * 4096 * 128 * 256
         rows.append(("mlp 8192x128 ->256 ->128 (%.2f GFLOP)" % (mlp_flop / 1e9), mlp_ms, None,
                      mlp_peer, "ok" if mlp_ok else "MISMATCH"))
@@ -211,22 +277,24 @@ def main():
     # Speedups compare seqboat and PyTorch at the same number of threads.
     head = ["case"]
     head += ["seqboat-run %d thr (ms)" % n for n in threads]
-    head += ["eager PyTorch %d thr (ms)" % n for n in threads]
-    head += ["seqboat speedup vs PyTorch, %d thr" % n for n in threads]
+    head += ["eager PyTorch %d thr (ms), default / kept malloc" % n for n in threads]
+    head += ["seqboat speedup vs PyTorch's best, %d thr" % n for n in threads]
     head += ["NumPy reference (ms)", "numerics"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name, ms, ref_ms, peer, ok in rows:
         cells = [name]
         cells += ["%.1f" % ms[n] for n in threads]
-        cells += ["%.1f" % peer[n] if peer else "-" for n in threads]
-        cells += ["%.2fx" % (peer[n] / ms[n]) if peer else "-" for n in threads]
+        cells += ["%.1f / %.1f" % (peer["default"][0][n], peer["kept"][0][n]) if peer else "-"
+                  for n in threads]
+        cells += ["%.2fx" % (best(peer, threads)[n] / ms[n]) if peer else "-" for n in threads]
         cells += ["%.1f" % ref_ms if ref_ms else "-", ok]
         print("| " + " | ".join(cells) + " |")
     print()
     print("mlp GFLOP/s: %s" % ", ".join(
         ["seqboat %.1f (%d thr)" % (mlp_flop / mlp_ms[n] / 1e6, n) for n in threads] +
-        (["PyTorch %.1f (%d thr)" % (mlp_flop / mlp_peer[n] / 1e6, n) for n in threads]
+        (["PyTorch %.1f (%d thr, best malloc setting)"
+          % (mlp_flop / best(mlp_peer, threads)[n] / 1e6, n) for n in threads]
          if mlp_peer else [])))
     top = threads[-1]
     print("layer time at active 0.1 / active 1.0 (%d thr): %.2f (linalg path), %.2f (kernel "

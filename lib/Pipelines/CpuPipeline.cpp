@@ -42,10 +42,15 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm,
   if (options.hostStrategies)
     pm.addPass(createSeqBoatApplyHostStrategies());
 
-  buildBuffersToLLVM(pm, options.parallel);
+  buildBuffersToLLVM(pm, options.hostLowering());
 }
 
-void seqboat::buildBuffersToLLVM(OpPassManager &pm, bool parallel) {
+void seqboat::buildBuffersToLLVM(OpPassManager &pm,
+                                 const HostLowering &lowering) {
+  bool parallel = lowering.parallel;
+  // Before anything scalarises the vectors the strategies made.
+  if (lowering.approximateExp)
+    pm.addPass(createSeqBoatApproximateMath());
   if (parallel) {
     // One parallel loop per loop nest (the tiles of a strategy, the blocks
     // of a kernel, the parallel dimensions of a linalg op) runs on OpenMP
@@ -69,7 +74,10 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm, bool parallel) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  // Buffers from the caching allocator (HostAllocator.h), not malloc.
+  memrefToLLVM.useGenericFunctions = lowering.cachingAllocator;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (erf) becomes a libm call.
   pm.addPass(createConvertMathToLibmPass());
@@ -135,7 +143,7 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
   // The threads of a block run in order: each phase finishes before the
   // next, which is exactly the barrier semantics of the GPU mapping. Blocks
   // are independent and may run on OpenMP threads.
-  buildBuffersToLLVM(pm, options.parallel);
+  buildBuffersToLLVM(pm, options.hostLowering());
 }
 
 void seqboat::registerSeqBoatPipelines() {

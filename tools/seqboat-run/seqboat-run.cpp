@@ -19,6 +19,7 @@
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 #include "seqboat/InitAllSeqBoat.h"
 #include "seqboat/Pipelines/Pipelines.h"
+#include "seqboat/Runtime/HostAllocator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -31,6 +32,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -306,10 +308,25 @@ int main(int argc, char **argv) {
   // The perf listener leaves a jit-PID.dump file in the temp folder on every
   // run; only write one when asked to.
   engineOptions.enablePerfNotificationListener = perfJitDump;
+  // Code compiled with the caching allocator (the CPU pipelines' default)
+  // allocates through these two functions, results included.
+  bool cachingAllocator =
+      module->lookupSymbol("_mlir_memref_to_llvm_alloc") ||
+      module->lookupSymbol("_mlir_memref_to_llvm_free");
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return fail("cannot JIT-compile '" + inputFilename +
                 "': " + llvm::toString(engine.takeError()));
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("_mlir_memref_to_llvm_alloc")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&seqboat_host_alloc),
+        llvm::JITSymbolFlags::Exported};
+    symbols[interner("_mlir_memref_to_llvm_free")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&seqboat_host_free),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
 
   // Argument descriptors point straight at the .npy payloads.
   std::vector<std::vector<int64_t>> argDescs;
@@ -353,7 +370,7 @@ int main(int argc, char **argv) {
       void *allocated = reinterpret_cast<void *>(resultStorage[at]);
       if (allocated && !inputBuffers.count(allocated) &&
           freed.insert(allocated).second)
-        std::free(allocated);
+        cachingAllocator ? seqboat_host_free(allocated) : std::free(allocated);
       at += descriptorWords(slot.shape.size());
     }
     std::fill(resultStorage.begin(), resultStorage.end(), 0);

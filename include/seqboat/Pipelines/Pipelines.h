@@ -11,8 +11,43 @@
 
 namespace mlir::seqboat {
 
+/// The lowering of host code to LLVM (see HostLoweringOptions).
+struct HostLowering {
+  bool parallel = false;
+  bool cachingAllocator = false;
+  bool approximateExp = false;
+};
+
+/// How host code (buffers) is lowered to LLVM: the options every CPU
+/// pipeline shares.
+template <typename Derived>
+struct HostLoweringOptions : public PassPipelineOptions<Derived> {
+  detail::PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the outermost parallel loop of every loop nest on "
+                     "threads (OpenMP; seqboat-run --num-threads N); off: one "
+                     "thread"),
+      llvm::cl::init(true)};
+  detail::PassOptions::Option<bool> cachingAllocator{
+      *this, "caching-allocator",
+      llvm::cl::desc("Allocate buffers with _mlir_memref_to_llvm_alloc/free, "
+                     "which seqboat-run binds to seqboat's caching allocator "
+                     "(lib/Runtime/HostAllocator.cpp); off: malloc/free"),
+      llvm::cl::init(true)};
+  detail::PassOptions::Option<bool> approximateExp{
+      *this, "approximate-exp",
+      llvm::cl::desc("math.exp as an inline, vectorisable polynomial "
+                     "(seqboat-approximate-math, a few ulp); off: libm expf"),
+      llvm::cl::init(true)};
+
+  /// The flags buildBuffersToLLVM takes.
+  HostLowering hostLowering() const {
+    return {parallel, cachingAllocator, approximateExp};
+  }
+};
+
 /// Options of `seqboat-to-llvm-cpu`, the whole way from seqboat to LLVM.
-struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
+struct CpuCompileOptions : public HostLoweringOptions<CpuCompileOptions> {
   PassOptions::Option<int64_t> emaChunk{
       *this, "ema-chunk",
       llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(32)};
@@ -22,18 +57,12 @@ struct CpuCompileOptions : public PassPipelineOptions<CpuCompileOptions> {
                      "host strategies (seqboat-apply-host-strategies); off: "
                      "plain loops"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> parallel{
-      *this, "parallel",
-      llvm::cl::desc("Run the outermost parallel loop of every loop nest on "
-                     "threads (OpenMP; seqboat-run --num-threads N); off: one "
-                     "thread"),
-      llvm::cl::init(true)};
 };
 
 /// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels), shared by
 /// both pipelines that run it.
-template <typename Derived>
-struct KernelKnobOptions : public PassPipelineOptions<Derived> {
+template <typename Derived, typename Base = PassPipelineOptions<Derived>>
+struct KernelKnobOptions : public Base {
   detail::PassOptions::Option<int64_t> threads{
       *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
   detail::PassOptions::Option<int64_t> rowsPerBlock{
@@ -112,13 +141,9 @@ struct KernelKnobOptions : public PassPipelineOptions<Derived> {
 };
 
 /// Options of `seqboat-kernels-cpu-pipeline`.
-struct KernelStrategyOptions : public KernelKnobOptions<KernelStrategyOptions> {
-  PassOptions::Option<bool> parallel{
-      *this, "parallel",
-      llvm::cl::desc("Run the kernels' blocks on threads (OpenMP; seqboat-run "
-                     "--num-threads N); the threads of a block run in order"),
-      llvm::cl::init(true)};
-};
+struct KernelStrategyOptions
+    : public KernelKnobOptions<KernelStrategyOptions,
+                               HostLoweringOptions<KernelStrategyOptions>> {};
 
 /// Options of `seqboat-gpu-pipeline`.
 struct GpuPipelineOptions : public KernelKnobOptions<GpuPipelineOptions> {
@@ -187,7 +212,7 @@ void buildKernelStrategy(OpPassManager &pm,
                          StringRef kernelWork = "");
 
 /// Buffers (memref/scf/linalg/arith/math) -> LLVM dialect, for the CPU.
-void buildBuffersToLLVM(OpPassManager &pm, bool parallel = false);
+void buildBuffersToLLVM(OpPassManager &pm, const HostLowering &lowering = {});
 
 } // namespace mlir::seqboat
 

@@ -49,6 +49,26 @@ def SeqBoatFuseElementwise : Pass<"seqboat-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SeqBoatApproximateMath : Pass<"seqboat-approximate-math"> {
+  let summary = "math.exp as an inline polynomial instead of a libm call";
+  let description = [{
+    Rewrites `math.exp` on f32 scalars and vectors into upstream MLIR's
+    polynomial approximation (`populateMathPolynomialApproximationPatterns`:
+    range reduction by ln 2, a degree-6 polynomial, the exponent built in
+    the bits), which vectorises. Upstream clamps the input to about
+    [-87.8, 88.8]; selects around it return exactly 0 below ln(FLT_MIN)
+    (subnormal results are flushed) and +inf above ln(FLT_MAX), as `expf`
+    does, so the weights of masked softmax scores stay exactly 0. On the CPU
+    `math.exp` otherwise becomes `llvm.exp`, which LLVM scalarises into one
+    `expf` call per lane: the silu of every projection and the softmax of
+    the attention spent much of their time there. Other math functions
+    keep their libm calls (`erf`, `powf`).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def SeqBoatHoistStaticAllocas : Pass<"seqboat-hoist-static-allocas", "::mlir::func::FuncOp"> {
   let summary = "Move statically sized allocas out of sequential loops";
   let description = [{

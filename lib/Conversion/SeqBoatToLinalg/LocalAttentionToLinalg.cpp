@@ -56,6 +56,16 @@ scf::ForOp forLoop(
 /// divide is masked.
 constexpr int64_t kRowVector = 16;
 
+/// Query slots per parallel block of the whole op (at most; a divisor of S).
+constexpr int64_t kQueryBlock = 64;
+
+int64_t largestDivisorAtMost(int64_t extent, int64_t bound) {
+  for (int64_t d = std::min(extent, bound); d > 1; --d)
+    if (extent % d == 0)
+      return d;
+  return 1;
+}
+
 /// row[b, r, c : c + kRowVector] of a [B, S, F] tensor (zeros past F).
 Value readRow(OpBuilder &b, Location l, Value tensor, ValueRange index,
               int64_t features, Value zero) {
@@ -138,31 +148,83 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     Value out0 = linalg::FillOp::create(rewriter, loc,
                                         constant(rewriter, loc, et, 0.0), empty)
                      .getResult(0);
+    // count[b] clamped to [0, S], so malformed counts cannot index out of
+    // bounds.
+    auto countOf = [&](OpBuilder &b, Location l, Value bi) -> Value {
+      Value cnt =
+          toIndex(b, l, tensor::ExtractOp::create(b, l, op.getCount(), bi));
+      return arith::MinSIOp::create(
+          b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)),
+          idx(b, l, slots));
+    };
+
+    if (op.getQueryTile().empty()) {
+      // The whole op: independent blocks of kQueryBlock query slots per
+      // batch row, an scf.forall (threads on the CPU); a block's queries
+      // past count[b] are not visited, so blocks wholly past it cost
+      // nothing but their bounds check.
+      int64_t block = largestDivisorAtMost(slots, kQueryBlock);
+      auto tileType = RankedTensorType::get({1, block, h}, et);
+      auto forall = scf::ForallOp::create(
+          rewriter, loc,
+          getAsIndexOpFoldResult(rewriter.getContext(),
+                                 ArrayRef<int64_t>{bsz, slots / block}),
+          ValueRange{out0}, std::nullopt);
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        OpBuilder &b = rewriter;
+        Location l = loc;
+        b.setInsertionPointToStart(forall.getBody());
+        Value shared = forall.getRegionIterArgs()[0];
+        Value bi = forall.getInductionVar(0);
+        Value start = arith::MulIOp::create(b, l, forall.getInductionVar(1),
+                                            idx(b, l, block));
+        SmallVector<OpFoldResult> offsets = {bi, start, b.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1),
+                                           b.getIndexAttr(block),
+                                           b.getIndexAttr(h)};
+        SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+        Value tile = tensor::ExtractSliceOp::create(b, l, tileType, shared,
+                                                    offsets, sizes, strides);
+        Value cnt = countOf(b, l, bi);
+        // Rows r of the block with start + r < count[b].
+        Value active = arith::MinSIOp::create(
+            b, l, idx(b, l, block),
+            arith::MaxSIOp::create(
+                b, l, arith::SubIOp::create(b, l, cnt, start), idx(b, l, 0)));
+        auto queryLoop = forLoop(
+            b, l, idx(b, l, 0), active, tile,
+            [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+              Value i = arith::AddIOp::create(qb, ql, start, r);
+              return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
+                                qArgs[0], q, k, v, pos, relBias, maxDist, z,
+                                h, w, bidir, act, scale, et);
+            });
+        b.setInsertionPointToStart(forall.getTerminator().getBody());
+        tensor::ParallelInsertSliceOp::create(b, l, queryLoop.getResult(0),
+                                              shared, offsets, sizes, strides);
+      }
+      rewriter.replaceOp(op, forall.getResults());
+      return success();
+    }
+
     auto batchLoop = forLoop(
         rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, bsz), out0,
         [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {
-          // Clamp count to [0, S] so malformed counts cannot index out of
-          // bounds.
-          Value cnt = toIndex(
-              b, l, tensor::ExtractOp::create(b, l, op.getCount(), bi));
-          cnt = arith::MinSIOp::create(
-              b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)),
-              idx(b, l, slots));
+          Value cnt = countOf(b, l, bi);
           // Rows r < min(rows, count - first) hold active queries.
-          Value active = cnt;
-          if (!op.getQueryTile().empty())
-            active = arith::MinSIOp::create(
-                b, l, rows,
-                arith::MaxSIOp::create(
-                    b, l, arith::SubIOp::create(b, l, cnt, first),
-                    idx(b, l, 0)));
+          Value active = arith::MinSIOp::create(
+              b, l, rows,
+              arith::MaxSIOp::create(
+                  b, l, arith::SubIOp::create(b, l, cnt, first),
+                  idx(b, l, 0)));
           auto queryLoop = forLoop(
               b, l, idx(b, l, 0), active, bArgs,
               [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
                 Value i = arith::AddIOp::create(qb, ql, first, r);
-                return buildQuery(qb, ql, bi, i, r, cnt, qArgs[0], q, k, v,
-                                  pos, relBias, maxDist, z, h, w, bidir, act,
-                                  scale, et);
+                return buildQuery(qb, ql, bi, i, bi, r, cnt, qArgs[0], q, k,
+                                  v, pos, relBias, maxDist, z, h, w, bidir,
+                                  act, scale, et);
               });
           return SmallVector<Value>(queryLoop.getResults());
         });
@@ -170,10 +232,11 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     return success();
   }
 
-  /// Fills out[b, row, :] for query slot i; returns the updated output.
+  /// Fills out[outBatch, row, :] for query slot i of batch row bi; returns
+  /// the updated output.
   static SmallVector<Value>
-  buildQuery(OpBuilder &b, Location l, Value bi, Value i, Value row, Value cnt,
-             Value out,
+  buildQuery(OpBuilder &b, Location l, Value bi, Value i, Value outBatch,
+             Value row, Value cnt, Value out,
              Value q, Value k, Value v, Value pos, Value relBias,
              int64_t maxDist, int64_t z, int64_t h, int64_t w, bool bidir,
              Activation act, double scale, Type et) {
@@ -223,13 +286,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       auto hLoop = forLoop(
           ab, al, idx(ab, al, 0), idx(ab, al, h), dst,
           [&](OpBuilder &hb, Location hl, Value hc, ValueRange acc) {
-            Value cur = readRow(hb, hl, acc[0], ValueRange{bi, row, hc}, h, zeroF);
+            Value cur = readRow(hb, hl, acc[0], ValueRange{outBatch, row, hc}, h, zeroF);
             if (keepVec)
               cur = arith::MulFOp::create(hb, hl, cur, keepVec);
             Value vv = readRow(hb, hl, v, ValueRange{bi, j, hc}, h, zeroF);
             Value upd = vector::FMAOp::create(hb, hl, weightVec, vv, cur);
             return SmallVector<Value>{
-                writeRow(hb, hl, upd, acc[0], ValueRange{bi, row, hc}, h)};
+                writeRow(hb, hl, upd, acc[0], ValueRange{outBatch, row, hc}, h)};
           },
           kRowVector);
       return hLoop.getResult(0);
@@ -285,10 +348,10 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     auto norm = forLoop(
         b, l, idx(b, l, 0), idx(b, l, h), keyLoop.getResult(0),
         [&](OpBuilder &nb, Location nl, Value hc, ValueRange acc) {
-          Value cur = readRow(nb, nl, acc[0], ValueRange{bi, row, hc}, h, zeroF);
+          Value cur = readRow(nb, nl, acc[0], ValueRange{outBatch, row, hc}, h, zeroF);
           Value scaled = arith::DivFOp::create(nb, nl, cur, denomVec);
           return SmallVector<Value>{
-              writeRow(nb, nl, scaled, acc[0], ValueRange{bi, row, hc}, h)};
+              writeRow(nb, nl, scaled, acc[0], ValueRange{outBatch, row, hc}, h)};
         },
         kRowVector);
     return SmallVector<Value>(norm.getResults());

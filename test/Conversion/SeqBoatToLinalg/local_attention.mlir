@@ -7,14 +7,17 @@
 
 // CHECK-LABEL: func @softmax_bidirectional
 // CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<2x37x8xf32>, %[[V:[a-z0-9]+]]: tensor<2x37x32xf32>, %[[POS:[a-z0-9]+]]: tensor<2x37xi32>, %[[COUNT:[a-z0-9]+]]: tensor<2xi32>, %[[RB:[a-z0-9]+]]: tensor<127xf32>
-// CHECK: scf.for %[[B:.*]] = %c0 to %c2 step %c1
+// Batch rows and blocks of query slots (at most 64, a divisor of S: here
+// all 37) are the iterations of an scf.forall, each writing its own tile.
+// CHECK: scf.forall (%[[B:.*]]) in (2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<2x37x32xf32>)
+// CHECK:   %[[TILE:.*]] = tensor.extract_slice %[[OUT]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1]
 // CHECK:   %[[C32:.*]] = tensor.extract %[[COUNT]][%[[B]]]
 // CHECK:   %[[CIDX:.*]] = arith.index_cast %[[C32]]
 // CHECK:   %[[LO:.*]] = arith.maxsi %[[CIDX]], %c0
 // CHECK:   %[[CNT:.*]] = arith.minsi %[[LO]], %c37
-// CHECK:   scf.for %[[I:.*]] = %c0 to %[[CNT]] step %c1
+// CHECK:   scf.for %[[I:.*]] = %c0 to %{{.*}} step %c1 iter_args(%{{.*}} = %[[TILE]])
 // CHECK:     %[[KEND:.*]] = arith.minsi %{{.*}}, %[[CNT]] : index
-// CHECK:     scf.for %{{.*}} = %{{.*}} to %[[KEND]] step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (tensor<2x37x32xf32>, f32, f32)
+// CHECK:     scf.for %{{.*}} = %{{.*}} to %[[KEND]] step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (tensor<1x37x32xf32>, f32, f32)
 // CHECK:       vector.transfer_read %[[Q]]{{.*}} : tensor<2x37x8xf32>, vector<16xf32>
 // CHECK:       vector.fma
 // CHECK:       vector.reduction <add>
@@ -27,6 +30,8 @@
 // CHECK:         vector.fma
 // CHECK:         vector.transfer_write
 // CHECK:     arith.divf {{.*}} : vector<16xf32>
+// CHECK:   scf.forall.in_parallel
+// CHECK:     tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1]
 // CHECK-NOT: seqboat.
 func.func @softmax_bidirectional(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>, %rb: tensor<127xf32>) -> tensor<2x37x32xf32> {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count rel_bias(%rb) {bidirectional = true, window = 4 : i64}
@@ -39,16 +44,40 @@ func.func @softmax_bidirectional(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>
 // Causal: keys end at the query itself; laplace uses erf and no
 // normalisation pass.
 // CHECK-LABEL: func @laplace_causal
-// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK: scf.forall (%{{.*}}) in (2)
 // CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c1
 // CHECK:   %[[END:.*]] = arith.addi %[[I]], %c1 : index
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END]] step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<2x37x32xf32>)
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END]] step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x37x32xf32>)
 // CHECK:     math.erf
 // CHECK-NOT: arith.divf %{{.*}}, %{{.*}}#2
 func.func @laplace_causal(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>) -> tensor<2x37x32xf32> {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count {activation = #seqboat.activation<laplace>, window = 4 : i64}
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
   return %o : tensor<2x37x32xf32>
+}
+
+// -----
+
+// S = 128: two blocks of 64 query slots per batch row. Block t covers slots
+// [64 t, 64 t + 64) and visits min(64, max(count - 64 t, 0)) of them; query
+// slot i = 64 t + r is row r of its tile.
+// CHECK-LABEL: func @query_blocks
+// CHECK: scf.forall (%[[B:.*]], %[[T:.*]]) in (2, 2) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK:   %[[START:.*]] = arith.muli %[[T]], %c64
+// CHECK:   tensor.extract_slice %[[OUT]][%[[B]], %[[START]], 0] [1, 64, 32] [1, 1, 1]
+// CHECK:   %[[CNT:.*]] = arith.minsi %{{.*}}, %c128
+// CHECK:   %[[LEFT:.*]] = arith.subi %[[CNT]], %[[START]]
+// CHECK:   %[[POS:.*]] = arith.maxsi %[[LEFT]], %c0
+// CHECK:   %[[ROWS:.*]] = arith.minsi %[[POS]], %c64
+// CHECK:   scf.for %[[R:.*]] = %c0 to %[[ROWS]] step %c1
+// CHECK:     %[[I:.*]] = arith.addi %[[START]], %[[R]]
+// CHECK:     vector.transfer_read %{{.*}}[%[[B]], %[[I]], %{{.*}}]
+// CHECK:     vector.transfer_write %{{.*}}, %{{.*}}[%c0, %[[R]], %{{.*}}]
+// CHECK:   tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], %[[START]], 0] [1, 64, 32] [1, 1, 1]
+func.func @query_blocks(%q: tensor<2x128x8xf32>, %v: tensor<2x128x32xf32>, %pos: tensor<2x128xi32>, %count: tensor<2xi32>) -> tensor<2x128x32xf32> {
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count {bidirectional = true, window = 4 : i64}
+      : tensor<2x128x8xf32>, tensor<2x128x32xf32>, tensor<2x128xi32>, tensor<2xi32> -> tensor<2x128x32xf32>
+  return %o : tensor<2x128x32xf32>
 }
 
 // -----

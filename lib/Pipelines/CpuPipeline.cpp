@@ -95,6 +95,8 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
 void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
                                             const CpuCompileOptions &options) {
   pm.addPass(createSeqBoatDecompose());
+  if (options.countBounded)
+    pm.addPass(createSeqBoatBoundByCount());
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.emaChunk = options.emaChunk;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));

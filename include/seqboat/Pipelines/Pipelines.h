@@ -51,6 +51,12 @@ struct CpuCompileOptions : public HostLoweringOptions<CpuCompileOptions> {
   PassOptions::Option<int64_t> emaChunk{
       *this, "ema-chunk",
       llvm::cl::desc("Chunk length of the ema_conv scan"), llvm::cl::init(32)};
+  PassOptions::Option<bool> countBounded{
+      *this, "count-bounded",
+      llvm::cl::desc("Projections of the compacted tokens only over blocks "
+                     "that hold active slots (seqboat-bound-by-count); off: "
+                     "over the whole capacity S"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> hostStrategies{
       *this, "host-strategies",
       llvm::cl::desc("Compile contractions and row-contiguous ops with the "

@@ -76,9 +76,14 @@ std::optional<HostTiles> hostTiles(linalg::LinalgOp op, int64_t tileM,
       op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands()) {
+    // Strided views (tiles of a larger buffer, as seqboat-bound-by-count
+    // makes) qualify when their rows are contiguous.
     auto type = dyn_cast<MemRefType>(operand.get().getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
     if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
-        !type.getLayout().isIdentity())
+        failed(type.getStridesAndOffset(strides, offset)) ||
+        (!strides.empty() && strides.back() != 1))
       return std::nullopt;
   }
   FailureOr<linalg::ContractionDimensions> dims =

@@ -40,6 +40,42 @@ func.func @projection(%x: memref<2x37x12xf32>, %w: memref<12x18xf32>,
   return
 }
 
+// A tile of a larger buffer (strided views with contiguous rows, as
+// seqboat-bound-by-count's blocks are after bufferization) is taken too; a
+// view whose innermost stride is not 1 is not.
+// CHECK-LABEL: func.func @strided_tile
+// CHECK-NOT:     linalg.generic
+// CHECK:         vector.fma {{.*}} : vector<18xf32>
+// CHECK:         return
+func.func @strided_tile(%x: memref<1x32x12xf32, strided<[4800, 12, 1], offset: ?>>, %w: memref<12x18xf32>,
+                        %y: memref<1x32x18xf32, strided<[7200, 18, 1], offset: ?>>) {
+  linalg.generic {indexing_maps = [#proj_a, #proj_w, #proj_c],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<1x32x12xf32, strided<[4800, 12, 1], offset: ?>>, memref<12x18xf32>)
+      outs(%y : memref<1x32x18xf32, strided<[7200, 18, 1], offset: ?>>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @column_stride
+// CHECK:         linalg.generic
+func.func @column_stride(%x: memref<1x32x12xf32>, %w: memref<12x18xf32, strided<[1, 12]>>,
+                         %y: memref<1x32x18xf32>) {
+  linalg.generic {indexing_maps = [#proj_a, #proj_w, #proj_c],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<1x32x12xf32>, memref<12x18xf32, strided<[1, 12]>>) outs(%y : memref<1x32x18xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
 // CHECK-LABEL: func.func @matmul
 // CHECK:         vector.fma {{.*}} : vector<32xf32>
 // CHECK-NOT:     linalg.matmul

@@ -49,6 +49,30 @@ def SeqBoatFuseElementwise : Pass<"seqboat-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SeqBoatBoundByCount : Pass<"seqboat-bound-by-count"> {
+  let summary = "Projections of compacted tokens only over the active slots";
+  let description = [{
+    A contraction whose left operand is `[B, S, K]` with rows `s >= count[b]`
+    all zero, e.g. `seqboat.gather(x, pos)` with `pos, count` from
+    `seqboat.compact_index`, `seqboat.local_attention`'s output, or an
+    elementwise product of such a tensor, contributes nothing to those rows
+    of its result: they keep the accumulator's initial value (the bias).
+    This pass tiles such contractions into blocks of `row-block` rows (at
+    most; a divisor of S) per batch row, an `scf.forall` over (b, block),
+    and computes a block only when it starts before `count[b]`. The result
+    is the same as the full contraction's (exactly, unless the weights hold
+    inf or NaN, whose products with the zero rows the full contraction would
+    have propagated), and its cost follows the active tokens.
+  }];
+  let options = [
+    Option<"rowBlock", "row-block", "int64_t", /*default=*/"64",
+           "Rows per block (at most; the largest divisor of S not above it)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def SeqBoatApproximateMath : Pass<"seqboat-approximate-math"> {
   let summary = "math.exp as an inline polynomial instead of a libm call";
   let description = [{

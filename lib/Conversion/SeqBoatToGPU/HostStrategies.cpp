@@ -141,7 +141,8 @@ std::optional<HostTiles> hostTiles(linalg::LinalgOp op, int64_t tileM,
 
 /// The tiles of `op` when the row strategy takes it: every operand (and
 /// the result) is contiguous along one parallel loop `d` (the last index of
-/// each operand), which becomes the vector of `rowVector` lanes at most (a
+/// each operand), or, for an input, does not vary along it (broadcast);
+/// `d` becomes the vector of `rowVector` lanes at most (a
 /// divisor of its extent); other parallel loops are tiled by 1 and short
 /// reductions (at most `maxReduction` iterations in all) stay whole, to be
 /// reduced across vector registers. Bodies of scalar arithmetic only.
@@ -166,7 +167,14 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
     return std::nullopt;
   for (auto [operand, map] : llvm::zip(op->getOpOperands(), maps)) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
-    if (!type || !type.hasStaticShape() || !isInnermost(map, d))
+    if (!type || !type.hasStaticShape())
+      return std::nullopt;
+    // An input that does not vary along d is broadcast across the lanes
+    // (a norm's row statistic, a per-token gate, weights shared by a row).
+    if (operand.getOperandNumber() < op.getNumDpsInputs() &&
+        !map.isFunctionOfDim(d))
+      continue;
+    if (!isInnermost(map, d))
       return std::nullopt;
     SmallVector<int64_t> strides;
     int64_t offset;
@@ -184,6 +192,10 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
   int64_t reduced = 1;
   for (auto [i, type] : llvm::enumerate(op.getIteratorTypesArray())) {
     if (linalg::isReductionIterator(type)) {
+      // A unit reduction (the EMA's N = 1) sends upstream's vector
+      // multi-reduction patterns into a loop: such ops stay loops.
+      if (ranges[i] == 1)
+        return std::nullopt;
       reduced *= ranges[i];
       tiles.push_back(0);
     } else {

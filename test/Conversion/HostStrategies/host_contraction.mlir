@@ -150,6 +150,49 @@ func.func @per_channel(%t: memref<16x16x8xf32>, %x: memref<2x16x8xf32>, %y: memr
 
 // Left as loops: a reduction longer than max-row-reduction, a transpose
 // (no loop contiguous in every operand) and rows of fewer than 4 lanes.
+// An input that does not vary along the vector loop is broadcast across
+// the lanes: a LayerNorm's row statistics (mean, variance per token).
+// CHECK-LABEL: func.func @row_broadcast
+// CHECK-NOT:     linalg.generic
+// CHECK:         vector.broadcast {{.*}} : f32 to vector<16xf32>
+// CHECK:         arith.divf {{.*}} : vector<16xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @row_broadcast(%x: memref<2x37x48xf32>, %mean: memref<2x37xf32>, %var: memref<2x37xf32>,
+                         %y: memref<2x37x48xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, l, d) -> (b, l, d)>, affine_map<(b, l, d) -> (b, l)>,
+                                   affine_map<(b, l, d) -> (b, l)>, affine_map<(b, l, d) -> (b, l, d)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %mean, %var : memref<2x37x48xf32>, memref<2x37xf32>, memref<2x37xf32>)
+      outs(%y : memref<2x37x48xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %c: f32):
+    %d = arith.subf %a, %m : f32
+    %r = arith.divf %d, %v : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// A reduction of extent 1 (the EMA weights at N = 1) stays a loop nest.
+// CHECK-LABEL: func.func @unit_reduction
+// CHECK:         linalg.generic
+func.func @unit_reduction(%a: memref<16x1xf32>, %b: memref<16x1xf32>, %c: memref<16x1xf32>, %o: memref<16x32xf32>) {
+  %cst = arith.constant 1.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b, %c : memref<16x1xf32>, memref<16x1xf32>, memref<16x1xf32>) outs(%o : memref<16x32xf32>) {
+    ^bb0(%in: f32, %in_38: f32, %in_39: f32, %out: f32):
+      %6 = arith.mulf %in, %in_38 : f32
+      %7 = linalg.index 1 : index
+      %8 = arith.index_cast %7 : index to i64
+      %9 = arith.sitofp %8 : i64 to f32
+      %10 = arith.addf %9, %cst : f32
+      %11 = math.powf %in_39, %10 : f32
+      %12 = arith.mulf %6, %11 : f32
+      %13 = arith.addf %out, %12 : f32
+      linalg.yield %13 : f32
+  }
+  return
+}
+
 // CHECK-LABEL: func.func @left
 // CHECK-COUNT-3: linalg.generic
 // CHECK-NOT:     vector.

@@ -10,6 +10,7 @@
 #include "seqboat/Runtime/HostAllocator.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -28,10 +29,21 @@ struct Cache {
   Cache() {
     size_t megabytes = 4096;
     if (const char *env = std::getenv("SEQBOAT_HOST_CACHE_MB")) {
-      char *end = nullptr;
-      unsigned long long value = std::strtoull(env, &end, 10);
-      if (end != env && *end == '\0')
-        megabytes = static_cast<size_t>(value);
+      // Decimal digits only (strtoull would take "-1" as a huge number);
+      // more megabytes than size_t holds means no limit.
+      bool digits = *env != '\0';
+      size_t value = 0;
+      for (const char *c = env; *c && digits; ++c) {
+        digits = *c >= '0' && *c <= '9';
+        value = value > (SIZE_MAX - 9) / 10 ? SIZE_MAX : value * 10 + (*c - '0');
+      }
+      if (digits)
+        megabytes = value;
+      else
+        std::fprintf(stderr,
+                     "seqboat-runtime: warning: SEQBOAT_HOST_CACHE_MB='%s' is "
+                     "not a number of megabytes; using %zu\n",
+                     env, megabytes);
     }
     limit = megabytes > SIZE_MAX / (1u << 20) ? SIZE_MAX : megabytes << 20;
   }

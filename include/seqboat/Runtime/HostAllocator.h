@@ -16,7 +16,8 @@
 // the kernel (glibc returns blocks over its mmap threshold with munmap) are
 // page-faulted in again, zero-filled, on the next call. The cache holds at
 // most SEQBOAT_HOST_CACHE_MB megabytes (environment, read once; default
-// 4096; 0 turns caching off). Thread-safe. Buffers a compiled function
+// 4096; 0 turns caching off; anything but decimal digits is reported on
+// stderr and the default kept). Thread-safe. Buffers a compiled function
 // returns are allocated here: release them with seqboat_host_free.
 //
 //===----------------------------------------------------------------------===*/

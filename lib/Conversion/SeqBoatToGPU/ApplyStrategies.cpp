@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 #include "seqboat/Support/CheckedArith.h"
 
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
@@ -319,14 +320,6 @@ fitContractionTiles(int64_t m, int64_t n, int64_t k,
 /// Threads per block of the parallel strategy (the block_dims of its
 /// thread mapping in the library).
 constexpr int64_t kParallelThreads = 128;
-
-/// The largest divisor of `n` that is at most `cap`.
-int64_t largestDivisor(int64_t n, int64_t cap) {
-  for (int64_t d = std::min(n, cap); d > 1; --d)
-    if (n % d == 0)
-      return d;
-  return 1;
-}
 
 /// Tiles `root`, the op whose result a kernel stores, to blocks and threads
 /// through its TilingInterface, fusing its producers (fill, pads) into both

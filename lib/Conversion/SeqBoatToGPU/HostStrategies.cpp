@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -39,15 +40,6 @@ struct HostTiles {
   /// before the contraction.
   bool packRight = false;
 };
-
-/// The largest divisor of `extent` that is at most `bound` and a multiple of
-/// `unit` (which divides extent); `unit` when there is none larger.
-int64_t largestDivisor(int64_t extent, int64_t bound, int64_t unit = 1) {
-  for (int64_t t = std::min(extent, bound); t > unit; --t)
-    if (extent % t == 0 && t % unit == 0)
-      return t;
-  return unit;
-}
 
 /// Whether `dim` is the last result of `map` (the contiguous dimension of an
 /// identity-layout buffer).

@@ -59,13 +59,6 @@ constexpr int64_t kRowVector = 16;
 /// Query slots per parallel block of the whole op (at most; a divisor of S).
 constexpr int64_t kQueryBlock = 64;
 
-int64_t largestDivisorAtMost(int64_t extent, int64_t bound) {
-  for (int64_t d = std::min(extent, bound); d > 1; --d)
-    if (extent % d == 0)
-      return d;
-  return 1;
-}
-
 /// row[b, r, c : c + kRowVector] of a [B, S, F] tensor (zeros past F).
 Value readRow(OpBuilder &b, Location l, Value tensor, ValueRange index,
               int64_t features, Value zero) {
@@ -163,48 +156,28 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       // batch row, an scf.forall (threads on the CPU); a block's queries
       // past count[b] are not visited, so blocks wholly past it cost
       // nothing but their bounds check.
-      int64_t block = largestDivisorAtMost(slots, kQueryBlock);
-      auto tileType = RankedTensorType::get({1, block, h}, et);
-      auto forall = scf::ForallOp::create(
-          rewriter, loc,
-          getAsIndexOpFoldResult(rewriter.getContext(),
-                                 ArrayRef<int64_t>{bsz, slots / block}),
-          ValueRange{out0}, std::nullopt);
-      {
-        OpBuilder::InsertionGuard guard(rewriter);
-        OpBuilder &b = rewriter;
-        Location l = loc;
-        b.setInsertionPointToStart(forall.getBody());
-        Value shared = forall.getRegionIterArgs()[0];
-        Value bi = forall.getInductionVar(0);
-        Value start = arith::MulIOp::create(b, l, forall.getInductionVar(1),
-                                            idx(b, l, block));
-        SmallVector<OpFoldResult> offsets = {bi, start, b.getIndexAttr(0)};
-        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1),
-                                           b.getIndexAttr(block),
-                                           b.getIndexAttr(h)};
-        SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-        Value tile = tensor::ExtractSliceOp::create(b, l, tileType, shared,
-                                                    offsets, sizes, strides);
-        Value cnt = countOf(b, l, bi);
-        // Rows r of the block with start + r < count[b].
-        Value active = arith::MinSIOp::create(
-            b, l, idx(b, l, block),
-            arith::MaxSIOp::create(
-                b, l, arith::SubIOp::create(b, l, cnt, start), idx(b, l, 0)));
-        auto queryLoop = forLoop(
-            b, l, idx(b, l, 0), active, tile,
-            [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
-              Value i = arith::AddIOp::create(qb, ql, start, r);
-              return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
-                                qArgs[0], q, k, v, pos, relBias, maxDist, z,
-                                h, w, bidir, act, scale, et);
-            });
-        b.setInsertionPointToStart(forall.getTerminator().getBody());
-        tensor::ParallelInsertSliceOp::create(b, l, queryLoop.getResult(0),
-                                              shared, offsets, sizes, strides);
-      }
-      rewriter.replaceOp(op, forall.getResults());
+      int64_t block = largestDivisor(slots, kQueryBlock);
+      Value result = rowBlockForall(
+          rewriter, loc, out0, block,
+          [&](OpBuilder &b, Location l, Value bi, Value start, Value tile) {
+            Value cnt = countOf(b, l, bi);
+            // Rows r of the block with start + r < count[b].
+            Value active = arith::MinSIOp::create(
+                b, l, idx(b, l, block),
+                arith::MaxSIOp::create(
+                    b, l, arith::SubIOp::create(b, l, cnt, start),
+                    idx(b, l, 0)));
+            auto queryLoop = forLoop(
+                b, l, idx(b, l, 0), active, tile,
+                [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+                  Value i = arith::AddIOp::create(qb, ql, start, r);
+                  return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
+                                    qArgs[0], q, k, v, pos, relBias, maxDist,
+                                    z, h, w, bidir, act, scale, et);
+                });
+            return queryLoop.getResult(0);
+          });
+      rewriter.replaceOp(op, result);
       return success();
     }
 

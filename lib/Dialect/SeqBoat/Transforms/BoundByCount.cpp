@@ -11,6 +11,7 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -92,85 +93,53 @@ bool isMulAddBody(linalg::GenericOp op) {
                  (mul.getLhs() == b && mul.getRhs() == a));
 }
 
-int64_t largestDivisorAtMost(int64_t extent, int64_t bound) {
-  for (int64_t d = std::min(extent, bound); d > 1; --d)
-    if (extent % d == 0)
-      return d;
-  return 1;
-}
-
 /// Rewrites `op` (checked by the caller) into the bounded forall.
 void bound(RewriterBase &rewriter, linalg::GenericOp op, Value count,
            int64_t rowBlock) {
   Location loc = op.getLoc();
   Value lhs = op.getDpsInputOperand(0)->get();
-  Value init = op.getDpsInitOperand(0)->get();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
-  int64_t batch = outType.getDimSize(0), rows = outType.getDimSize(1);
-  int64_t block = largestDivisorAtMost(rows, rowBlock);
-
+  int64_t block = largestDivisor(lhsType.getDimSize(1), rowBlock);
   rewriter.setInsertionPoint(op);
-  auto forall = scf::ForallOp::create(
-      rewriter, loc,
-      getAsIndexOpFoldResult(rewriter.getContext(),
-                             ArrayRef<int64_t>{batch, rows / block}),
-      ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPointToStart(forall.getBody());
-  Value b = forall.getInductionVar(0);
-  Value start = arith::MulIOp::create(
-      rewriter, loc, forall.getInductionVar(1),
-      arith::ConstantIndexOp::create(rewriter, loc, block));
-  // Slices [b, start, 0...] of sizes [1, block, rest...].
-  auto slice = [&](RankedTensorType type) {
-    SmallVector<OpFoldResult> offsets = {b, start};
-    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1),
-                                       rewriter.getIndexAttr(block)};
-    for (int64_t d : type.getShape().drop_front(2)) {
-      offsets.push_back(rewriter.getIndexAttr(0));
-      sizes.push_back(rewriter.getIndexAttr(d));
-    }
-    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
-    return std::make_tuple(offsets, sizes, strides);
-  };
-  auto sliceType = [&](RankedTensorType type) {
-    SmallVector<int64_t> shape(type.getShape());
-    shape[0] = 1;
-    shape[1] = block;
-    return RankedTensorType::get(shape, type.getElementType());
-  };
-  Value shared = forall.getRegionIterArgs()[0];
-  auto [outOffsets, outSizes, outStrides] = slice(outType);
-  Value outTile = tensor::ExtractSliceOp::create(
-      rewriter, loc, sliceType(outType), shared, outOffsets, outSizes,
-      outStrides);
-  Value active = arith::IndexCastOp::create(
-      rewriter, loc, rewriter.getIndexType(),
-      tensor::ExtractOp::create(rewriter, loc, count, b));
-  Value needed = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
-                                       start, active);
-  auto ifOp = scf::IfOp::create(
-      rewriter, loc, needed,
-      [&](OpBuilder &nb, Location nl) {
-        auto [offsets, sizes, strides] = slice(lhsType);
-        Value lhsTile = tensor::ExtractSliceOp::create(
-            nb, nl, sliceType(lhsType), lhs, offsets, sizes, strides);
-        SmallVector<Value> operands = {lhsTile,
-                                       op.getDpsInputOperand(1)->get(),
-                                       outTile};
-        Operation *tile =
-            clone(nb, op, TypeRange{outTile.getType()}, operands);
-        scf::YieldOp::create(nb, nl, tile->getResult(0));
-      },
-      [&](OpBuilder &nb, Location nl) {
-        scf::YieldOp::create(nb, nl, outTile);
+  Value result = rowBlockForall(
+      rewriter, loc, op.getDpsInitOperand(0)->get(), block,
+      [&](OpBuilder &b, Location l, Value batch, Value start, Value outTile) {
+        Value active = arith::IndexCastOp::create(
+            b, l, b.getIndexType(),
+            tensor::ExtractOp::create(b, l, count, batch));
+        Value needed = arith::CmpIOp::create(
+            b, l, arith::CmpIPredicate::slt, start, active);
+        auto ifOp = scf::IfOp::create(
+            b, l, needed,
+            [&](OpBuilder &nb, Location nl) {
+              // lhs[batch, start : start + block, ...].
+              SmallVector<OpFoldResult> offsets = {batch, start};
+              SmallVector<OpFoldResult> sizes = {nb.getIndexAttr(1),
+                                                 nb.getIndexAttr(block)};
+              SmallVector<int64_t> shape = {1, block};
+              for (int64_t d : lhsType.getShape().drop_front(2)) {
+                offsets.push_back(nb.getIndexAttr(0));
+                sizes.push_back(nb.getIndexAttr(d));
+                shape.push_back(d);
+              }
+              SmallVector<OpFoldResult> strides(lhsType.getRank(),
+                                                nb.getIndexAttr(1));
+              Value lhsTile = tensor::ExtractSliceOp::create(
+                  nb, nl,
+                  RankedTensorType::get(shape, lhsType.getElementType()), lhs,
+                  offsets, sizes, strides);
+              SmallVector<Value> operands = {
+                  lhsTile, op.getDpsInputOperand(1)->get(), outTile};
+              Operation *tile =
+                  clone(nb, op, TypeRange{outTile.getType()}, operands);
+              scf::YieldOp::create(nb, nl, tile->getResult(0));
+            },
+            [&](OpBuilder &nb, Location nl) {
+              scf::YieldOp::create(nb, nl, outTile);
+            });
+        return ifOp.getResult(0);
       });
-  rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(rewriter, loc, ifOp.getResult(0),
-                                        shared, outOffsets, outSizes,
-                                        outStrides);
-  rewriter.replaceOp(op, forall.getResults());
+  rewriter.replaceOp(op, result);
 }
 
 struct SeqBoatBoundByCountPass

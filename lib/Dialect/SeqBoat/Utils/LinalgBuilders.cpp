@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -232,4 +233,47 @@ Value seqboat::reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim) {
       b, loc, type.getShape(), type.getElementType(), x,
       {map(b.getContext(), rank, exprs)},
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+int64_t seqboat::largestDivisor(int64_t extent, int64_t bound, int64_t unit) {
+  for (int64_t t = std::min(extent, bound); t > unit; --t)
+    if (extent % t == 0 && t % unit == 0)
+      return t;
+  return unit;
+}
+
+Value seqboat::rowBlockForall(OpBuilder &b, Location loc, Value init,
+                              int64_t block, RowBlockBody body) {
+  auto type = cast<RankedTensorType>(init.getType());
+  auto forall = scf::ForallOp::create(
+      b, loc,
+      getAsIndexOpFoldResult(b.getContext(),
+                             ArrayRef<int64_t>{type.getDimSize(0),
+                                               type.getDimSize(1) / block}),
+      ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value batch = forall.getInductionVar(0);
+  Value start = arith::MulIOp::create(
+      b, loc, forall.getInductionVar(1),
+      arith::ConstantIndexOp::create(b, loc, block));
+  // The tile [batch, start, 0...] of sizes [1, block, rest...].
+  SmallVector<OpFoldResult> offsets = {batch, start};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(block)};
+  SmallVector<int64_t> tileShape = {1, block};
+  for (int64_t d : type.getShape().drop_front(2)) {
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(b.getIndexAttr(d));
+    tileShape.push_back(d);
+  }
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  Value shared = forall.getRegionIterArgs()[0];
+  Value tile = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(tileShape, type.getElementType()), shared,
+      offsets, sizes, strides);
+  Value result = body(b, loc, batch, start, tile);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, result, shared, offsets, sizes,
+                                        strides);
+  return forall.getResult(0);
 }

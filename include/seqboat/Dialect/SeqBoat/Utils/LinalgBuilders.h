@@ -88,6 +88,24 @@ Value indexAsFloat(OpBuilder &b, Location loc, unsigned dim, Type type);
 /// Elementwise silu of a tensor.
 Value siluTensor(OpBuilder &b, Location loc, Value x);
 
+/// The largest divisor of `extent` that is at most `bound` and a multiple of
+/// `unit` (which divides `extent`); `unit` when there is none larger.
+int64_t largestDivisor(int64_t extent, int64_t bound, int64_t unit = 1);
+
+/// Builds a tile [1, block, rest...] of a row-block forall's shared output,
+/// given (batch row b, first row `start` of the block, the tile); returns
+/// the tile's new value.
+using RowBlockBody = llvm::function_ref<Value(
+    OpBuilder &, Location, Value batch, Value start, Value tile)>;
+
+/// An scf.forall over (batch row, block of `block` rows) of `init`
+/// ([B, R, ...], static, `block` dividing R) in which iteration (b, t) owns
+/// the rows [t * block, (t + 1) * block) of batch row b: `body` computes
+/// that tile, which is inserted back in parallel. Returns the forall's
+/// result.
+Value rowBlockForall(OpBuilder &b, Location loc, Value init, int64_t block,
+                     RowBlockBody body);
+
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_DIALECT_SEQBOAT_UTILS_LINALGBUILDERS_H

@@ -73,14 +73,15 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Math with an LLVM intrinsic first; what has none (erf) becomes libm
+  // calls, one per lane of a vector (vector.extract/insert, lowered next).
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   // Buffers from the caching allocator (HostAllocator.h), not malloc.
   memrefToLLVM.useGenericFunctions = lowering.cachingAllocator;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  pm.addPass(createConvertMathToLLVMPass());
-  // What LLVM has no intrinsic for (erf) becomes a libm call.
-  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

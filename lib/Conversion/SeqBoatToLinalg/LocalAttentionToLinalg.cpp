@@ -152,32 +152,9 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     };
 
     if (op.getQueryTile().empty()) {
-      // The whole op: independent blocks of kQueryBlock query slots per
-      // batch row, an scf.forall (threads on the CPU); a block's queries
-      // past count[b] are not visited, so blocks wholly past it cost
-      // nothing but their bounds check.
-      int64_t block = largestDivisor(slots, kQueryBlock);
-      Value result = rowBlockForall(
-          rewriter, loc, out0, block,
-          [&](OpBuilder &b, Location l, Value bi, Value start, Value tile) {
-            Value cnt = countOf(b, l, bi);
-            // Rows r of the block with start + r < count[b].
-            Value active = arith::MinSIOp::create(
-                b, l, idx(b, l, block),
-                arith::MaxSIOp::create(
-                    b, l, arith::SubIOp::create(b, l, cnt, start),
-                    idx(b, l, 0)));
-            auto queryLoop = forLoop(
-                b, l, idx(b, l, 0), active, tile,
-                [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
-                  Value i = arith::AddIOp::create(qb, ql, start, r);
-                  return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
-                                    qArgs[0], q, k, v, pos, relBias, maxDist,
-                                    z, h, w, bidir, act, scale, et);
-                });
-            return queryLoop.getResult(0);
-          });
-      rewriter.replaceOp(op, result);
+      rewriter.replaceOp(op, buildBlocks(rewriter, loc, out0, q, k, v, pos,
+                                         relBias, maxDist, countOf, slots, z,
+                                         h, w, bidir, act, scale, et));
       return success();
     }
 
@@ -203,6 +180,281 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
         });
     rewriter.replaceOp(op, batchLoop.getResults());
     return success();
+  }
+
+  /// The whole op as independent blocks of query slots: an scf.forall over
+  /// (batch row, block of up to kQueryBlock slots), threads on the CPU.
+  /// Block [start, start + P) attends to one key tile [ks, ks + T) that
+  /// holds every query's window (T = P + 2w, or P + w when causal, at most
+  /// S), so its scores and its output are two contractions that the host
+  /// contraction strategy register-tiles:
+  ///   sT[c, r] = k[ks + c, :] . q[start + r, :]      (scores, keys major)
+  ///   o[r, :]  = sum_c p[c, r] v[ks + c, :]
+  /// Between them, vector loops over 16 query lanes scale the scores, add
+  /// rel_bias (a gather on original positions), mask keys outside the window
+  /// or past count[b] and queries past count[b], and apply the activation
+  /// (softmax: a max pass, then exp and the row sums). Blocks whose first
+  /// slot is past count[b] compute nothing.
+  template <typename CountFn>
+  static Value buildBlocks(OpBuilder &rewriter, Location loc, Value out0,
+                           Value q, Value k, Value v, Value pos, Value relBias,
+                           int64_t maxDist, CountFn countOf, int64_t slots,
+                           int64_t z, int64_t h, int64_t w, bool bidir,
+                           Activation act, double scale, Type et) {
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t block = largestDivisor(slots, kQueryBlock);
+    int64_t keys = std::min(slots, block + (bidir ? 2 * w : w));
+    bool softmax = act == Activation::softmax;
+    auto indexVecType = VectorType::get({kRowVector}, rewriter.getIndexType());
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    auto mulTerm = [](OpBuilder &b, Location l, ValueRange args) -> Value {
+      return arith::MulFOp::create(b, l, args[0], args[1]);
+    };
+    return rowBlockForall(
+        rewriter, loc, out0, block,
+        [&](OpBuilder &b, Location l, Value bi, Value start, Value tile) {
+          Value cnt = countOf(b, l, bi);
+          Value any = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                            start, cnt);
+          auto ifOp = scf::IfOp::create(
+              b, l, any,
+              [&](OpBuilder &tb, Location tl) {
+                // First key: the window of slot `start`, moved back so that
+                // the tile stays inside [0, S).
+                Value ks = arith::MinSIOp::create(
+                    tb, tl,
+                    arith::MaxSIOp::create(
+                        tb, tl,
+                        arith::SubIOp::create(tb, tl, start, idx(tb, tl, w)),
+                        idx(tb, tl, 0)),
+                    idx(tb, tl, slots - keys));
+                auto slice = [&](Value src, Value first, int64_t n,
+                                 int64_t f) -> Value {
+                  auto type = RankedTensorType::get({n, f}, et);
+                  return tensor::ExtractSliceOp::create(
+                      tb, tl, type, src,
+                      ArrayRef<OpFoldResult>{bi, first, tb.getIndexAttr(0)},
+                      ArrayRef<OpFoldResult>{tb.getIndexAttr(1),
+                                             tb.getIndexAttr(n),
+                                             tb.getIndexAttr(f)},
+                      SmallVector<OpFoldResult>(3, tb.getIndexAttr(1)));
+                };
+                Value qBlock = slice(q, start, block, z);
+                Value kTile = slice(k, ks, keys, z);
+                Value vTile = slice(v, ks, keys, h);
+                // sT[c, r] = sum_z k[c, z] q[r, z].
+                Value scores = accumulateGeneric(
+                    tb, tl, filledTensor(tb, tl, {keys, block}, et, 0.0),
+                    {kTile, qBlock},
+                    {dimsMap(ctx, 3, {0, 2}), dimsMap(ctx, 3, {1, 2})},
+                    dimsMap(ctx, 3, {0, 1}), {par, par, red}, mulTerm);
+                Value inv = emptyTensor(tb, tl, {block}, et);
+                auto lanes = forLoop(
+                    tb, tl, idx(tb, tl, 0), idx(tb, tl, block),
+                    ValueRange{scores, inv},
+                    [&](OpBuilder &cb, Location cl, Value r0,
+                        ValueRange carried) {
+                      return buildLanes(cb, cl, r0, carried[0], carried[1],
+                                        bi, start, ks, cnt, pos, relBias,
+                                        maxDist, block, keys, w, bidir, act,
+                                        scale, et, indexVecType);
+                    },
+                    kRowVector);
+                Value probs = lanes.getResult(0);
+                // o[r, h] = sum_c p[c, r] v[c, h].
+                Value o = accumulateGeneric(
+                    tb, tl, filledTensor(tb, tl, {block, h}, et, 0.0),
+                    {probs, vTile},
+                    {dimsMap(ctx, 3, {2, 0}), dimsMap(ctx, 3, {2, 1})},
+                    dimsMap(ctx, 3, {0, 1}), {par, par, red}, mulTerm);
+                // The tile's rows: o, divided by the softmax's row sums.
+                SmallVector<Value> inputs = {o};
+                SmallVector<AffineMap> maps = {dimsMap(ctx, 3, {1, 2})};
+                if (softmax) {
+                  inputs.push_back(lanes.getResult(1));
+                  maps.push_back(dimsMap(ctx, 3, {1}));
+                }
+                Value result = parallelUpdate(
+                    tb, tl, tile, inputs, maps,
+                    [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
+                      if (!softmax)
+                        return args[0];
+                      return arith::MulFOp::create(eb, el, args[0], args[1]);
+                    });
+                scf::YieldOp::create(tb, tl, result);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, tile);
+              });
+          return ifOp.getResult(0);
+        });
+  }
+
+  /// Query lanes [r0, r0 + kRowVector) of a block: turns their column of the
+  /// scores sT into what multiplies v (the activation, or the softmax's
+  /// exp(s - max)), masked, and writes the softmax's 1 / row sum to `inv`.
+  static SmallVector<Value>
+  buildLanes(OpBuilder &b, Location l, Value r0, Value scores, Value inv,
+             Value bi, Value start, Value ks, Value cnt, Value pos,
+             Value relBias, int64_t maxDist, int64_t block, int64_t keys,
+             int64_t w, bool bidir, Activation act, double scale, Type et,
+             VectorType indexVecType) {
+    auto vecType = VectorType::get({kRowVector}, et);
+    bool lanesInBounds = block % kRowVector == 0;
+    Value zeroF = constant(b, l, et, 0.0);
+    Value zeroVec = splat(b, l, zeroF);
+    Value negInfVec = splat(b, l, constant(b, l, et, -INFINITY));
+    auto splatIndex = [&](OpBuilder &sb, Location sl, Value i) -> Value {
+      return vector::BroadcastOp::create(sb, sl, indexVecType, i);
+    };
+    auto cmp = [&](OpBuilder &sb, Location sl, arith::CmpIPredicate p, Value x,
+                   Value y) -> Value {
+      return arith::CmpIOp::create(sb, sl, p, x, y);
+    };
+    // Query slots of the lanes; a lane is a query when its slot < count[b]
+    // (lanes past the block are dropped by the writes).
+    Value first = arith::AddIOp::create(b, l, start, r0);
+    Value slotsVec = arith::AddIOp::create(
+        b, l, splatIndex(b, l, first), vector::StepOp::create(b, l, indexVecType));
+    Value isQuery =
+        cmp(b, l, arith::CmpIPredicate::slt, slotsVec, splatIndex(b, l, cnt));
+    // Keys j of query i: i - w <= j, and j <= i + w with j < count[b]
+    // (bidirectional) or j <= i (causal).
+    Value lowVec = arith::SubIOp::create(b, l, slotsVec,
+                                         splatIndex(b, l, idx(b, l, w)));
+    Value highVec =
+        bidir ? arith::MinSIOp::create(
+                    b, l,
+                    arith::AddIOp::create(b, l, slotsVec,
+                                          splatIndex(b, l, idx(b, l, w))),
+                    splatIndex(b, l,
+                               arith::SubIOp::create(b, l, cnt, idx(b, l, 1))))
+                    .getResult()
+              : slotsVec;
+    Value posI;
+    if (relBias) {
+      auto posVecType =
+          VectorType::get({kRowVector}, cast<RankedTensorType>(pos.getType())
+                                            .getElementType());
+      Value posZero = arith::ConstantOp::create(
+          b, l, b.getZeroAttr(posVecType.getElementType()));
+      posI = vector::TransferReadOp::create(b, l, posVecType, pos,
+                                            ValueRange{bi, first}, posZero,
+                                            ArrayRef<bool>{false});
+      posI = arith::IndexCastOp::create(b, l, indexVecType, posI);
+    }
+    auto read = [&](OpBuilder &rb, Location rl, Value t, Value c) -> Value {
+      return vector::TransferReadOp::create(rb, rl, vecType, t,
+                                            ValueRange{c, r0}, zeroF,
+                                            ArrayRef<bool>{lanesInBounds});
+    };
+    auto write = [&](OpBuilder &wb, Location wl, Value value, Value t,
+                     Value c) -> Value {
+      return vector::TransferWriteOp::create(wb, wl, value, t,
+                                             ValueRange{c, r0},
+                                             ArrayRef<bool>{lanesInBounds})
+          .getResult();
+    };
+    bool softmax = act == Activation::softmax;
+
+    // Pass 1: scale, bias, activation (not softmax's), mask; the row max.
+    SmallVector<Value> init = {scores};
+    if (softmax)
+      init.push_back(negInfVec);
+    auto pass1 = forLoop(
+        b, l, idx(b, l, 0), idx(b, l, keys), init,
+        [&](OpBuilder &kb, Location kl, Value c, ValueRange args) {
+          Value j = arith::AddIOp::create(kb, kl, ks, c);
+          Value jVec = splatIndex(kb, kl, j);
+          Value s = arith::MulFOp::create(
+              kb, kl, read(kb, kl, args[0], c),
+              splat(kb, kl, constant(kb, kl, et, scale)));
+          if (relBias) {
+            // rel_bias[clamp(pos_j - pos_i, -(M-1), M-1) + M-1]
+            Value posJ = toIndex(
+                kb, kl, tensor::ExtractOp::create(kb, kl, pos, ValueRange{bi, j}));
+            Value rel = arith::SubIOp::create(kb, kl, splatIndex(kb, kl, posJ),
+                                              posI);
+            rel = arith::MaxSIOp::create(
+                kb, kl, rel, splatIndex(kb, kl, idx(kb, kl, -(maxDist - 1))));
+            rel = arith::MinSIOp::create(
+                kb, kl, rel, splatIndex(kb, kl, idx(kb, kl, maxDist - 1)));
+            rel = arith::AddIOp::create(
+                kb, kl, rel, splatIndex(kb, kl, idx(kb, kl, maxDist - 1)));
+            Value all = vector::ConstantMaskOp::create(
+                kb, kl, VectorType::get({kRowVector}, kb.getI1Type()),
+                vector::ConstantMaskKind::AllTrue);
+            Value bias = vector::GatherOp::create(
+                kb, kl, vecType, relBias, ValueRange{idx(kb, kl, 0)}, rel,
+                all, zeroVec);
+            s = arith::AddFOp::create(kb, kl, s, bias);
+          }
+          Value valid = arith::AndIOp::create(
+              kb, kl, isQuery,
+              arith::AndIOp::create(
+                  kb, kl, cmp(kb, kl, arith::CmpIPredicate::sge, jVec, lowVec),
+                  cmp(kb, kl, arith::CmpIPredicate::sle, jVec, highVec)));
+          if (softmax) {
+            Value masked = arith::SelectOp::create(kb, kl, valid, s, negInfVec);
+            Value m = arith::MaximumFOp::create(kb, kl, args[1], masked);
+            return SmallVector<Value>{write(kb, kl, masked, args[0], c), m};
+          }
+          Value a;
+          if (act == Activation::relu2) {
+            Value r = arith::MaximumFOp::create(kb, kl, s, zeroVec);
+            a = arith::MulFOp::create(kb, kl, r, r);
+          } else {
+            // laplace: 0.5 (1 + erf((s - mu) / (std sqrt 2))),
+            // mu = sqrt(1/2), std = sqrt(1/(4 pi)).
+            double mu = std::sqrt(0.5);
+            double denom = std::sqrt(0.25 / M_PI) * std::sqrt(2.0);
+            Value t = arith::DivFOp::create(
+                kb, kl,
+                arith::SubFOp::create(kb, kl, s,
+                                      splat(kb, kl, constant(kb, kl, et, mu))),
+                splat(kb, kl, constant(kb, kl, et, denom)));
+            Value e = math::ErfOp::create(kb, kl, t);
+            a = arith::MulFOp::create(
+                kb, kl, splat(kb, kl, constant(kb, kl, et, 0.5)),
+                arith::AddFOp::create(
+                    kb, kl, splat(kb, kl, constant(kb, kl, et, 1.0)), e));
+          }
+          a = arith::SelectOp::create(kb, kl, valid, a, zeroVec);
+          return SmallVector<Value>{write(kb, kl, a, args[0], c)};
+        });
+    if (!softmax)
+      return {pass1.getResult(0), inv};
+
+    // Pass 2: p = exp(s - max) (0 where masked: exp(-inf) = 0; lanes with no
+    // key at all, which are not queries, subtract 0 instead of -inf), and
+    // the row sums.
+    Value m = pass1.getResult(1);
+    Value noKey = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, m,
+                                        negInfVec);
+    m = arith::SelectOp::create(b, l, noKey, zeroVec, m);
+    auto pass2 = forLoop(
+        b, l, idx(b, l, 0), idx(b, l, keys),
+        ValueRange{pass1.getResult(0), zeroVec},
+        [&](OpBuilder &kb, Location kl, Value c, ValueRange args) {
+          Value p = math::ExpOp::create(
+              kb, kl,
+              arith::SubFOp::create(kb, kl, read(kb, kl, args[0], c), m));
+          return SmallVector<Value>{write(kb, kl, p, args[0], c),
+                                    arith::AddFOp::create(kb, kl, args[1], p)};
+        });
+    // 1 / sum, or 0 for lanes without keys (their output row stays 0).
+    Value sum = pass2.getResult(1);
+    Value hasKeys = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, sum,
+                                          zeroVec);
+    Value recip = arith::DivFOp::create(
+        b, l, splat(b, l, constant(b, l, et, 1.0)), sum);
+    recip = arith::SelectOp::create(b, l, hasKeys, recip, zeroVec);
+    Value newInv = vector::TransferWriteOp::create(
+                       b, l, recip, inv, ValueRange{r0},
+                       ArrayRef<bool>{lanesInBounds})
+                       .getResult();
+    return {pass2.getResult(0), newInv};
   }
 
   /// Fills out[outBatch, row, :] for query slot i of batch row bi; returns

@@ -1,35 +1,53 @@
 // RUN: seqboat-opt %s --convert-seqboat-to-linalg --canonicalize --split-input-file | FileCheck %s
 
-// Loop bounds come from count[b] and the window: inactive slots are never
-// visited (the query loop runs to the clamped count, the key loop over
-// [max(0, i-w), min(count, i+w+1))), and rel_bias is indexed on the fly by
-// the clamped ORIGINAL position difference.
+// The whole op: blocks of query slots, each against one key tile that holds
+// every window of the block; scores and output are two contractions, and
+// vector loops over 16 query lanes mask, bias and normalise in between.
+// rel_bias is gathered on the clamped ORIGINAL position difference.
 
 // CHECK-LABEL: func @softmax_bidirectional
 // CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<2x37x8xf32>, %[[V:[a-z0-9]+]]: tensor<2x37x32xf32>, %[[POS:[a-z0-9]+]]: tensor<2x37xi32>, %[[COUNT:[a-z0-9]+]]: tensor<2xi32>, %[[RB:[a-z0-9]+]]: tensor<127xf32>
 // Batch rows and blocks of query slots (at most 64, a divisor of S: here
 // all 37) are the iterations of an scf.forall, each writing its own tile.
+// CHECK-DAG: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant dense<0.353553385> : vector<16xf32>
 // CHECK: scf.forall (%[[B:.*]]) in (2) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<2x37x32xf32>)
 // CHECK:   %[[TILE:.*]] = tensor.extract_slice %[[OUT]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1]
 // CHECK:   %[[C32:.*]] = tensor.extract %[[COUNT]][%[[B]]]
 // CHECK:   %[[CIDX:.*]] = arith.index_cast %[[C32]]
 // CHECK:   %[[LO:.*]] = arith.maxsi %[[CIDX]], %c0
 // CHECK:   %[[CNT:.*]] = arith.minsi %[[LO]], %c37
-// CHECK:   scf.for %[[I:.*]] = %c0 to %{{.*}} step %c1 iter_args(%{{.*}} = %[[TILE]])
-// CHECK:     %[[KEND:.*]] = arith.minsi %{{.*}}, %[[CNT]] : index
-// CHECK:     scf.for %{{.*}} = %{{.*}} to %[[KEND]] step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (tensor<1x37x32xf32>, f32, f32)
-// CHECK:       vector.transfer_read %[[Q]]{{.*}} : tensor<2x37x8xf32>, vector<16xf32>
-// CHECK:       vector.fma
-// CHECK:       vector.reduction <add>
-// CHECK:       arith.maxsi %{{.*}}, %c-63 : index
-// CHECK:       arith.minsi %{{.*}}, %c63 : index
-// CHECK:       tensor.extract %[[RB]]
-// CHECK:       math.exp
-// CHECK:       scf.for %{{.*}} = %c0 to %c32 step %c16
-// CHECK:         vector.transfer_read %[[V]]{{.*}} {in_bounds = [true]}
-// CHECK:         vector.fma
-// CHECK:         vector.transfer_write
-// CHECK:     arith.divf {{.*}} : vector<16xf32>
+// A block whose first slot is past count[b] computes nothing.
+// CHECK:   %[[ANY:.*]] = arith.cmpi sgt, %[[CNT]], %c0
+// CHECK:   scf.if %[[ANY]] -> (tensor<1x37x32xf32>)
+// CHECK:     %[[VT:.*]] = tensor.extract_slice %[[V]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1] : tensor<2x37x32xf32> to tensor<37x32xf32>
+// Scores, keys major: sT[c, r] = k[c, :] . q[r, :].
+// CHECK:     %[[ST:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<37x37xf32>)
+// CHECK:     %[[LANES:.*]]:2 = scf.for %[[R0:.*]] = %c0 to %c37 step %c16 iter_args(%{{.*}} = %[[ST]], %{{.*}} = %{{.*}}) -> (tensor<37x37xf32>, tensor<37xf32>)
+// CHECK:       %[[SLOTS:.*]] = arith.addi %{{.*}}, %{{.*}} : vector<16xindex>
+// CHECK:       %[[ISQ:.*]] = arith.cmpi slt, %[[SLOTS]], %{{.*}} : vector<16xindex>
+// CHECK:       %[[POSI:.*]] = vector.transfer_read %[[POS]][%[[B]], %[[R0]]]
+// CHECK:       scf.for %[[C:.*]] = %c0 to %c37 step %c1 iter_args({{.*}}) -> (tensor<37x37xf32>, vector<16xf32>)
+// CHECK:         %[[S:.*]] = vector.transfer_read %{{.*}}[%[[C]], %[[R0]]]
+// CHECK:         arith.mulf %[[S]], %[[SCALE]]
+// CHECK:         tensor.extract %[[POS]][%[[B]], %[[C]]]
+// CHECK:         arith.maxsi %{{.*}}, %cst{{.*}} : vector<16xindex>
+// CHECK:         arith.minsi %{{.*}}, %cst{{.*}} : vector<16xindex>
+// CHECK:         vector.gather %[[RB]]
+// CHECK:         %[[VALID:.*]] = arith.andi %[[ISQ]], %{{.*}} : vector<16xi1>
+// CHECK:         %[[MASKED:.*]] = arith.select %[[VALID]], %{{.*}}, %[[NEGINF]]
+// CHECK:         arith.maximumf %{{.*}}, %[[MASKED]]
+// CHECK:         vector.transfer_write %[[MASKED]]
+// Lanes without any key (not queries) subtract 0, not -inf.
+// CHECK:       arith.cmpf oeq, %{{.*}}, %[[NEGINF]]
+// CHECK:       scf.for
+// CHECK:         math.exp %{{.*}} : vector<16xf32>
+// CHECK:       arith.divf %{{.*}} : vector<16xf32>
+// o[r, h] = sum_c p[c, r] v[c, h], then divided by the row sums.
+// CHECK:     %[[O:.*]] = linalg.generic {{.*}} ins(%[[LANES]]#0, %[[VT]] : tensor<37x37xf32>, tensor<37x32xf32>)
+// CHECK:     linalg.generic {{.*}} ins(%[[O]], %[[LANES]]#1 : tensor<37x32xf32>, tensor<37xf32>) outs(%[[TILE]] : tensor<1x37x32xf32>)
+// CHECK:   } else {
+// CHECK:     scf.yield %[[TILE]]
 // CHECK:   scf.forall.in_parallel
 // CHECK:     tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1]
 // CHECK-NOT: seqboat.
@@ -41,15 +59,19 @@ func.func @softmax_bidirectional(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>
 
 // -----
 
-// Causal: keys end at the query itself; laplace uses erf and no
-// normalisation pass.
+// Causal: keys up to the query itself; laplace uses erf, masks to 0 and has
+// no normalisation.
 // CHECK-LABEL: func @laplace_causal
 // CHECK: scf.forall (%{{.*}}) in (2)
-// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c1
-// CHECK:   %[[END:.*]] = arith.addi %[[I]], %c1 : index
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END]] step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x37x32xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c37 step %c16
+// CHECK:   %[[SLOTS:.*]] = arith.addi %{{.*}}, %{{.*}} : vector<16xindex>
+// CHECK:   scf.for %{{.*}} = %c0 to %c37 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<37x37xf32>)
+// CHECK:     %[[J:.*]] = vector.broadcast %{{.*}} : index to vector<16xindex>
+// CHECK:     arith.cmpi sle, %[[J]], %[[SLOTS]]
 // CHECK:     math.erf
-// CHECK-NOT: arith.divf %{{.*}}, %{{.*}}#2
+// CHECK:     arith.select %{{.*}}, %{{.*}}, %cst{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK-NOT: math.exp
+// CHECK-NOT: arith.divf
 func.func @laplace_causal(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: tensor<2x37xi32>, %count: tensor<2xi32>) -> tensor<2x37x32xf32> {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count {activation = #seqboat.activation<laplace>, window = 4 : i64}
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x37x32xf32>
@@ -59,20 +81,25 @@ func.func @laplace_causal(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos:
 // -----
 
 // S = 128: two blocks of 64 query slots per batch row. Block t covers slots
-// [64 t, 64 t + 64) and visits min(64, max(count - 64 t, 0)) of them; query
-// slot i = 64 t + r is row r of its tile.
+// [64 t, 64 t + 64) against keys [ks, ks + 72), ks = min(max(64 t - 4, 0),
+// 56) (a tile of 64 + 2w keys kept inside [0, S)); blocks with no active
+// slot (64 t >= count) are skipped.
 // CHECK-LABEL: func @query_blocks
 // CHECK: scf.forall (%[[B:.*]], %[[T:.*]]) in (2, 2) shared_outs(%[[OUT:.*]] = %{{.*}})
 // CHECK:   %[[START:.*]] = arith.muli %[[T]], %c64
-// CHECK:   tensor.extract_slice %[[OUT]][%[[B]], %[[START]], 0] [1, 64, 32] [1, 1, 1]
+// CHECK:   %[[TILE:.*]] = tensor.extract_slice %[[OUT]][%[[B]], %[[START]], 0] [1, 64, 32] [1, 1, 1]
 // CHECK:   %[[CNT:.*]] = arith.minsi %{{.*}}, %c128
-// CHECK:   %[[LEFT:.*]] = arith.subi %[[CNT]], %[[START]]
-// CHECK:   %[[POS:.*]] = arith.maxsi %[[LEFT]], %c0
-// CHECK:   %[[ROWS:.*]] = arith.minsi %[[POS]], %c64
-// CHECK:   scf.for %[[R:.*]] = %c0 to %[[ROWS]] step %c1
-// CHECK:     %[[I:.*]] = arith.addi %[[START]], %[[R]]
-// CHECK:     vector.transfer_read %{{.*}}[%[[B]], %[[I]], %{{.*}}]
-// CHECK:     vector.transfer_write %{{.*}}, %{{.*}}[%c0, %[[R]], %{{.*}}]
+// CHECK:   %[[ANY:.*]] = arith.cmpi slt, %[[START]], %[[CNT]]
+// CHECK:   scf.if %[[ANY]]
+// CHECK:     %[[BACK:.*]] = arith.subi %[[START]], %c4
+// CHECK:     %[[KS0:.*]] = arith.maxsi %[[BACK]], %c0
+// CHECK:     %[[KS:.*]] = arith.minsi %[[KS0]], %c56
+// CHECK:     tensor.extract_slice %{{.*}}[%[[B]], %[[START]], 0] [1, 64, 8]
+// CHECK:     tensor.extract_slice %{{.*}}[%[[B]], %[[KS]], 0] [1, 72, 8]
+// CHECK:     tensor.extract_slice %{{.*}}[%[[B]], %[[KS]], 0] [1, 72, 32]
+// CHECK:     outs(%{{.*}} : tensor<72x64xf32>)
+// CHECK:     scf.for %{{.*}} = %c0 to %c64 step %c16
+// CHECK:     outs(%{{.*}} : tensor<64x32xf32>)
 // CHECK:   tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], %[[START]], 0] [1, 64, 32] [1, 1, 1]
 func.func @query_blocks(%q: tensor<2x128x8xf32>, %v: tensor<2x128x32xf32>, %pos: tensor<2x128xi32>, %count: tensor<2xi32>) -> tensor<2x128x32xf32> {
   %o = seqboat.local_attention %q, %q, %v, %pos, %count {bidirectional = true, window = 4 : i64}

@@ -159,7 +159,10 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
     return std::nullopt;
   for (auto [operand, map] : llvm::zip(op->getOpOperands(), maps)) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
-    if (!type || !type.hasStaticShape())
+    // Vectors of i1 are bit-packed, memrefs of i1 hold a byte per element:
+    // such buffers are not read or written as vectors.
+    if (!type || !type.hasStaticShape() ||
+        type.getElementTypeBitWidth() < 8)
       return std::nullopt;
     // An input that does not vary along d is broadcast across the lanes
     // (a norm's row statistic, a per-token gate, weights shared by a row).
@@ -197,6 +200,45 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
   if (reduced > maxReduction || failed(linalg::vectorizeOpPrecondition(op)))
     return std::nullopt;
   return tiles;
+}
+
+/// Copies that bufferization makes, before the strategies match ops:
+///  - a copy out of a buffer that was just filled (only allocations in
+///    between) is a fill of the target (bufferization copies a zero-filled
+///    init that two ops share);
+///  - a copy between strided views (which finalize-memref-to-llvm leaves
+///    to the element-by-element memrefCopy runtime function) is a
+///    linalg.copy, which the row strategy vectorises; copies between
+///    contiguous buffers stay memref.copy (a memcpy).
+void rewriteHostCopies(ModuleOp module) {
+  SmallVector<memref::CopyOp> copies;
+  module.walk([&](memref::CopyOp copy) {
+    auto fn = copy->getParentOfType<func::FuncOp>();
+    if (fn && !fn->hasAttr(kKernelKindAttr))
+      copies.push_back(copy);
+  });
+  IRRewriter rewriter(module.getContext());
+  for (memref::CopyOp copy : copies) {
+    Operation *prev = copy->getPrevNode();
+    while (prev && isa<memref::AllocOp>(prev))
+      prev = prev->getPrevNode();
+    auto fill = dyn_cast_or_null<linalg::FillOp>(prev);
+    rewriter.setInsertionPoint(copy);
+    if (fill && fill.hasPureBufferSemantics() &&
+        fill.getDpsInitOperand(0)->get() == copy.getSource()) {
+      rewriter.replaceOpWithNewOp<linalg::FillOp>(copy, fill.value(),
+                                                  copy.getTarget());
+      continue;
+    }
+    auto source = dyn_cast<MemRefType>(copy.getSource().getType());
+    auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+    if (!source || !target || !source.hasStaticShape() ||
+        !target.hasStaticShape() || source.getElementTypeBitWidth() < 8 ||
+        (source.getLayout().isIdentity() && target.getLayout().isIdentity()))
+      continue;
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                copy.getTarget());
+  }
 }
 
 constexpr StringLiteral kContractionEntry = "seqboat_contraction_host";
@@ -251,6 +293,7 @@ struct SeqBoatApplyHostStrategies
     int64_t tileRegN = regN ? int64_t(regN) : 2 * lanes;
     // Ops are found again by a numbered tag before each application: the
     // canonicalizations of one strategy run may replace other ops.
+    rewriteHostCopies(module);
     constexpr StringLiteral indexAttr = "seqboat.host_target";
     Builder b(&getContext());
     SmallVector<std::pair<linalg::LinalgOp, HostTiles>> contractions;

@@ -4,7 +4,7 @@
 //   h_t = p beta x_t + q h_{t-1},   y_t = sum_n gamma_n / sqrt(N) h_{t,n}
 // With chunks of T steps (x reshaped to [B, nc, T, D]):
 //   - intra-chunk: a lower-triangular Toeplitz product with the T-tap kernel,
-//   - chunk input: u_c = sum_j p beta q^(T-1-j) x_{c,j}          [B, nc, D, N]
+//   - chunk input: u_c = sum_j p beta q^(T-1-j) x_{c,j}          [B, nc, N, D]
 //   - scan over chunks (seqboat.state_scan, lowered to an scf.for):
 //     S_c = q^T S_{c-1} + u_c, keeping the state entering each chunk,
 //   - inter-chunk: y_{c,t} += sum_n gamma_n/sqrt(N) q^(t+1) S_{c-1}.
@@ -73,29 +73,44 @@ EmaCoefficients buildCoefficients(OpBuilder &b, Location loc, Value delta,
   return {pBeta, q, g};
 }
 
-/// q^e with e = linalg.index(dim) + offset (scaled by `sign`).
-Value powOfIndex(OpBuilder &b, Location loc, Value q, unsigned dim,
-                 int64_t sign, int64_t offset) {
-  Type et = q.getType();
+/// q^e with e = linalg.index(dim) + offset (scaled by `sign`), from
+/// logQ = ln q as exp(e ln q): an exp that vectorises (powf does not), and
+/// q^0 = 1 also where q = 0.
+Value powOfIndexFromLog(OpBuilder &b, Location loc, Value logQ, unsigned dim,
+                        int64_t sign, int64_t offset) {
+  Type et = logQ.getType();
   Value t = indexAsFloat(b, loc, dim, et);
   if (sign < 0)
     t = arith::NegFOp::create(b, loc, t);
   Value e = arith::AddFOp::create(b, loc, t, constant(b, loc, et, offset));
-  return math::PowFOp::create(b, loc, q, e);
+  Value zero = constant(b, loc, et, 0.0);
+  Value isZero =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, e, zero);
+  Value power =
+      math::ExpOp::create(b, loc, arith::MulFOp::create(b, loc, e, logQ));
+  return arith::SelectOp::create(b, loc, isZero, constant(b, loc, et, 1.0),
+                                 power);
 }
 
 /// k[c, t] = sum_n pBeta g q^t for t < length.
 Value buildKernel(OpBuilder &b, Location loc, const EmaCoefficients &cf,
                   int64_t length) {
   MLIRContext *ctx = b.getContext();
-  int64_t c = cast<RankedTensorType>(cf.q.getType()).getDimSize(0);
+  auto qType = cast<RankedTensorType>(cf.q.getType());
+  int64_t c = qType.getDimSize(0);
+  Value logQ = parallelGeneric(
+      b, loc, qType.getShape(), qType.getElementType(), cf.q,
+      {b.getMultiDimIdentityMap(2)},
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        return math::LogOp::create(nb, nl, a[0]).getResult();
+      });
   AffineMap cn = dimsMap(ctx, 3, {0, 2});
   return reductionGeneric(
-      b, loc, {c, length}, 1, {cf.pBeta, cf.g, cf.q}, {cn, cn, cn},
+      b, loc, {c, length}, 1, {cf.pBeta, cf.g, logQ}, {cn, cn, cn},
       [](OpBuilder &nb, Location nl, ValueRange a) {
         Value coef = arith::MulFOp::create(nb, nl, a[0], a[1]);
         return arith::MulFOp::create(nb, nl, coef,
-                                     powOfIndex(nb, nl, a[2], 1, 1, 0))
+                                     powOfIndexFromLog(nb, nl, a[2], 1, 1, 0))
             .getResult();
       });
 }
@@ -153,46 +168,62 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
       {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
       dimsMap(ctx, 5, {0, 1, 2, 4}), {par, par, par, red, par}, mul);
 
-  // Chunk input u[b, c, d, n] = sum_j pBeta q^(T-1-j) x[b, c, j, d], with the
-  // weights laid out [j, d, n].
+  // The chunk states and the weights that make and read them are laid out
+  // with D innermost ([.., N, D]), like x and y, so that every contraction
+  // below runs along contiguous channels. Coefficients transposed to [N, D];
+  // q^e is exp(e ln q).
+  AffineMap transposed = dimsMap(ctx, 2, {1, 0});
+  auto toNd = [&](Value v, ScalarBody body) {
+    return parallelGeneric(b, loc, {n, d}, et, v, {transposed}, body);
+  };
+  auto same = [](OpBuilder &, Location, ValueRange a) { return a[0]; };
+  Value pBetaNd = toNd(cf.pBeta, same);
+  Value gNd = toNd(cf.g, same);
+  Value logQ = toNd(cf.q, [](OpBuilder &nb, Location nl, ValueRange a) {
+    return math::LogOp::create(nb, nl, a[0]).getResult();
+  });
+  AffineMap nd3 = dimsMap(ctx, 3, {1, 2});
+
+  // Chunk input u[b, c, n, d] = sum_j pBeta q^(T-1-j) x[b, c, j, d], with the
+  // weights laid out [j, n, d].
   Value decayIn = parallelGeneric(
-      b, loc, {t, d, n}, et, {cf.pBeta, cf.q},
-      {dimsMap(ctx, 3, {1, 2}), dimsMap(ctx, 3, {1, 2})},
+      b, loc, {t, n, d}, et, {pBetaNd, logQ}, {nd3, nd3},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return arith::MulFOp::create(nb, nl, a[0],
-                                     powOfIndex(nb, nl, a[1], 0, -1, t - 1))
+        return arith::MulFOp::create(
+                   nb, nl, a[0], powOfIndexFromLog(nb, nl, a[1], 0, -1, t - 1))
             .getResult();
       });
-  // loops (b, c, j, d, n)
+  // loops (b, c, j, n, d)
   Value u = accumulateGeneric(
-      b, loc, filledTensor(b, loc, {bsz, nc, d, n}, et, 0.0), {decayIn, xr},
-      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 2, 3})},
+      b, loc, filledTensor(b, loc, {bsz, nc, n, d}, et, 0.0), {decayIn, xr},
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 2, 4})},
       dimsMap(ctx, 5, {0, 1, 3, 4}), {par, par, red, par, par}, mul);
 
   // Scan over chunks, recording the state that enters each chunk.
   Value qT = parallelGeneric(
-      b, loc, {d, n}, et, cf.q, {b.getMultiDimIdentityMap(2)},
+      b, loc, {n, d}, et, logQ, {b.getMultiDimIdentityMap(2)},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return math::PowFOp::create(nb, nl, a[0], constant(nb, nl, et, t))
+        return math::ExpOp::create(
+                   nb, nl,
+                   arith::MulFOp::create(nb, nl, a[0], constant(nb, nl, et, t)))
             .getResult();
       });
   Value entering = StateScanOp::create(b, loc, u.getType(), u, qT);
 
-  // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, d, n], with the
-  // weights laid out [t, d, n].
+  // Inter-chunk: y[b, c, t, d] += sum_n g q^(t+1) S[b, c, n, d], with the
+  // weights laid out [t, n, d].
   Value decayOut = parallelGeneric(
-      b, loc, {t, d, n}, et, {cf.g, cf.q},
-      {dimsMap(ctx, 3, {1, 2}), dimsMap(ctx, 3, {1, 2})},
+      b, loc, {t, n, d}, et, {gNd, logQ}, {nd3, nd3},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return arith::MulFOp::create(nb, nl, a[0],
-                                     powOfIndex(nb, nl, a[1], 0, 1, 1))
+        return arith::MulFOp::create(
+                   nb, nl, a[0], powOfIndexFromLog(nb, nl, a[1], 0, 1, 1))
             .getResult();
       });
-  // loops (b, c, t, d, n)
-  Value y = reductionGeneric(
-      b, loc, {bsz, nc, t, d}, 1, {decayOut, entering},
-      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})}, mul,
-      yIntra);
+  // loops (b, c, t, n, d), the reduction over n outside the channels.
+  Value y = accumulateGeneric(
+      b, loc, yIntra, {decayOut, entering},
+      {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
+      dimsMap(ctx, 5, {0, 1, 2, 4}), {par, par, par, red, par}, mul);
 
   Value flat = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({bsz, padded, d}, et), y,

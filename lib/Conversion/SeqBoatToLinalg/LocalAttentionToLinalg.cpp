@@ -278,9 +278,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
                 Value result = parallelUpdate(
                     tb, tl, tile, inputs, maps,
                     [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
-                      if (!softmax)
-                        return args[0];
-                      return arith::MulFOp::create(eb, el, args[0], args[1]);
+                      // Added to the tile's zeros: a generic that reads its
+                      // init bufferizes in place into the output tile.
+                      Value value = softmax ? arith::MulFOp::create(
+                                                  eb, el, args[0], args[1])
+                                                  .getResult()
+                                            : args[0];
+                      return arith::AddFOp::create(eb, el, args.back(), value);
                     });
                 scf::YieldOp::create(tb, tl, result);
               },

@@ -1,15 +1,16 @@
 // RUN: seqboat-opt %s --convert-seqboat-to-linalg="ema-chunk=16" --split-input-file | FileCheck %s
 
 // The EMA is a chunked scan: L = 37 is padded to 3 chunks of 16, the
-// intra-chunk Toeplitz kernel is only 16x16, the state [B, D, N] is carried
-// by an scf.for over the 3 chunks; no [L, L] tensor appears.
+// intra-chunk Toeplitz kernel is only 16x16, the state [B, N, D] (channels
+// innermost) is carried by an scf.for over the 3 chunks; no [L, L] tensor
+// appears.
 
 // CHECK-LABEL: func @ema_conv_causal
 // CHECK-NOT: x37x37
 // CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 0] high[0, 11, 0]
 // CHECK: %[[CHUNKS:.*]] = tensor.expand_shape %[[PAD]] {{\[}}[0], [1, 2], [3]] output_shape [2, 3, 16, 16] : tensor<2x48x16xf32> into tensor<2x3x16x16xf32>
 // CHECK: } -> tensor<16x16x16xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<2x16x4xf32>, tensor<2x3x16x4xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<2x4x16xf32>, tensor<2x3x4x16xf32>)
 // CHECK: tensor.collapse_shape %{{.*}} : tensor<2x3x16x16xf32> into tensor<2x48x16xf32>
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [2, 37, 16] [1, 1, 1]
 // CHECK-NOT: scf.for
@@ -36,11 +37,17 @@ func.func @ema_conv_bidirectional(%x: tensor<2x37x16xf32>, %p: tensor<32x4xf32>,
 
 // -----
 
-// ema_kernel: one reduction over N with q^t from the loop index.
+// ema_kernel: one reduction over N with q^t = exp(t ln q) from the loop
+// index (exp vectorises, powf does not), and q^0 = 1 exactly.
 // CHECK-LABEL: func @ema_kernel
+// CHECK: math.log
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: linalg.index 1
-// CHECK: math.powf
+// CHECK: %[[T:.*]] = linalg.index 1
+// CHECK: %[[E:.*]] = arith.addf
+// CHECK: %[[ZERO:.*]] = arith.cmpf oeq, %[[E]], %{{.*}}
+// CHECK: %[[P:.*]] = math.exp
+// CHECK: arith.select %[[ZERO]], %{{.*}}, %[[P]]
+// CHECK-NOT: math.powf
 // CHECK: } -> tensor<16x64xf32>
 func.func @ema_kernel(%d: tensor<16x4xf32>) -> tensor<16x64xf32> {
   %k = seqboat.ema_kernel %d, %d, %d, %d {length = 64 : i64} : tensor<16x4xf32> -> tensor<16x64xf32>

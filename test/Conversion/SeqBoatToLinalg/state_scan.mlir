@@ -25,15 +25,15 @@ func.func @scan(%u: tensor<2x8x16x4xf32>, %decay: tensor<16x4xf32>) -> tensor<2x
 
 // ema_conv lowers to parallel linalg within its chunks and a state scan
 // across them; with skip-kernels the scan is left to a scan kernel, which
-// takes one (batch row, channel, state) per thread.
+// takes one (batch row, state, channel) per thread (channels fastest).
 // KEEP-LABEL: func @ema
 // KEEP-NOT: seqboat.ema_conv
-// KEEP: seqboat.state_scan %{{.*}}, %{{.*}} : tensor<2x2x16x4xf32>, tensor<16x4xf32>
+// KEEP: seqboat.state_scan %{{.*}}, %{{.*}} : tensor<2x2x4x16xf32>, tensor<4x16xf32>
 // KEEP-NOT: scf.for
 // TILED-LABEL: func.func private @ema_scan_0(
-// TILED-SAME: memref<2x5x16x4xf32>
+// TILED-SAME: memref<2x5x4x16xf32>
 // TILED: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 1) {
-// TILED:   scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 16, 4) {
+// TILED:   scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 4, 16) {
 // TILED:     scf.for %{{.*}} = %c0 to %c5 step %c1
 // TILED:   } {mapping = [#gpu.thread<linear_dim_2>, #gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED: } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}

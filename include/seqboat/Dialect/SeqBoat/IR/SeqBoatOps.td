@@ -99,8 +99,10 @@ def SeqBoat_StateScanOp : SeqBoat_PureOp<"state_scan",
     `u : [B, C, D, N]`, what each of C chunks adds to a state, and
     `decay : [D, N]`, what a chunk multiplies the state by:
     `states[b, 0] = 0` and `states[b, c] = decay * states[b, c-1] + u[b, c-1]`,
-    elementwise in `(d, n)`. The sequential part of `ema_conv`'s chunked
-    scan (C = L / chunk steps); every `(b, d, n)` is independent.
+    elementwise in the two trailing dimensions. The sequential part of
+    `ema_conv`'s chunked scan (C = L / chunk steps), which passes its states
+    as `[B, C, N, D]` (channels innermost); every `(b, d, n)` is
+    independent.
 
     ```mlir
     %s = seqboat.state_scan %u, %decay : tensor<2x8x16x4xf32>, tensor<16x4xf32>

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/TargetParser/Host.h"
 
 namespace mlir::seqboat {
@@ -159,16 +160,17 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
     return std::nullopt;
   for (auto [operand, map] : llvm::zip(op->getOpOperands(), maps)) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
-    // Vectors of i1 are bit-packed, memrefs of i1 hold a byte per element:
-    // such buffers are not read or written as vectors.
-    if (!type || !type.hasStaticShape() ||
-        type.getElementTypeBitWidth() < 8)
+    if (!type || !type.hasStaticShape())
       return std::nullopt;
     // An input that does not vary along d is broadcast across the lanes
     // (a norm's row statistic, a per-token gate, weights shared by a row).
     if (operand.getOperandNumber() < op.getNumDpsInputs() &&
         !map.isFunctionOfDim(d))
       continue;
+    // Vectors of i1 are bit-packed, memrefs of i1 hold a byte per element:
+    // such buffers are not read or written as vectors.
+    if (type.getElementTypeBitWidth() < 8)
+      return std::nullopt;
     if (!isInnermost(map, d))
       return std::nullopt;
     SmallVector<int64_t> strides;
@@ -241,6 +243,131 @@ void rewriteHostCopies(ModuleOp module) {
   }
 }
 
+/// One result of an input's indexing map: loop `dim` scaled by `sign`
+/// (+1, -1; 0 for a constant) plus `offset`.
+struct AffineAccess {
+  unsigned dim = 0;
+  int64_t sign = 0, offset = 0;
+};
+
+std::optional<AffineAccess> matchAccess(AffineExpr e) {
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return AffineAccess{d.getPosition(), 1, 0};
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return AffineAccess{0, 0, c.getValue()};
+  auto add = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!add || add.getKind() != AffineExprKind::Add)
+    return std::nullopt;
+  auto c = dyn_cast<AffineConstantExpr>(add.getRHS());
+  if (!c)
+    return std::nullopt;
+  if (auto d = dyn_cast<AffineDimExpr>(add.getLHS()))
+    return AffineAccess{d.getPosition(), 1, c.getValue()};
+  auto mul = dyn_cast<AffineBinaryOpExpr>(add.getLHS());
+  if (!mul || mul.getKind() != AffineExprKind::Mul)
+    return std::nullopt;
+  auto d = dyn_cast<AffineDimExpr>(mul.getLHS());
+  auto scale = dyn_cast<AffineConstantExpr>(mul.getRHS());
+  if (!d || !scale || scale.getValue() != -1)
+    return std::nullopt;
+  return AffineAccess{d.getPosition(), -1, c.getValue()};
+}
+
+/// Inputs of a generic on buffers read through maps with constant offsets,
+/// reversals or constant indices (`d2 + 64` for a column block of a
+/// projection's output, `-d1 + (L-1)` for the anti-causal EMA's reversed
+/// sequence, `1` for one row of a parameter table) are read instead through
+/// a view (memref.reinterpret_cast: offset moved, reversed dimensions with a
+/// negative stride, constant dimensions dropped) with a projected
+/// permutation, which the vectoriser takes.
+void foldInputMapOffsets(ModuleOp module) {
+  SmallVector<linalg::GenericOp> generics;
+  module.walk([&](linalg::GenericOp op) {
+    auto fn = op->getParentOfType<func::FuncOp>();
+    if (fn && !fn->hasAttr(kKernelKindAttr) && op.hasPureBufferSemantics())
+      generics.push_back(op);
+  });
+  IRRewriter rewriter(module.getContext());
+  for (linalg::GenericOp op : generics) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      continue;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      AffineMap m = maps[operand->getOperandNumber()];
+      auto type = dyn_cast<MemRefType>(operand->get().getType());
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (!type || !type.hasStaticShape() || m.isProjectedPermutation() ||
+          failed(type.getStridesAndOffset(strides, offset)) ||
+          llvm::any_of(strides, ShapedType::isDynamic))
+        continue;
+      SmallVector<AffineAccess> accesses;
+      llvm::SmallBitVector used(m.getNumDims());
+      bool ok = true;
+      for (AffineExpr e : m.getResults()) {
+        std::optional<AffineAccess> access = matchAccess(e);
+        if (!access || (access->sign && used.test(access->dim))) {
+          ok = false;
+          break;
+        }
+        if (access->sign)
+          used.set(access->dim);
+        accesses.push_back(*access);
+      }
+      if (!ok)
+        continue;
+      int64_t delta = 0;
+      SmallVector<int64_t> shape, viewStrides;
+      SmallVector<AffineExpr> results;
+      for (auto [access, stride] : llvm::zip(accesses, strides)) {
+        delta += access.offset * stride;
+        if (!access.sign)
+          continue;
+        shape.push_back(ranges[access.dim]);
+        viewStrides.push_back(access.sign * stride);
+        results.push_back(getAffineDimExpr(access.dim, op.getContext()));
+      }
+      Location loc = op.getLoc();
+      rewriter.setInsertionPoint(op);
+      auto metadata = memref::ExtractStridedMetadataOp::create(
+          rewriter, loc, operand->get());
+      OpFoldResult newOffset;
+      int64_t staticOffset = ShapedType::kDynamic;
+      if (!ShapedType::isDynamic(offset)) {
+        staticOffset = offset + delta;
+        newOffset = rewriter.getIndexAttr(staticOffset);
+      } else {
+        newOffset = arith::AddIOp::create(
+                        rewriter, loc, metadata.getOffset(),
+                        arith::ConstantIndexOp::create(rewriter, loc, delta))
+                        .getResult();
+      }
+      auto viewType = MemRefType::get(
+          shape, type.getElementType(),
+          StridedLayoutAttr::get(op.getContext(), staticOffset, viewStrides),
+          type.getMemorySpace());
+      SmallVector<OpFoldResult> sizes, strideValues;
+      for (auto [size, stride] : llvm::zip(shape, viewStrides)) {
+        sizes.push_back(rewriter.getIndexAttr(size));
+        strideValues.push_back(rewriter.getIndexAttr(stride));
+      }
+      Value view = memref::ReinterpretCastOp::create(
+          rewriter, loc, viewType, metadata.getBaseBuffer(), newOffset, sizes,
+          strideValues);
+      rewriter.modifyOpInPlace(op, [&] { operand->set(view); });
+      maps[operand->getOperandNumber()] =
+          AffineMap::get(m.getNumDims(), 0, results, op.getContext());
+      changed = true;
+    }
+    if (changed)
+      rewriter.modifyOpInPlace(op, [&] {
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+  }
+}
+
 constexpr StringLiteral kContractionEntry = "seqboat_contraction_host";
 constexpr StringLiteral kRowsEntry = "seqboat_rows_host";
 
@@ -294,6 +421,7 @@ struct SeqBoatApplyHostStrategies
     // Ops are found again by a numbered tag before each application: the
     // canonicalizations of one strategy run may replace other ops.
     rewriteHostCopies(module);
+    foldInputMapOffsets(module);
     constexpr StringLiteral indexAttr = "seqboat.host_target";
     Builder b(&getContext());
     SmallVector<std::pair<linalg::LinalgOp, HostTiles>> contractions;

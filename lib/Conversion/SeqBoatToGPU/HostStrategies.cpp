@@ -37,6 +37,8 @@ struct HostTiles {
   SmallVector<int64_t> blocks, regs;
   int64_t step = 1;
   unsigned k = 0;
+  /// The column loop (the vectors' dimension).
+  unsigned n = 0;
   /// The right operand is W[N, K] (nn.Linear): it is packed to W^T[K, N]
   /// before the contraction.
   bool packRight = false;
@@ -128,6 +130,7 @@ std::optional<HostTiles> hostTiles(linalg::LinalgOp op, int64_t tileM,
   tiles.blocks[k] = tiles.regs[k] = 0;
   tiles.step = largestDivisor(ranges[k], tileK);
   tiles.k = k;
+  tiles.n = n;
   tiles.packRight = packRight;
   return tiles;
 }
@@ -368,6 +371,47 @@ void foldInputMapOffsets(ModuleOp module) {
   }
 }
 
+/// `op` as two ops on views of its operands: loop `dim` in [0, split) and
+/// [split, extent). Operands not indexed by the loop are shared.
+std::pair<linalg::LinalgOp, linalg::LinalgOp>
+splitAlong(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
+           int64_t split) {
+  int64_t extent = op.getStaticLoopRanges()[dim];
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  auto part = [&](int64_t offset, int64_t size) {
+    SmallVector<Value> operands;
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value value = operand.get();
+      auto type = cast<MemRefType>(value.getType());
+      AffineMap m = maps[operand.getOperandNumber()];
+      SmallVector<OpFoldResult> offsets, sizes;
+      bool indexed = false;
+      for (auto [i, e] : llvm::enumerate(m.getResults())) {
+        bool here = e == getAffineDimExpr(dim, op.getContext());
+        indexed |= here;
+        offsets.push_back(rewriter.getIndexAttr(here ? offset : 0));
+        sizes.push_back(rewriter.getIndexAttr(here ? size
+                                                   : type.getDimSize(i)));
+      }
+      if (indexed)
+        value = memref::SubViewOp::create(
+            rewriter, loc, value, offsets, sizes,
+            SmallVector<OpFoldResult>(m.getNumResults(),
+                                      rewriter.getIndexAttr(1)));
+      operands.push_back(value);
+    }
+    Operation *clone = rewriter.clone(*op);
+    clone->setOperands(operands);
+    return cast<linalg::LinalgOp>(clone);
+  };
+  linalg::LinalgOp head = part(0, split);
+  linalg::LinalgOp tail = part(split, extent - split);
+  rewriter.eraseOp(op);
+  return {head, tail};
+}
+
 constexpr StringLiteral kContractionEntry = "seqboat_contraction_host";
 constexpr StringLiteral kRowsEntry = "seqboat_rows_host";
 
@@ -421,11 +465,9 @@ struct SeqBoatApplyHostStrategies
     // Ops are found again by a numbered tag before each application: the
     // canonicalizations of one strategy run may replace other ops.
     rewriteHostCopies(module);
-    foldInputMapOffsets(module);
     constexpr StringLiteral indexAttr = "seqboat.host_target";
     Builder b(&getContext());
     SmallVector<std::pair<linalg::LinalgOp, HostTiles>> contractions;
-    SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> rows;
     module.walk([&](linalg::LinalgOp op) {
       auto fn = op->getParentOfType<func::FuncOp>();
       if (!fn || fn->hasAttr(kKernelKindAttr))
@@ -433,10 +475,33 @@ struct SeqBoatApplyHostStrategies
       if (std::optional<HostTiles> tiles =
               hostTiles(op, tileM, tileN, tileRegM, tileRegN, tileK))
         contractions.push_back({op, *tiles});
-      else if (std::optional<SmallVector<int64_t>> tiles =
-                   rowTiles(op, rowVector, maxRowReduction))
-        rows.push_back({op, *tiles});
     });
+
+    // Columns that the vector width does not divide (the layer's D + 2
+    // router columns): the widest multiple of the vectors on the register
+    // tiles, the rest a contraction of its own, instead of register tiles
+    // of an odd width (26 lanes for 130 columns) on every column.
+    {
+      IRRewriter splitter(&getContext());
+      SmallVector<std::pair<linalg::LinalgOp, HostTiles>> split;
+      for (auto &[op, tiles] : contractions) {
+        int64_t columns = op.getStaticLoopRanges()[tiles.n];
+        int64_t head = columns / lanes * lanes;
+        if (columns % lanes == 0 || head == 0) {
+          split.push_back({op, tiles});
+          continue;
+        }
+        auto [first, rest] = splitAlong(splitter, op, tiles.n, head);
+        // The remainder first: its views of the result are folded away
+        // before the main part's accumulators are hoisted (upstream does not
+        // hoist transfers of a buffer that has view users).
+        for (linalg::LinalgOp part : {rest, first})
+          if (std::optional<HostTiles> partTiles = hostTiles(
+                  part, tileM, tileN, tileRegM, tileRegN, tileK))
+            split.push_back({part, *partTiles});
+      }
+      contractions = std::move(split);
+    }
 
     /// One application: the entry point and its params after the root.
     struct Target {
@@ -501,10 +566,6 @@ struct SeqBoatApplyHostStrategies
       }
       tag(*interchanged, std::move(target));
     }
-    for (auto &[op, tiles] : rows)
-      tag(op, Target{kRowsEntry, {tiles}});
-    if (targets.empty())
-      return;
 
     auto find = [&](int64_t index) -> Operation * {
       Operation *found = nullptr;
@@ -524,6 +585,7 @@ struct SeqBoatApplyHostStrategies
         attrs.push_back(b.getI64IntegerAttr(v));
       return attrs;
     };
+    auto apply = [&]() -> LogicalResult {
     for (auto [index, target] : llvm::enumerate(targets)) {
       Operation *op = find(index);
       if (!op)
@@ -539,7 +601,7 @@ struct SeqBoatApplyHostStrategies
             << (target.entry == kContractionEntry
                     ? "(root, blocks, regs, step)"
                     : "(root, tiles)");
-        return signalPassFailure();
+        return failure();
       }
       RaggedArray<transform::MappedValue> bindings;
       bindings.push_back(ArrayRef<transform::MappedValue>{module.getOperation()});
@@ -550,11 +612,29 @@ struct SeqBoatApplyHostStrategies
               std::move(bindings), cast<transform::TransformOpInterface>(*entry),
               strategies->get(), transform::TransformOptions()))) {
         emitError(loc, "strategy @") << target.entry << " failed";
-        return signalPassFailure();
+        return failure();
       }
       // A user's strategy may keep the op: the tag must not stay on it.
       module.walk([&](Operation *left) { left->removeAttr(kStrategyTargetAttr); });
     }
+    targets.clear();
+    return success();
+    };
+    // Contractions first: the views that make the row strategy's inputs
+    // contiguous (below) would keep their accumulators from being hoisted.
+    if (failed(apply()))
+      return signalPassFailure();
+    foldInputMapOffsets(module);
+    module.walk([&](linalg::LinalgOp op) {
+      auto fn = op->getParentOfType<func::FuncOp>();
+      if (!fn || fn->hasAttr(kKernelKindAttr))
+        return;
+      if (std::optional<SmallVector<int64_t>> tiles =
+              rowTiles(op, rowVector, maxRowReduction))
+        tag(op, Target{kRowsEntry, {*tiles}});
+    });
+    if (failed(apply()))
+      return signalPassFailure();
   }
 
   std::shared_ptr<OwningOpRef<ModuleOp>> strategies;

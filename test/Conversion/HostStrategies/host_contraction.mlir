@@ -18,15 +18,20 @@
 #proj_w = affine_map<(b, l, k, n) -> (k, n)>
 #proj_c = affine_map<(b, l, k, n) -> (b, l, n)>
 
+// 18 columns: the 16 that the host's vectors divide (16, 8 or 4 lanes) on
+// their own register tiles, the other 2 a contraction of their own.
 // CHECK-LABEL: func.func @projection
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall
 // CHECK:         scf.for {{.*}} iter_args
-// CHECK:           vector.fma {{.*}} : vector<18xf32>
+// CHECK-DAG:       vector.fma {{.*}} : vector<16xf32>
+// CHECK-DAG:       vector.transfer_read %{{.*}}[%{{.*}}, %c16]{{.*}} : memref<12x18xf32>, vector<6x2xf32>
+// CHECK-DAG:       vector.fma {{.*}} : vector<2xf32>
 // CHECK-NOT:     linalg.generic
 // CHECK:         return
 // SMALL-LABEL: func.func @projection
-// SMALL:         vector.fma {{.*}} : vector<9xf32>
+// SMALL-DAG:     vector.fma {{.*}} : vector<16xf32>
+// SMALL-DAG:     vector.fma {{.*}} : vector<2xf32>
 func.func @projection(%x: memref<2x37x12xf32>, %w: memref<12x18xf32>,
                       %y: memref<2x37x18xf32>) {
   linalg.generic {indexing_maps = [#proj_a, #proj_w, #proj_c],
@@ -45,7 +50,8 @@ func.func @projection(%x: memref<2x37x12xf32>, %w: memref<12x18xf32>,
 // view whose innermost stride is not 1 is not.
 // CHECK-LABEL: func.func @strided_tile
 // CHECK-NOT:     linalg.generic
-// CHECK:         vector.fma {{.*}} : vector<18xf32>
+// CHECK-DAG:     vector.fma {{.*}} : vector<16xf32>
+// CHECK-DAG:     vector.fma {{.*}} : vector<2xf32>
 // CHECK:         return
 func.func @strided_tile(%x: memref<1x32x12xf32, strided<[4800, 12, 1], offset: ?>>, %w: memref<12x18xf32>,
                         %y: memref<1x32x18xf32, strided<[7200, 18, 1], offset: ?>>) {

@@ -6,6 +6,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATPARALLELIZEOUTERLOOPS
@@ -26,6 +29,35 @@ bool hasParallelAncestor(Operation *op) {
   return false;
 }
 
+/// Iterations of the sequential loops around `op` (scf.for with constant
+/// bounds count their trips; any other loop counts as many).
+int64_t sequentialTrips(Operation *op) {
+  int64_t trips = 1;
+  constexpr int64_t many = int64_t(1) << 30;
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp()) {
+    if (isa<FunctionOpInterface>(p))
+      break;
+    if (auto loop = dyn_cast<scf::ForOp>(p)) {
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      if (!lb || !ub || !step || *step <= 0)
+        return many;
+      trips = std::min(many, trips * std::max<int64_t>(
+                                         0, llvm::divideCeil(*ub - *lb, *step)));
+    } else if (isa<LoopLikeOpInterface>(p) && !isParallelLoop(p)) {
+      return many;
+    }
+  }
+  return trips;
+}
+
+/// A parallel loop inside sequential loops of more iterations than this
+/// runs in order: each of its runs would start and join the threads (a
+/// scan's per-chunk update, a scatter's row copy per slot), which costs
+/// more than its work.
+constexpr int64_t kMaxForkJoinsPerNest = 16;
+
 struct SeqBoatParallelizeOuterLoopsPass
     : public seqboat::impl::SeqBoatParallelizeOuterLoopsBase<
           SeqBoatParallelizeOuterLoopsPass> {
@@ -44,7 +76,8 @@ struct SeqBoatParallelizeOuterLoopsPass
     });
     SmallVector<Operation *> outer;
     for (Operation *op : loops) {
-      if (!hasParallelAncestor(op)) {
+      if (!hasParallelAncestor(op) &&
+          sequentialTrips(op) <= kMaxForkJoinsPerNest) {
         outer.push_back(op);
         continue;
       }

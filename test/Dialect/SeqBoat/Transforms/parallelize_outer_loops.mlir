@@ -30,22 +30,45 @@ func.func @nest(%n: index) {
 // -----
 
 // Sibling nests each get their own parallel loop; a parallel loop in a
-// sequential one stays parallel (it is the outermost parallel loop).
+// sequential loop of a few iterations (here 2, say batch rows) stays
+// parallel; in one of many (here 128 chunks of a scan) or of unknown trip
+// count it runs in order: each of its runs would start and join the threads.
 // CHECK-LABEL: func @siblings
 // CHECK:       scf.parallel
 // CHECK:         "test.a"
-// CHECK:       scf.for
+// CHECK:       scf.for %{{.*}} = %c0 to %c2
 // CHECK:         scf.parallel
 // CHECK:           "test.b"
+// CHECK:       scf.for %{{.*}} = %c0 to %c128
+// CHECK-NOT:     scf.parallel
+// CHECK:         scf.for
+// CHECK:           "test.c"
+// CHECK:       scf.for %{{.*}} = %c0 to %[[N:.*]] step
+// CHECK-NOT:     scf.parallel
+// CHECK:         scf.for
+// CHECK:           "test.d"
+// CHECK:       return
 func.func @siblings(%n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c128 = arith.constant 128 : index
   scf.forall (%i) in (4) {
     "test.a"(%i) : (index) -> ()
   }
-  scf.for %k = %c0 to %n step %c1 {
+  scf.for %k = %c0 to %c2 step %c1 {
     scf.parallel (%u) = (%c0) to (%n) step (%c1) {
       "test.b"(%k, %u) : (index, index) -> ()
+    }
+  }
+  scf.for %k = %c0 to %c128 step %c1 {
+    scf.forall (%u) in (8) {
+      "test.c"(%k, %u) : (index, index) -> ()
+    }
+  }
+  scf.for %k = %c0 to %n step %c1 {
+    scf.parallel (%u) = (%c0) to (%n) step (%c1) {
+      "test.d"(%k, %u) : (index, index) -> ()
     }
   }
   return

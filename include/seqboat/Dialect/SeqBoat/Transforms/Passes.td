@@ -121,6 +121,12 @@ def SeqBoatParallelizeOuterLoops
     strategy, the blocks of a formed kernel or the parallel dimensions of a
     linalg op are spread over the threads, their inner loops run in order
     (so the kernels' thread phases keep their barrier semantics).
+
+    A parallel loop inside sequential loops (`scf.for`, `scf.while`) of more
+    than 16 iterations in all (or of unknown trip counts) also runs in
+    order: each run of it would start and join the threads, which costs
+    more than the work of a scan's per-chunk update or a scatter's row copy
+    per slot.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }

@@ -39,8 +39,15 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Contractions as register-tiled vector FMAs, row-contiguous ops in
   // vectors (the host strategies).
-  if (options.hostStrategies)
-    pm.addPass(createSeqBoatApplyHostStrategies());
+  if (options.hostStrategies) {
+    SeqBoatApplyHostStrategiesOptions host;
+    host.tileM = options.hostTileM;
+    host.tileN = options.hostTileN;
+    host.regM = options.hostRegM;
+    host.regN = options.hostRegN;
+    host.tileK = options.hostTileK;
+    pm.addPass(createSeqBoatApplyHostStrategies(host));
+  }
 
   buildBuffersToLLVM(pm, options.hostLowering());
 }
@@ -96,10 +103,14 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
 void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
                                             const CpuCompileOptions &options) {
   pm.addPass(createSeqBoatDecompose());
-  if (options.countBounded)
-    pm.addPass(createSeqBoatBoundByCount());
+  if (options.countBounded) {
+    SeqBoatBoundByCountOptions bound;
+    bound.rowBlock = options.rowBlock;
+    pm.addPass(createSeqBoatBoundByCount(bound));
+  }
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.emaChunk = options.emaChunk;
+  lowering.attentionBlock = options.attentionBlock;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));
   buildSeqBoatCpuPipeline(pm, options);
 }

@@ -789,7 +789,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="seqboat-tune", description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--chip", default="sm_90")
-    parser.add_argument("--budget", type=int, default=50, help="variants to evaluate per op")
+    parser.add_argument("--path", choices=("gpu", "cpu"), default="gpu",
+                        help="gpu: the fused kernels' knobs, per op (default); cpu: the "
+                             "knobs of --seqboat-to-llvm-cpu, timed on this machine "
+                             "(seqboat.tune_cpu)")
+    parser.add_argument("--budget", type=int, default=None,
+                        help="variants to evaluate per op (default 50; 12 with --path cpu)")
+    parser.add_argument("--threads", type=int, help="--path cpu: threads to time with "
+                        "(default: every core)")
+    parser.add_argument("--cpu-db", default="seqboat-cpu-tuning.json",
+                        help="--path cpu: where the result goes (JSON)")
     parser.add_argument("--db", default="seqboat-tuning.json", help="tuning database (JSON)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--top", type=int, default=5, help="variants to time on a GPU")
@@ -815,6 +824,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     start = time.time()
+    if args.budget is None:
+        args.budget = 12 if args.path == "cpu" else 50
     try:
         args.opt = os.path.join(args.build, "bin", "seqboat-opt")
         args.exec = os.path.join(args.build, "bin", "seqboat-exec")
@@ -822,6 +833,12 @@ def main(argv=None):
             raise TuneError("seqboat-opt not found in %s/bin (use --build)" % args.build)
         if not os.path.exists(args.file):
             raise TuneError("cannot read %s" % args.file)
+        if args.path == "cpu":
+            from . import tune_cpu
+            if not args.entry:
+                m = re.search(r"func\.func @([\w$.]+)", open(args.file).read())
+                args.entry = m.group(1) if m else "main"
+            return tune_cpu.main(args, sys.modules[__name__])
         if args.budget < 1:
             raise TuneError("--budget must be at least 1")
         check_db_location(args.db)

@@ -14,13 +14,18 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
       (convolutions index a zero-padded input with affine maps, no masking).
     - `ema_conv`: a chunked scan of the EMA recurrence. Within a chunk of
       `ema-chunk` steps a Toeplitz product, across chunks an `scf.for` over the
-      `[B, D, N]` state: `O(L (chunk + N) D)` work, never `O(L^2)`. The
+      `[B, N, D]` state: `O(L (chunk + N) D)` work, never `O(L^2)`. The
       bidirectional form runs the same scan on the reversed sequence.
     - `linear_attention`: intra-chunk masked products plus an `scf.for` over
       the `[B, Z, H]` key-value state (`chunk` attribute).
     - `compact_index`, `scatter`: an `scf.for` prefix scan / row loop.
-    - `local_attention`: loops whose bounds come from `count[b]` and the
-      window, so inactive tokens cost nothing.
+    - `local_attention`: an `scf.forall` over (batch row, block of at most
+      `attention-block` query slots); each block attends to one key tile
+      holding all its windows as two contractions, and blocks past
+      `count[b]` compute nothing. A tile of queries (the op's
+      `queries(%first, %n)` form) is loops whose bounds come from `count[b]`
+      and the window.
+    - `ema_conv`'s states are laid out `[B, C, N, D]` (channels innermost).
 
     `seqboat.layer` must be decomposed first (`seqboat-decompose`). Dynamic
     shapes are not supported yet and are reported as an error.
@@ -30,7 +35,10 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
            "Chunk length of the ema_conv scan (intra-chunk Toeplitz size)">,
     Option<"skipKernels", "skip-kernels", "bool", /*default=*/"false",
            "Leave the ops of formed kernel functions (seqboat.kernel_kind) "
-           "to their strategy, which lowers them after tiling">
+           "to their strategy, which lowers them after tiling">,
+    Option<"attentionBlock", "attention-block", "int64_t", /*default=*/"64",
+           "Query slots per block of local_attention (at most; a divisor of "
+           "S is taken)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

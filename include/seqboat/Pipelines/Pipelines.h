@@ -63,6 +63,38 @@ struct CpuCompileOptions : public HostLoweringOptions<CpuCompileOptions> {
                      "host strategies (seqboat-apply-host-strategies); off: "
                      "plain loops"),
       llvm::cl::init(true)};
+  // The CPU tuning knobs (what `seqboat-tune --path cpu` searches).
+  PassOptions::Option<int64_t> attentionBlock{
+      *this, "attention-block",
+      llvm::cl::desc("Query slots per block of local_attention (at most)"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> hostTileM{
+      *this, "host-tile-m",
+      llvm::cl::desc("Rows of a contraction's cache block (at most)"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> hostTileN{
+      *this, "host-tile-n",
+      llvm::cl::desc("Columns of a contraction's cache block (at most)"),
+      llvm::cl::init(256)};
+  PassOptions::Option<int64_t> hostRegM{
+      *this, "host-reg-m",
+      llvm::cl::desc("Rows of the register tile (at most; 0: from the host "
+                     "CPU)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> hostRegN{
+      *this, "host-reg-n",
+      llvm::cl::desc("Columns of the register tile (at most; 0: two of the "
+                     "host's vectors)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> hostTileK{
+      *this, "host-tile-k",
+      llvm::cl::desc("Reduction step of one vector contraction (at most)"),
+      llvm::cl::init(8)};
+  PassOptions::Option<int64_t> rowBlock{
+      *this, "row-block",
+      llvm::cl::desc("Rows per block of the count-bounded projections (at "
+                     "most)"),
+      llvm::cl::init(64)};
 };
 
 /// Knobs of the fused-kernel strategy (seqboat-layer-to-kernels), shared by

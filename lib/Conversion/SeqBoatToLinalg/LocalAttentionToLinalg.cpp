@@ -56,8 +56,6 @@ scf::ForOp forLoop(
 /// divide is masked.
 constexpr int64_t kRowVector = 16;
 
-/// Query slots per parallel block of the whole op (at most; a divisor of S).
-constexpr int64_t kQueryBlock = 64;
 
 /// row[b, r, c : c + kRowVector] of a [B, S, F] tensor (zeros past F).
 Value readRow(OpBuilder &b, Location l, Value tensor, ValueRange index,
@@ -83,7 +81,12 @@ Value splat(OpBuilder &b, Location l, Value scalar) {
 }
 
 struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
+  LocalAttentionLowering(MLIRContext *ctx, int64_t queryBlock)
+      : OpRewritePattern(ctx), queryBlock(queryBlock) {}
+
+  /// Query slots per parallel block of the whole op (at most; a divisor of
+  /// S is taken).
+  int64_t queryBlock;
 
   LogicalResult matchAndRewrite(LocalAttentionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -154,7 +157,8 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     if (op.getQueryTile().empty()) {
       rewriter.replaceOp(op, buildBlocks(rewriter, loc, out0, q, k, v, pos,
                                          relBias, maxDist, countOf, slots, z,
-                                         h, w, bidir, act, scale, et));
+                                         h, w, bidir, act, scale, et,
+                                         queryBlock));
       return success();
     }
 
@@ -183,7 +187,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
   }
 
   /// The whole op as independent blocks of query slots: an scf.forall over
-  /// (batch row, block of up to kQueryBlock slots), threads on the CPU.
+  /// (batch row, block of up to `queryBlock` slots), threads on the CPU.
   /// Block [start, start + P) attends to one key tile [ks, ks + T) that
   /// holds every query's window (T = P + 2w, or P + w when causal, at most
   /// S), so its scores and its output are two contractions that the host
@@ -200,9 +204,10 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
                            Value q, Value k, Value v, Value pos, Value relBias,
                            int64_t maxDist, CountFn countOf, int64_t slots,
                            int64_t z, int64_t h, int64_t w, bool bidir,
-                           Activation act, double scale, Type et) {
+                           Activation act, double scale, Type et,
+                           int64_t queryBlock) {
     MLIRContext *ctx = rewriter.getContext();
-    int64_t block = largestDivisor(slots, kQueryBlock);
+    int64_t block = largestDivisor(slots, queryBlock);
     int64_t keys = std::min(slots, block + (bidir ? 2 * w : w));
     bool softmax = act == Activation::softmax;
     auto indexVecType = VectorType::get({kRowVector}, rewriter.getIndexType());
@@ -589,6 +594,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
 
 } // namespace
 
-void seqboat::populateLocalAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<LocalAttentionLowering>(patterns.getContext());
+void seqboat::populateLocalAttentionPatterns(RewritePatternSet &patterns,
+                                             int64_t queryBlock) {
+  patterns.add<LocalAttentionLowering>(patterns.getContext(), queryBlock);
 }

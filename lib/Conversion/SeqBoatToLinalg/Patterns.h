@@ -11,7 +11,8 @@ void populateEmaConvPatterns(RewritePatternSet &patterns, int64_t emaChunk,
                              bool keepStateScan);
 void populateConvPatterns(RewritePatternSet &patterns);
 void populateRoutingPatterns(RewritePatternSet &patterns);
-void populateLocalAttentionPatterns(RewritePatternSet &patterns);
+void populateLocalAttentionPatterns(RewritePatternSet &patterns,
+                                    int64_t queryBlock);
 void populateLinearAttentionPatterns(RewritePatternSet &patterns);
 
 /// Fails the match unless every operand and result has a static, non-empty

@@ -45,11 +45,12 @@ bool seqboat::isKeptForScanKernel(Operation *op) {
 
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                               int64_t emaChunk,
-                                              bool keepScanRoots) {
+                                              bool keepScanRoots,
+                                              int64_t attentionBlock) {
   populateEmaConvPatterns(patterns, emaChunk, keepScanRoots);
   populateConvPatterns(patterns);
   populateRoutingPatterns(patterns);
-  populateLocalAttentionPatterns(patterns);
+  populateLocalAttentionPatterns(patterns, attentionBlock);
   populateLinearAttentionPatterns(patterns);
 }
 
@@ -60,13 +61,15 @@ struct ConvertSeqBoatToLinalgPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (emaChunk <= 0) {
-      // Not attached to the op: the problem is the option, not the IR.
-      emitError(getOperation()->getLoc(),
-                "option 'ema-chunk' must be positive, got ")
-          << static_cast<int64_t>(emaChunk);
-      return signalPassFailure();
-    }
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"ema-chunk", emaChunk},
+          {"attention-block", attentionBlock}})
+      if (value <= 0) {
+        // Not attached to the op: the problem is the option, not the IR.
+        emitError(getOperation()->getLoc(), "option '")
+            << name << "' must be positive, got " << value;
+        return signalPassFailure();
+      }
     Operation *root = getOperation();
     WalkResult layers = root->walk([](LayerOp op) {
       op.emitOpError("must be decomposed before lowering; run "
@@ -87,7 +90,8 @@ struct ConvertSeqBoatToLinalgPass
     RewritePatternSet patterns(&getContext());
     // With skip-kernels, scan-kernel roots the lowerings create (ema_conv's
     // state scan) are kept for a second seqboat-form-scan-kernels.
-    populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels);
+    populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels,
+                                    attentionBlock);
     if (!skipKernels) {
       if (failed(applyPatternsGreedily(root, std::move(patterns))))
         return signalPassFailure();

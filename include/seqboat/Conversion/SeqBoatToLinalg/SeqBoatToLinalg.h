@@ -22,10 +22,12 @@ namespace seqboat {
 /// Patterns lowering each primitive seqboat op (all but seqboat.layer).
 /// With `keepScanRoots`, the scan-kernel roots that lowerings create on
 /// static tensors (ema_conv's seqboat.state_scan) are left for
-/// seqboat-form-scan-kernels.
+/// seqboat-form-scan-kernels. `attentionBlock`: query slots per block of
+/// local_attention's blocked form (at most).
 void populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                      int64_t emaChunk,
-                                     bool keepScanRoots = false);
+                                     bool keepScanRoots = false,
+                                     int64_t attentionBlock = 64);
 
 } // namespace seqboat
 } // namespace mlir

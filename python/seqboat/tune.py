@@ -799,6 +799,9 @@ def main(argv=None):
                         "(default: every core)")
     parser.add_argument("--cpu-db", default="seqboat-cpu-tuning.json",
                         help="--path cpu: where the result goes (JSON)")
+    parser.add_argument("--min-gain", type=float, default=0.03,
+                        help="--path cpu: how much faster than the defaults (fraction) the "
+                             "best variant must be when timed again to be chosen")
     parser.add_argument("--db", default="seqboat-tuning.json", help="tuning database (JSON)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--top", type=int, default=5, help="variants to time on a GPU")

@@ -2,6 +2,7 @@
 
     seqboat-tune FILE.mlir --path cpu [--budget 12] [--repeat 10]
         [--threads N] [--seed 0] [--fix KNOB=VALUE] [--tolerance 1e-3]
+        [--min-gain 0.03]
         [--cpu-db seqboat-cpu-tuning.json] [--entry NAME] [--build BUILD]
 
 The knobs are options of ``--seqboat-to-llvm-cpu`` (CPU_KNOBS below: the
@@ -15,7 +16,8 @@ compile excluded) on random inputs; its outputs must match those of the
 default compilation within ``--tolerance`` (relative to the largest
 magnitude). The fastest candidate is then timed again against the defaults,
 alternating, three times each; it is reported as the result only if it is
-faster there too, otherwise the defaults are. The result goes to a JSON file
+faster there too, by more than ``--min-gain`` (default 3%), otherwise the
+defaults are. The result goes to a JSON file
 of its own (not the GPU kernels' database), keyed by the entry, its
 signature, the CPU model, the thread count and the compiler version, with
 the option string to pass to ``--seqboat-to-llvm-cpu``.
@@ -85,6 +87,8 @@ def main(args, tune):
         raise TuneError("--budget must be at least 1")
     if args.threads is not None and args.threads < 1:
         raise TuneError("--threads must be at least 1")
+    if not 0.0 <= args.min_gain < 1.0:
+        raise TuneError("--min-gain must be in [0, 1)")
     runner = os.path.join(os.path.dirname(args.opt), "seqboat-run")
     threads = args.threads or os.cpu_count() or 1
     text = tune.run([args.opt, args.file, "--seqboat-export-abi"])
@@ -161,7 +165,8 @@ def main(args, tune):
     else:
         default_ms = best_ms = [best["ms"]]
     d, b = statistics.median(default_ms), statistics.median(best_ms)
-    chosen = best["config"] if b < d else default
+    # A gain within the machine's noise is no gain.
+    chosen = best["config"] if b < d * (1.0 - args.min_gain) else default
     print("defaults: %.2f ms; best found: %s at %.2f ms (confirmation medians); chosen: %s"
           % (d, options(best["config"]), b, "best found" if chosen != default else "defaults"))
     print("use: --seqboat-to-llvm-cpu=\"%s\"" % options(chosen))

@@ -106,16 +106,31 @@ def main(args, tune):
         low = os.path.join(work, "variant.mlir")
         tune.run([args.opt, args.file, "--seqboat-to-llvm-cpu=" + options(config), "-o", low])
         outs = [os.path.join(work, "out%d.npy" % i) for i in range(len(refs))]
+        for path in outs:
+            if os.path.exists(path):
+                os.unlink(path)
         cmd = [runner, low, "--entry", args.entry, "--repeat", str(repeat), "--time",
                "--num-threads", str(threads)]
         for p in inputs:
             cmd += ["--input", p]
         for p in outs:
             cmd += ["--output", p]
-        ms = float(re.search(r"median ([0-9.]+) ms", tune.run(cmd)).group(1))
+        m = re.search(r"median ([0-9.]+) ms", tune.run(cmd))
+        if not m:
+            raise TuneError("seqboat-run printed no time")
+        ms = float(m.group(1))
         err = 0.0
         for r, path in zip(ref_arrays, outs):
-            o = np.load(path)
+            try:
+                o = np.load(path)
+            except (OSError, ValueError) as e:
+                raise TuneError("cannot read %s: %s" % (os.path.basename(path), e))
+            if o.shape != r.shape or o.dtype != r.dtype:
+                raise TuneError("%s has shape %s %s, expected %s %s"
+                                % (os.path.basename(path), o.shape, o.dtype, r.shape, r.dtype))
+            if o.dtype == bool or np.issubdtype(o.dtype, np.integer):
+                err = max(err, 0.0 if np.array_equal(o, r) else 1.0)
+                continue
             if not np.all(np.isfinite(o)):
                 raise TuneError("%s has NaN or Inf values" % os.path.basename(path))
             err = max(err, float(np.max(np.abs(r - o)) / max(1e-30, float(np.max(np.abs(r))))))
@@ -159,9 +174,13 @@ def main(args, tune):
     # timing on a noisy machine does not win.
     default_ms, best_ms = [], []
     if best["config"] != default:
-        for _ in range(3):
-            default_ms.append(timed(default, args.repeat)[0])
-            best_ms.append(timed(best["config"], args.repeat)[0])
+        try:
+            for _ in range(3):
+                default_ms.append(timed(default, args.repeat)[0])
+                best_ms.append(timed(best["config"], args.repeat)[0])
+        except TuneError as e:
+            print("confirmation failed (%s): keeping the defaults" % str(e).splitlines()[0])
+            default_ms, best_ms = [results[options(default)]["ms"]], [float("inf")]
     else:
         default_ms = best_ms = [best["ms"]]
     d, b = statistics.median(default_ms), statistics.median(best_ms)

@@ -171,8 +171,10 @@ std::optional<SmallVector<int64_t>> rowTiles(linalg::LinalgOp op,
         !map.isFunctionOfDim(d))
       continue;
     // Vectors of i1 are bit-packed, memrefs of i1 hold a byte per element:
-    // such buffers are not read or written as vectors.
-    if (type.getElementTypeBitWidth() < 8)
+    // such buffers are not read or written as vectors (nor are buffers of
+    // index or vector elements).
+    if (!type.getElementType().isIntOrFloat() ||
+        type.getElementTypeBitWidth() < 8)
       return std::nullopt;
     if (!isInnermost(map, d))
       return std::nullopt;
@@ -238,7 +240,8 @@ void rewriteHostCopies(ModuleOp module) {
     auto source = dyn_cast<MemRefType>(copy.getSource().getType());
     auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
     if (!source || !target || !source.hasStaticShape() ||
-        !target.hasStaticShape() || source.getElementTypeBitWidth() < 8 ||
+        !target.hasStaticShape() || !source.getElementType().isIntOrFloat() ||
+        source.getElementTypeBitWidth() < 8 ||
         (source.getLayout().isIdentity() && target.getLayout().isIdentity()))
       continue;
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
@@ -618,6 +621,9 @@ struct SeqBoatApplyHostStrategies
       module.walk([&](Operation *left) { left->removeAttr(kStrategyTargetAttr); });
     }
     targets.clear();
+    // A tag left on an op that was not found again (a strategy duplicated
+    // or removed it) must not be taken for one of the next round's.
+    module.walk([&](Operation *left) { left->removeAttr(indexAttr); });
     return success();
     };
     // Contractions first: the views that make the row strategy's inputs

@@ -76,8 +76,11 @@ struct SeqBoatParallelizeOuterLoopsPass
     });
     SmallVector<Operation *> outer;
     for (Operation *op : loops) {
+      // (Loops with results, reductions, stay parallel: upstream has no
+      // rewrite of them into sequential loops.)
       if (!hasParallelAncestor(op) &&
-          sequentialTrips(op) <= kMaxForkJoinsPerNest) {
+          (sequentialTrips(op) <= kMaxForkJoinsPerNest ||
+           op->getNumResults() != 0)) {
         outer.push_back(op);
         continue;
       }

@@ -89,3 +89,30 @@ func.func @tensor_forall(%t: tensor<8xf32>) -> tensor<8xf32> {
   }
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// A parallel loop with results (a reduction) stays parallel even in a long
+// sequential loop: it has no rewrite into sequential loops.
+// CHECK-LABEL: func @reduction_in_loop
+// CHECK: scf.for
+// CHECK:   scf.parallel {{.*}} init
+// CHECK:     scf.reduce
+func.func @reduction_in_loop(%n: index) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %r = scf.for %k = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> f32 {
+    %s = scf.parallel (%u) = (%c0) to (%n) step (%c1) init (%acc) -> f32 {
+      %v = "test.value"(%k, %u) : (index, index) -> f32
+      scf.reduce(%v : f32) {
+      ^bb0(%a: f32, %b: f32):
+        %t = arith.addf %a, %b : f32
+        scf.reduce.return %t : f32
+      }
+    }
+    scf.yield %s : f32
+  }
+  return %r : f32
+}

@@ -154,6 +154,35 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
           idx(b, l, slots));
     };
 
+    if (op.getQueryTile().empty() &&
+        largestDivisor(slots, queryBlock) < std::min<int64_t>(kRowVector, slots)) {
+      // S has no divisor that makes blocks of at least a vector of queries
+      // (a prime S, say): blocks of that size, one query at a time, as the
+      // GPU path's tiles do, instead of contractions of a column or two.
+      int64_t block = largestDivisor(slots, queryBlock);
+      Value result = rowBlockForall(
+          rewriter, loc, out0, block,
+          [&](OpBuilder &b, Location l, Value bi, Value start, Value tile) {
+            Value cnt = countOf(b, l, bi);
+            // Rows r of the block with start + r < count[b].
+            Value active = arith::MinSIOp::create(
+                b, l, idx(b, l, block),
+                arith::MaxSIOp::create(
+                    b, l, arith::SubIOp::create(b, l, cnt, start),
+                    idx(b, l, 0)));
+            auto queryLoop = forLoop(
+                b, l, idx(b, l, 0), active, tile,
+                [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+                  Value i = arith::AddIOp::create(qb, ql, start, r);
+                  return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
+                                    qArgs[0], q, k, v, pos, relBias, maxDist,
+                                    z, h, w, bidir, act, scale, et);
+                });
+            return queryLoop.getResult(0);
+          });
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     if (op.getQueryTile().empty()) {
       rewriter.replaceOp(op, buildBlocks(rewriter, loc, out0, q, k, v, pos,
                                          relBias, maxDist, countOf, slots, z,

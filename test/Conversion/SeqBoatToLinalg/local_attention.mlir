@@ -133,3 +133,19 @@ func.func @query_rows(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>, %pos: ten
       : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x?x32xf32>
   return %o : tensor<2x?x32xf32>
 }
+
+// -----
+
+// S = 67 (prime, above the block bound): no divisor gives blocks of a
+// vector of queries, so blocks of one slot run the per-query form.
+// CHECK-LABEL: func @prime_slots
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 67)
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+// CHECK:   scf.for {{.*}} -> (tensor<1x1x32xf32>, f32, f32)
+// CHECK:     vector.reduction <add>
+func.func @prime_slots(%q: tensor<2x67x8xf32>, %v: tensor<2x67x32xf32>, %pos: tensor<2x67xi32>, %count: tensor<2xi32>) -> tensor<2x67x32xf32> {
+  %o = seqboat.local_attention %q, %q, %v, %pos, %count {bidirectional = true, window = 4 : i64}
+      : tensor<2x67x8xf32>, tensor<2x67x32xf32>, tensor<2x67xi32>, tensor<2xi32> -> tensor<2x67x32xf32>
+  return %o : tensor<2x67x32xf32>
+}

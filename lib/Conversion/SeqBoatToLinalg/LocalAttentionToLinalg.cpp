@@ -276,7 +276,20 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
                 };
                 Value qBlock = slice(q, start, block, z);
                 Value kTile = slice(k, ks, keys, z);
-                Value vTile = slice(v, ks, keys, h);
+                // Rows of v at or past count[b] (padding, possibly not
+                // finite) enter the output contraction with weight 0: they
+                // are zeroed, as 0 * inf would be NaN.
+                Value vTile = parallelGeneric(
+                    tb, tl, {keys, h}, et, slice(v, ks, keys, h),
+                    {tb.getMultiDimIdentityMap(2)},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+                      Value j = arith::AddIOp::create(
+                          gb, gl, ks, linalg::IndexOp::create(gb, gl, 0));
+                      Value inside = arith::CmpIOp::create(
+                          gb, gl, arith::CmpIPredicate::slt, j, cnt);
+                      return arith::SelectOp::create(
+                          gb, gl, inside, a[0], constant(gb, gl, et, 0.0));
+                    });
                 // sT[c, r] = sum_z k[c, z] q[r, z].
                 Value scores = accumulateGeneric(
                     tb, tl, filledTensor(tb, tl, {keys, block}, et, 0.0),

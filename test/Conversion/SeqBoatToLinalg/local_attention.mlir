@@ -21,6 +21,12 @@
 // CHECK:   %[[ANY:.*]] = arith.cmpi sgt, %[[CNT]], %c0
 // CHECK:   scf.if %[[ANY]] -> (tensor<1x37x32xf32>)
 // CHECK:     %[[VT:.*]] = tensor.extract_slice %[[V]][%[[B]], 0, 0] [1, 37, 32] [1, 1, 1] : tensor<2x37x32xf32> to tensor<37x32xf32>
+// Rows of v at or past count (padding) zeroed: they get weight 0 below.
+// CHECK:     %[[VM:.*]] = linalg.generic {{.*}} ins(%[[VT]] : tensor<37x32xf32>)
+// (one block, key tile at 0: slot = row)
+// CHECK:       %[[ROW:.*]] = linalg.index 0
+// CHECK:       %[[IN:.*]] = arith.cmpi slt, %[[ROW]], %[[CNT]]
+// CHECK:       arith.select %[[IN]]
 // Scores, keys major: sT[c, r] = k[c, :] . q[r, :].
 // CHECK:     %[[ST:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<37x37xf32>)
 // CHECK:     %[[LANES:.*]]:2 = scf.for %[[R0:.*]] = %c0 to %c37 step %c16 iter_args(%{{.*}} = %[[ST]], %{{.*}} = %{{.*}}) -> (tensor<37x37xf32>, tensor<37xf32>)
@@ -44,7 +50,7 @@
 // CHECK:         math.exp %{{.*}} : vector<16xf32>
 // CHECK:       arith.divf %{{.*}} : vector<16xf32>
 // o[r, h] = sum_c p[c, r] v[c, h], then divided by the row sums.
-// CHECK:     %[[O:.*]] = linalg.generic {{.*}} ins(%[[LANES]]#0, %[[VT]] : tensor<37x37xf32>, tensor<37x32xf32>)
+// CHECK:     %[[O:.*]] = linalg.generic {{.*}} ins(%[[LANES]]#0, %[[VM]] : tensor<37x37xf32>, tensor<37x32xf32>)
 // CHECK:     linalg.generic {{.*}} ins(%[[O]], %[[LANES]]#1 : tensor<37x32xf32>, tensor<37xf32>) outs(%[[TILE]] : tensor<1x37x32xf32>)
 // CHECK:   } else {
 // CHECK:     scf.yield %[[TILE]]

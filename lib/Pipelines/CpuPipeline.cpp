@@ -80,6 +80,7 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createSeqBoatExpandBF16());
   // Math with an LLVM intrinsic first; what has none (erf) becomes libm
   // calls, one per lane of a vector (vector.extract/insert, lowered next).
   pm.addPass(createConvertMathToLLVMPass());
@@ -102,6 +103,7 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
 
 void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
                                             const CpuCompileOptions &options) {
+  pm.addPass(createSeqBoatComputeInF32());
   pm.addPass(createSeqBoatDecompose());
   if (options.countBounded) {
     SeqBoatBoundByCountOptions bound;
@@ -119,6 +121,7 @@ void seqboat::buildKernelStrategy(
     OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs,
     const SeqBoatApplyStrategiesOptions &strategies, StringRef kernelWork) {
   pm.addPass(createSeqBoatExportAbi());
+  pm.addPass(createSeqBoatComputeInF32());
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
   // Ops with a sequential part become scan kernels (lowered by their
   // strategy after tiling); every other seqboat op goes through linalg to

@@ -28,7 +28,19 @@ using mlir::seqboat::checkedMul;
 using mlir::seqboat::checkedNumElements;
 using mlir::seqboat::checkedProduct;
 
-size_t npyElementSize(NpyDType type) { return type == NpyDType::Bool ? 1 : 4; }
+size_t npyElementSize(NpyDType type) {
+  switch (type) {
+  case NpyDType::Bool:
+    return 1;
+  case NpyDType::F16:
+  case NpyDType::BF16:
+    return 2;
+  case NpyDType::F32:
+  case NpyDType::I32:
+    return 4;
+  }
+  return 4;
+}
 
 const char *npyDTypeName(NpyDType type) {
   switch (type) {
@@ -38,6 +50,10 @@ const char *npyDTypeName(NpyDType type) {
     return "int32";
   case NpyDType::Bool:
     return "bool";
+  case NpyDType::F16:
+    return "float16";
+  case NpyDType::BF16:
+    return "bfloat16";
   }
   return "unknown";
 }
@@ -190,10 +206,17 @@ bool parseHeader(const std::string &path, std::string_view bytes,
     header.dtype = NpyDType::I32;
   else if (d == "|b1")
     header.dtype = NpyDType::Bool;
+  else if (d == "<f2")
+    header.dtype = NpyDType::F16;
+  else if (d == "<V2" || d == "|V2" || d == "bfloat16" || d == "<u2")
+    // ml_dtypes' bfloat16 as np.save writes it ('<V2'), or its name, or the
+    // raw bits viewed as uint16.
+    header.dtype = NpyDType::BF16;
   else
     return malformed(path,
                      "unsupported dtype '" + std::string(d) +
-                         "' (expected '<f4', '<i4' or '|b1')",
+                         "' (expected '<f4', '<f2', bfloat16 as '<V2' or "
+                         "'<u2', '<i4' or '|b1')",
                      error);
 
   std::string_view fortran;
@@ -348,9 +371,23 @@ namespace {
 
 /// The .npy bytes of `array` (version 1.0 header).
 std::string encodeNpy(const NpyArray &array) {
-  const char *descr = array.dtype == NpyDType::F32   ? "<f4"
-                      : array.dtype == NpyDType::I32 ? "<i4"
-                                                     : "|b1";
+  const char *descr = "|b1";
+  switch (array.dtype) {
+  case NpyDType::F32:
+    descr = "<f4";
+    break;
+  case NpyDType::F16:
+    descr = "<f2";
+    break;
+  case NpyDType::BF16:
+    descr = "<V2"; // what np.save writes for ml_dtypes.bfloat16
+    break;
+  case NpyDType::I32:
+    descr = "<i4";
+    break;
+  case NpyDType::Bool:
+    break;
+  }
   std::string header = std::string("{'descr': '") + descr +
                        "', 'fortran_order': False, 'shape': " +
                        formatShape(array.shape) + ", }";

@@ -73,6 +73,8 @@ class BuildConfig:
     decay: Optional[float] = None    # linear_attention decay operand (absent if None)
     rel_bias: bool = True            # local_attention rel_bias operand
     entry: Optional[str] = None      # function name; default OP
+    dtype: str = "f32"               # activations and dense weights: f32, f16, bf16
+    param_dtype: str = "same"        # small parameters: "same" (dtype) or "f32"
 
     @property
     def taps(self):
@@ -105,8 +107,13 @@ class Case:
     op: str
     inputs: list        # numpy arrays, operand order
     attrs: dict         # name -> bool | int | Enum | F32
-    results: list       # numpy arrays, result order
+    results: Optional[list] = None  # numpy arrays, result order
     text: Optional[str] = None  # the module, for cases that are not one op
+    reference: Optional[object] = None  # inputs -> results, when results is None
+    # MLIR element types ("bf16", "f16") of float operands / results stored
+    # as float32 arrays of exactly representable values; None: from dtype.
+    in_elts: Optional[list] = None
+    out_elts: Optional[list] = None
 
 
 # ---------------------------------------------------------------------------
@@ -116,13 +123,14 @@ class Case:
 _ELT = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.bool_): "i1"}
 
 
-def tensor_type(a):
-    """MLIR tensor type of a numpy array: ``tensor<2x3xf32>``, ``tensor<f32>``."""
+def tensor_type(a, elt=None):
+    """MLIR tensor type of a numpy array: ``tensor<2x3xf32>``, ``tensor<f32>``
+    (``elt`` overrides the element type of a float32 array)."""
     a = np.asarray(a)
     if a.dtype not in _ELT:
         raise TypeError("no MLIR element type for %s" % a.dtype)
     dims = "".join("%dx" % d for d in a.shape)
-    return "tensor<%s%s>" % (dims, _ELT[a.dtype])
+    return "tensor<%s%s>" % (dims, elt or _ELT[a.dtype])
 
 
 def attr_text(value):
@@ -137,8 +145,10 @@ def attr_text(value):
 def emit_mlir(case, entry=None):
     """The MLIR module text of a case: one function, one generic op."""
     entry = entry or case.op
-    arg_types = [tensor_type(a) for a in case.inputs]
-    res_types = [tensor_type(a) for a in case.results]
+    in_elts = case.in_elts or [None] * len(case.inputs)
+    out_elts = case.out_elts or [None] * len(case.results)
+    arg_types = [tensor_type(a, e) for a, e in zip(case.inputs, in_elts)]
+    res_types = [tensor_type(a, e) for a, e in zip(case.results, out_elts)]
     args = ", ".join("%%in%d: %s" % (i, t) for i, t in enumerate(arg_types))
     operands = ", ".join("%%in%d" % i for i in range(len(case.inputs)))
     func_res = res_types[0] if len(res_types) == 1 else "(%s)" % ", ".join(res_types)
@@ -157,6 +167,85 @@ def emit_mlir(case, entry=None):
             "  return %s : %s\n"
             "}\n") % (entry, args, func_res, lhs, case.op, operands, props, op_type,
                       rets, ", ".join(res_types))
+
+
+# ---------------------------------------------------------------------------
+# 16-bit element types (docs/dialect.md, "Element types")
+# ---------------------------------------------------------------------------
+
+DTYPES = ("f32", "f16", "bf16")
+# Default check tolerance per output element type, relative to max|ref| as
+# in compare(): rounding a result to nearest moves it by at most half an ulp
+# of the binade of max|ref|, 2^-11 max|ref| for f16 and 2^-8 max|ref| for
+# bf16; twice that leaves room for the f32 arithmetic before the rounding.
+TOLERANCE = {"f32": 1e-4, "f16": 1e-3, "bf16": 8e-3}
+
+# Operand indices of the small parameters, which --param-dtype f32 keeps in
+# f32 (the verifier's rule); every other float operand has the op's type.
+_PARAM_OPERANDS = {"ema_conv": {1, 2, 3, 4, 5}, "long_conv": {1}, "short_conv": {1, 2},
+                   "route": {1}, "local_attention": {5}, "linear_attention": {3}}
+LAYER_PARAMS = ("norm_w", "norm_b", "ema_delta", "ema_alpha", "ema_beta", "ema_gamma",
+                "ema_omega", "log_temp", "qk_gamma", "qk_beta", "rel_bias")
+
+
+def bf16_bits(a):
+    """uint16 bits of float32 ``a`` rounded to bfloat16 (nearest even; NaN
+    stays NaN)."""
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    bits = a.view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    rounded = np.where(np.isnan(a), (bits >> 16) | 0x40, rounded)
+    return (rounded & 0xFFFF).astype(np.uint16)
+
+
+def from_bf16_bits(bits):
+    """float32 values of bfloat16 bits (uint16)."""
+    wide = np.ascontiguousarray(bits).view(np.uint16).astype(np.uint32) << 16
+    return wide.view(np.float32)
+
+
+def round_to(a, elt):
+    """float32 array holding ``a`` rounded to ``elt`` ("f32", "f16", "bf16")."""
+    a = np.asarray(a, dtype=np.float32)
+    if elt == "f16":
+        return a.astype(np.float16).astype(np.float32)
+    if elt == "bf16":
+        return from_bf16_bits(bf16_bits(a)).reshape(a.shape)
+    return a
+
+
+def layer_operand_type(name, cfg):
+    """Element type of a ``seqboat.layer`` operand under ``cfg``."""
+    if name in LAYER_PARAMS and cfg.param_dtype == "f32":
+        return "f32"
+    return cfg.dtype
+
+
+def save_npy(path, a, elt=None):
+    """``np.save``, with float32 ``a`` stored as ``elt``: "f16" as '<f2';
+    "bf16" as '<V2', what ``np.save`` writes for an ``ml_dtypes.bfloat16``
+    array (NumPy reads it back as 2-byte void)."""
+    a = np.array(a, order="C")
+    if elt == "f16":
+        a = a.astype(np.float16)
+    elif elt == "bf16":
+        with open(path, "wb") as f:
+            np.lib.format.write_array_header_1_0(
+                f, {"descr": "<V2", "fortran_order": False, "shape": a.shape})
+            f.write(bf16_bits(a).tobytes())
+        return
+    np.save(path, a)
+
+
+def load_npy(path):
+    """``np.load``; 2-byte void or '<u2' data is read as bfloat16 bits and
+    returned as float32 values, with the element type: ``(array, elt)``."""
+    a = np.load(path)
+    if a.dtype.kind == "V" and a.dtype.itemsize == 2 or a.dtype == np.dtype("<u2"):
+        return from_bf16_bits(a.view(np.uint16)).reshape(a.shape), "bf16"
+    if a.dtype == np.float16:
+        return a, "f16"
+    return a, None
 
 
 # ---------------------------------------------------------------------------
@@ -189,7 +278,7 @@ def _ema_params(rng, channels, n):
 def _case_ema_kernel(rng, cfg):
     ins = _ema_params(rng, cfg.D, cfg.N)
     return Case("ema_kernel", ins, {"length": cfg.taps},
-                [ref.ema_kernel(*ins, cfg.taps)])
+                reference=lambda ins: [ref.ema_kernel(*ins, cfg.taps)])
 
 
 def _case_ema_conv(rng, cfg):
@@ -197,7 +286,7 @@ def _case_ema_conv(rng, cfg):
     ins = [_normal(rng, (cfg.B, cfg.L, cfg.D))] + _ema_params(rng, c, cfg.N) \
         + [_normal(rng, (cfg.D,), 0.5)]
     return Case("ema_conv", ins, {"bidirectional": cfg.bidirectional},
-                [ref.ema_conv(*ins, cfg.bidirectional)])
+                reference=lambda ins: [ref.ema_conv(*ins, cfg.bidirectional)])
 
 
 def _case_long_conv(rng, cfg):
@@ -205,14 +294,15 @@ def _case_long_conv(rng, cfg):
     ins = [_normal(rng, (cfg.B, cfg.L, cfg.D)),
            _normal(rng, (c, cfg.taps), 1.0 / np.sqrt(max(cfg.taps, 1)))]
     return Case("long_conv", ins, {"bidirectional": cfg.bidirectional},
-                [ref.long_conv(*ins, cfg.bidirectional)])
+                reference=lambda ins: [ref.long_conv(*ins, cfg.bidirectional)])
 
 
 def _case_short_conv(rng, cfg):
     ins = [_normal(rng, (cfg.B, cfg.L, cfg.D)),
            _normal(rng, (cfg.D, cfg.W), 1.0 / np.sqrt(cfg.W)),
            _normal(rng, (cfg.D,), 0.1)]
-    return Case("short_conv", ins, {}, [ref.short_conv(*ins)])
+    return Case("short_conv", ins, {},
+                reference=lambda ins: [ref.short_conv(*ins)])
 
 
 def _case_route(rng, cfg):
@@ -220,24 +310,26 @@ def _case_route(rng, cfg):
     tie = rng.random((cfg.B, cfg.L)) < 0.1          # exact ties never activate
     u[..., 1] = np.where(tie, u[..., 0], u[..., 1])
     ins = [_f32(u), _f32(cfg.log_temp)]
-    return Case("route", ins, {}, list(ref.route(*ins)))
+    return Case("route", ins, {}, reference=lambda ins: list(ref.route(*ins)))
 
 
 def _case_compact_index(rng, cfg):
     active = _active_mask(rng, cfg)
-    return Case("compact_index", [active], {}, list(ref.compact_index(active)))
+    return Case("compact_index", [active], {},
+                reference=lambda ins: list(ref.compact_index(*ins)))
 
 
 def _case_gather(rng, cfg):
     pos, _ = ref.compact_index(_active_mask(rng, cfg))
     x = _normal(rng, (cfg.B, cfg.L, cfg.D))
-    return Case("gather", [x, pos], {}, [ref.gather(x, pos)])
+    return Case("gather", [x, pos], {}, reference=lambda ins: [ref.gather(*ins)])
 
 
 def _case_scatter(rng, cfg):
     pos, _ = ref.compact_index(_active_mask(rng, cfg))
     xc = _compacted(rng, cfg, cfg.D)
-    return Case("scatter", [xc, pos], {"length": cfg.L}, [ref.scatter(xc, pos, cfg.L)])
+    return Case("scatter", [xc, pos], {"length": cfg.L},
+                reference=lambda ins: [ref.scatter(*ins, cfg.L)])
 
 
 def _case_local_attention(rng, cfg):
@@ -253,9 +345,9 @@ def _case_local_attention(rng, cfg):
     attrs = {"window": cfg.window, "bidirectional": cfg.bidirectional,
              "activation": Enum("activation", cfg.activation),
              "operandSegmentSizes": segments}
-    out = ref.local_attention(*ins[:5], rel_bias, cfg.window, cfg.bidirectional,
-                              cfg.activation)
-    return Case("local_attention", ins, attrs, [out])
+    return Case("local_attention", ins, attrs, reference=lambda ins: [
+        ref.local_attention(*ins[:5], ins[5] if cfg.rel_bias else None, cfg.window,
+                            cfg.bidirectional, cfg.activation)])
 
 
 def _case_linear_attention(rng, cfg):
@@ -267,8 +359,9 @@ def _case_linear_attention(rng, cfg):
         decay = _f32(cfg.decay)
         ins.append(decay)
     attrs = {"bidirectional": cfg.bidirectional, "chunk": cfg.chunk}
-    return Case("linear_attention", ins, attrs,
-                [ref.linear_attention(*ins[:3], decay, cfg.bidirectional)])
+    return Case("linear_attention", ins, attrs, reference=lambda ins: [
+        ref.linear_attention(*ins[:3], ins[3] if decay is not None else None,
+                             cfg.bidirectional)])
 
 
 def _steer_router(rng, params, cfg):
@@ -285,7 +378,11 @@ def _steer_router(rng, params, cfg):
     d_model = cfg.D
     hx_w, hx_b = params["hx_w"].copy(), params["hx_b"].copy()
     hx_w[0:2] = _normal(rng, (2, d_model), 1.0 / np.sqrt(d_model))
+    hx_w = round_to(hx_w, cfg.dtype)
     hx_b[0] = 0.0
+
+    def rounded(offset):
+        return float(round_to(np.float32(offset), cfg.dtype))
     # steps 1-2 of the layer (mx does not depend on hx_w / hx_b)
     p = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
     x = p["x"]
@@ -304,10 +401,13 @@ def _steer_router(rng, params, cfg):
         k = n - n_active                      # tokens with d >= d[k] become active
         slack = max(1, n // 20)
         cands = np.arange(max(1, k - slack), min(n - 1, k + slack) + 1)
-        k = int(cands[np.argmax(d[cands] - d[cands - 1])])
+        # the gap the threshold -hx_b[1] (as stored, rounded) is deepest in
+        margins = [min(-rounded(-0.5 * (d[j - 1] + d[j])) - d[j - 1],
+                       d[j] + rounded(-0.5 * (d[j - 1] + d[j]))) for j in cands]
+        k = int(cands[int(np.argmax(margins))])
         offset = -0.5 * (d[k - 1] + d[k])
-    hx_b[1] = offset
-    params["hx_w"], params["hx_b"] = _f32(hx_w), _f32(hx_b)
+    hx_b[1] = rounded(offset)
+    params["hx_w"], params["hx_b"] = _f32(hx_w), round_to(hx_b, cfg.dtype)
 
 
 def layer_params(rng, cfg):
@@ -334,6 +434,8 @@ def layer_params(rng, cfg):
         "h_w": _normal(rng, (d, h), 1.0 / np.sqrt(h)),
         "h_b": _normal(rng, (d,), 0.1),
     }
+    for name in p:
+        p[name] = round_to(p[name], layer_operand_type(name, cfg))
     _steer_router(rng, p, cfg)
     return p
 
@@ -549,7 +651,29 @@ def build(op, cfg=None):
     cfg = cfg or BuildConfig()
     if op not in _CASES:
         raise ValueError("unknown op %r (one of %s)" % (op, ", ".join(OPS)))
-    return _CASES[op](np.random.default_rng(cfg.seed), cfg)
+    if cfg.dtype not in DTYPES or cfg.param_dtype not in ("same", "f32"):
+        raise ValueError("dtype must be one of %s and param_dtype 'same' or 'f32'"
+                         % ", ".join(DTYPES))
+    if cfg.dtype != "f32" and op in ("mlp", "chela"):
+        raise ValueError("%s cases are f32 only" % op)
+    case = _CASES[op](np.random.default_rng(cfg.seed), cfg)
+    if cfg.dtype != "f32":
+        if op == "layer":   # layer_params rounded its operands
+            case.in_elts = [layer_operand_type(name, cfg) for name in ref.LAYER_OPERANDS]
+        else:
+            params = _PARAM_OPERANDS.get(op, set())
+            param_elt = "f32" if cfg.param_dtype == "f32" else cfg.dtype
+            case.in_elts = [None if a.dtype != np.float32 else
+                            param_elt if i in params else cfg.dtype
+                            for i, a in enumerate(case.inputs)]
+            case.inputs = [round_to(a, e) if e else a
+                           for a, e in zip(case.inputs, case.in_elts)]
+    if case.results is None:
+        case.results = case.reference(case.inputs)
+    if cfg.dtype != "f32":
+        case.out_elts = [cfg.dtype if r.dtype == np.float32 else None
+                         for r in case.results]
+    return case
 
 
 def write(op, out_dir, cfg=None):
@@ -565,9 +689,12 @@ def write(op, out_dir, cfg=None):
             f.write(case.text.replace("{entry}", cfg.entry or op))
         else:
             f.write(emit_mlir(case, cfg.entry))
-    for prefix, arrays in (("in", case.inputs), ("ref", case.results)):
-        for i, a in enumerate(arrays):
-            np.save(os.path.join(out_dir, "%s%d.npy" % (prefix, i)), np.array(a, order="C"))
+    in_elts = case.in_elts or [None] * len(case.inputs)
+    for i, (a, elt) in enumerate(zip(case.inputs, in_elts)):
+        save_npy(os.path.join(out_dir, "in%d.npy" % i), a, elt)
+    # References stay float32: the float64 result of the rounded inputs.
+    for i, a in enumerate(case.results):
+        save_npy(os.path.join(out_dir, "ref%d.npy" % i), a)
     return case
 
 
@@ -584,7 +711,8 @@ def compare(ref_arr, out_arr, tol=1e-4):
     """
     if ref_arr.shape != out_arr.shape:
         return False, "shape %s != reference %s" % (out_arr.shape, ref_arr.shape)
-    if ref_arr.dtype != out_arr.dtype:
+    if ref_arr.dtype != out_arr.dtype and not (
+            ref_arr.dtype == np.float32 and out_arr.dtype == np.float16):
         return False, "dtype %s != reference %s" % (out_arr.dtype, ref_arr.dtype)
     if not np.issubdtype(ref_arr.dtype, np.floating):
         bad = int(np.count_nonzero(ref_arr != out_arr))
@@ -610,8 +738,24 @@ def compare(ref_arr, out_arr, tol=1e-4):
     return True, msg
 
 
-def check(ref_paths, out_paths, tol=1e-4, stream=sys.stdout):
-    """Compare pairs of .npy files, print one line per pair; True if all pass."""
+def _check_rounding(ref_arr, out, elt, msg):
+    """A 16-bit output must be the reference rounded to nearest: all but the
+    elements whose f32 value sat near a rounding boundary (at most 2% of
+    them) match ``round_to(ref, elt)`` exactly. Truncation, or a double
+    rounding through another type, would miss about half."""
+    exact = float(np.mean(out.astype(np.float32) == round_to(ref_arr, elt)))
+    msg += " rounded_exactly=%.1f%%" % (100.0 * exact)
+    if exact < 0.98:
+        return False, msg + " < 98%"
+    return True, msg
+
+
+def check(ref_paths, out_paths, tol=None, stream=sys.stdout):
+    """Compare pairs of .npy files, print one line per pair; True if all pass.
+
+    A float32 reference is compared with an f32, f16 or bfloat16 output
+    (:func:`load_npy`); ``tol`` defaults to :data:`TOLERANCE` of the output's
+    element type."""
     if len(ref_paths) != len(out_paths):
         print("FAIL %d --ref files but %d --out files" % (len(ref_paths), len(out_paths)),
               file=stream)
@@ -620,7 +764,13 @@ def check(ref_paths, out_paths, tol=1e-4, stream=sys.stdout):
     for rp, op in zip(ref_paths, out_paths):
         name = os.path.basename(op)
         try:
-            ok, msg = compare(np.load(rp), np.load(op), tol)
+            out, elt = load_npy(op)
+            ref_arr = np.load(rp)
+            if elt == "bf16" and ref_arr.dtype != np.float32:
+                raise ValueError("bfloat16 output for a %s reference" % ref_arr.dtype)
+            ok, msg = compare(ref_arr, out, TOLERANCE[elt or "f32"] if tol is None else tol)
+            if ok and elt is not None and ref_arr.size:
+                ok, msg = _check_rounding(ref_arr, out, elt, msg)
         except (OSError, ValueError) as e:
             ok, msg = False, "cannot load: %s" % e
         print("%s %s %s" % ("OK" if ok else "FAIL", name, msg), file=stream)
@@ -658,13 +808,18 @@ def _parser():
     common.add_argument("--no-rel-bias", dest="rel_bias", action="store_false",
                         help="local_attention: omit the rel_bias operand")
     common.add_argument("--entry", default=None, help="function name (default OP)")
+    common.add_argument("--dtype", choices=DTYPES, default=d.dtype,
+                        help="element type of the activations and dense weights")
+    common.add_argument("--param-dtype", choices=("same", "f32"), default=d.param_dtype,
+                        help="small parameters in the --dtype (same) or in f32")
     for op in OPS:
         sub.add_parser(op, parents=[common], help="build a %s case" % op)
 
     chk = sub.add_parser("check", help="compare outputs with references")
     chk.add_argument("--ref", nargs="+", required=True)
     chk.add_argument("--out", nargs="+", required=True)
-    chk.add_argument("--tol", type=float, default=1e-4)
+    chk.add_argument("--tol", type=float, default=None,
+                     help="default: %s by output element type" % TOLERANCE)
     return parser
 
 

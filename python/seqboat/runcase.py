@@ -1,6 +1,6 @@
 """Compile and run one generated case, then check it against the reference.
 
-    python3 -m seqboat.runcase --bin BUILD/bin --work DIR [--tol 1e-4]
+    python3 -m seqboat.runcase --bin BUILD/bin --work DIR [--tol TOL]
         [--pipeline "--seqboat-decompose --convert-seqboat-to-linalg --seqboat-cpu-pipeline"]
         [--gpu "chip=sm_90 format=fatbin"]
         OP [builder options...]
@@ -41,7 +41,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", required=True, help="directory of seqboat-opt/seqboat-run")
     parser.add_argument("--work", required=True, help="scratch directory")
-    parser.add_argument("--tol", type=float, default=1e-4)
+    parser.add_argument("--tol", type=float, default=None,
+                        help="default: builder.TOLERANCE of the output element type "
+                             "(1e-4 for f32)")
     parser.add_argument("--pipeline", default=DEFAULT_PIPELINE)
     parser.add_argument("--run-args", default="", help="extra seqboat-run/exec arguments")
     parser.add_argument("--gpu", metavar="OPTIONS",

@@ -327,6 +327,16 @@ class LayerTest(unittest.TestCase):
                 self.assertGreater(np.abs(u[..., 1] - u[..., 0]).min(), 1e-4)
 
 
+class _Lines:
+    """A stream collecting printed lines."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def write(self, text):
+        self.lines.extend(line for line in text.splitlines() if line)
+
+
 class BuilderTest(unittest.TestCase):
     def test_mlir_text(self):
         cfg = builder.BuildConfig(B=2, L=37, D=16, N=4, Z=8, H=32, M=64, window=4,
@@ -382,6 +392,70 @@ class BuilderTest(unittest.TestCase):
                 r = chk("ref0.npy", bad)
                 self.assertEqual(r.returncode, 1)
                 self.assertTrue(r.stdout.startswith("FAIL " + bad), r.stdout)
+
+    def test_bf16_rounding(self):
+        # nearest even on the 16 dropped bits; overflow to inf; NaN stays NaN
+        one = np.float32(1.0)
+        ulp = np.float32(2.0 ** -7)
+        vals = np.array([1.0, 1.0 + 2.0 ** -9, 1.0 + 2.0 ** -8, 1.0 + 3 * 2.0 ** -8,
+                         1.0 + 2.0 ** -8 + 2.0 ** -20, -2.5, 3.4e38, np.inf, np.nan],
+                        dtype=np.float32)
+        r = builder.round_to(vals, "bf16")
+        self.assertEqual(list(r[:6]), [one, one, one, one + 2 * ulp, one + ulp, -2.5])
+        self.assertEqual(r[6], np.inf)
+        self.assertEqual(r[7], np.inf)
+        self.assertTrue(np.isnan(r[8]))
+        self.assertEqual(builder.bf16_bits(np.float32(1.0)), 0x3F80)
+        h = builder.round_to(np.float32(1.0 + 2.0 ** -12), "f16")
+        self.assertEqual(h, one)
+
+    def test_half_cases(self):
+        cfg = builder.BuildConfig(B=2, L=9, D=4, N=2, Z=3, H=5, M=4, window=2, decay=0.9,
+                                  dtype="bf16", param_dtype="f32")
+        case = builder.build("ema_conv", cfg)
+        self.assertEqual(case.in_elts, ["bf16"] + ["f32"] * 5)
+        self.assertTrue(np.array_equal(case.inputs[0], builder.round_to(case.inputs[0], "bf16")))
+        text = builder.emit_mlir(case)
+        self.assertIn("%in0: tensor<2x9x4xbf16>, %in1: tensor<4x2xf32>", text)
+        self.assertIn("-> tensor<2x9x4xbf16>", text)
+        layer = builder.build("layer", builder.BuildConfig(dtype="f16", active_fraction=0.5))
+        elts = dict(zip(ref.LAYER_OPERANDS, layer.in_elts))
+        self.assertEqual((elts["x"], elts["hx_b"], elts["rel_bias"]), ("f16", "f16", "f16"))
+        # the router threshold, rounded to f16, still splits the tokens
+        _, inter = ref.layer.f64({k: v for k, v in zip(ref.LAYER_OPERANDS, layer.inputs)},
+                                 ref.LayerConfig(window=4), return_intermediates=True)
+        u = inter["u"]
+        self.assertAlmostEqual(inter["active"].mean(), 0.5, delta=0.06)
+        self.assertGreater(np.abs(u[..., 1] - u[..., 0]).min(), 1e-4)
+        with self.assertRaises(ValueError):
+            builder.build("mlp", builder.BuildConfig(dtype="bf16"))
+
+    def test_check_half_outputs(self):
+        rng = np.random.default_rng(3)
+        refv = rng.standard_normal(1000).astype(np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            def path(name):
+                return os.path.join(tmp, name)
+            np.save(path("ref.npy"), refv)
+            builder.save_npy(path("good.npy"), refv, "bf16")
+            with open(path("good.npy"), "rb") as f:
+                self.assertIn(b"'descr': '<V2'", f.read(128))
+            # truncation instead of rounding: within the tolerance, not exact
+            trunc = (refv.view(np.uint32) >> 16).astype(np.uint16)
+            np.save(path("trunc.npy"), trunc)                       # '<u2' bits
+            builder.save_npy(path("h.npy"), refv, "f16")
+            out = []
+            ok = builder.check([path("ref.npy")] * 3,
+                               [path("good.npy"), path("trunc.npy"), path("h.npy")],
+                               stream=_Lines(out))
+            self.assertFalse(ok)
+            self.assertTrue(out[0].startswith("OK good.npy"), out[0])
+            self.assertIn("rounded_exactly=100.0%", out[0])
+            self.assertTrue(out[1].startswith("FAIL trunc.npy"), out[1])
+            self.assertTrue(out[2].startswith("OK h.npy"), out[2])
+            loaded, elt = builder.load_npy(path("good.npy"))
+            self.assertEqual(elt, "bf16")
+            self.assertTrue(np.array_equal(loaded, builder.round_to(refv, "bf16")))
 
     def test_compare_ints(self):
         a = np.arange(5, dtype=np.int32)

@@ -334,13 +334,17 @@ bool slotOf(const std::string &type, const std::string &what, Slot &slot,
   const std::string &element = parts[0];
   if (element == "f32")
     slot.dtype = NpyDType::F32;
+  else if (element == "f16")
+    slot.dtype = NpyDType::F16;
+  else if (element == "bf16")
+    slot.dtype = NpyDType::BF16;
   else if (element == "i32")
     slot.dtype = NpyDType::I32;
   else if (element == "i1")
     slot.dtype = NpyDType::Bool;
   else {
     error = what + " has element type " + element +
-            "; supported are f32, i32 and i1";
+            "; supported are f32, f16, bf16, i32 and i1";
     return false;
   }
   return true;

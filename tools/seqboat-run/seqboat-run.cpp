@@ -127,13 +127,17 @@ FailureOr<Slot> slotOf(Type type, const Twine &what, std::string &error) {
   Type et = shaped.getElementType();
   if (et.isF32())
     slot.dtype = NpyDType::F32;
+  else if (et.isF16())
+    slot.dtype = NpyDType::F16;
+  else if (et.isBF16())
+    slot.dtype = NpyDType::BF16;
   else if (et.isInteger(32))
     slot.dtype = NpyDType::I32;
   else if (et.isInteger(1))
     slot.dtype = NpyDType::Bool;
   else {
     error = (what + " has element type " + Twine(print(et)) +
-             "; supported are f32, i32 and i1")
+             "; supported are f32, f16, bf16, i32 and i1")
                 .str();
     return failure();
   }

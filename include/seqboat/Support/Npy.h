@@ -1,6 +1,7 @@
 //===- Npy.h - NumPy .npy files without LLVM --------------------*- C++ -*-===//
 //
-// Reads and writes NumPy .npy files ('<f4', '<i4' and '|b1' data in C order)
+// Reads and writes NumPy .npy files ('<f4', '<f2', bfloat16, '<i4' and '|b1'
+// data in C order)
 // in plain C++17, for tools that do not link LLVM; seqboat-run and
 // seqboat-exec share it.
 //
@@ -17,11 +18,14 @@
 
 namespace seqboat::support {
 
-enum class NpyDType { F32, I32, Bool };
+/// BF16 is read from '<V2' (what np.save writes for an ml_dtypes.bfloat16
+/// array), '|V2', 'bfloat16' or '<u2' (the bits viewed as uint16), and
+/// written as '<V2'.
+enum class NpyDType { F32, F16, BF16, I32, Bool };
 
 /// Size in bytes of one element.
 size_t npyElementSize(NpyDType type);
-/// NumPy's name of the dtype ("float32", "int32", "bool").
+/// NumPy's (or ml_dtypes') name of the dtype ("float32", "bfloat16", ...).
 const char *npyDTypeName(NpyDType type);
 
 /// An array in C order.
@@ -41,7 +45,7 @@ inline constexpr uint64_t kMaxNpyHeaderBytes = 65535;
 /// Most dimensions accepted (NumPy's own limit).
 inline constexpr size_t kMaxNpyRank = 64;
 
-/// Reads a version 1.0/2.0/3.0 .npy file holding '<f4', '<i4' or '|b1' data
+/// Reads a version 1.0/2.0/3.0 .npy file holding any NpyDType's data
 /// in C order into `out`. The header length, the shape (overflow-checked:
 /// its size in bytes must fit int64) and the payload size against the file
 /// size are all checked before the payload is allocated. On failure returns

@@ -4,6 +4,7 @@
 #include "Patterns.h"
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/ComputeInF32.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -43,10 +44,29 @@ bool seqboat::isKeptForScanKernel(Operation *op) {
          hasLowerableShapes(op);
 }
 
+namespace {
+/// A seqboat op on f16/bf16 tensors becomes the f32 op between conversions
+/// (seqboat-compute-in-f32), which the other patterns then lower.
+struct ComputeNarrowFloatsInF32 : RewritePattern {
+  ComputeNarrowFloatsInF32(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/10, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa_and_present<SeqBoatDialect>(op->getDialect()) ||
+        isa<LayerOp>(op) || !hasNarrowFloats(op))
+      return failure();
+    rewriter.replaceOp(op, computeInF32(rewriter, op));
+    return success();
+  }
+};
+} // namespace
+
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                               int64_t emaChunk,
                                               bool keepScanRoots,
                                               int64_t attentionBlock) {
+  patterns.add<ComputeNarrowFloatsInF32>(patterns.getContext());
   populateEmaConvPatterns(patterns, emaChunk, keepScanRoots);
   populateConvPatterns(patterns);
   populateRoutingPatterns(patterns);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/ComputeInF32.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -102,6 +103,26 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
     if (type.getNumElements() == 0)
       return emitOpError("decomposition needs non-empty operands, but got ")
              << type;
+  }
+  // A 16-bit layer is the f32 layer between conversions: it rounds once, at
+  // y (docs/dialect.md, "Element types").
+  if (hasNarrowFloats(*this)) {
+    SmallVector<Value> wide = computeInF32(b, *this);
+    auto wideLayer = wide.front().getDefiningOp<linalg::GenericOp>()
+                         .getDpsInputs()
+                         .front()
+                         .getDefiningOp<LayerOp>();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(wideLayer);
+    FailureOr<SmallVector<Value>> parts = wideLayer.decomposeOperation(b);
+    if (failed(parts)) {
+      wide.front().getDefiningOp()->erase();
+      wideLayer->erase();
+      return failure();
+    }
+    wideLayer.getY().replaceAllUsesWith(parts->front());
+    wideLayer->erase();
+    return wide;
   }
 
   Value x = getX();

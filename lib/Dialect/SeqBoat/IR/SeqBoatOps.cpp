@@ -142,23 +142,53 @@ public:
     return expect("result", name, value, expected, note);
   }
 
-  /// All named float tensors share one element type (the first one's).
+  /// Element types (docs/dialect.md, "Element types"): the `activations`
+  /// (the first one names the op's type T) all have T, one of f32, f16 and
+  /// bf16; the small `params` all have one type, T or (when T is 16-bit)
+  /// f32. Absent optional operands are null and skipped.
   ShapeChecker &
-  sameElementType(ArrayRef<std::pair<StringRef, Value>> namedValues) {
-    if (failed(status) || namedValues.empty())
+  elementTypes(ArrayRef<std::pair<StringRef, Value>> activations,
+               ArrayRef<std::pair<StringRef, Value>> params = {}) {
+    if (failed(status) || activations.empty())
       return *this;
-    Type expected = getElementTypeOrSelf(namedValues.front().second);
-    for (auto [name, value] : namedValues.drop_front()) {
+    auto [firstName, first] = activations.front();
+    Type expected = getElementTypeOrSelf(first);
+    if (!expected.isF32() && !expected.isF16() && !expected.isBF16()) {
+      status = op->emitOpError()
+               << "'" << firstName << "' has element type " << expected
+               << ", but the element type must be f32, f16 or bf16";
+      return *this;
+    }
+    for (auto [name, value] : activations.drop_front()) {
+      Type actual = getElementTypeOrSelf(value);
+      if (!value || actual == expected)
+        continue;
+      status = op->emitOpError() << "'" << name << "' has element type "
+                                 << actual << ", but '" << firstName
+                                 << "' has " << expected;
+      return *this;
+    }
+    std::optional<std::pair<StringRef, Type>> paramType;
+    for (auto [name, value] : params) {
       if (!value)
         continue;
       Type actual = getElementTypeOrSelf(value);
-      if (actual == expected)
+      if (paramType && actual != paramType->second) {
+        status = op->emitOpError()
+                 << "'" << name << "' has element type " << actual << ", but '"
+                 << paramType->first << "' has " << paramType->second
+                 << " (the small parameters share one type)";
+        return *this;
+      }
+      paramType = {name, actual};
+      if (actual == expected || actual.isF32())
         continue;
       status = op->emitOpError()
-               << "'" << name << "' has element type " << actual
-               << ", but '" << namedValues.front().first << "' has "
-               << expected;
-      break;
+               << "'" << name << "' has element type " << actual << ", but '"
+               << firstName << "' has " << expected
+               << " (small parameters have the type of '" << firstName
+               << "' or f32)";
+      return *this;
     }
     return *this;
   }
@@ -239,7 +269,7 @@ LogicalResult EmaKernelOp::verify() {
       .positive("length", getLengthAttr().getInt())
       .operand("delta", getDelta(), {{"C", c}, {"N", n}})
       .result("k", getK(), {{"C", c}, {"K", getLengthAttr().getInt()}}, "with K = length")
-      .sameElementType({{"delta", getDelta()}, {"k", getK()}});
+      .elementTypes({{"delta", getDelta()}, {"k", getK()}});
 }
 
 LogicalResult
@@ -264,7 +294,7 @@ LogicalResult EmaConvOp::verify() {
       .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
       .operand("delta", getDelta(), {{"C", c}, {"N", n}}, note)
       .operand("omega", getOmega(), {{"D", d}})
-      .sameElementType({{"x", x}, {"delta", getDelta()}, {"omega", getOmega()}});
+      .elementTypes({{"x", x}}, {{"delta", getDelta()}, {"omega", getOmega()}});
 }
 
 LogicalResult
@@ -283,7 +313,7 @@ LogicalResult LongConvOp::verify() {
       .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
       .operand("k", getK(), {{"C", c}, {"K", dimOf(getK(), 1)}},
                directionNote(getBidirectional()))
-      .sameElementType({{"x", x}, {"k", getK()}});
+      .elementTypes({{"x", x}}, {{"k", getK()}});
 }
 
 LogicalResult
@@ -300,7 +330,7 @@ LogicalResult ShortConvOp::verify() {
       .operand("x", x, {{"B", bsz}, {"L", len}, {"D", d}})
       .operand("w", getW(), {{"D", d}, {"W", dimOf(getW(), 1)}})
       .operand("bias", getBias(), {{"D", d}})
-      .sameElementType({{"x", x}, {"w", getW()}, {"bias", getBias()}});
+      .elementTypes({{"x", x}}, {{"w", getW()}, {"bias", getBias()}});
 }
 
 LogicalResult
@@ -322,8 +352,8 @@ LogicalResult RouteOp::verify() {
       .operand("log_temp", getLogTemp(), {})
       .result("gate", getGate(), {{"B", bsz}, {"L", len}})
       .result("active", getActive(), {{"B", bsz}, {"L", len}})
-      .sameElementType(
-          {{"u", u}, {"log_temp", getLogTemp()}, {"gate", getGate()}});
+      .elementTypes({{"u", u}, {"gate", getGate()}},
+                    {{"log_temp", getLogTemp()}});
 }
 
 LogicalResult RouteOp::reifyResultShapes(OpBuilder &b,
@@ -359,7 +389,7 @@ LogicalResult GatherOp::verify() {
       .operand("x", x, {{"B", bsz}, {"L", len}, {"F", f}})
       .operand("pos", getPos(), {{"B", bsz}, {"S", len}}, "with capacity S = L")
       .result("out", getOut(), {{"B", bsz}, {"S", len}, {"F", f}})
-      .sameElementType({{"x", x}, {"out", getOut()}});
+      .elementTypes({{"x", x}, {"out", getOut()}});
 }
 
 LogicalResult
@@ -377,7 +407,7 @@ LogicalResult StateScanOp::verify() {
   return ShapeChecker(*this)
       .operand("u", u, {{"B", bsz}, {"C", c}, {"D", d}, {"N", n}})
       .operand("decay", getDecay(), {{"D", d}, {"N", n}})
-      .sameElementType({{"u", u}, {"decay", getDecay()}});
+      .elementTypes({{"u", u}}, {{"decay", getDecay()}});
 }
 
 LogicalResult
@@ -398,7 +428,7 @@ LogicalResult ScatterOp::verify() {
                "with capacity S = L = length")
       .operand("pos", getPos(), {{"B", bsz}, {"S", len}})
       .result("out", getOut(), {{"B", bsz}, {"L", len}, {"F", f}})
-      .sameElementType({{"xc", xc}, {"out", getOut()}});
+      .elementTypes({{"xc", xc}, {"out", getOut()}});
 }
 
 LogicalResult
@@ -445,10 +475,8 @@ LogicalResult LocalAttentionOp::verify() {
       .operand("count", getCount(), {{"B", bsz}})
       .relBias(getRelBias())
       .result("out", getOut(), {{"B", bsz}, {"S", rows}, {"H", h}})
-      .sameElementType({{"q", q},
-                        {"v", getV()},
-                        {"rel_bias", getRelBias()},
-                        {"out", getOut()}});
+      .elementTypes({{"q", q}, {"v", getV()}, {"out", getOut()}},
+                    {{"rel_bias", getRelBias()}});
 }
 
 LogicalResult
@@ -480,8 +508,8 @@ LogicalResult LinearAttentionOp::verify() {
   if (Value decay = getDecay())
     checker.operand("decay", decay, {});
   return checker.result("out", getOut(), {{"B", bsz}, {"L", len}, {"H", h}})
-      .sameElementType(
-          {{"q", q}, {"v", getV()}, {"decay", getDecay()}, {"out", getOut()}});
+      .elementTypes({{"q", q}, {"v", getV()}, {"out", getOut()}},
+                    {{"decay", getDecay()}});
 }
 
 LogicalResult
@@ -529,16 +557,24 @@ LogicalResult LayerOp::verify() {
       .operand("mx_b", getMxB(), {{"Z+2H", zh}})
       .relBias(getRelBias())
       .operand("h_b", getHB(), {{"D", d}})
-      .sameElementType(llvm::to_vector(llvm::map_range(
-          llvm::zip(getOperation()->getOperands(),
-                    ArrayRef<StringRef>{"x", "norm_w", "norm_b", "ema_delta",
-                                        "ema_alpha", "ema_beta", "ema_gamma",
-                                        "ema_omega", "hx_w", "hx_b", "log_temp",
-                                        "mx_w", "mx_b", "qk_gamma", "qk_beta",
-                                        "rel_bias", "h_w", "h_b"}),
-          [](auto pair) {
-            return std::make_pair(std::get<1>(pair), std::get<0>(pair));
-          })));
+      .elementTypes({{"x", x},
+                     {"hx_w", getHxW()},
+                     {"hx_b", getHxB()},
+                     {"mx_w", getMxW()},
+                     {"mx_b", getMxB()},
+                     {"h_w", getHW()},
+                     {"h_b", getHB()}},
+                    {{"norm_w", getNormW()},
+                     {"norm_b", getNormB()},
+                     {"ema_delta", getEmaDelta()},
+                     {"ema_alpha", getEmaAlpha()},
+                     {"ema_beta", getEmaBeta()},
+                     {"ema_gamma", getEmaGamma()},
+                     {"ema_omega", getEmaOmega()},
+                     {"log_temp", getLogTemp()},
+                     {"qk_gamma", getQkGamma()},
+                     {"qk_beta", getQkBeta()},
+                     {"rel_bias", getRelBias()}});
 }
 
 LogicalResult LayerOp::reifyResultShapes(OpBuilder &b,

@@ -652,3 +652,35 @@ func.func @negative_query_count(%q: tensor<2x37x8xf32>, %v: tensor<2x37x32xf32>,
   %r = seqboat.local_attention %q, %q, %v, %p, %c queries(%first, %n) {window = 4 : i64} : tensor<2x37x8xf32>, tensor<2x37x32xf32>, tensor<2x37xi32>, tensor<2xi32> -> tensor<2x?x32xf32>
   return
 }
+
+// -----
+
+func.func @f64(%x: tensor<2x37x16xf64>, %w: tensor<16x4xf64>, %b: tensor<16xf64>) {
+  // expected-error @+1 {{'x' has element type 'f64', but the element type must be f32, f16 or bf16}}
+  %r = seqboat.short_conv %x, %w, %b : tensor<2x37x16xf64>, tensor<16x4xf64>, tensor<16xf64>
+  return
+}
+
+// -----
+
+func.func @half_param(%x: tensor<2x37x16xbf16>, %p: tensor<16x4xf16>, %om: tensor<16xf16>) {
+  // expected-error @+1 {{'delta' has element type 'f16', but 'x' has 'bf16' (small parameters have the type of 'x' or f32)}}
+  %r = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<2x37x16xbf16>, tensor<16x4xf16>, tensor<16xf16>
+  return
+}
+
+// -----
+
+func.func @mixed_params(%x: tensor<2x37x16xbf16>, %p: tensor<16x4xf32>, %om: tensor<16xbf16>) {
+  // expected-error @+1 {{'omega' has element type 'bf16', but 'delta' has 'f32' (the small parameters share one type)}}
+  %r = seqboat.ema_conv %x, %p, %p, %p, %p, %om : tensor<2x37x16xbf16>, tensor<16x4xf32>, tensor<16xbf16>
+  return
+}
+
+// -----
+
+func.func @f32_dense_weight(%a0: tensor<2x37x16xbf16>, %a1: tensor<16xf32>, %a2: tensor<16xf32>, %a3: tensor<32x4xf32>, %a4: tensor<32x4xf32>, %a5: tensor<32x4xf32>, %a6: tensor<32x4xf32>, %a7: tensor<16xf32>, %a8: tensor<18x16xf32>, %a9: tensor<18xbf16>, %a10: tensor<f32>, %a11: tensor<72x16xbf16>, %a12: tensor<72xbf16>, %a13: tensor<2x8xf32>, %a14: tensor<2x8xf32>, %a15: tensor<127xf32>, %a16: tensor<16x32xbf16>, %a17: tensor<16xbf16>) {
+  // expected-error @+1 {{'hx_w' has element type 'f32', but 'x' has 'bf16'}}
+  %r = "seqboat.layer"(%a0, %a1, %a2, %a3, %a4, %a5, %a6, %a7, %a8, %a9, %a10, %a11, %a12, %a13, %a14, %a15, %a16, %a17) <{bidirectional = true, window = 4 : i64}> : (tensor<2x37x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<16xf32>, tensor<18x16xf32>, tensor<18xbf16>, tensor<f32>, tensor<72x16xbf16>, tensor<72xbf16>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<127xf32>, tensor<16x32xbf16>, tensor<16xbf16>) -> tensor<2x37x16xbf16>
+  return
+}

@@ -23,6 +23,42 @@ def SeqBoatDecompose : Pass<"seqboat-decompose"> {
   ];
 }
 
+def SeqBoatComputeInF32 : Pass<"seqboat-compute-in-f32"> {
+  let summary = "Compute seqboat ops on f16/bf16 tensors in f32";
+  let description = [{
+    Rewrites every seqboat op (the layer included) that has an f16 or bf16
+    tensor operand or result into the same op on f32 tensors: each 16-bit
+    operand is extended (`arith.extf`, exact), the op computes in f32, and
+    each 16-bit result is rounded once (`arith.truncf`, to nearest even).
+    The conversions are elementwise `linalg.generic`s, so every lowering of
+    the f32 op applies unchanged and kernel formation fuses them into the
+    kernels that read or write the tensors. This is where a 16-bit op rounds:
+    at its results and nowhere inside (docs/dialect.md, "Element types").
+    The CPU and kernel pipelines run it first; `convert-seqboat-to-linalg`
+    and the layer's decomposition apply the same rewrite to any 16-bit op
+    they meet.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def SeqBoatExpandBF16 : Pass<"seqboat-expand-bf16"> {
+  let summary = "bf16 conversions as integer arithmetic for the CPU";
+  let description = [{
+    Applies upstream `populateExpandBFloat16Patterns`: `arith.extf` from
+    bf16 becomes a shift of the bits and `arith.truncf` to bf16 becomes
+    round-to-nearest-even on the integer bits (NaN kept quiet), on scalars
+    and vectors. LLVM would otherwise lower the rounding to a
+    `__truncsfbf2` runtime call, which not every C runtime a JIT or a
+    compiled library links against provides, and which does not vectorise.
+    The CPU pipelines run it before the LLVM conversion.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
   let summary = "Record each public function's tensor signature for runners";
   let description = [{

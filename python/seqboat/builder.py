@@ -75,6 +75,7 @@ class BuildConfig:
     entry: Optional[str] = None      # function name; default OP
     dtype: str = "f32"               # activations and dense weights: f32, f16, bf16
     param_dtype: str = "same"        # small parameters: "same" (dtype) or "f32"
+    dynamic: bool = False            # B and L written as ? in the signature
 
     @property
     def taps(self):
@@ -114,6 +115,9 @@ class Case:
     # as float32 arrays of exactly representable values; None: from dtype.
     in_elts: Optional[list] = None
     out_elts: Optional[list] = None
+    # Leading dims (B, L) written as ``?`` per operand / result (--dynamic).
+    in_dynamic: Optional[list] = None
+    out_dynamic: Optional[list] = None
 
 
 # ---------------------------------------------------------------------------
@@ -123,13 +127,14 @@ class Case:
 _ELT = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.bool_): "i1"}
 
 
-def tensor_type(a, elt=None):
+def tensor_type(a, elt=None, dynamic=0):
     """MLIR tensor type of a numpy array: ``tensor<2x3xf32>``, ``tensor<f32>``
-    (``elt`` overrides the element type of a float32 array)."""
+    (``elt`` overrides the element type of a float32 array; the first
+    ``dynamic`` dims are written ``?``)."""
     a = np.asarray(a)
     if a.dtype not in _ELT:
         raise TypeError("no MLIR element type for %s" % a.dtype)
-    dims = "".join("%dx" % d for d in a.shape)
+    dims = "".join("?x" if i < dynamic else "%dx" % d for i, d in enumerate(a.shape))
     return "tensor<%s%s>" % (dims, elt or _ELT[a.dtype])
 
 
@@ -147,8 +152,10 @@ def emit_mlir(case, entry=None):
     entry = entry or case.op
     in_elts = case.in_elts or [None] * len(case.inputs)
     out_elts = case.out_elts or [None] * len(case.results)
-    arg_types = [tensor_type(a, e) for a, e in zip(case.inputs, in_elts)]
-    res_types = [tensor_type(a, e) for a, e in zip(case.results, out_elts)]
+    in_dyn = case.in_dynamic or [0] * len(case.inputs)
+    out_dyn = case.out_dynamic or [0] * len(case.results)
+    arg_types = [tensor_type(a, e, n) for a, e, n in zip(case.inputs, in_elts, in_dyn)]
+    res_types = [tensor_type(a, e, n) for a, e, n in zip(case.results, out_elts, out_dyn)]
     args = ", ".join("%%in%d: %s" % (i, t) for i, t in enumerate(arg_types))
     operands = ", ".join("%%in%d" % i for i in range(len(case.inputs)))
     func_res = res_types[0] if len(res_types) == 1 else "(%s)" % ", ".join(res_types)
@@ -673,7 +680,27 @@ def build(op, cfg=None):
     if cfg.dtype != "f32":
         case.out_elts = [cfg.dtype if r.dtype == np.float32 else None
                          for r in case.results]
+    if cfg.dynamic:
+        _make_dynamic(op, case)
     return case
+
+
+def _make_dynamic(op, case):
+    """Writes the batch and sequence dims of ``case`` as ``?``: every operand
+    and result except the small parameters (and the layer's weights) has its
+    B (and L / S) dim dynamic; ``scatter`` drops ``length`` (L = S)."""
+    if op in ("mlp", "chela", "ema_kernel"):
+        raise ValueError("%s cases have no dynamic form" % op)
+    if op == "layer":
+        case.in_dynamic = [2 if name == "x" else 0 for name in ref.LAYER_OPERANDS]
+        case.out_dynamic = [2]
+        return
+    params = _PARAM_OPERANDS.get(op, set())
+    case.in_dynamic = [0 if i in params else min(a.ndim, 2)
+                       for i, a in enumerate(case.inputs)]
+    case.out_dynamic = [min(r.ndim, 2) for r in case.results]
+    if op == "scatter":
+        del case.attrs["length"]
 
 
 def write(op, out_dir, cfg=None):
@@ -812,6 +839,8 @@ def _parser():
                         help="element type of the activations and dense weights")
     common.add_argument("--param-dtype", choices=("same", "f32"), default=d.param_dtype,
                         help="small parameters in the --dtype (same) or in f32")
+    common.add_argument("--dynamic", action="store_true",
+                        help="write the batch and sequence dims as ?")
     for op in OPS:
         sub.add_parser(op, parents=[common], help="build a %s case" % op)
 

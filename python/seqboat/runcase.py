@@ -18,6 +18,7 @@ import argparse
 import glob
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -48,13 +49,24 @@ def main(argv=None):
     parser.add_argument("--run-args", default="", help="extra seqboat-run/exec arguments")
     parser.add_argument("--gpu", metavar="OPTIONS",
                         help="compile with seqboat-gpu-pipeline=OPTIONS, run with seqboat-exec")
+    parser.add_argument("--lowered", metavar="FILE",
+                        help="run this already lowered module (compiled once, "
+                             "e.g. for a dynamic signature) instead of compiling "
+                             "the case; with --keep-lowered FILE the compiled one "
+                             "is kept there")
+    parser.add_argument("--keep-lowered", metavar="FILE",
+                        help="copy the lowered module to FILE")
+    parser.add_argument("--entry", help="function to run (default OP; also the "
+                                         "generated function's name)")
     parser.add_argument("op", choices=builder.OPS)
     args, build_args = parser.parse_known_args(argv)
 
     os.makedirs(args.work, exist_ok=True)
     for stale in glob.glob(os.path.join(args.work, "*.npy")):
         os.remove(stale)
-    if builder.main([args.op, "--out", args.work] + build_args) not in (0, None):
+    entry = args.entry or args.op
+    if builder.main([args.op, "--out", args.work, "--entry", entry] + build_args) \
+            not in (0, None):
         sys.exit("FAIL builder")
 
     source = os.path.join(args.work, args.op + ".mlir")
@@ -64,18 +76,23 @@ def main(argv=None):
         run([sys.executable, "-m", "seqboat.aot", source, "-o", lowered,
              "--build", build, "--options", args.gpu])
         runner = "seqboat-exec"
+    elif args.lowered:
+        lowered = args.lowered
+        runner = "seqboat-run"
     else:
         lowered = os.path.join(args.work, args.op + ".lowered.mlir")
         run([os.path.join(args.bin, "seqboat-opt"), source, "-o", lowered]
             + shlex.split(args.pipeline))
         runner = "seqboat-run"
+        if args.keep_lowered:
+            shutil.copyfile(lowered, args.keep_lowered)
 
     inputs = sorted(glob.glob(os.path.join(args.work, "in*.npy")),
                     key=lambda p: int(os.path.basename(p)[2:-4]))
     refs = sorted(glob.glob(os.path.join(args.work, "ref*.npy")),
                   key=lambda p: int(os.path.basename(p)[3:-4]))
     outs = [os.path.join(args.work, "out%d.npy" % i) for i in range(len(refs))]
-    cmd = [os.path.join(args.bin, runner), lowered, "--entry", args.op]
+    cmd = [os.path.join(args.bin, runner), lowered, "--entry", entry]
     for path in inputs:
         cmd += ["--input", path]
     for path in outs:

@@ -61,6 +61,19 @@ namespace cl = llvm::cl;
 // libLLVM registers are hidden (still accepted, listed by --help-hidden).
 static cl::OptionCategory runCategory("seqboat-run options");
 
+/// A failed run-time check of the compiled code (`cf.assert`, e.g. two
+/// dynamic batch sizes that differ, docs/dialect.md) prints its message with
+/// `puts` and calls `abort`; in the JIT both resolve here, so the message is
+/// an error on stderr and the run exits with status 1, no output written.
+static void seqboatCheckMessage(const char *message) {
+  llvm::WithColor::error(llvm::errs(), "seqboat-run")
+      << "run-time check failed: " << message << "\n";
+}
+static void seqboatCheckAbort() {
+  llvm::errs().flush();
+  std::_Exit(1);
+}
+
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<input .mlir file>"),
                                           cl::Required, cl::cat(runCategory));
@@ -117,9 +130,9 @@ size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
 
 FailureOr<Slot> slotOf(Type type, const Twine &what, std::string &error) {
   auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped || !shaped.hasRank() || !shaped.hasStaticShape()) {
+  if (!shaped || !shaped.hasRank()) {
     error = (what + " has type " + Twine(print(type)) +
-             ", but only statically shaped tensors can be bound to .npy files")
+             ", but only ranked tensors can be bound to .npy files")
                 .str();
     return failure();
   }
@@ -143,7 +156,13 @@ FailureOr<Slot> slotOf(Type type, const Twine &what, std::string &error) {
   }
   // The signature may come from a hand-written seqboat.abi attribute, which
   // no verifier checked.
-  if (!mlir::seqboat::checkedNumElements(shaped.getShape())) {
+  // Dynamic dims (kDynamic, kept in the slot) take the size of the file
+  // bound to them; the static part must fit.
+  SmallVector<int64_t> staticDims;
+  for (int64_t d : shaped.getShape())
+    if (!ShapedType::isDynamic(d))
+      staticDims.push_back(d);
+  if (!mlir::seqboat::checkedNumElements(staticDims)) {
     error = (what + " has type " + Twine(print(type)) +
              ", whose size overflows int64")
                 .str();
@@ -184,12 +203,36 @@ bool isLoweredToLLVM(ModuleOp module) {
   return true;
 }
 
-/// Copies a (possibly strided) result memref into a C-order array.
+/// "(2, 3)", with "?" for dynamic dims.
+std::string formatSlotShape(const std::vector<int64_t> &shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += ShapedType::isDynamic(shape[i]) ? std::string("?")
+                                            : std::to_string(shape[i]);
+  }
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// Whether an array of `shape` fits a slot (equal ranks; `?` takes any
+/// size).
+bool fitsSlot(const std::vector<int64_t> &shape, const Slot &slot) {
+  if (shape.size() != slot.shape.size())
+    return false;
+  for (auto [have, want] : llvm::zip(shape, slot.shape))
+    if (!ShapedType::isDynamic(want) && have != want)
+      return false;
+  return true;
+}
+
+/// Copies a (possibly strided) result memref into a C-order array; its
+/// shape is the descriptor's (which is the slot's where that is static).
 NpyArray readResult(const Slot &slot, const int64_t *desc) {
   NpyArray array;
   array.dtype = slot.dtype;
-  array.shape = slot.shape;
   size_t rank = slot.shape.size();
+  array.shape.assign(desc + 3, desc + 3 + rank);
   size_t elem = npy::npyElementSize(slot.dtype);
   const auto *base = reinterpret_cast<const uint8_t *>(desc[1]);
   int64_t offset = desc[2];
@@ -203,7 +246,7 @@ NpyArray readResult(const Slot &slot, const int64_t *desc) {
       at += index[d] * strides[d];
     std::memcpy(array.data.data() + linear * elem, base + at * elem, elem);
     for (size_t d = rank; d-- > 0;) {
-      if (++index[d] < slot.shape[d])
+      if (++index[d] < array.shape[d])
         break;
       index[d] = 0;
     }
@@ -276,13 +319,13 @@ int main(int argc, char **argv) {
     std::optional<NpyArray> array(std::in_place);
     if (!npy::readNpy(inputFiles[i], *array, error))
       return fail(error);
-    if (array->dtype != slot->dtype || array->shape != slot->shape)
+    if (array->dtype != slot->dtype || !fitsSlot(array->shape, *slot))
       return fail("'" + inputFiles[i] + "' holds " +
                   npy::npyDTypeName(array->dtype) + " " +
                   npy::formatShape(array->shape) + ", but argument #" +
                   Twine(i) + " of '" + entryName + "' is " +
                   npy::npyDTypeName(slot->dtype) + " " +
-                  npy::formatShape(slot->shape));
+                  formatSlotShape(slot->shape));
     args.push_back(std::move(*array));
     argSlots.push_back(*slot);
   }
@@ -329,6 +372,12 @@ int main(int argc, char **argv) {
     symbols[interner("_mlir_memref_to_llvm_free")] = {
         llvm::orc::ExecutorAddr::fromPtr(&seqboat_host_free),
         llvm::JITSymbolFlags::Exported};
+    symbols[interner("puts")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&seqboatCheckMessage),
+        llvm::JITSymbolFlags::Exported};
+    symbols[interner("abort")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&seqboatCheckAbort),
+        llvm::JITSymbolFlags::Exported};
     return symbols;
   });
 
@@ -342,9 +391,9 @@ int main(int argc, char **argv) {
     desc[0] = desc[1] = reinterpret_cast<int64_t>(data);
     int64_t stride = 1;
     for (size_t d = rank; d-- > 0;) {
-      desc[3 + d] = slot.shape[d];
+      desc[3 + d] = array.shape[d];
       desc[3 + rank + d] = stride;
-      stride *= slot.shape[d];
+      stride *= array.shape[d];
     }
     inputBuffers.insert(data);
     argDescs.push_back(std::move(desc));

@@ -34,15 +34,18 @@ struct LongConvLowering : public OpRewritePattern<LongConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LongConvOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {op.getK()})))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getX().getType());
     int64_t len = xType.getDimSize(1), d = xType.getDimSize(2);
     auto kType = cast<RankedTensorType>(op.getK().getType());
-    // Taps at or beyond L never meet an input.
-    int64_t taps = std::min(kType.getDimSize(1), len);
+    // Taps at or beyond L never meet an input (all K when L is dynamic:
+    // those past L multiply padding).
+    int64_t taps = ShapedType::isDynamic(len)
+                       ? kType.getDimSize(1)
+                       : std::min(kType.getDimSize(1), len);
     int64_t halo = taps - 1;
     bool bidir = op.getBidirectional();
     Value xp = zeroPad(rewriter, loc, op.getX(), {0, halo, 0},
@@ -86,8 +89,9 @@ struct LongConvLowering : public OpRewritePattern<LongConvOp> {
       inputs.append({kernelRows(d), xp});
       maps.append({map(ctx, 4, {ch, s}), map(ctx, 4, {b0, t + halo + s, ch})});
     }
-    rewriter.replaceOp(op, reductionGeneric(rewriter, loc, xType.getShape(), 1,
-                                            inputs, maps, multiply));
+    rewriter.replaceOp(op, reductionGeneric(rewriter, loc,
+                                            sizesOf(rewriter, loc, op.getX()),
+                                            1, inputs, maps, multiply));
     return success();
   }
 };
@@ -96,22 +100,23 @@ struct ShortConvLowering : public OpRewritePattern<ShortConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ShortConvOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {op.getW(), op.getBias()})))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getX().getType());
+    SmallVector<OpFoldResult> shape = sizesOf(rewriter, loc, op.getX());
     int64_t width = cast<RankedTensorType>(op.getW().getType()).getDimSize(1);
     Value xp = zeroPad(rewriter, loc, op.getX(), {0, width - 1, 0}, {0, 0, 0});
     Value init = parallelGeneric(
-        rewriter, loc, xType.getShape(), xType.getElementType(), op.getBias(),
+        rewriter, loc, shape, xType.getElementType(), op.getBias(),
         {dimsMap(ctx, 3, {2})},
         [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     AffineExpr b0 = getAffineDimExpr(0, ctx), t = getAffineDimExpr(1, ctx),
                ch = getAffineDimExpr(2, ctx), j = getAffineDimExpr(3, ctx);
     // loops (b, t, d, j): y[b,t,d] += w[d,j] * xp[b, t+j, d]
     rewriter.replaceOp(
-        op, reductionGeneric(rewriter, loc, xType.getShape(), 1,
+        op, reductionGeneric(rewriter, loc, shape, 1,
                              {op.getW(), xp},
                              {map(ctx, 4, {ch, j}), map(ctx, 4, {b0, t + j, ch})},
                              multiply, init));

@@ -122,19 +122,13 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
   Type et = xType.getElementType();
-  int64_t bsz = xType.getDimSize(0), len = xType.getDimSize(1),
-          d = xType.getDimSize(2);
+  int64_t d = xType.getDimSize(2);
   int64_t n = cast<RankedTensorType>(cf.q.getType()).getDimSize(1);
-  int64_t t = std::min(chunk, len);
-  int64_t nc = llvm::divideCeil(len, t);
-  int64_t padded = nc * t;
-
-  Value xp = padded > len ? zeroPad(b, loc, x, {0, 0, 0}, {0, padded - len, 0})
-                          : x;
-  Value xr = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({bsz, nc, t, d}, et), xp,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-
+  SequenceChunks chunks(b, loc, tensor::getMixedSize(b, loc, x, 1), chunk);
+  int64_t t = chunks.chunk;
+  OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0), nc = chunks.count;
+  auto c = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  Value xr = chunks.split(b, loc, x);
   // Layouts keep D (or N) innermost so the inner loops are contiguous and
   // free of reductions.
   using utils::IteratorType;
@@ -164,7 +158,8 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
   };
   // loops (b, c, t, j, d)
   Value yIntra = accumulateGeneric(
-      b, loc, filledTensor(b, loc, {bsz, nc, t, d}, et, 0.0), {toeplitz, xr},
+      b, loc, filledTensor(b, loc, {bsz, nc, c(t), c(d)}, et, 0.0),
+      {toeplitz, xr},
       {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
       dimsMap(ctx, 5, {0, 1, 2, 4}), {par, par, par, red, par}, mul);
 
@@ -195,7 +190,8 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
       });
   // loops (b, c, j, n, d)
   Value u = accumulateGeneric(
-      b, loc, filledTensor(b, loc, {bsz, nc, n, d}, et, 0.0), {decayIn, xr},
+      b, loc, filledTensor(b, loc, {bsz, nc, c(n), c(d)}, et, 0.0),
+      {decayIn, xr},
       {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 2, 4})},
       dimsMap(ctx, 5, {0, 1, 3, 4}), {par, par, red, par, par}, mul);
 
@@ -225,11 +221,7 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
       {dimsMap(ctx, 5, {2, 3, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
       dimsMap(ctx, 5, {0, 1, 2, 4}), {par, par, par, red, par}, mul);
 
-  Value flat = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({bsz, padded, d}, et), y,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-  return padded > len ? staticSlice(b, loc, flat, {0, 0, 0}, {bsz, len, d})
-                      : flat;
+  return chunks.join(b, loc, y);
 }
 
 /// states[b, 0] = 0, states[b, c] = decay * states[b, c-1] + u[b, c-1]: an
@@ -241,20 +233,25 @@ struct StateScanLowering : public OpRewritePattern<StateScanOp> {
 
   LogicalResult matchAndRewrite(StateScanOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {op.getDecay()})))
       return failure();
     if (keep && isKeptForScanKernel(op))
       return rewriter.notifyMatchFailure(op, "left to a scan kernel");
     Location loc = op.getLoc();
     auto uType = cast<RankedTensorType>(op.getU().getType());
     Type et = uType.getElementType();
-    int64_t bsz = uType.getDimSize(0), nc = uType.getDimSize(1),
-            d = uType.getDimSize(2), n = uType.getDimSize(3);
+    int64_t bszStatic = uType.getDimSize(0), d = uType.getDimSize(2),
+            n = uType.getDimSize(3);
     Value u = op.getU(), decay = op.getDecay();
-    Value state0 = filledTensor(rewriter, loc, {bsz, d, n}, et, 0.0);
-    Value entering0 = emptyTensor(rewriter, loc, {bsz, nc, d, n}, et);
+    OpFoldResult bsz = tensor::getMixedSize(rewriter, loc, u, 0),
+                 nc = tensor::getMixedSize(rewriter, loc, u, 1);
+    auto c = [&](int64_t v) -> OpFoldResult {
+      return rewriter.getIndexAttr(v);
+    };
+    Value state0 = filledTensor(rewriter, loc, {bsz, c(d), c(n)}, et, 0.0);
+    Value entering0 = emptyTensor(rewriter, loc, {bsz, nc, c(d), c(n)}, et);
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value ub = arith::ConstantIndexOp::create(rewriter, loc, nc);
+    Value ub = indexValue(rewriter, loc, nc);
     Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto scan = scf::ForOp::create(
         rewriter, loc, lb, ub, step, ValueRange{state0, entering0},
@@ -263,12 +260,15 @@ struct StateScanLowering : public OpRewritePattern<StateScanOp> {
           SmallVector<OpFoldResult> at = {nb.getIndexAttr(0), c,
                                           nb.getIndexAttr(0),
                                           nb.getIndexAttr(0)};
-          Value entering =
-              staticInsert(nb, nl, state, carried[1], at, {bsz, 1, d, n});
+          SmallVector<OpFoldResult> sizes = {bsz, nb.getIndexAttr(1),
+                                             nb.getIndexAttr(d),
+                                             nb.getIndexAttr(n)};
+          SmallVector<OpFoldResult> ones(4, nb.getIndexAttr(1));
+          Value entering = tensor::InsertSliceOp::create(
+              nb, nl, state, carried[1], at, sizes, ones);
           Value uc = tensor::ExtractSliceOp::create(
-              nb, nl, RankedTensorType::get({bsz, d, n}, et), u, at,
-              getAsIndexOpFoldResult(nb.getContext(), {bsz, 1, d, n}),
-              SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
+              nb, nl, RankedTensorType::get({bszStatic, d, n}, et), u, at,
+              sizes, ones);
           // state = decay * state + u_c, in place.
           AffineMap id3 = nb.getMultiDimIdentityMap(3);
           Value next = parallelUpdate(
@@ -292,7 +292,10 @@ struct EmaKernelLowering : public OpRewritePattern<EmaKernelOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(EmaKernelOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(
+            rewriter, op,
+            {op.getDelta(), op.getAlpha(), op.getBeta(), op.getGamma()})) ||
+        hasDynamicDims(op))
       return failure();
     EmaCoefficients cf =
         buildCoefficients(rewriter, op.getLoc(), op.getDelta(), op.getAlpha(),
@@ -309,7 +312,10 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
 
   LogicalResult matchAndRewrite(EmaConvOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op,
+                                     {op.getDelta(), op.getAlpha(),
+                                      op.getBeta(), op.getGamma(),
+                                      op.getOmega()})))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -331,15 +337,21 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
       Value backward = buildCausalScan(rewriter, loc, reversed,
                                        cf.rows(rewriter, loc, d, d), chunk);
       int64_t len = xType.getDimSize(1);
-      inputs.push_back(backward);
-      maps.push_back(map(ctx, 3,
-                         {rewriter.getAffineDimExpr(0),
-                          rewriter.getAffineConstantExpr(len - 1) -
-                              rewriter.getAffineDimExpr(1),
-                          rewriter.getAffineDimExpr(2)}));
+      if (ShapedType::isDynamic(len)) {
+        // No index map holds a dynamic extent: reverse it back explicitly.
+        inputs.push_back(reverseDim(rewriter, loc, backward, 1));
+        maps.push_back(id3);
+      } else {
+        inputs.push_back(backward);
+        maps.push_back(map(ctx, 3,
+                           {rewriter.getAffineDimExpr(0),
+                            rewriter.getAffineConstantExpr(len - 1) -
+                                rewriter.getAffineDimExpr(1),
+                            rewriter.getAffineDimExpr(2)}));
+      }
     }
     Value y = parallelGeneric(
-        rewriter, loc, xType.getShape(), et, inputs, maps,
+        rewriter, loc, sizesOf(rewriter, loc, op.getX()), et, inputs, maps,
         [](OpBuilder &nb, Location nl, ValueRange a) {
           Value sum = arith::AddFOp::create(
               nb, nl, arith::MulFOp::create(nb, nl, a[0], a[1]), a[2]);

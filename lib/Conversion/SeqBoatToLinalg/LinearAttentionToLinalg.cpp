@@ -46,26 +46,34 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
 
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {op.getDecay()})))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto qType = cast<RankedTensorType>(op.getQ().getType());
     auto vType = cast<RankedTensorType>(op.getV().getType());
     Type et = qType.getElementType();
-    int64_t bsz = qType.getDimSize(0), len = qType.getDimSize(1),
-            z = qType.getDimSize(2), h = vType.getDimSize(2);
+    int64_t z = qType.getDimSize(2), h = vType.getDimSize(2);
     Value q = op.getQ(), k = op.getK(), v = op.getV();
+    assertSameDims(rewriter, op, "B", {{"q", q, 0}, {"k", k, 0}, {"v", v, 0}});
+    assertSameDims(rewriter, op, "L", {{"q", q, 1}, {"k", k, 1}, {"v", v, 1}});
+    // B and L as q has them (static, or tensor.dim when dynamic).
+    OpFoldResult bsz = tensor::getMixedSize(rewriter, loc, q, 0),
+                 len = tensor::getMixedSize(rewriter, loc, q, 1);
+    auto sizes = [&](ArrayRef<OpFoldResult> s) {
+      return SmallVector<OpFoldResult>(s);
+    };
+    auto c = [&](int64_t v) -> OpFoldResult { return rewriter.getIndexAttr(v); };
 
     if (op.getBidirectional()) {
       // loops (b, z, h, l)
       Value kv = reductionGeneric(
-          rewriter, loc, {bsz, z, h}, 1, {k, v},
+          rewriter, loc, sizes({bsz, c(z), c(h)}), 1, {k, v},
           {dimsMap(ctx, 4, {0, 3, 1}), dimsMap(ctx, 4, {0, 3, 2})},
           [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
       // loops (b, l, h, z)
       Value o = reductionGeneric(
-          rewriter, loc, {bsz, len, h}, 1, {q, kv},
+          rewriter, loc, sizes({bsz, len, c(h)}), 1, {q, kv},
           {dimsMap(ctx, 4, {0, 1, 3}), dimsMap(ctx, 4, {0, 3, 2})},
           [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
       rewriter.replaceOp(op, o);
@@ -77,29 +85,21 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
                                               ValueRange{})
                         .getResult()
                   : constant(rewriter, loc, et, 1.0);
-    int64_t t = std::min<int64_t>(op.getChunk(), len);
-    int64_t nc = llvm::divideCeil(len, t);
-    int64_t padded = nc * t;
-    auto chunked = [&](Value x, int64_t f) {
-      Value xp = padded > len
-                     ? zeroPad(rewriter, loc, x, {0, 0, 0}, {0, padded - len, 0})
-                     : x;
-      return tensor::ExpandShapeOp::create(
-                 rewriter, loc, RankedTensorType::get({bsz, nc, t, f}, et), xp,
-                 ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}})
-          .getResult();
-    };
+    SequenceChunks chunks(rewriter, loc, len, op.getChunk());
+    int64_t t = chunks.chunk;
+    OpFoldResult nc = chunks.count;
+    auto chunked = [&](Value x, int64_t) { return chunks.split(rewriter, loc, x); };
     Value qc = chunked(q, z), kc = chunked(k, z), vc = chunked(v, h);
 
     // Intra-chunk scores a[b, c, t, s] = g^(t-s) (q_t . k_s) for s <= t.
     // loops (b, c, t, s, z)
     Value scores = reductionGeneric(
-        rewriter, loc, {bsz, nc, t, t}, 1, {qc, kc},
+        rewriter, loc, sizes({bsz, nc, c(t), c(t)}), 1, {qc, kc},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
         [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
     AffineMap id4 = rewriter.getMultiDimIdentityMap(4);
     Value masked = parallelGeneric(
-        rewriter, loc, {bsz, nc, t, t}, et, scores, {id4},
+        rewriter, loc, sizes({bsz, nc, c(t), c(t)}), et, scores, {id4},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = linalg::IndexOp::create(b, l, 2);
           Value col = linalg::IndexOp::create(b, l, 3);
@@ -116,14 +116,14 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
         });
     // loops (b, c, t, h, s)
     Value intra = reductionGeneric(
-        rewriter, loc, {bsz, nc, t, h}, 1, {masked, vc},
+        rewriter, loc, sizes({bsz, nc, c(t), c(h)}), 1, {masked, vc},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
 
     // Chunk states kv[b, c, z, h] = sum_s g^(T-1-s) k_s[z] v_s[h].
     // loops (b, c, z, h, s)
     Value kv = reductionGeneric(
-        rewriter, loc, {bsz, nc, z, h}, 1, {kc, vc},
+        rewriter, loc, sizes({bsz, nc, c(z), c(h)}), 1, {kc, vc},
         {dimsMap(ctx, 5, {0, 1, 4, 2}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MulFOp::create(b, l, mul(b, l, a),
@@ -150,19 +150,14 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
     // o[b, c, t, h] = intra + g^(t+1) sum_z q[b, c, t, z] S[b, c, z, h].
     // loops (b, c, t, h, z)
     Value o = reductionGeneric(
-        rewriter, loc, {bsz, nc, t, h}, 1, {qc, entering},
+        rewriter, loc, sizes({bsz, nc, c(t), c(h)}), 1, {qc, entering},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MulFOp::create(b, l, mul(b, l, a),
                                        decayPow(b, l, g, 2, 1, 1));
         },
         intra);
-    Value flat = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({bsz, padded, h}, et), o,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-    rewriter.replaceOp(op, padded > len ? staticSlice(rewriter, loc, flat,
-                                                      {0, 0, 0}, {bsz, len, h})
-                                        : flat);
+    rewriter.replaceOp(op, chunks.join(rewriter, loc, o));
     return success();
   }
 };

@@ -123,7 +123,13 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
           auto type = dyn_cast<RankedTensorType>(t);
           return !type || type.hasStaticShape();
         });
-    if (!dynamicRowsOnly && failed(requireStaticShapes(rewriter, op)))
+    // Dynamic B and S (the whole op): one query at a time, as the tiles.
+    bool dynamicSeq = op.getQueryTile().empty() && hasDynamicDims(op);
+    if (dynamicSeq && failed(requireStaticFeatures(rewriter, op,
+                                                   {op.getRelBias()})))
+      return failure();
+    if (!dynamicRowsOnly && !dynamicSeq &&
+        failed(requireStaticShapes(rewriter, op)))
       return failure();
     Location loc = op.getLoc();
     auto qType = cast<RankedTensorType>(op.getQ().getType());
@@ -133,8 +139,21 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
             z = qType.getDimSize(2), h = vType.getDimSize(2);
     if (bsz == 0 || slots == 0 || z == 0 || h == 0)
       return rewriter.notifyMatchFailure(op, "empty shapes");
+    if (dynamicSeq) {
+      assertSameDims(rewriter, op, "B",
+                     {{"q", op.getQ(), 0}, {"k", op.getK(), 0},
+                      {"v", op.getV(), 0}, {"pos", op.getPos(), 0},
+                      {"count", op.getCount(), 0}});
+      assertSameDims(rewriter, op, "S",
+                     {{"q", op.getQ(), 1}, {"k", op.getK(), 1},
+                      {"v", op.getV(), 1}, {"pos", op.getPos(), 1}});
+    }
+    Value bszV = indexValue(
+        rewriter, loc, tensor::getMixedSize(rewriter, loc, op.getQ(), 0));
+    Value slotsV = indexValue(
+        rewriter, loc, tensor::getMixedSize(rewriter, loc, op.getQ(), 1));
     // Output rows: query slots [first, first + rows) (all S by default).
-    Value first = idx(rewriter, loc, 0), rows = idx(rewriter, loc, slots);
+    Value first = idx(rewriter, loc, 0), rows = slotsV;
     if (!op.getQueryTile().empty()) {
       first = op.getQueryTile()[0];
       rows = op.getQueryTile()[1];
@@ -152,18 +171,23 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
                        ? 1.0 / std::sqrt(static_cast<double>(z))
                        : windowScale(op.getWindow(), bidir);
     // Keys and queries are slots in [0, S): a wider window allows no more.
-    int64_t w = windowReach(op.getWindow(), slots);
+    // (A dynamic S bounds it at run time; 2^40 keeps i + w + 1 in range.)
+    int64_t w = windowReach(op.getWindow(), ShapedType::isDynamic(slots)
+                                                ? (int64_t(1) << 40)
+                                                : slots);
     Value q = op.getQ(), k = op.getK(), v = op.getV(), pos = op.getPos();
     Value relBias = op.getRelBias();
     int64_t maxDist =
         relBias ? (cast<RankedTensorType>(relBias.getType()).getDimSize(0) + 1) / 2
                 : 0;
 
-    SmallVector<Value> dynamicRows;
+    SmallVector<Value> dynamicSizes;
+    if (outType.isDynamicDim(0))
+      dynamicSizes.push_back(bszV);
     if (outType.isDynamicDim(1))
-      dynamicRows.push_back(rows);
+      dynamicSizes.push_back(rows);
     Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
-                                          et, dynamicRows);
+                                          et, dynamicSizes);
     Value out0 = linalg::FillOp::create(rewriter, loc,
                                         constant(rewriter, loc, et, 0.0), empty)
                      .getResult(0);
@@ -173,11 +197,10 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       Value cnt =
           toIndex(b, l, tensor::ExtractOp::create(b, l, op.getCount(), bi));
       return arith::MinSIOp::create(
-          b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)),
-          idx(b, l, slots));
+          b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)), slotsV);
     };
 
-    if (op.getQueryTile().empty() &&
+    if (op.getQueryTile().empty() && !dynamicSeq &&
         largestDivisor(slots, queryBlock) < std::min<int64_t>(kRowVector, slots)) {
       // S has no divisor that makes blocks of at least a vector of queries
       // (a prime S, say): blocks of that size, one query at a time, as the
@@ -206,7 +229,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       rewriter.replaceOp(op, result);
       return success();
     }
-    if (op.getQueryTile().empty()) {
+    if (op.getQueryTile().empty() && !dynamicSeq) {
       rewriter.replaceOp(op, buildBlocks(rewriter, loc, out0, q, k, v, pos,
                                          relBias, maxDist, countOf, slots, z,
                                          h, w, bidir, act, scale, et,
@@ -215,7 +238,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     }
 
     auto batchLoop = forLoop(
-        rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, bsz), out0,
+        rewriter, loc, idx(rewriter, loc, 0), bszV, out0,
         [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {
           Value cnt = countOf(b, l, bi);
           // Rows r < min(rows, count - first) hold active queries.

@@ -21,11 +21,12 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 
 /// 0 <= p < len: slots holding -1 (or anything out of range) are empty, so
 /// malformed positions can never index out of bounds.
-Value inRange(OpBuilder &b, Location loc, Value p, int64_t len) {
+Value inRange(OpBuilder &b, Location loc, Value p, Value len) {
   Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
                                             p, constant(b, loc, p.getType(), 0));
-  Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p,
-                                      constant(b, loc, p.getType(), len));
+  Value bound = arith::IndexCastOp::create(b, loc, p.getType(), len);
+  Value below =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p, bound);
   return arith::AndIOp::create(b, loc, nonNegative, below);
 }
 
@@ -34,7 +35,7 @@ struct RouteLowering : public OpRewritePattern<RouteOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RouteOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {})))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -47,9 +48,11 @@ struct RouteLowering : public OpRewritePattern<RouteOp> {
         map(ctx, 2, {bi, li, getAffineConstantExpr(1, ctx)}),
         map(ctx, 2, {}), rewriter.getMultiDimIdentityMap(2),
         rewriter.getMultiDimIdentityMap(2)};
-    Value gateInit = emptyTensor(rewriter, loc, gateType.getShape(), et);
-    Value activeInit = emptyTensor(rewriter, loc, activeType.getShape(),
-                                   rewriter.getI1Type());
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, op.getU(), 0),
+        tensor::getMixedSize(rewriter, loc, op.getU(), 1)};
+    Value gateInit = emptyTensor(rewriter, loc, sizes, et);
+    Value activeInit = emptyTensor(rewriter, loc, sizes, rewriter.getI1Type());
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{gateType, activeType},
         ValueRange{op.getU(), op.getU(), op.getLogTemp()},
@@ -81,22 +84,23 @@ struct CompactIndexLowering : public OpRewritePattern<CompactIndexOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CompactIndexOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {})))
       return failure();
     Location loc = op.getLoc();
-    auto posType = cast<RankedTensorType>(op.getPos().getType());
-    int64_t bsz = posType.getDimSize(0), len = posType.getDimSize(1);
+    OpFoldResult bsz = tensor::getMixedSize(rewriter, loc, op.getActive(), 0),
+                 len = tensor::getMixedSize(rewriter, loc, op.getActive(), 1);
     Type i32 = rewriter.getI32Type();
     Value pos0 = filledTensor(rewriter, loc, {bsz, len}, i32, -1);
     Value count0 = emptyTensor(rewriter, loc, {bsz}, i32);
     Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
+    Value lenValue = indexValue(rewriter, loc, len);
     auto rows = scf::ForOp::create(
-        rewriter, loc, zero, indexConst(rewriter, loc, bsz), one,
+        rewriter, loc, zero, indexValue(rewriter, loc, bsz), one,
         ValueRange{pos0, count0},
         [&](OpBuilder &b, Location l, Value row, ValueRange rowArgs) {
           Value zero32 = constant(b, l, i32, 0);
           auto tokens = scf::ForOp::create(
-              b, l, zero, indexConst(b, l, len), one,
+              b, l, zero, lenValue, one,
               ValueRange{rowArgs[0], zero32},
               [&](OpBuilder &ib, Location il, Value t, ValueRange args) {
                 Value isActive = tensor::ExtractOp::create(
@@ -132,15 +136,20 @@ struct GatherLowering : public OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {})))
       return failure();
     Location loc = op.getLoc();
     auto outType = cast<RankedTensorType>(op.getOut().getType());
     Type et = outType.getElementType();
     Value x = op.getX();
-    int64_t len = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    assertSameDims(rewriter, op, "B", {{"x", x, 0}, {"pos", op.getPos(), 0}});
+    assertSameDims(rewriter, op, "S = L", {{"x", x, 1}, {"pos", op.getPos(), 1}});
+    Value len = indexValue(rewriter, loc,
+                           tensor::getMixedSize(rewriter, loc, x, 1));
+    SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, op.getPos());
+    sizes.push_back(tensor::getMixedSize(rewriter, loc, x, 2));
     Value out = parallelGeneric(
-        rewriter, loc, outType.getShape(), et, op.getPos(),
+        rewriter, loc, sizes, et, op.getPos(),
         {dimsMap(rewriter.getContext(), 3, {0, 1})},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value valid = inRange(b, l, a[0], len);
@@ -164,26 +173,39 @@ struct ScatterLowering : public OpRewritePattern<ScatterOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ScatterOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(rewriter, op)))
+    if (failed(requireStaticFeatures(rewriter, op, {})))
       return failure();
     Location loc = op.getLoc();
     auto xcType = cast<RankedTensorType>(op.getXc().getType());
     Type et = xcType.getElementType();
-    int64_t bsz = xcType.getDimSize(0), slots = xcType.getDimSize(1),
-            f = xcType.getDimSize(2);
-    Value init = filledTensor(rewriter, loc, {bsz, static_cast<int64_t>(op.getLength()), f}, et, 0.0);
+    int64_t f = xcType.getDimSize(2);
+    assertSameDims(rewriter, op, "B",
+                   {{"xc", op.getXc(), 0}, {"pos", op.getPos(), 0}});
+    assertSameDims(rewriter, op, "S",
+                   {{"xc", op.getXc(), 1}, {"pos", op.getPos(), 1}});
+    OpFoldResult bsz = tensor::getMixedSize(rewriter, loc, op.getXc(), 0);
+    // L is `length`, or S when it is omitted (a dynamic sequence).
+    OpFoldResult len = op.getLength()
+                           ? OpFoldResult(rewriter.getIndexAttr(*op.getLength()))
+                           : tensor::getMixedSize(rewriter, loc, op.getXc(), 1);
+    Value lenValue = indexValue(rewriter, loc, len);
+    Value slots = indexValue(rewriter, loc,
+                             tensor::getMixedSize(rewriter, loc, op.getXc(), 1));
+    Value init = filledTensor(rewriter, loc,
+                              {bsz, len, OpFoldResult(rewriter.getIndexAttr(f))},
+                              et, 0.0);
     Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
     auto rowType = RankedTensorType::get({f}, et);
     auto rows = scf::ForOp::create(
-        rewriter, loc, zero, indexConst(rewriter, loc, bsz), one,
+        rewriter, loc, zero, indexValue(rewriter, loc, bsz), one,
         ValueRange{init},
         [&](OpBuilder &b, Location l, Value bi, ValueRange rowArgs) {
           auto slotsLoop = scf::ForOp::create(
-              b, l, zero, indexConst(b, l, slots), one, rowArgs,
+              b, l, zero, slots, one, rowArgs,
               [&](OpBuilder &ib, Location il, Value i, ValueRange args) {
                 Value p = tensor::ExtractOp::create(ib, il, op.getPos(),
                                                     ValueRange{bi, i});
-                Value valid = inRange(ib, il, p, op.getLength());
+                Value valid = inRange(ib, il, p, lenValue);
                 auto branch = scf::IfOp::create(
                     ib, il, valid,
                     [&](OpBuilder &tb, Location tl) {

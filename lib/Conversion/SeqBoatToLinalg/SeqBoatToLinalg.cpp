@@ -5,6 +5,12 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Utils/ComputeInF32.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -37,6 +43,119 @@ LogicalResult seqboat::requireStaticShapes(PatternRewriter &rewriter,
     return success();
   return rewriter.notifyMatchFailure(
       op, "dynamic or empty shapes are not supported");
+}
+
+LogicalResult seqboat::requireStaticFeatures(PatternRewriter &rewriter,
+                                             Operation *op,
+                                             ArrayRef<Value> params) {
+  auto ok = [&](Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return true;
+    bool param = llvm::is_contained(params, value);
+    for (auto [i, size] : llvm::enumerate(type.getShape())) {
+      if (size == 0)
+        return false;
+      if (ShapedType::isDynamic(size) && (param || i > 1))
+        return false;
+    }
+    return true;
+  };
+  if (llvm::all_of(op->getOperands(), ok) && llvm::all_of(op->getResults(), ok))
+    return success();
+  return rewriter.notifyMatchFailure(
+      op, "only the batch and sequence dims may be dynamic, and no dim empty");
+}
+
+SequenceChunks::SequenceChunks(OpBuilder &b, Location loc,
+                               OpFoldResult len, int64_t maxChunk)
+    : length(len) {
+  if (std::optional<int64_t> l = getConstantIntValue(len)) {
+    chunk = std::min(maxChunk, *l);
+    int64_t nc = llvm::divideCeil(*l, chunk);
+    count = b.getIndexAttr(nc);
+    padded = b.getIndexAttr(nc * chunk);
+    return;
+  }
+  chunk = maxChunk;
+  Value c = arith::ConstantIndexOp::create(b, loc, chunk);
+  Value nc = arith::CeilDivSIOp::create(b, loc, cast<Value>(len), c);
+  count = nc;
+  padded = arith::MulIOp::create(b, loc, nc, c).getResult();
+}
+
+Value SequenceChunks::split(OpBuilder &b, Location loc, Value x) const {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t f = type.getDimSize(2);
+  OpFoldResult zero = b.getIndexAttr(0);
+  std::optional<int64_t> l = getConstantIntValue(length),
+                         p = getConstantIntValue(padded);
+  Value xp = x;
+  if (!l || *l != *p) {
+    OpFoldResult extra =
+        l ? OpFoldResult(b.getIndexAttr(*p - *l))
+          : OpFoldResult(arith::SubIOp::create(b, loc, cast<Value>(padded),
+                                               cast<Value>(length))
+                             .getResult());
+    xp = zeroPad(b, loc, x, {zero, zero, zero}, {zero, extra, zero});
+  }
+  OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0);
+  SmallVector<OpFoldResult> shape = {bsz, count, b.getIndexAttr(chunk),
+                                     b.getIndexAttr(f)};
+  auto [staticShape, dynamic] = decomposeMixedValues(shape);
+  (void)dynamic;
+  return tensor::ExpandShapeOp::create(
+             b, loc, RankedTensorType::get(staticShape, type.getElementType()),
+             xp, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}}, shape)
+      .getResult();
+}
+
+Value SequenceChunks::join(OpBuilder &b, Location loc, Value y) const {
+  auto type = cast<RankedTensorType>(y.getType());
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, y, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  std::optional<int64_t> l = getConstantIntValue(length),
+                         p = getConstantIntValue(padded);
+  if (l && p && *l == *p)
+    return flat;
+  OpFoldResult zero = b.getIndexAttr(0);
+  return mixedSlice(b, loc, flat, {zero, zero, zero},
+                    {tensor::getMixedSize(b, loc, y, 0), length,
+                     b.getIndexAttr(type.getDimSize(3))});
+}
+
+void seqboat::assertSameDims(OpBuilder &b, Operation *op, StringRef symbol,
+                             ArrayRef<DimRef> dims) {
+  Location loc = op->getLoc();
+  const DimRef &first = dims.front();
+  auto firstType = cast<RankedTensorType>(first.tensor.getType());
+  for (const DimRef &other : dims.drop_front()) {
+    if (!other.tensor)
+      continue;
+    auto otherType = cast<RankedTensorType>(other.tensor.getType());
+    if (!firstType.isDynamicDim(first.dim) &&
+        !otherType.isDynamicDim(other.dim))
+      continue;
+    Value a = tensor::DimOp::create(b, loc, first.tensor, first.dim);
+    Value c = tensor::DimOp::create(b, loc, other.tensor, other.dim);
+    Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+    std::string message;
+    llvm::raw_string_ostream(message)
+        << "'" << op->getName() << "': '" << other.name << "' dim "
+        << other.dim << " (" << symbol << ") must equal '" << first.name
+        << "' dim " << first.dim;
+    cf::AssertOp::create(b, loc, same, message);
+  }
+}
+
+/// Whether any operand or result has a dynamic dim.
+bool seqboat::hasDynamicDims(Operation *op) {
+  auto dynamic = [](Type t) {
+    auto type = dyn_cast<RankedTensorType>(t);
+    return type && !type.hasStaticShape();
+  };
+  return llvm::any_of(op->getOperandTypes(), dynamic) ||
+         llvm::any_of(op->getResultTypes(), dynamic);
 }
 
 bool seqboat::isKeptForScanKernel(Operation *op) {
@@ -99,6 +218,21 @@ struct ConvertSeqBoatToLinalgPass
     if (layers.wasInterrupted())
       return signalPassFailure();
 
+    // The kernel (GPU) strategies need static shapes; dynamic B and L are
+    // the linalg path's (docs/dialect.md).
+    if (skipKernels) {
+      WalkResult dynamic = root->walk([](Operation *op) {
+        if (!isa_and_present<SeqBoatDialect>(op->getDialect()) ||
+            !hasDynamicDims(op))
+          return WalkResult::advance();
+        op->emitOpError("has dynamic dims, which the kernel strategies do "
+                        "not support yet (the CPU linalg path, "
+                        "--seqboat-to-llvm-cpu, does)");
+        return WalkResult::interrupt();
+      });
+      if (dynamic.wasInterrupted())
+        return signalPassFailure();
+    }
     // With skip-kernels, the ops of formed kernel functions are left to
     // their strategy (seqboat-form-scan-kernels).
     auto inKernel = [&](Operation *op) {
@@ -133,8 +267,8 @@ struct ConvertSeqBoatToLinalgPass
       if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || inKernel(op) ||
           (skipKernels && isKeptForScanKernel(op)))
         return WalkResult::advance();
-      op->emitOpError("could not be lowered to linalg: only static, "
-                      "non-empty shapes are supported");
+      op->emitOpError("could not be lowered to linalg: only the batch and "
+                      "sequence dims may be dynamic, and no dim may be empty");
       return WalkResult::interrupt();
     });
     if (leftovers.wasInterrupted())

@@ -29,8 +29,10 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(x.getType());
   Type et = type.getElementType();
-  int64_t bsz = type.getDimSize(0), len = type.getDimSize(1),
-          d = type.getDimSize(2);
+  int64_t d = type.getDimSize(2);
+  OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0),
+               len = tensor::getMixedSize(b, loc, x, 1);
+  SmallVector<OpFoldResult> shape3 = sizesOf(b, loc, x);
   AffineMap id3 = b.getMultiDimIdentityMap(3);
   AffineMap row3 = dimsMap(ctx, 3, {0, 1});
   AffineMap feat3 = dimsMap(ctx, 3, {2});
@@ -45,8 +47,9 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
       inputs.push_back(e);
       maps.push_back(row3);
     }
-    Value sum = reductionGeneric(b, loc, {bsz, len}, 1, inputs, maps, f);
-    return parallelGeneric(b, loc, {bsz, len}, et, sum,
+    Value sum = reductionGeneric(b, loc, ArrayRef<OpFoldResult>{bsz, len}, 1,
+                                 inputs, maps, f);
+    return parallelGeneric(b, loc, ArrayRef<OpFoldResult>{bsz, len}, et, sum,
                            {b.getMultiDimIdentityMap(2)},
                            [&](OpBuilder &nb, Location nl, ValueRange a) {
                              return arith::MulFOp::create(nb, nl, a[0], invD)
@@ -59,7 +62,7 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
       return arith::MulFOp::create(nb, nl, a[0], a[0]).getResult();
     });
     return parallelGeneric(
-        b, loc, type.getShape(), et, {x, ms, w}, {id3, row3, feat3},
+        b, loc, shape3, et, {x, ms, w}, {id3, row3, feat3},
         [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value denom = math::SqrtOp::create(
               nb, nl, arith::AddFOp::create(nb, nl, a[1], epsV));
@@ -77,7 +80,7 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
     return arith::MulFOp::create(nb, nl, c, c).getResult();
   });
   return parallelGeneric(
-      b, loc, type.getShape(), et, {x, mean, var, w, bias},
+      b, loc, shape3, et, {x, mean, var, w, bias},
       {id3, row3, row3, feat3, feat3},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
         Value c = arith::SubFOp::create(nb, nl, a[0], a[1]);
@@ -96,11 +99,20 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   MLIRContext *ctx = b.getContext();
   for (Value operand : getOperation()->getOperands()) {
     auto type = cast<RankedTensorType>(operand.getType());
-    if (!type.hasStaticShape())
-      return emitOpError("decomposition needs static shapes, but got ") << type;
+    // B and L (dims 0 and 1 of x) may be dynamic; every feature dim and
+    // every parameter is static.
+    bool shapeOk = llvm::all_of(llvm::enumerate(type.getShape()), [&](auto d) {
+      return !ShapedType::isDynamic(d.value()) ||
+             (operand == getX() && d.index() < 2);
+    });
+    if (!shapeOk)
+      return emitOpError("decomposition needs static feature dims and "
+                         "parameters (only B and L of x may be dynamic), but "
+                         "got ")
+             << type;
     // An empty rel_bias cannot exist (odd length); others would be empty
     // layers.
-    if (type.getNumElements() == 0)
+    if (llvm::is_contained(type.getShape(), 0))
       return emitOpError("decomposition needs non-empty operands, but got ")
              << type;
   }
@@ -130,6 +142,16 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   Type et = xType.getElementType();
   int64_t bsz = xType.getDimSize(0), len = xType.getDimSize(1),
           d = xType.getDimSize(2);
+  // Sizes of [B, L, f] tensors: B and L as x has them (static or tensor.dim).
+  OpFoldResult bszV = tensor::getMixedSize(b, loc, x, 0),
+               lenV = tensor::getMixedSize(b, loc, x, 1);
+  auto sizes3 = [&](int64_t f) {
+    return SmallVector<OpFoldResult>{bszV, lenV, b.getIndexAttr(f)};
+  };
+  auto at3 = [&](int64_t f) {
+    return SmallVector<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                                     b.getIndexAttr(f)};
+  };
   int64_t z = cast<RankedTensorType>(getQkGamma().getType()).getDimSize(1);
   int64_t h = cast<RankedTensorType>(getHW().getType()).getDimSize(1);
   float eps = getEps().convertToFloat();
@@ -146,7 +168,7 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
 
   // 3. hu = mx hx_w^T + hx_b: u = hu[..., 0:2], hx = hu[..., 2:].
   Value hu = linearProjection(b, loc, mx, getHxW(), getHxB());
-  Value u = staticSlice(b, loc, hu, {0, 0, 0}, {bsz, len, 2});
+  Value u = mixedSlice(b, loc, hu, at3(0), sizes3(2));
 
   // 4. Routing and compaction.
   auto route = RouteOp::create(
@@ -164,11 +186,11 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
       b, loc, linearProjection(b, loc, gathered, getMxW(), getMxB()));
 
   // 6. q, k = z * qk_gamma[i] + qk_beta[i].
-  Value zPart = staticSlice(b, loc, base, {0, 0, 0}, {bsz, len, z});
+  Value zPart = mixedSlice(b, loc, base, at3(0), sizes3(z));
   auto affineOfZ = [&](int64_t row) {
     AffineMap rowMap = map(ctx, 3, {b.getAffineConstantExpr(row),
                                     b.getAffineDimExpr(2)});
-    return parallelGeneric(b, loc, {bsz, len, z}, et,
+    return parallelGeneric(b, loc, sizes3(z), et,
                            {zPart, getQkGamma(), getQkBeta()},
                            {id3, rowMap, rowMap},
                            [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -178,7 +200,7 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
                            });
   };
   Value q = affineOfZ(0), k = affineOfZ(1);
-  Value v = staticSlice(b, loc, base, {0, 0, z + h}, {bsz, len, h});
+  Value v = mixedSlice(b, loc, base, at3(z + h), sizes3(h));
 
   // 7. h = (local_attention(...) * r) h_w^T + h_b.
   Value attn = LocalAttentionOp::create(
@@ -188,19 +210,22 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   AffineMap rMap = map(ctx, 3, {b.getAffineDimExpr(0), b.getAffineDimExpr(1),
                                 b.getAffineDimExpr(2) + z});
   Value gated = parallelGeneric(
-      b, loc, {bsz, len, h}, et, {attn, base}, {id3, rMap},
+      b, loc, sizes3(h), et, {attn, base}, {id3, rMap},
       [](OpBuilder &nb, Location nl, ValueRange a) {
         return arith::MulFOp::create(nb, nl, a[0], a[1]).getResult();
       });
   Value hOut = linearProjection(b, loc, gated, getHW(), getHB());
 
   // 8-9. out = silu(x + hx + scatter(h, pos) * gate * active).
-  Value scattered = ScatterOp::create(b, loc, xType, hOut, pos, len);
+  // A dynamic L omits `length` (L = S).
+  Value scattered = ScatterOp::create(
+      b, loc, xType, hOut, pos,
+      ShapedType::isDynamic(len) ? IntegerAttr() : b.getI64IntegerAttr(len));
   AffineMap hxMap = map(ctx, 3, {b.getAffineDimExpr(0), b.getAffineDimExpr(1),
                                  b.getAffineDimExpr(2) + 2});
   AffineMap row3 = dimsMap(ctx, 3, {0, 1});
   Value out = parallelGeneric(
-      b, loc, {bsz, len, d}, et,
+      b, loc, sizes3(d), et,
       {x, hu, scattered, route.getGate(), route.getActive()},
       {id3, hxMap, id3, row3, row3},
       [&](OpBuilder &nb, Location nl, ValueRange a) {

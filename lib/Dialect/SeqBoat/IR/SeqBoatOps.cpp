@@ -421,9 +421,14 @@ StateScanOp::reifyResultShapes(OpBuilder &b,
 
 LogicalResult ScatterOp::verify() {
   Value xc = getXc();
-  int64_t bsz = dimOf(xc, 0), len = getLengthAttr().getInt(), f = dimOf(xc, 2);
-  return ShapeChecker(*this)
-      .positive("length", len)
+  // Without `length`, L = S (both possibly dynamic).
+  int64_t bsz = dimOf(xc, 0),
+          len = getLength() ? int64_t(*getLength()) : dimOf(xc, 1),
+          f = dimOf(xc, 2);
+  ShapeChecker checker(*this);
+  if (getLength())
+    checker.positive("length", len);
+  return checker
       .operand("xc", xc, {{"B", bsz}, {"S", len}, {"F", f}},
                "with capacity S = L = length")
       .operand("pos", getPos(), {{"B", bsz}, {"S", len}})
@@ -434,8 +439,14 @@ LogicalResult ScatterOp::verify() {
 LogicalResult
 ScatterOp::reifyResultShapes(OpBuilder &b,
                              ReifiedRankedShapedTypeDims &shapes) {
-  shapes.push_back(reify(b, getLoc(),
-                         {SizeOf{getXc(), 0}, getLengthAttr().getInt(), SizeOf{getXc(), 2}}));
+  if (getLength()) {
+    shapes.push_back(reify(b, getLoc(),
+                           {SizeOf{getXc(), 0}, int64_t(*getLength()),
+                            SizeOf{getXc(), 2}}));
+    return success();
+  }
+  shapes.push_back(reify(
+      b, getLoc(), {SizeOf{getXc(), 0}, SizeOf{getXc(), 1}, SizeOf{getXc(), 2}}));
   return success();
 }
 

@@ -3,6 +3,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -23,9 +24,23 @@ AffineMap seqboat::dimsMap(MLIRContext *ctx, unsigned numDims,
   return map(ctx, numDims, exprs);
 }
 
+SmallVector<OpFoldResult> seqboat::sizesOf(OpBuilder &b, Location loc,
+                                           Value tensor) {
+  return tensor::getMixedSizes(b, loc, tensor);
+}
+
+Value seqboat::indexValue(OpBuilder &b, Location loc, OpFoldResult size) {
+  return getValueOrCreateConstantIndexOp(b, loc, size);
+}
+
 Value seqboat::emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                            Type elementType) {
   return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value seqboat::emptyTensor(OpBuilder &b, Location loc,
+                           ArrayRef<OpFoldResult> sizes, Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
 }
 
 Value seqboat::constant(OpBuilder &b, Location loc, Type type, double value) {
@@ -38,13 +53,28 @@ Value seqboat::constant(OpBuilder &b, Location loc, Type type, double value) {
 
 Value seqboat::filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                             Type elementType, double value) {
-  Value init = emptyTensor(b, loc, shape, elementType);
+  return filledTensor(b, loc, getAsIndexOpFoldResult(b.getContext(), shape),
+                      elementType, value);
+}
+
+Value seqboat::filledTensor(OpBuilder &b, Location loc,
+                            ArrayRef<OpFoldResult> sizes, Type elementType,
+                            double value) {
+  Value init = emptyTensor(b, loc, sizes, elementType);
   Value scalar = constant(b, loc, elementType, value);
   return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
 }
 
 Value seqboat::parallelGeneric(OpBuilder &b, Location loc,
                                ArrayRef<int64_t> shape, Type elementType,
+                               ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                               ScalarBody body) {
+  return parallelGeneric(b, loc, getAsIndexOpFoldResult(b.getContext(), shape),
+                         elementType, inputs, inputMaps, body);
+}
+
+Value seqboat::parallelGeneric(OpBuilder &b, Location loc,
+                               ArrayRef<OpFoldResult> shape, Type elementType,
                                ValueRange inputs, ArrayRef<AffineMap> inputMaps,
                                ScalarBody body) {
   unsigned rank = shape.size();
@@ -80,6 +110,15 @@ Value seqboat::parallelUpdate(OpBuilder &b, Location loc, Value dest,
 
 Value seqboat::reductionGeneric(OpBuilder &b, Location loc,
                                 ArrayRef<int64_t> shape,
+                                unsigned numReductionDims, ValueRange inputs,
+                                ArrayRef<AffineMap> inputMaps, ScalarBody term,
+                                Value init) {
+  return reductionGeneric(b, loc, getAsIndexOpFoldResult(b.getContext(), shape),
+                          numReductionDims, inputs, inputMaps, term, init);
+}
+
+Value seqboat::reductionGeneric(OpBuilder &b, Location loc,
+                                ArrayRef<OpFoldResult> shape,
                                 unsigned numReductionDims, ValueRange inputs,
                                 ArrayRef<AffineMap> inputMaps, ScalarBody term,
                                 Value init) {
@@ -124,8 +163,8 @@ Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   unsigned rank = xType.getRank();
-  SmallVector<int64_t> shape(xType.getShape());
-  shape.back() = wType.getDimSize(0);
+  SmallVector<OpFoldResult> shape = sizesOf(b, loc, x);
+  shape.back() = b.getIndexAttr(wType.getDimSize(0));
   // Start from the broadcast bias, then accumulate x . w^T into it.
   Value init = parallelGeneric(
       b, loc, shape, xType.getElementType(), bias,
@@ -179,7 +218,7 @@ Value seqboat::indexAsFloat(OpBuilder &b, Location loc, unsigned dim,
 Value seqboat::siluTensor(OpBuilder &b, Location loc, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   return parallelGeneric(
-      b, loc, type.getShape(), type.getElementType(), x,
+      b, loc, sizesOf(b, loc, x), type.getElementType(), x,
       {b.getMultiDimIdentityMap(type.getRank())},
       [](OpBuilder &nb, Location nloc, ValueRange args) {
         return silu(nb, nloc, args[0]);
@@ -199,6 +238,14 @@ Value seqboat::staticSlice(OpBuilder &b, Location loc, Value source,
                                         strides);
 }
 
+Value seqboat::mixedSlice(OpBuilder &b, Location loc, Value source,
+                          ArrayRef<OpFoldResult> offsets,
+                          ArrayRef<OpFoldResult> sizes) {
+  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
+                                        strides);
+}
+
 Value seqboat::staticInsert(OpBuilder &b, Location loc, Value source,
                             Value dest, ArrayRef<OpFoldResult> offsets,
                             ArrayRef<int64_t> sizes) {
@@ -210,20 +257,47 @@ Value seqboat::staticInsert(OpBuilder &b, Location loc, Value source,
 
 Value seqboat::zeroPad(OpBuilder &b, Location loc, Value source,
                        ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  return zeroPad(b, loc, source, getAsIndexOpFoldResult(b.getContext(), low),
+                 getAsIndexOpFoldResult(b.getContext(), high));
+}
+
+Value seqboat::zeroPad(OpBuilder &b, Location loc, Value source,
+                       ArrayRef<OpFoldResult> low,
+                       ArrayRef<OpFoldResult> high) {
   auto type = cast<RankedTensorType>(source.getType());
   SmallVector<int64_t> shape(type.getShape());
-  for (auto [i, dim] : llvm::enumerate(shape))
-    dim += low[i] + high[i];
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    std::optional<int64_t> lo = getConstantIntValue(low[i]),
+                           hi = getConstantIntValue(high[i]);
+    dim = ShapedType::isDynamic(dim) || !lo || !hi ? ShapedType::kDynamic
+                                                   : dim + *lo + *hi;
+  }
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   Value zero = constant(b, loc, type.getElementType(), 0.0);
-  return tensor::PadOp::create(
-      b, loc, resultType, source, getAsIndexOpFoldResult(b.getContext(), low),
-      getAsIndexOpFoldResult(b.getContext(), high), zero);
+  return tensor::PadOp::create(b, loc, resultType, source, low, high, zero);
 }
 
 Value seqboat::reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim) {
   auto type = cast<RankedTensorType>(x.getType());
   unsigned rank = type.getRank();
+  if (type.isDynamicDim(dim)) {
+    // An index map cannot hold the extent: read x[.., n - 1 - i, ..].
+    Value last = arith::SubIOp::create(
+        b, loc, tensor::DimOp::create(b, loc, x, dim),
+        arith::ConstantIndexOp::create(b, loc, 1));
+    return parallelGeneric(
+        b, loc, sizesOf(b, loc, x), type.getElementType(), ValueRange{}, {},
+        [&](OpBuilder &nb, Location nl, ValueRange) {
+          SmallVector<Value> at;
+          for (unsigned d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(nb, nl, d);
+            at.push_back(d == dim ? arith::SubIOp::create(nb, nl, last, i)
+                                        .getResult()
+                                  : i);
+          }
+          return tensor::ExtractOp::create(nb, nl, x, at).getResult();
+        });
+  }
   SmallVector<AffineExpr> exprs;
   for (unsigned d = 0; d < rank; ++d)
     exprs.push_back(d == dim ? b.getAffineConstantExpr(type.getDimSize(d) - 1) -

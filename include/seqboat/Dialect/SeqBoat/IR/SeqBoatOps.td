@@ -213,7 +213,9 @@ def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter", [SeqBoat_ScanKernelRoot]> {
   let summary = "scatter compacted slots back to their original positions";
   let description = [{
     Inverse of `gather`: `out[b, pos[b,i], :] = xc[b,i,:]` for `pos >= 0`;
-    every other row of `out : [B, length, F]` is 0.
+    every other row of `out : [B, length, F]` is 0. `length` may be omitted:
+    then L = S, the slots of `xc`, which is how a scatter over a dynamic
+    sequence is written (`tensor<?x?x16xf32>`).
 
     ```mlir
     %x = seqboat.scatter %xc, %pos {length = 37 : i64}
@@ -221,7 +223,7 @@ def SeqBoat_ScatterOp : SeqBoat_PureOp<"scatter", [SeqBoat_ScanKernelRoot]> {
     ```
   }];
   let arguments = (ins SeqBoat_FloatTensor:$xc, SeqBoat_I32Tensor:$pos,
-                       I64Attr:$length);
+                       OptionalAttr<I64Attr>:$length);
   let results = (outs SeqBoat_FloatTensor:$out);
   let assemblyFormat = [{
     $xc `,` $pos attr-dict `:` type($xc) `,` type($pos) `->` type($out)

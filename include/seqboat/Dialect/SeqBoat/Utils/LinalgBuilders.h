@@ -25,17 +25,32 @@ AffineMap map(MLIRContext *ctx, unsigned numDims, ArrayRef<AffineExpr> exprs);
 /// `(d0, ..., d{numDims-1}) -> (d{dims[0]}, d{dims[1]}, ...)`.
 AffineMap dimsMap(MLIRContext *ctx, unsigned numDims, ArrayRef<unsigned> dims);
 
+/// The sizes of a ranked tensor: attributes for static dims, tensor.dim
+/// values for dynamic ones (dynamic B and L, docs/dialect.md).
+SmallVector<OpFoldResult> sizesOf(OpBuilder &b, Location loc, Value tensor);
+/// An index value of `size` (a constant when it is an attribute).
+Value indexValue(OpBuilder &b, Location loc, OpFoldResult size);
 /// tensor.empty of a static shape.
 Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   Type elementType);
+/// tensor.empty of mixed static/dynamic sizes.
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType);
 /// A static tensor filled with `value`.
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Type elementType, double value);
+/// A tensor of mixed sizes filled with `value`.
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                    Type elementType, double value);
 /// A float or integer constant of `type`.
 Value constant(OpBuilder &b, Location loc, Type type, double value);
 
 /// All-parallel generic producing `shape`; its output map is the identity.
 Value parallelGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                      Type elementType, ValueRange inputs,
+                      ArrayRef<AffineMap> inputMaps, ScalarBody body);
+/// parallelGeneric with mixed static/dynamic sizes.
+Value parallelGeneric(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                       Type elementType, ValueRange inputs,
                       ArrayRef<AffineMap> inputMaps, ScalarBody body);
 
@@ -48,6 +63,11 @@ Value parallelUpdate(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
 /// Generic over the result's dims followed by `numReductionDims` reduction
 /// dims: `out = init + sum(term(inputs))`. `init` defaults to zeros.
 Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                       unsigned numReductionDims, ValueRange inputs,
+                       ArrayRef<AffineMap> inputMaps, ScalarBody term,
+                       Value init = {});
+/// reductionGeneric with mixed static/dynamic result sizes.
+Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                        unsigned numReductionDims, ValueRange inputs,
                        ArrayRef<AffineMap> inputMaps, ScalarBody term,
                        Value init = {});
@@ -70,12 +90,19 @@ Value linearProjection(OpBuilder &b, Location loc, Value x, Value w,
 Value staticSlice(OpBuilder &b, Location loc, Value source,
                   ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
                   std::optional<ArrayRef<int64_t>> resultShape = std::nullopt);
+/// tensor.extract_slice with mixed offsets and sizes, unit strides (the
+/// result type has the static sizes, `?` for the others).
+Value mixedSlice(OpBuilder &b, Location loc, Value source,
+                 ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes);
 /// tensor.insert_slice counterpart of staticSlice.
 Value staticInsert(OpBuilder &b, Location loc, Value source, Value dest,
                    ArrayRef<OpFoldResult> offsets, ArrayRef<int64_t> sizes);
-/// Zero padding with static amounts.
+/// Zero padding with static amounts (dynamic dims stay dynamic).
 Value zeroPad(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> low,
               ArrayRef<int64_t> high);
+/// Zero padding with mixed amounts.
+Value zeroPad(OpBuilder &b, Location loc, Value source,
+              ArrayRef<OpFoldResult> low, ArrayRef<OpFoldResult> high);
 /// x with dimension `dim` reversed.
 Value reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim);
 

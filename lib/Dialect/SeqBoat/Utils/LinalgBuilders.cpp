@@ -157,8 +157,75 @@ Value seqboat::accumulateGeneric(OpBuilder &b, Location loc, Value init,
   return generic.getResult(0);
 }
 
+static Value linearProjectionOfShape(OpBuilder &b, Location loc, Value x,
+                                     Value w, Value bias);
+
+/// Rows per block of a projection over a dynamic number of tokens.
+static constexpr int64_t kDynamicRowBlock = 64;
+
 Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
                                 Value bias) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  if (xType.hasStaticShape() || xType.getRank() != 3 ||
+      xType.isDynamicDim(2))
+    return linearProjectionOfShape(b, loc, x, w, bias);
+  // Dynamic B or L: per batch row, the tokens in blocks of a static
+  // kDynamicRowBlock rows (projections of static shape, which the host
+  // contraction strategy compiles like the static layer's), then the
+  // remaining tokens (fewer than a block) as one projection of dynamic shape.
+  Type et = xType.getElementType();
+  int64_t in = xType.getDimSize(2);
+  int64_t out = cast<RankedTensorType>(w.getType()).getDimSize(0);
+  SmallVector<OpFoldResult> shape = sizesOf(b, loc, x);
+  shape.back() = b.getIndexAttr(out);
+  Value result = emptyTensor(b, loc, shape, et);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value block = arith::ConstantIndexOp::create(b, loc, kDynamicRowBlock);
+  Value len = indexValue(b, loc, shape[1]);
+  Value full = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, len, block), block);
+  Value rest = arith::SubIOp::create(b, loc, len, full);
+  SmallVector<OpFoldResult> unit(3, b.getIndexAttr(1));
+  // y[bi, t0 : t0 + rows, :] = x[bi, t0 : t0 + rows, :] . w^T + bias.
+  auto project = [&](OpBuilder &nb, Location nl, Value acc, Value bi,
+                     Value t0, OpFoldResult rows) {
+    std::optional<int64_t> staticRows = getConstantIntValue(rows);
+    int64_t r = staticRows ? *staticRows : ShapedType::kDynamic;
+    SmallVector<OpFoldResult> at = {bi, t0, nb.getIndexAttr(0)};
+    Value xs = tensor::ExtractSliceOp::create(
+        nb, nl, RankedTensorType::get({r, in}, et), x, at,
+        SmallVector<OpFoldResult>{nb.getIndexAttr(1), rows,
+                                  nb.getIndexAttr(in)},
+        unit);
+    Value ys = linearProjectionOfShape(nb, nl, xs, w, bias);
+    return tensor::InsertSliceOp::create(
+               nb, nl, ys, acc, at,
+               SmallVector<OpFoldResult>{nb.getIndexAttr(1), rows,
+                                         nb.getIndexAttr(out)},
+               unit)
+        .getResult();
+  };
+  auto batches = scf::ForOp::create(
+      b, loc, zero, indexValue(b, loc, shape[0]), one, ValueRange{result},
+      [&](OpBuilder &bb, Location bl, Value bi, ValueRange bAcc) {
+        auto blocks = scf::ForOp::create(
+            bb, bl, zero, full, block, bAcc,
+            [&](OpBuilder &nb, Location nl, Value t0, ValueRange acc) {
+              scf::YieldOp::create(
+                  nb, nl,
+                  project(nb, nl, acc[0], bi, t0,
+                          nb.getIndexAttr(kDynamicRowBlock)));
+            });
+        scf::YieldOp::create(
+            bb, bl, project(bb, bl, blocks.getResult(0), bi, full, rest));
+      });
+  return batches.getResult(0);
+}
+
+static Value linearProjectionOfShape(OpBuilder &b, Location loc, Value x,
+                                     Value w, Value bias) {
+  using namespace seqboat;
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());

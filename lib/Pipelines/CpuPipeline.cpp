@@ -34,6 +34,8 @@ void seqboat::buildSeqBoatCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createSeqBoatFuseElementwise());
   pm.addPass(createCSEPass());
+  // Dynamic B and L: ops of static shape inside loops, for the strategies.
+  pm.addPass(createSeqBoatTileDynamicDims());
 
   pm.addPass(bufferization::createOneShotBufferizePass(boundaryBufferization()));
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -59,6 +59,22 @@ def SeqBoatExpandBF16 : Pass<"seqboat-expand-bf16"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def SeqBoatTileDynamicDims : Pass<"seqboat-tile-dynamic-dims"> {
+  let summary = "Tile the dynamic parallel loops of linalg ops by 1";
+  let description = [{
+    For every linalg op on tensors whose iteration space has dynamic extents
+    (a dynamic batch or sequence, docs/dialect.md) that are all parallel,
+    tiles those loops by 1 through `TilingInterface` (`scf.forall`), so the
+    op inside the loop has a static shape (unit dims for the tiled loops)
+    and the host strategies vectorise and register-tile it as they do the
+    static layer's. Ops with a dynamic reduction loop, and ops without
+    dynamic extents, are left alone; static code is unchanged. The CPU
+    pipeline runs it before bufferization.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def SeqBoatExportAbi : Pass<"seqboat-export-abi", "::mlir::ModuleOp"> {
   let summary = "Record each public function's tensor signature for runners";
   let description = [{

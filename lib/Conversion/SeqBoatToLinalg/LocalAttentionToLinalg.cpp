@@ -237,6 +237,54 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       return success();
     }
 
+    if (dynamicSeq) {
+      // Dynamic B or S: an scf.forall over (batch row, block of up to
+      // `queryBlock` query slots; the last block partial), threads on the
+      // CPU; in a block, one query at a time.
+      Value block = idx(rewriter, loc, queryBlock);
+      Value blocks = arith::CeilDivSIOp::create(rewriter, loc, slotsV, block);
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, ArrayRef<OpFoldResult>{bszV, blocks},
+          ValueRange{out0}, std::nullopt);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(forall.getBody());
+      Value bi = forall.getInductionVar(0);
+      Value start =
+          arith::MulIOp::create(rewriter, loc, forall.getInductionVar(1), block);
+      Value blockRows = arith::MinSIOp::create(
+          rewriter, loc, block,
+          arith::SubIOp::create(rewriter, loc, slotsV, start));
+      SmallVector<OpFoldResult> offsets = {bi, start, rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1), blockRows,
+                                         rewriter.getIndexAttr(h)};
+      SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+      Value shared = forall.getRegionIterArgs()[0];
+      Value tile = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({1, ShapedType::kDynamic, h}, et),
+          shared, offsets, sizes, strides);
+      Value cnt = countOf(rewriter, loc, bi);
+      // Rows r of the block with start + r < count[b].
+      Value active = arith::MinSIOp::create(
+          rewriter, loc, blockRows,
+          arith::MaxSIOp::create(
+              rewriter, loc, arith::SubIOp::create(rewriter, loc, cnt, start),
+              idx(rewriter, loc, 0)));
+      auto queryLoop = forLoop(
+          rewriter, loc, idx(rewriter, loc, 0), active, tile,
+          [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+            Value i = arith::AddIOp::create(qb, ql, start, r);
+            return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt, qArgs[0],
+                              q, k, v, pos, relBias, maxDist, z, h, w, bidir,
+                              act, scale, et);
+          });
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(rewriter, loc,
+                                            queryLoop.getResult(0), shared,
+                                            offsets, sizes, strides);
+      rewriter.replaceOp(op, forall.getResult(0));
+      return success();
+    }
+
     auto batchLoop = forLoop(
         rewriter, loc, idx(rewriter, loc, 0), bszV, out0,
         [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {

@@ -3,7 +3,8 @@
 # (examples/seqboat_layer.mlir) to LLVM, run it on random inputs on the CPU and
 # check it against the NumPy reference; then compile it to fused NVPTX kernels
 # (kernel count, ptxas resource report), check the same kernel algorithm on
-# the CPU, and run it on the GPU when there is one.
+# the CPU, and run it on the GPU when there is one; finally the same layer
+# with a dynamic batch and sequence length, compiled once and run at two shapes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SEQBOAT_BUILD_DIR:-$root/build}"
@@ -66,3 +67,14 @@ if [[ -f "$build/lib/Runtime/libseqboat_cuda_runtime.a" ]]; then
 else
   echo "   (cuda.h not found at build time: no GPU runtime, GPU library not built)"
 fi
+
+echo "== 9. dynamic B and L (examples/seqboat_layer_dynamic.mlir): compiled once, run at two shapes"
+dyn="$root/examples/seqboat_layer_dynamic.mlir"
+"$bin/seqboat-opt" "$dyn" --seqboat-to-llvm-cpu -o "$work/seqboat_layer_dynamic.llvm.mlir"
+for shape in "1 5" "3 300"; do
+  set -- $shape
+  (cd "$root/python" && /usr/bin/python3 -m seqboat.runcase --bin "$bin" \
+    --lowered "$work/seqboat_layer_dynamic.llvm.mlir" --entry seqboat_layer_dynamic \
+    --work "$work/dynamic_$1x$2" layer --dynamic --bidirectional --B "$1" --L "$2" --seed 1 \
+    | sed "s/^/   (B, L) = ($1, $2): /")
+done

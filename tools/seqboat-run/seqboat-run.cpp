@@ -203,18 +203,6 @@ bool isLoweredToLLVM(ModuleOp module) {
   return true;
 }
 
-/// "(2, 3)", with "?" for dynamic dims.
-std::string formatSlotShape(const std::vector<int64_t> &shape) {
-  std::string text = "(";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      text += ", ";
-    text += ShapedType::isDynamic(shape[i]) ? std::string("?")
-                                            : std::to_string(shape[i]);
-  }
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 /// Whether an array of `shape` fits a slot (equal ranks; `?` takes any
 /// size).
 bool fitsSlot(const std::vector<int64_t> &shape, const Slot &slot) {
@@ -325,7 +313,7 @@ int main(int argc, char **argv) {
                   npy::formatShape(array->shape) + ", but argument #" +
                   Twine(i) + " of '" + entryName + "' is " +
                   npy::npyDTypeName(slot->dtype) + " " +
-                  formatSlotShape(slot->shape));
+                  npy::formatShape(slot->shape));
     args.push_back(std::move(*array));
     argSlots.push_back(*slot);
   }
@@ -366,18 +354,14 @@ int main(int argc, char **argv) {
                 "': " + llvm::toString(engine.takeError()));
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("_mlir_memref_to_llvm_alloc")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&seqboat_host_alloc),
-        llvm::JITSymbolFlags::Exported};
-    symbols[interner("_mlir_memref_to_llvm_free")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&seqboat_host_free),
-        llvm::JITSymbolFlags::Exported};
-    symbols[interner("puts")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&seqboatCheckMessage),
-        llvm::JITSymbolFlags::Exported};
-    symbols[interner("abort")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&seqboatCheckAbort),
-        llvm::JITSymbolFlags::Exported};
+    auto define = [&](StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    define("_mlir_memref_to_llvm_alloc", &seqboat_host_alloc);
+    define("_mlir_memref_to_llvm_free", &seqboat_host_free);
+    define("puts", &seqboatCheckMessage);
+    define("abort", &seqboatCheckAbort);
     return symbols;
   });
 

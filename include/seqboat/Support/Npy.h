@@ -70,7 +70,8 @@ bool writeNpy(const std::string &path, const NpyArray &array,
 bool writeNpyFiles(const std::vector<std::string> &paths,
                    const std::vector<NpyArray> &arrays, std::string &error);
 
-/// "(2, 37, 16)", "(4,)", "()".
+/// "(2, 37, 16)", "(4,)", "()"; a negative dim (a dynamic one of a
+/// signature, MLIR's kDynamic) is "?": "(?, ?, 16)".
 std::string formatShape(const std::vector<int64_t> &shape);
 
 } // namespace seqboat::support

@@ -14,6 +14,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -90,7 +91,7 @@ struct LongConvLowering : public OpRewritePattern<LongConvOp> {
       maps.append({map(ctx, 4, {ch, s}), map(ctx, 4, {b0, t + halo + s, ch})});
     }
     rewriter.replaceOp(op, reductionGeneric(rewriter, loc,
-                                            sizesOf(rewriter, loc, op.getX()),
+                                            tensor::getMixedSizes(rewriter, loc, op.getX()),
                                             1, inputs, maps, multiply));
     return success();
   }
@@ -105,7 +106,7 @@ struct ShortConvLowering : public OpRewritePattern<ShortConvOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getX().getType());
-    SmallVector<OpFoldResult> shape = sizesOf(rewriter, loc, op.getX());
+    SmallVector<OpFoldResult> shape = tensor::getMixedSizes(rewriter, loc, op.getX());
     int64_t width = cast<RankedTensorType>(op.getW().getType()).getDimSize(1);
     Value xp = zeroPad(rewriter, loc, op.getX(), {0, width - 1, 0}, {0, 0, 0});
     Value init = parallelGeneric(

@@ -19,6 +19,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -251,7 +252,7 @@ struct StateScanLowering : public OpRewritePattern<StateScanOp> {
     Value state0 = filledTensor(rewriter, loc, {bsz, c(d), c(n)}, et, 0.0);
     Value entering0 = emptyTensor(rewriter, loc, {bsz, nc, c(d), c(n)}, et);
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value ub = indexValue(rewriter, loc, nc);
+    Value ub = getValueOrCreateConstantIndexOp(rewriter, loc, nc);
     Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto scan = scf::ForOp::create(
         rewriter, loc, lb, ub, step, ValueRange{state0, entering0},
@@ -351,7 +352,7 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
       }
     }
     Value y = parallelGeneric(
-        rewriter, loc, sizesOf(rewriter, loc, op.getX()), et, inputs, maps,
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, op.getX()), et, inputs, maps,
         [](OpBuilder &nb, Location nl, ValueRange a) {
           Value sum = arith::AddFOp::create(
               nb, nl, arith::MulFOp::create(nb, nl, a[0], a[1]), a[2]);

@@ -17,6 +17,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -60,20 +61,17 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
     // B and L as q has them (static, or tensor.dim when dynamic).
     OpFoldResult bsz = tensor::getMixedSize(rewriter, loc, q, 0),
                  len = tensor::getMixedSize(rewriter, loc, q, 1);
-    auto sizes = [&](ArrayRef<OpFoldResult> s) {
-      return SmallVector<OpFoldResult>(s);
-    };
     auto c = [&](int64_t v) -> OpFoldResult { return rewriter.getIndexAttr(v); };
 
     if (op.getBidirectional()) {
       // loops (b, z, h, l)
       Value kv = reductionGeneric(
-          rewriter, loc, sizes({bsz, c(z), c(h)}), 1, {k, v},
+          rewriter, loc, ArrayRef<OpFoldResult>{bsz, c(z), c(h)}, 1, {k, v},
           {dimsMap(ctx, 4, {0, 3, 1}), dimsMap(ctx, 4, {0, 3, 2})},
           [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
       // loops (b, l, h, z)
       Value o = reductionGeneric(
-          rewriter, loc, sizes({bsz, len, c(h)}), 1, {q, kv},
+          rewriter, loc, ArrayRef<OpFoldResult>{bsz, len, c(h)}, 1, {q, kv},
           {dimsMap(ctx, 4, {0, 1, 3}), dimsMap(ctx, 4, {0, 3, 2})},
           [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
       rewriter.replaceOp(op, o);
@@ -94,12 +92,12 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
     // Intra-chunk scores a[b, c, t, s] = g^(t-s) (q_t . k_s) for s <= t.
     // loops (b, c, t, s, z)
     Value scores = reductionGeneric(
-        rewriter, loc, sizes({bsz, nc, c(t), c(t)}), 1, {qc, kc},
+        rewriter, loc, ArrayRef<OpFoldResult>{bsz, nc, c(t), c(t)}, 1, {qc, kc},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 3, 4})},
         [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
     AffineMap id4 = rewriter.getMultiDimIdentityMap(4);
     Value masked = parallelGeneric(
-        rewriter, loc, sizes({bsz, nc, c(t), c(t)}), et, scores, {id4},
+        rewriter, loc, ArrayRef<OpFoldResult>{bsz, nc, c(t), c(t)}, et, scores, {id4},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = linalg::IndexOp::create(b, l, 2);
           Value col = linalg::IndexOp::create(b, l, 3);
@@ -116,14 +114,14 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
         });
     // loops (b, c, t, h, s)
     Value intra = reductionGeneric(
-        rewriter, loc, sizes({bsz, nc, c(t), c(h)}), 1, {masked, vc},
+        rewriter, loc, ArrayRef<OpFoldResult>{bsz, nc, c(t), c(h)}, 1, {masked, vc},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [](OpBuilder &b, Location l, ValueRange a) { return mul(b, l, a); });
 
     // Chunk states kv[b, c, z, h] = sum_s g^(T-1-s) k_s[z] v_s[h].
     // loops (b, c, z, h, s)
     Value kv = reductionGeneric(
-        rewriter, loc, sizes({bsz, nc, c(z), c(h)}), 1, {kc, vc},
+        rewriter, loc, ArrayRef<OpFoldResult>{bsz, nc, c(z), c(h)}, 1, {kc, vc},
         {dimsMap(ctx, 5, {0, 1, 4, 2}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MulFOp::create(b, l, mul(b, l, a),
@@ -150,7 +148,7 @@ struct LinearAttentionLowering : public OpRewritePattern<LinearAttentionOp> {
     // o[b, c, t, h] = intra + g^(t+1) sum_z q[b, c, t, z] S[b, c, z, h].
     // loops (b, c, t, h, z)
     Value o = reductionGeneric(
-        rewriter, loc, sizes({bsz, nc, c(t), c(h)}), 1, {qc, entering},
+        rewriter, loc, ArrayRef<OpFoldResult>{bsz, nc, c(t), c(h)}, 1, {qc, entering},
         {dimsMap(ctx, 5, {0, 1, 2, 4}), dimsMap(ctx, 5, {0, 1, 4, 3})},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MulFOp::create(b, l, mul(b, l, a),

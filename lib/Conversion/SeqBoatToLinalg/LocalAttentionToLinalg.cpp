@@ -16,6 +16,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -148,9 +149,9 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
                      {{"q", op.getQ(), 1}, {"k", op.getK(), 1},
                       {"v", op.getV(), 1}, {"pos", op.getPos(), 1}});
     }
-    Value bszV = indexValue(
+    Value bszV = getValueOrCreateConstantIndexOp(
         rewriter, loc, tensor::getMixedSize(rewriter, loc, op.getQ(), 0));
-    Value slotsV = indexValue(
+    Value slotsV = getValueOrCreateConstantIndexOp(
         rewriter, loc, tensor::getMixedSize(rewriter, loc, op.getQ(), 1));
     // Output rows: query slots [first, first + rows) (all S by default).
     Value first = idx(rewriter, loc, 0), rows = slotsV;
@@ -200,36 +201,47 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
           b, l, arith::MaxSIOp::create(b, l, cnt, idx(b, l, 0)), slotsV);
     };
 
-    if (op.getQueryTile().empty() && !dynamicSeq &&
-        largestDivisor(slots, queryBlock) < std::min<int64_t>(kRowVector, slots)) {
-      // S has no divisor that makes blocks of at least a vector of queries
-      // (a prime S, say): blocks of that size, one query at a time, as the
-      // GPU path's tiles do, instead of contractions of a column or two.
-      int64_t block = largestDivisor(slots, queryBlock);
+    // Query slots [first, first + rows) of batch row bi, written to rows
+    // [0, rows) of batch row outBatch of `dest`, one query at a time: the
+    // rows before count[b] hold active queries; the others stay 0.
+    auto queries = [&](OpBuilder &b, Location l, Value bi, Value first,
+                       Value rows, Value outBatch, Value dest) {
+      Value cnt = countOf(b, l, bi);
+      Value active = arith::MinSIOp::create(
+          b, l, rows,
+          arith::MaxSIOp::create(b, l, arith::SubIOp::create(b, l, cnt, first),
+                                 idx(b, l, 0)));
+      return forLoop(
+          b, l, idx(b, l, 0), active, dest,
+          [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
+            Value i = arith::AddIOp::create(qb, ql, first, r);
+            return buildQuery(qb, ql, bi, i, outBatch, r, cnt, qArgs[0], q, k,
+                              v, pos, relBias, maxDist, z, h, w, bidir, act,
+                              scale, et);
+          });
+    };
+
+    if (op.getQueryTile().empty() &&
+        (dynamicSeq || largestDivisor(slots, queryBlock) <
+                           std::min<int64_t>(kRowVector, slots))) {
+      // Blocks of query slots, one query at a time, as the GPU path's tiles
+      // do: when B or S is dynamic (up to `queryBlock` slots, the last block
+      // partial), or when S has no divisor that makes blocks of at least a
+      // vector of queries (a prime S, say), instead of contractions of a
+      // column or two.
+      int64_t block =
+          dynamicSeq ? queryBlock : largestDivisor(slots, queryBlock);
       Value result = rowBlockForall(
           rewriter, loc, out0, block,
           [&](OpBuilder &b, Location l, Value bi, Value start, Value tile) {
-            Value cnt = countOf(b, l, bi);
-            // Rows r of the block with start + r < count[b].
-            Value active = arith::MinSIOp::create(
-                b, l, idx(b, l, block),
-                arith::MaxSIOp::create(
-                    b, l, arith::SubIOp::create(b, l, cnt, start),
-                    idx(b, l, 0)));
-            auto queryLoop = forLoop(
-                b, l, idx(b, l, 0), active, tile,
-                [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
-                  Value i = arith::AddIOp::create(qb, ql, start, r);
-                  return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt,
-                                    qArgs[0], q, k, v, pos, relBias, maxDist,
-                                    z, h, w, bidir, act, scale, et);
-                });
-            return queryLoop.getResult(0);
+            Value rows = tensor::DimOp::create(b, l, tile, 1);
+            return queries(b, l, bi, start, rows, idx(b, l, 0), tile)
+                .getResult(0);
           });
       rewriter.replaceOp(op, result);
       return success();
     }
-    if (op.getQueryTile().empty() && !dynamicSeq) {
+    if (op.getQueryTile().empty()) {
       rewriter.replaceOp(op, buildBlocks(rewriter, loc, out0, q, k, v, pos,
                                          relBias, maxDist, countOf, slots, z,
                                          h, w, bidir, act, scale, et,
@@ -237,73 +249,11 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
       return success();
     }
 
-    if (dynamicSeq) {
-      // Dynamic B or S: an scf.forall over (batch row, block of up to
-      // `queryBlock` query slots; the last block partial), threads on the
-      // CPU; in a block, one query at a time.
-      Value block = idx(rewriter, loc, queryBlock);
-      Value blocks = arith::CeilDivSIOp::create(rewriter, loc, slotsV, block);
-      auto forall = scf::ForallOp::create(
-          rewriter, loc, ArrayRef<OpFoldResult>{bszV, blocks},
-          ValueRange{out0}, std::nullopt);
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(forall.getBody());
-      Value bi = forall.getInductionVar(0);
-      Value start =
-          arith::MulIOp::create(rewriter, loc, forall.getInductionVar(1), block);
-      Value blockRows = arith::MinSIOp::create(
-          rewriter, loc, block,
-          arith::SubIOp::create(rewriter, loc, slotsV, start));
-      SmallVector<OpFoldResult> offsets = {bi, start, rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1), blockRows,
-                                         rewriter.getIndexAttr(h)};
-      SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
-      Value shared = forall.getRegionIterArgs()[0];
-      Value tile = tensor::ExtractSliceOp::create(
-          rewriter, loc, RankedTensorType::get({1, ShapedType::kDynamic, h}, et),
-          shared, offsets, sizes, strides);
-      Value cnt = countOf(rewriter, loc, bi);
-      // Rows r of the block with start + r < count[b].
-      Value active = arith::MinSIOp::create(
-          rewriter, loc, blockRows,
-          arith::MaxSIOp::create(
-              rewriter, loc, arith::SubIOp::create(rewriter, loc, cnt, start),
-              idx(rewriter, loc, 0)));
-      auto queryLoop = forLoop(
-          rewriter, loc, idx(rewriter, loc, 0), active, tile,
-          [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
-            Value i = arith::AddIOp::create(qb, ql, start, r);
-            return buildQuery(qb, ql, bi, i, idx(qb, ql, 0), r, cnt, qArgs[0],
-                              q, k, v, pos, relBias, maxDist, z, h, w, bidir,
-                              act, scale, et);
-          });
-      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(rewriter, loc,
-                                            queryLoop.getResult(0), shared,
-                                            offsets, sizes, strides);
-      rewriter.replaceOp(op, forall.getResult(0));
-      return success();
-    }
-
     auto batchLoop = forLoop(
         rewriter, loc, idx(rewriter, loc, 0), bszV, out0,
         [&](OpBuilder &b, Location l, Value bi, ValueRange bArgs) {
-          Value cnt = countOf(b, l, bi);
-          // Rows r < min(rows, count - first) hold active queries.
-          Value active = arith::MinSIOp::create(
-              b, l, rows,
-              arith::MaxSIOp::create(
-                  b, l, arith::SubIOp::create(b, l, cnt, first),
-                  idx(b, l, 0)));
-          auto queryLoop = forLoop(
-              b, l, idx(b, l, 0), active, bArgs,
-              [&](OpBuilder &qb, Location ql, Value r, ValueRange qArgs) {
-                Value i = arith::AddIOp::create(qb, ql, first, r);
-                return buildQuery(qb, ql, bi, i, bi, r, cnt, qArgs[0], q, k,
-                                  v, pos, relBias, maxDist, z, h, w, bidir,
-                                  act, scale, et);
-              });
-          return SmallVector<Value>(queryLoop.getResults());
+          return SmallVector<Value>(
+              queries(b, l, bi, first, rows, bi, bArgs[0]).getResults());
         });
     rewriter.replaceOp(op, batchLoop.getResults());
     return success();

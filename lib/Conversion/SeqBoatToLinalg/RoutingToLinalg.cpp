@@ -6,6 +6,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -93,9 +94,9 @@ struct CompactIndexLowering : public OpRewritePattern<CompactIndexOp> {
     Value pos0 = filledTensor(rewriter, loc, {bsz, len}, i32, -1);
     Value count0 = emptyTensor(rewriter, loc, {bsz}, i32);
     Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
-    Value lenValue = indexValue(rewriter, loc, len);
+    Value lenValue = getValueOrCreateConstantIndexOp(rewriter, loc, len);
     auto rows = scf::ForOp::create(
-        rewriter, loc, zero, indexValue(rewriter, loc, bsz), one,
+        rewriter, loc, zero, getValueOrCreateConstantIndexOp(rewriter, loc, bsz), one,
         ValueRange{pos0, count0},
         [&](OpBuilder &b, Location l, Value row, ValueRange rowArgs) {
           Value zero32 = constant(b, l, i32, 0);
@@ -144,9 +145,9 @@ struct GatherLowering : public OpRewritePattern<GatherOp> {
     Value x = op.getX();
     assertSameDims(rewriter, op, "B", {{"x", x, 0}, {"pos", op.getPos(), 0}});
     assertSameDims(rewriter, op, "S = L", {{"x", x, 1}, {"pos", op.getPos(), 1}});
-    Value len = indexValue(rewriter, loc,
+    Value len = getValueOrCreateConstantIndexOp(rewriter, loc,
                            tensor::getMixedSize(rewriter, loc, x, 1));
-    SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, op.getPos());
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, op.getPos());
     sizes.push_back(tensor::getMixedSize(rewriter, loc, x, 2));
     Value out = parallelGeneric(
         rewriter, loc, sizes, et, op.getPos(),
@@ -188,8 +189,8 @@ struct ScatterLowering : public OpRewritePattern<ScatterOp> {
     OpFoldResult len = op.getLength()
                            ? OpFoldResult(rewriter.getIndexAttr(*op.getLength()))
                            : tensor::getMixedSize(rewriter, loc, op.getXc(), 1);
-    Value lenValue = indexValue(rewriter, loc, len);
-    Value slots = indexValue(rewriter, loc,
+    Value lenValue = getValueOrCreateConstantIndexOp(rewriter, loc, len);
+    Value slots = getValueOrCreateConstantIndexOp(rewriter, loc,
                              tensor::getMixedSize(rewriter, loc, op.getXc(), 1));
     Value init = filledTensor(rewriter, loc,
                               {bsz, len, OpFoldResult(rewriter.getIndexAttr(f))},
@@ -197,7 +198,7 @@ struct ScatterLowering : public OpRewritePattern<ScatterOp> {
     Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
     auto rowType = RankedTensorType::get({f}, et);
     auto rows = scf::ForOp::create(
-        rewriter, loc, zero, indexValue(rewriter, loc, bsz), one,
+        rewriter, loc, zero, getValueOrCreateConstantIndexOp(rewriter, loc, bsz), one,
         ValueRange{init},
         [&](OpBuilder &b, Location l, Value bi, ValueRange rowArgs) {
           auto slotsLoop = scf::ForOp::create(

@@ -102,8 +102,7 @@ Value SequenceChunks::split(OpBuilder &b, Location loc, Value x) const {
   OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0);
   SmallVector<OpFoldResult> shape = {bsz, count, b.getIndexAttr(chunk),
                                      b.getIndexAttr(f)};
-  auto [staticShape, dynamic] = decomposeMixedValues(shape);
-  (void)dynamic;
+  SmallVector<int64_t> staticShape = decomposeMixedValues(shape).first;
   return tensor::ExpandShapeOp::create(
              b, loc, RankedTensorType::get(staticShape, type.getElementType()),
              xp, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}}, shape)

@@ -13,6 +13,7 @@
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -32,7 +33,7 @@ Value buildNorm(OpBuilder &b, Location loc, Norm kind, Value x, Value w,
   int64_t d = type.getDimSize(2);
   OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0),
                len = tensor::getMixedSize(b, loc, x, 1);
-  SmallVector<OpFoldResult> shape3 = sizesOf(b, loc, x);
+  SmallVector<OpFoldResult> shape3 = tensor::getMixedSizes(b, loc, x);
   AffineMap id3 = b.getMultiDimIdentityMap(3);
   AffineMap row3 = dimsMap(ctx, 3, {0, 1});
   AffineMap feat3 = dimsMap(ctx, 3, {2});

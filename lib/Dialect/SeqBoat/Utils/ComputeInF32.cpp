@@ -1,6 +1,7 @@
 //===- ComputeInF32.cpp - 16-bit seqboat ops computed in f32 --------------===//
 
 #include "seqboat/Dialect/SeqBoat/Utils/ComputeInF32.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -28,24 +29,14 @@ Value seqboat::convertFloatTensor(OpBuilder &b, Location loc, Value value,
   if (from == elementType)
     return value;
   bool widen = from.getWidth() < cast<FloatType>(elementType).getWidth();
-  Value init = tensor::EmptyOp::create(
-      b, loc, tensor::getMixedSizes(b, loc, value), elementType);
-  unsigned rank = type.getRank();
-  AffineMap id = b.getMultiDimIdentityMap(rank);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{value}, ValueRange{init},
-      ArrayRef<AffineMap>{id, id}, iterators,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value converted =
-            widen ? arith::ExtFOp::create(nb, nl, elementType, args[0])
-                        .getResult()
-                  : arith::TruncFOp::create(nb, nl, elementType, args[0])
-                        .getResult();
-        linalg::YieldOp::create(nb, nl, converted);
+  return parallelGeneric(
+      b, loc, tensor::getMixedSizes(b, loc, value), elementType, value,
+      {b.getMultiDimIdentityMap(type.getRank())},
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        if (widen)
+          return arith::ExtFOp::create(nb, nl, elementType, args[0]);
+        return arith::TruncFOp::create(nb, nl, elementType, args[0]);
       });
-  return generic.getResult(0);
 }
 
 SmallVector<Value> seqboat::computeInF32(OpBuilder &b, Operation *op) {

@@ -24,15 +24,6 @@ AffineMap seqboat::dimsMap(MLIRContext *ctx, unsigned numDims,
   return map(ctx, numDims, exprs);
 }
 
-SmallVector<OpFoldResult> seqboat::sizesOf(OpBuilder &b, Location loc,
-                                           Value tensor) {
-  return tensor::getMixedSizes(b, loc, tensor);
-}
-
-Value seqboat::indexValue(OpBuilder &b, Location loc, OpFoldResult size) {
-  return getValueOrCreateConstantIndexOp(b, loc, size);
-}
-
 Value seqboat::emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                            Type elementType) {
   return tensor::EmptyOp::create(b, loc, shape, elementType);
@@ -176,13 +167,13 @@ Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
   Type et = xType.getElementType();
   int64_t in = xType.getDimSize(2);
   int64_t out = cast<RankedTensorType>(w.getType()).getDimSize(0);
-  SmallVector<OpFoldResult> shape = sizesOf(b, loc, x);
+  SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, x);
   shape.back() = b.getIndexAttr(out);
   Value result = emptyTensor(b, loc, shape, et);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value block = arith::ConstantIndexOp::create(b, loc, kDynamicRowBlock);
-  Value len = indexValue(b, loc, shape[1]);
+  Value len = getValueOrCreateConstantIndexOp(b, loc, shape[1]);
   Value full = arith::MulIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, len, block), block);
   Value rest = arith::SubIOp::create(b, loc, len, full);
@@ -207,7 +198,7 @@ Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
         .getResult();
   };
   auto batches = scf::ForOp::create(
-      b, loc, zero, indexValue(b, loc, shape[0]), one, ValueRange{result},
+      b, loc, zero, getValueOrCreateConstantIndexOp(b, loc, shape[0]), one, ValueRange{result},
       [&](OpBuilder &bb, Location bl, Value bi, ValueRange bAcc) {
         auto blocks = scf::ForOp::create(
             bb, bl, zero, full, block, bAcc,
@@ -230,7 +221,7 @@ static Value linearProjectionOfShape(OpBuilder &b, Location loc, Value x,
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   unsigned rank = xType.getRank();
-  SmallVector<OpFoldResult> shape = sizesOf(b, loc, x);
+  SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, x);
   shape.back() = b.getIndexAttr(wType.getDimSize(0));
   // Start from the broadcast bias, then accumulate x . w^T into it.
   Value init = parallelGeneric(
@@ -285,7 +276,7 @@ Value seqboat::indexAsFloat(OpBuilder &b, Location loc, unsigned dim,
 Value seqboat::siluTensor(OpBuilder &b, Location loc, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   return parallelGeneric(
-      b, loc, sizesOf(b, loc, x), type.getElementType(), x,
+      b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType(), x,
       {b.getMultiDimIdentityMap(type.getRank())},
       [](OpBuilder &nb, Location nloc, ValueRange args) {
         return silu(nb, nloc, args[0]);
@@ -353,7 +344,7 @@ Value seqboat::reverseDim(OpBuilder &b, Location loc, Value x, unsigned dim) {
         b, loc, tensor::DimOp::create(b, loc, x, dim),
         arith::ConstantIndexOp::create(b, loc, 1));
     return parallelGeneric(
-        b, loc, sizesOf(b, loc, x), type.getElementType(), ValueRange{}, {},
+        b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType(), ValueRange{}, {},
         [&](OpBuilder &nb, Location nl, ValueRange) {
           SmallVector<Value> at;
           for (unsigned d = 0; d < rank; ++d) {
@@ -386,22 +377,36 @@ int64_t seqboat::largestDivisor(int64_t extent, int64_t bound, int64_t unit) {
 Value seqboat::rowBlockForall(OpBuilder &b, Location loc, Value init,
                               int64_t block, RowBlockBody body) {
   auto type = cast<RankedTensorType>(init.getType());
+  // Whole blocks when `block` divides a static R; otherwise ceil(R / block)
+  // blocks, the last one partial (its tile has a dynamic row count).
+  int64_t extent = type.getDimSize(1);
+  bool whole = !ShapedType::isDynamic(extent) && extent % block == 0;
+  Value rows = whole ? Value() : tensor::DimOp::create(b, loc, init, 1);
+  Value blockSize = arith::ConstantIndexOp::create(b, loc, block);
+  OpFoldResult blocks =
+      whole ? OpFoldResult(b.getIndexAttr(extent / block))
+            : OpFoldResult(
+                  arith::CeilDivSIOp::create(b, loc, rows, blockSize)
+                      .getResult());
   auto forall = scf::ForallOp::create(
       b, loc,
-      getAsIndexOpFoldResult(b.getContext(),
-                             ArrayRef<int64_t>{type.getDimSize(0),
-                                               type.getDimSize(1) / block}),
+      SmallVector<OpFoldResult>{tensor::getMixedSize(b, loc, init, 0), blocks},
       ValueRange{init}, std::nullopt);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(forall.getBody());
   Value batch = forall.getInductionVar(0);
-  Value start = arith::MulIOp::create(
-      b, loc, forall.getInductionVar(1),
-      arith::ConstantIndexOp::create(b, loc, block));
-  // The tile [batch, start, 0...] of sizes [1, block, rest...].
+  Value start =
+      arith::MulIOp::create(b, loc, forall.getInductionVar(1), blockSize);
+  OpFoldResult tileRows =
+      whole ? OpFoldResult(b.getIndexAttr(block))
+            : OpFoldResult(arith::MinSIOp::create(
+                               b, loc, blockSize,
+                               arith::SubIOp::create(b, loc, rows, start))
+                               .getResult());
+  // The tile [batch, start, 0...] of sizes [1, tile rows, rest...].
   SmallVector<OpFoldResult> offsets = {batch, start};
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(block)};
-  SmallVector<int64_t> tileShape = {1, block};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), tileRows};
+  SmallVector<int64_t> tileShape = {1, whole ? block : ShapedType::kDynamic};
   for (int64_t d : type.getShape().drop_front(2)) {
     offsets.push_back(b.getIndexAttr(0));
     sizes.push_back(b.getIndexAttr(d));

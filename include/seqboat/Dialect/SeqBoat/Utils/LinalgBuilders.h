@@ -25,11 +25,6 @@ AffineMap map(MLIRContext *ctx, unsigned numDims, ArrayRef<AffineExpr> exprs);
 /// `(d0, ..., d{numDims-1}) -> (d{dims[0]}, d{dims[1]}, ...)`.
 AffineMap dimsMap(MLIRContext *ctx, unsigned numDims, ArrayRef<unsigned> dims);
 
-/// The sizes of a ranked tensor: attributes for static dims, tensor.dim
-/// values for dynamic ones (dynamic B and L, docs/dialect.md).
-SmallVector<OpFoldResult> sizesOf(OpBuilder &b, Location loc, Value tensor);
-/// An index value of `size` (a constant when it is an attribute).
-Value indexValue(OpBuilder &b, Location loc, OpFoldResult size);
 /// tensor.empty of a static shape.
 Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   Type elementType);
@@ -126,10 +121,11 @@ using RowBlockBody = llvm::function_ref<Value(
     OpBuilder &, Location, Value batch, Value start, Value tile)>;
 
 /// An scf.forall over (batch row, block of `block` rows) of `init`
-/// ([B, R, ...], static, `block` dividing R) in which iteration (b, t) owns
-/// the rows [t * block, (t + 1) * block) of batch row b: `body` computes
-/// that tile, which is inserted back in parallel. Returns the forall's
-/// result.
+/// ([B, R, ...], B and R static or dynamic) in which iteration (b, t) owns
+/// the rows [t * block, min((t + 1) * block, R)) of batch row b: `body`
+/// computes that tile ([1, block, ...], or [1, ?, ...] when `block` does not
+/// divide a static R or R is dynamic and the last block may be partial),
+/// which is inserted back in parallel. Returns the forall's result.
 Value rowBlockForall(OpBuilder &b, Location loc, Value init, int64_t block,
                      RowBlockBody body);
 

@@ -78,3 +78,12 @@ for shape in "1 5" "3 300"; do
     --work "$work/dynamic_$1x$2" layer --dynamic --bidirectional --B "$1" --L "$2" --seed 1 \
     | sed "s/^/   (B, L) = ($1, $2): /")
 done
+echo "   the same function through the fused GPU kernels (grids computed from B and L at run time), run as CPU loops:"
+"$bin/seqboat-opt" "$dyn" --seqboat-kernels-cpu-pipeline -o "$work/seqboat_layer_dynamic.kernels.mlir"
+for shape in "1 5" "3 300"; do
+  set -- $shape
+  (cd "$root/python" && /usr/bin/python3 -m seqboat.runcase --bin "$bin" \
+    --lowered "$work/seqboat_layer_dynamic.kernels.mlir" --entry seqboat_layer_dynamic \
+    --work "$work/dynamic_kernels_$1x$2" layer --dynamic --bidirectional --B "$1" --L "$2" --seed 1 \
+    | sed "s/^/   (B, L) = ($1, $2): /")
+done

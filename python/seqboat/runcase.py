@@ -48,7 +48,8 @@ def main(argv=None):
     parser.add_argument("--pipeline", default=DEFAULT_PIPELINE)
     parser.add_argument("--run-args", default="", help="extra seqboat-run/exec arguments")
     parser.add_argument("--gpu", metavar="OPTIONS",
-                        help="compile with seqboat-gpu-pipeline=OPTIONS, run with seqboat-exec")
+                        help="compile with seqboat-gpu-pipeline=OPTIONS, run with "
+                             "seqboat-exec (with --lowered: run that library)")
     parser.add_argument("--lowered", metavar="FILE",
                         help="run this already lowered module (compiled once, "
                              "e.g. for a dynamic signature) instead of compiling "
@@ -71,11 +72,17 @@ def main(argv=None):
 
     source = os.path.join(args.work, args.op + ".mlir")
     if args.gpu is not None:
-        lowered = os.path.join(args.work, args.op + ".so")
-        build = os.path.dirname(os.path.abspath(args.bin))
-        run([sys.executable, "-m", "seqboat.aot", source, "-o", lowered,
-             "--build", build, "--options", args.gpu])
+        # With --lowered, a library compiled before (OPTIONS unused).
         runner = "seqboat-exec"
+        if args.lowered:
+            lowered = args.lowered
+        else:
+            lowered = os.path.join(args.work, args.op + ".so")
+            build = os.path.dirname(os.path.abspath(args.bin))
+            run([sys.executable, "-m", "seqboat.aot", source, "-o", lowered,
+                 "--build", build, "--options", args.gpu])
+            if args.keep_lowered:
+                shutil.copyfile(lowered, args.keep_lowered)
     elif args.lowered:
         lowered = args.lowered
         runner = "seqboat-run"

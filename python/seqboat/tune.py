@@ -3,7 +3,7 @@
     seqboat-tune FILE.mlir --chip sm_90 [--budget 50] [--db seqboat-tuning.json]
         [--jobs N] [--top 5] [--repeat 20] [--seed 0] [--plot tune.svg]
         [--ptxas-options "..."] [--fix KNOB=VALUE] [--no-measure] [--force]
-        [--build BUILD]
+        [--size B=N --size L=N] [--build BUILD]
 
 For each op that ``seqboat-opt --seqboat-print-tuning-space`` lists:
 
@@ -596,6 +596,40 @@ def measure(args, op, config, dbkey, inputs, outputs_ref):
     return ms, err
 
 
+def parse_sizes(specs):
+    """--size B=N / L=N as a dict."""
+    sizes = {}
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        if name not in ("B", "L"):
+            raise TuneError("--size %s: the dynamic sizes are B and L" % spec)
+        try:
+            sizes[name] = int(value)
+        except ValueError:
+            raise TuneError("--size %s: the value must be an integer" % spec)
+        if sizes[name] < 1:
+            raise TuneError("--size %s: the value must be at least 1" % spec)
+    return sizes
+
+
+def bind_sizes(op, sizes):
+    """Gives a layer with a dynamic B or L the sizes to tune at (--size): the
+    static model and the measured inputs need them."""
+    if op.get("kind") != "layer":
+        return
+    shape = op["shape"]
+    missing = [n for n in ("B", "L") if n not in shape and n not in sizes]
+    if missing:
+        raise TuneError("%s has a dynamic %s: give the sizes to tune at with %s "
+                        "(the config found applies at every size)"
+                        % (op["loc"], " and ".join(missing),
+                           " ".join("--size %s=N" % n for n in missing)))
+    for n in ("B", "L"):
+        if n not in shape:
+            shape[n] = sizes[n]
+            op.setdefault("bound", {})[n] = sizes[n]
+
+
 def make_inputs(args, work):
     """Random inputs for the entry function and the CPU reference outputs."""
     import numpy as np
@@ -604,9 +638,21 @@ def make_inputs(args, work):
                   text, re.S)
     if not m:
         raise TuneError("cannot find the signature of @%s" % args.entry)
+    sizes = getattr(args, "sizes", {})
+
+    def size(x, at):
+        # Dynamic dims of seqboat tensors are their leading [B, L].
+        if x != "?":
+            return int(x)
+        name = "BL"[at] if at < 2 else None
+        if name not in sizes:
+            raise TuneError("@%s has a dynamic dimension: give the sizes to measure at "
+                            "with --size B=N --size L=N" % args.entry)
+        return sizes[name]
+
     def shapes(s):
-        return [(tuple(int(x) for x in dims.split("x") if x), et)
-                for dims, et in re.findall(r"tensor<((?:\d+x)*)(f32|i32|i1)>", s)]
+        return [(tuple(size(x, i) for i, x in enumerate(d for d in dims.split("x") if d)), et)
+                for dims, et in re.findall(r"tensor<((?:(?:\d+|\?)x)*)(f32|i32|i1)>", s)]
     rng = np.random.default_rng(0)
     paths = []
     for i, (shape, et) in enumerate(shapes(m.group(1))):
@@ -815,6 +861,9 @@ def main(argv=None):
                         help="extra ptxas options for the resource check (e.g. -maxrregcount=32)")
     parser.add_argument("--fix", action="append", default=[], metavar="KNOB=VALUE",
                         help="search only configs with this knob value (repeatable)")
+    parser.add_argument("--size", action="append", default=[], metavar="SYMBOL=N",
+                        help="a dynamic B or L to tune at (repeatable); the config found "
+                             "applies to the op at every size")
     parser.add_argument("--no-measure", action="store_true", help="rank by the static model only")
     parser.add_argument("--measure-on", choices=("gpu", "cpu"),
                         help="where to time the best variants (default: the GPU when there is "
@@ -836,6 +885,7 @@ def main(argv=None):
             raise TuneError("seqboat-opt not found in %s/bin (use --build)" % args.build)
         if not os.path.exists(args.file):
             raise TuneError("cannot read %s" % args.file)
+        args.sizes = parse_sizes(args.size)
         if args.path == "cpu":
             from . import tune_cpu
             if not args.entry:
@@ -853,6 +903,7 @@ def main(argv=None):
         space = json.loads(run([args.opt, args.file, "--seqboat-print-tuning-space", "-o", os.devnull]))
         for op in space["ops"]:
             restrict(op, args.fix)
+            bind_sizes(op, args.sizes)
         if not space["ops"]:
             print("no tunable ops in %s" % args.file)
             return 0

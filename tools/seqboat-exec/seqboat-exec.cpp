@@ -37,6 +37,7 @@
 #include <vector>
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 using mlir::seqboat::checkedNumElements;
 using mlir::seqboat::parseDecimal;
@@ -72,6 +73,19 @@ const char *const kUsage =
   std::fflush(stdout);
   std::fprintf(stderr, "seqboat-exec: error: %s\n", message.c_str());
   std::exit(1);
+}
+
+/// A failed run-time check of the compiled code (`cf.assert`, e.g. an empty
+/// dynamic batch, docs/dialect.md) prints its message with `puts` and calls
+/// `abort`: the run then ends with an error and exit status 1, no output
+/// written, as in seqboat-run.
+extern "C" void onRunTimeCheckAbort(int) {
+  std::fflush(stdout);
+  static const char message[] =
+      "seqboat-exec: error: run-time check failed (the compiled function's "
+      "message is above)\n";
+  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+  _exit(1);
 }
 
 //===----------------------------------------------------------------------===//
@@ -167,8 +181,24 @@ Options parseCommandLine(int argc, char **argv) {
 /// An argument or result of the entry function as seen by the C interface.
 struct Slot {
   NpyDType dtype;
+  /// kDynamic for a `?` dimension (sized by the bound file, or, for a
+  /// result, by the returned descriptor).
   std::vector<int64_t> shape;
 };
+
+/// MLIR's ShapedType::kDynamic.
+constexpr int64_t kDynamic = INT64_MIN;
+
+/// Whether an array of `shape` can bind to `slot`: same rank, and equal
+/// sizes where the slot's are static.
+bool fitsSlot(const std::vector<int64_t> &shape, const Slot &slot) {
+  if (shape.size() != slot.shape.size())
+    return false;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (slot.shape[d] != kDynamic && shape[d] != slot.shape[d])
+      return false;
+  return true;
+}
 
 /// Descriptor of a ranked memref: {allocated, aligned, offset, sizes[r],
 /// strides[r]}, every field 8 bytes wide.
@@ -281,13 +311,14 @@ bool parseSignature(std::string_view text, Signature &signature,
   return true;
 }
 
-/// Reads a type such as "tensor<2x3xf32>" or "tensor<i1>" as a slot;
+/// Reads a type such as "tensor<2x3xf32>", "tensor<?x3xf32>" or
+/// "tensor<i1>" as a slot;
 /// otherwise sets `error` the way seqboat-run words it.
 bool slotOf(const std::string &type, const std::string &what, Slot &slot,
             std::string &error) {
   auto unsupported = [&]() {
     error = what + " has type " + type +
-            ", but only statically shaped tensors can be bound to .npy files";
+            ", but only ranked tensors can be bound to .npy files";
     return false;
   };
   std::string_view body;
@@ -303,8 +334,15 @@ bool slotOf(const std::string &type, const std::string &what, Slot &slot,
   while (!body.empty() &&
          ((body.front() >= '0' && body.front() <= '9') || body.front() == '?' ||
           body.front() == '*')) {
-    if (body.front() == '?' || body.front() == '*')
-      return unsupported(); // Dynamic size or unranked.
+    if (body.front() == '*')
+      return unsupported(); // Unranked.
+    if (body.front() == '?') {
+      if (body.size() < 2 || body[1] != 'x')
+        return unsupported();
+      slot.shape.push_back(kDynamic);
+      body.remove_prefix(2);
+      continue;
+    }
     size_t digits = body.find_first_not_of("0123456789");
     if (digits == std::string_view::npos || body[digits] != 'x')
       return unsupported();
@@ -317,7 +355,11 @@ bool slotOf(const std::string &type, const std::string &what, Slot &slot,
     slot.shape.push_back(*dim);
     body.remove_prefix(digits + 1);
   }
-  if (!checkedNumElements(slot.shape)) {
+  std::vector<int64_t> staticSizes;
+  for (int64_t d : slot.shape)
+    if (d != kDynamic)
+      staticSizes.push_back(d);
+  if (!checkedNumElements(staticSizes)) {
     error = what + " has type " + type + ", whose size overflows int64";
     return false;
   }
@@ -428,14 +470,24 @@ void callEntry(void *fn, std::vector<void *> &pointers) {
 const uintptr_t kNotAllocated = 0xdeadbeef;
 
 /// Copies a (possibly strided) result memref into a C-order array, staging
-/// device-only memory through the host first.
+/// device-only memory through the host first; its shape is the descriptor's
+/// (the slot's where that is static).
 NpyArray readResult(const Runtime &rt, const Slot &slot, const int64_t *desc) {
   NpyArray array;
   array.dtype = slot.dtype;
-  array.shape = slot.shape;
   size_t rank = slot.shape.size();
+  array.shape.assign(desc + 3, desc + 3 + rank);
+  for (size_t d = 0; d < rank; ++d)
+    if (array.shape[d] < 0 ||
+        (slot.shape[d] != kDynamic && array.shape[d] != slot.shape[d]))
+      fail("the function returned a result of shape " +
+           npy::formatShape(array.shape) + " for " +
+           npy::formatShape(slot.shape));
   size_t elem = npy::npyElementSize(slot.dtype);
   int64_t n = array.numElements();
+  if (n < 0)
+    fail("the function returned a result of shape " +
+         npy::formatShape(array.shape) + ", whose size overflows int64");
   array.data.resize(n * elem);
   if (n == 0)
     return array;
@@ -446,7 +498,7 @@ NpyArray readResult(const Runtime &rt, const Slot &slot, const int64_t *desc) {
   // Element offsets the memref reaches, relative to `base`.
   int64_t low = offset, high = offset;
   for (size_t d = 0; d < rank; ++d) {
-    int64_t reach = (slot.shape[d] - 1) * strides[d];
+    int64_t reach = (array.shape[d] - 1) * strides[d];
     (reach < 0 ? low : high) += reach;
   }
   std::vector<uint8_t> staged;
@@ -465,7 +517,7 @@ NpyArray readResult(const Runtime &rt, const Slot &slot, const int64_t *desc) {
     std::memcpy(array.data.data() + linear * elem, base + at * int64_t(elem),
                 elem);
     for (size_t d = rank; d-- > 0;) {
-      if (++index[d] < slot.shape[d])
+      if (++index[d] < array.shape[d])
         break;
       index[d] = 0;
     }
@@ -546,12 +598,15 @@ int main(int argc, char **argv) {
     NpyArray array;
     if (!npy::readNpy(options.inputs[i], array, error))
       fail(error);
-    if (array.dtype != slot.dtype || array.shape != slot.shape)
+    if (array.dtype != slot.dtype || !fitsSlot(array.shape, slot))
       fail("'" + options.inputs[i] + "' holds " +
            npy::npyDTypeName(array.dtype) + " " +
            npy::formatShape(array.shape) + ", but argument #" +
            std::to_string(i) + " of '" + name + "' is " +
            npy::npyDTypeName(slot.dtype) + " " + npy::formatShape(slot.shape));
+    // The file sizes the dynamic dimensions: the compiled function checks
+    // that they agree with each other (a failed check is reported below).
+    slot.shape = array.shape;
     args.push_back(std::move(array));
     argSlots.push_back(std::move(slot));
   }
@@ -635,6 +690,7 @@ int main(int argc, char **argv) {
         std::memcpy(buffers[i], args[i].data.data(), args[i].data.size());
   };
 
+  std::signal(SIGABRT, onRunTimeCheckAbort);
   std::vector<double> times;
   if (options.time) {
     callEntry(entry, pointers); // Warm-up: loads kernels, migrates pages.

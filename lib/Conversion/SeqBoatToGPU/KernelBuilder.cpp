@@ -127,14 +127,14 @@ void KernelBuilder::ifThen(Value cond, llvm::function_ref<void()> then) {
   then();
 }
 
-static scf::ForallOp mappedForall(OpBuilder &b, Location loc, int64_t extent,
-                                  Attribute mapping) {
-  return scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(extent)}, ValueRange{},
-      b.getArrayAttr({mapping}));
+static scf::ForallOp mappedForall(OpBuilder &b, Location loc,
+                                  OpFoldResult extent, Attribute mapping) {
+  return scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{extent},
+                               ValueRange{}, b.getArrayAttr({mapping}));
 }
 
-void KernelBuilder::kernel(StringRef name, int64_t gridSize, BodyFn body) {
+void KernelBuilder::kernel(StringRef name, OpFoldResult gridSize,
+                           BodyFn body) {
   auto forall = mappedForall(
       b, loc, gridSize,
       gpu::GPUBlockMappingAttr::get(b.getContext(), gpu::MappingId::DimX));
@@ -145,7 +145,7 @@ void KernelBuilder::kernel(StringRef name, int64_t gridSize, BodyFn body) {
   body(forall.getInductionVar(0));
 }
 
-void KernelBuilder::threads(int64_t extent, BodyFn body) {
+void KernelBuilder::threads(OpFoldResult extent, BodyFn body) {
   auto forall = mappedForall(
       b, loc, extent,
       gpu::GPUThreadMappingAttr::get(b.getContext(), gpu::MappingId::DimX));

@@ -76,10 +76,17 @@ public:
   void ifThen(Value cond, llvm::function_ref<void()> then);
 
   /// A kernel: scf.forall over `gridSize` blocks mapped to #gpu.block<x>,
-  /// tagged with `name` and its threads per block.
-  void kernel(StringRef name, int64_t gridSize, BodyFn body);
+  /// tagged with `name` and its threads per block. A dynamic grid (a
+  /// Value) is computed at run time before the launch.
+  void kernel(StringRef name, OpFoldResult gridSize, BodyFn body);
+  void kernel(StringRef name, int64_t gridSize, BodyFn body) {
+    kernel(name, b.getIndexAttr(gridSize), body);
+  }
   /// A phase of a block: scf.forall over `extent` mapped to #gpu.thread<x>.
-  void threads(int64_t extent, BodyFn body);
+  void threads(OpFoldResult extent, BodyFn body);
+  void threads(int64_t extent, BodyFn body) {
+    threads(b.getIndexAttr(extent), body);
+  }
 
 private:
   OpBuilder &b;

@@ -23,7 +23,9 @@
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Support/CheckedArith.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <array>
 #include <cmath>
@@ -43,8 +45,10 @@ constexpr int64_t kMaxUnrolledOrder = 64;
 
 /// Shapes and knobs of one layer.
 struct Dims {
-  /// `window` is the reach clamped to L; `windowScale` the relu2/laplace
-  /// scale of the window as written.
+  /// `b` and `l` may be ShapedType::kDynamic (sizes known at run time,
+  /// Buffers::batch/length). `window` is the reach clamped to L (to nothing
+  /// when L is dynamic: a reach past L masks nothing); `windowScale` the
+  /// relu2/laplace scale of the window as written.
   int64_t b, l, d, n, z, h, m, window;
   double windowScale;
   bool bidirectional, prenorm;
@@ -60,6 +64,8 @@ struct Buffers {
       mxW, mxB, qkGamma, qkBeta, relBias, hW, hB;
   Value stats, chunkFwd, chunkBwd, enterFwd, mx, hu, gate, active, pos, count,
       inv, q, k, r, v, og, out;
+  /// B and L at run time (memref.dim of x), when dynamic.
+  Value batch, length;
 };
 
 class LayerKernels {
@@ -118,9 +124,57 @@ private:
   bool hasPreNorm() const { return s.prenorm && s.norm != Norm::none; }
   bool hasPostNorm() const { return !s.prenorm && s.norm != Norm::none; }
 
+  //===--------------------------------------------------------------------===//
+  // Sizes. B and L are constants when static; otherwise the runtime sizes,
+  // and every grid, tile count and bound derived from them is computed from
+  // those before the kernels (the last partial tile or chunk is masked as
+  // when L is static).
+  //===--------------------------------------------------------------------===//
+
+  bool isStatic() const {
+    return !ShapedType::isDynamic(s.b) && !ShapedType::isDynamic(s.l);
+  }
+  Value batchSize() {
+    return ShapedType::isDynamic(s.b) ? buf.batch : kb.idx(s.b);
+  }
+  Value length() {
+    return ShapedType::isDynamic(s.l) ? buf.length : kb.idx(s.l);
+  }
+  /// B * L, the flattened token axis.
+  Value tokens() {
+    return isStatic() ? kb.idx(s.b * s.l) : kb.mul(batchSize(), length());
+  }
+  /// ceil(n / d) for a runtime n.
+  Value ceilDiv(Value n, int64_t d) {
+    if (d == 1)
+      return n;
+    return kb.div(kb.add(n, kb.idx(d - 1)), kb.idx(d));
+  }
+  /// A block grid of `perRow` blocks per batch row: a constant when the
+  /// shapes are static.
+  OpFoldResult perBatchRow(OpFoldResult perRow) {
+    std::optional<int64_t> n = getConstantIntValue(perRow);
+    if (n && !ShapedType::isDynamic(s.b))
+      return kb.builder().getIndexAttr(s.b * *n);
+    return kb.mul(batchSize(),
+                  getValueOrCreateConstantIndexOp(kb.builder(), kb.location(),
+                                                  perRow));
+  }
+  /// ceil(L / tile) blocks or tiles along the sequence.
+  OpFoldResult sequenceTiles(int64_t tile) {
+    if (!ShapedType::isDynamic(s.l))
+      return kb.builder().getIndexAttr((s.l + tile - 1) / tile);
+    return ceilDiv(length(), tile);
+  }
+  Value asValue(OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(kb.builder(), kb.location(), v);
+  }
+
   /// Rows [row0, row0 + rows) of the flattened [B*L] token axis.
-  int64_t rowTiles(int64_t rows) const {
-    return (s.b * s.l + rows - 1) / rows;
+  OpFoldResult rowTiles(int64_t rows) {
+    if (isStatic())
+      return kb.builder().getIndexAttr((s.b * s.l + rows - 1) / rows);
+    return ceilDiv(tokens(), rows);
   }
 
   /// Loads `rows` rows of `src` ([B, L, F] or gathered) into shared memory;
@@ -141,9 +195,11 @@ private:
   /// (valid, b, t) of flattened row `row0 + r`.
   std::tuple<Value, Value, Value> flatRow(Value row0, Value r) {
     Value row = kb.add(row0, r);
-    Value valid = kb.lt(row, kb.idx(s.b * s.l));
-    Value safe = kb.min(row, kb.idx(s.b * s.l - 1));
-    return {valid, kb.div(safe, kb.idx(s.l)), kb.rem(safe, kb.idx(s.l))};
+    Value all = tokens();
+    Value valid = kb.lt(row, all);
+    Value safe = kb.min(row, kb.sub(all, kb.idx(1)));
+    Value len = length();
+    return {valid, kb.div(safe, len), kb.rem(safe, len)};
   }
 
   /// tile[r, :] . w[c, :] + bias[c].
@@ -169,7 +225,7 @@ private:
   // straight to the hx projection and the router.
   //===--------------------------------------------------------------------===//
 
-  int64_t numChunks() const { return (s.l + s.chunk - 1) / s.chunk; }
+  OpFoldResult numChunks() { return sequenceTiles(s.chunk); }
 
   /// rows_per_block, capped so that a rows x width tile of floats fits in
   /// `maxFloats` (48 KiB by default, what a block gets without opt-in).
@@ -179,10 +235,11 @@ private:
 
   /// (batch row, chunk, first token, end token) of block `blk`.
   std::tuple<Value, Value, Value, Value> chunkOf(Value blk) {
-    Value bi = kb.div(blk, kb.idx(numChunks()));
-    Value c = kb.rem(blk, kb.idx(numChunks()));
+    Value chunks = asValue(numChunks());
+    Value bi = kb.div(blk, chunks);
+    Value c = kb.rem(blk, chunks);
     Value t0 = kb.mul(c, kb.idx(s.chunk));
-    Value t1 = kb.min(kb.add(t0, kb.idx(s.chunk)), kb.idx(s.l));
+    Value t1 = kb.min(kb.add(t0, kb.idx(s.chunk)), length());
     return {bi, c, t0, t1};
   }
 
@@ -260,7 +317,7 @@ private:
   /// 1. Per chunk: norm statistics of its tokens, then each channel's chunk
   /// states from a zero start (forward, and backward when bidirectional).
   void emaChunks() {
-    kb.kernel("ema_chunks", s.b * numChunks(), [&](Value blk) {
+    kb.kernel("ema_chunks", perBatchRow(numChunks()), [&](Value blk) {
       Value bi, c, t0, t1;
       std::tie(bi, c, t0, t1) = chunkOf(blk);
       if (hasPreNorm()) {
@@ -302,7 +359,7 @@ private:
     kb.loop(from, to, [&](Value i) {
       Value cc = backward ? kb.sub(kb.add(from, to), kb.add(i, kb.idx(1))) : i;
       Value lo = kb.mul(cc, kb.idx(s.chunk));
-      Value len = kb.sub(kb.min(kb.add(lo, kb.idx(s.chunk)), kb.idx(s.l)), lo);
+      Value len = kb.sub(kb.min(kb.add(lo, kb.idx(s.chunk)), length()), lo);
       Value lenF = arith::SIToFPOp::create(
           kb.builder(), kb.location(), kb.floatType(),
           arith::IndexCastOp::create(kb.builder(), kb.location(),
@@ -323,7 +380,7 @@ private:
   void emaHxRoute() {
     int64_t rows = tileRows(s.d);
     int64_t tiles = (s.chunk + rows - 1) / rows;
-    kb.kernel("ema_hx_route", s.b * numChunks(), [&](Value blk) {
+    kb.kernel("ema_hx_route", perBatchRow(numChunks()), [&](Value blk) {
       Value bi, c, t0, t1;
       std::tie(bi, c, t0, t1) = chunkOf(blk);
       Value tile = kb.scratch({rows, s.d}, kb.floatType());
@@ -343,7 +400,7 @@ private:
         Coefficients bwd = coefficients(kb.add(ch, kb.idx(s.d)));
         zero(state);
         foldChunks(bwd, state, buf.chunkBwd, bi, ch, kb.add(c, kb.idx(1)),
-                   kb.idx(numChunks()), true);
+                   asValue(numChunks()), true);
         kb.loop(t0, t1, [&](Value t) {
           Value tt = kb.sub(kb.add(t0, t1), kb.add(t, kb.idx(1)));
           kb.store(step(bwd, state, input(bi, tt, ch)), buf.mx, {bi, tt, ch});
@@ -411,13 +468,23 @@ private:
   /// one thread turns the counts into offsets, then each thread writes the
   /// positions of its chunk; slots past count get -1.
   void compact() {
-    int64_t parts = std::min<int64_t>(s.threads, s.l);
-    int64_t chunk = (s.l + parts - 1) / parts;
-    kb.kernel("compact", s.b, [&](Value bi) {
+    // A dynamic L may be as short as one token: then all but the first
+    // part are empty.
+    int64_t parts = ShapedType::isDynamic(s.l)
+                        ? s.threads
+                        : std::min<int64_t>(s.threads, s.l);
+    OpFoldResult grid = ShapedType::isDynamic(s.b)
+                            ? OpFoldResult(batchSize())
+                            : kb.builder().getIndexAttr(s.b);
+    kb.kernel("compact", grid, [&](Value bi) {
       Value offsets = kb.scratch({parts}, kb.builder().getIndexType());
+      Value len = length();
+      Value chunk = ShapedType::isDynamic(s.l)
+                        ? ceilDiv(len, parts)
+                        : kb.idx((s.l + parts - 1) / parts);
       auto chunkRange = [&](Value p) {
-        Value lo = kb.min(kb.mul(p, kb.idx(chunk)), kb.idx(s.l));
-        return std::make_pair(lo, kb.min(kb.add(lo, kb.idx(chunk)), kb.idx(s.l)));
+        Value lo = kb.min(kb.mul(p, chunk), len);
+        return std::make_pair(lo, kb.min(kb.add(lo, chunk), len));
       };
       auto isActive = [&](Value t) { return kb.load(buf.active, {bi, t}); };
       kb.threads(parts, [&](Value p) {
@@ -450,7 +517,9 @@ private:
               kb.select(active, kb.add(acc[0], kb.idx(1)), acc[0])};
         });
       });
-      kb.threads(s.l, [&](Value i) {
+      kb.threads(ShapedType::isDynamic(s.l) ? OpFoldResult(len)
+                                            : kb.builder().getIndexAttr(s.l),
+                 [&](Value i) {
         Value count = kb.toIndex(kb.load(buf.count, {bi}));
         kb.ifThen(kb.ge(i, count), [&] { kb.store(kb.i32(-1), buf.pos, {bi, i}); });
       });
@@ -461,18 +530,19 @@ private:
   /// (through the affine of qk_gamma/qk_beta), r and v.
   void mxProj() {
     int64_t rows = tileRows(s.d);
-    int64_t tiles = (s.l + rows - 1) / rows;
+    OpFoldResult tiles = sequenceTiles(rows);
     int64_t width = s.z + 2 * s.h;
-    kb.kernel("mx_proj", s.b * tiles, [&](Value blk) {
-      Value bi = kb.div(blk, kb.idx(tiles));
-      Value slot0 = kb.mul(kb.rem(blk, kb.idx(tiles)), kb.idx(rows));
+    kb.kernel("mx_proj", perBatchRow(tiles), [&](Value blk) {
+      Value numTiles = asValue(tiles);
+      Value bi = kb.div(blk, numTiles);
+      Value slot0 = kb.mul(kb.rem(blk, numTiles), kb.idx(rows));
       Value count = kb.toIndex(kb.load(buf.count, {bi}));
       // Blocks past the active tokens do nothing.
       kb.ifThen(kb.lt(slot0, count), [&] {
         auto slotRow = [&](Value r) {
           Value slot = kb.add(slot0, r);
           Value valid = kb.lt(slot, count);
-          Value safe = kb.min(slot, kb.idx(s.l - 1));
+          Value safe = kb.min(slot, kb.sub(length(), kb.idx(1)));
           Value t = kb.max(kb.toIndex(kb.load(buf.pos, {bi, safe})), kb.idx(0));
           return std::make_tuple(valid, bi, t);
         };
@@ -518,16 +588,20 @@ private:
   void attention() {
     // s.window is already clamped to L (windowReach), so 2w and w + 1 fit.
     int64_t w = s.window, nq = s.queries;
-    // No query sees more than the L tokens there are.
-    int64_t span = std::min(nq + (s.bidirectional ? 2 * w : w), s.l);
-    int64_t tiles = (s.l + nq - 1) / nq;
+    // No query sees more than the L tokens there are (with a dynamic L,
+    // lowerLayer has bounded the span).
+    int64_t span = nq + (s.bidirectional ? 2 * w : w);
+    if (!ShapedType::isDynamic(s.l))
+      span = std::min(span, s.l);
+    OpFoldResult tiles = sequenceTiles(nq);
     double scale = s.activation == Activation::softmax
                        ? 1.0 / std::sqrt(static_cast<double>(s.z))
                        : s.windowScale;
     bool softmax = s.activation == Activation::softmax;
-    kb.kernel("attention", s.b * tiles, [&](Value blk) {
-      Value bi = kb.div(blk, kb.idx(tiles));
-      Value i0 = kb.mul(kb.rem(blk, kb.idx(tiles)), kb.idx(nq));
+    kb.kernel("attention", perBatchRow(tiles), [&](Value blk) {
+      Value numTiles = asValue(tiles);
+      Value bi = kb.div(blk, numTiles);
+      Value i0 = kb.mul(kb.rem(blk, numTiles), kb.idx(nq));
       Value count = kb.toIndex(kb.load(buf.count, {bi}));
       kb.ifThen(kb.lt(i0, count), [&] {
         // Keys [lo, lo + keys) cover the windows of queries [i0, i0 + nq).
@@ -707,12 +781,18 @@ private:
 LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
                          int64_t unroll, int64_t chunk, int64_t queries,
                          bool freeScratch) {
-  for (Value operand : op->getOperands()) {
+  // B and L (dims 0 and 1 of x and of the result) may be dynamic; every
+  // other size is static.
+  for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
     auto type = cast<RankedTensorType>(operand.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return op.emitOpError("the GPU strategy needs static f32 shapes, but got ")
+    bool dynamicOk =
+        i == 0 && !ShapedType::isDynamic(type.getShape().back());
+    if ((!type.hasStaticShape() && !dynamicOk) ||
+        !type.getElementType().isF32())
+      return op.emitOpError("the GPU strategy needs f32 operands with static "
+                            "shapes except B and L of x, but got ")
              << type;
-    if (type.getNumElements() == 0)
+    if (type.hasStaticShape() && type.getNumElements() == 0)
       return op.emitOpError("the GPU strategy needs non-empty operands, but "
                             "got ")
              << type;
@@ -720,14 +800,22 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   auto dimOf = [](Value v, unsigned i) {
     return cast<RankedTensorType>(v.getType()).getDimSize(i);
   };
+  int64_t l = dimOf(op.getX(), 1);
+  bool dynamicL = ShapedType::isDynamic(l);
+  // With a dynamic L the window, EMA chunk and query block stay as written:
+  // a reach past L masks nothing, and the partial last chunk or block is
+  // masked as it is for a static L that is not a multiple.
+  auto clampToL = [&](int64_t v) { return dynamicL ? v : std::min(v, l); };
   Dims dims{dimOf(op.getX(), 0),
-            dimOf(op.getX(), 1),
+            l,
             dimOf(op.getX(), 2),
             dimOf(op.getEmaDelta(), 1),
             dimOf(op.getQkGamma(), 1),
             dimOf(op.getHW(), 1),
             (dimOf(op.getRelBias(), 0) + 1) / 2,
-            windowReach(op.getWindow(), dimOf(op.getX(), 1)),
+            dynamicL ? static_cast<int64_t>(std::min<uint64_t>(
+                           op.getWindow(), INT64_MAX))
+                     : windowReach(op.getWindow(), l),
             windowScale(op.getWindow(), op.getBidirectional()),
             op.getBidirectional(),
             op.getPrenorm(),
@@ -737,14 +825,34 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             threads,
             rows,
             unroll,
-            std::min(chunk, dimOf(op.getX(), 1)),
-            std::min(queries, dimOf(op.getX(), 1))};
+            clampToL(chunk),
+            clampToL(queries)};
+
+  if (dynamicL) {
+    // The attention block keeps the scores of its queries against the union
+    // of their windows in shared memory, [queries, queries + 2w (or w)]
+    // floats; with a static L that span is bounded by L, with a dynamic one
+    // by the window, so fewer queries share a block when the window is wide.
+    constexpr int64_t kMaxScores = 12288;
+    int64_t reach = dims.bidirectional ? 2 * dims.window : dims.window;
+    if (dims.window > kMaxScores || reach + 1 > kMaxScores)
+      return op.emitOpError("the GPU strategy needs a static L when the "
+                            "window (")
+             << op.getWindow() << ") is wider than its shared-memory score "
+             << "tile (" << kMaxScores << " floats)";
+    dims.queries = std::min(dims.queries, kMaxScores);
+    while (dims.queries > 1 && dims.queries * (dims.queries + reach) > kMaxScores)
+      dims.queries = std::max<int64_t>(1, dims.queries / 2);
+  }
 
   // The verifier bounds each operand's size; the EMA state buffers combine
   // the dimensions of two operands ([B, chunks, D, N] of x and ema_delta),
-  // so their size is checked here, before anything is built.
-  int64_t numChunks = llvm::divideCeil(dims.l, dims.chunk);
-  if (!checkedNumElements(
+  // so their size is checked here, before anything is built (at run time
+  // for a dynamic B or L, where the allocation fails instead).
+  int64_t numChunks = dynamicL ? ShapedType::kDynamic
+                               : llvm::divideCeil(dims.l, dims.chunk);
+  if (!ShapedType::isDynamic(dims.b) && !dynamicL &&
+      !checkedNumElements(
           std::array<int64_t, 4>{dims.b, numChunks, dims.d, dims.n}))
     return op.emitOpError("the GPU strategy's EMA state buffer [B, L/ema_chunk, "
                           "D, N] = [")
@@ -759,12 +867,6 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
     return bufferization::ToBufferOp::create(
         b, loc, MemRefType::get(type.getShape(), type.getElementType()), t,
         /*read_only=*/true);
-  };
-  SmallVector<Value> scratch;
-  auto alloc = [&](ArrayRef<int64_t> shape, Type et) -> Value {
-    Value m = memref::AllocOp::create(b, loc, MemRefType::get(shape, et));
-    scratch.push_back(m);
-    return m;
   };
 
   Buffers buf;
@@ -787,28 +889,79 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   buf.hW = toBuffer(op.getHW());
   buf.hB = toBuffer(op.getHB());
 
-  int64_t bs = dims.b, l = dims.l;
+  // Runtime B and L: a kernel grid of zero blocks is not launchable, so an
+  // empty batch or sequence is refused before anything runs.
+  auto positive = [&](unsigned dim, StringRef symbol) -> Value {
+    Value size = memref::DimOp::create(b, loc, buf.x, dim);
+    Value ok = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sgt, size,
+        arith::ConstantIndexOp::create(b, loc, 0));
+    std::string message;
+    llvm::raw_string_ostream(message)
+        << "'" << op->getName() << "': the GPU strategy needs " << symbol
+        << " >= 1 ('x' dim " << dim << ")";
+    cf::AssertOp::create(b, loc, ok, message);
+    return size;
+  };
+  if (ShapedType::isDynamic(dims.b))
+    buf.batch = positive(0, "B");
+  if (dynamicL)
+    buf.length = positive(1, "L");
+
+  SmallVector<Value> scratch;
+  // Sizes of a scratch buffer: B, L and the chunk count may be runtime.
+  auto sizes = [&](ArrayRef<OpFoldResult> shape) {
+    SmallVector<int64_t> staticSizes;
+    SmallVector<Value> dynamicSizes;
+    dispatchIndexOpFoldResults(shape, dynamicSizes, staticSizes);
+    return std::make_pair(staticSizes, dynamicSizes);
+  };
+  auto allocOf = [&](ArrayRef<OpFoldResult> shape, Type et) -> Value {
+    auto [staticSizes, dynamicSizes] = sizes(shape);
+    return memref::AllocOp::create(b, loc, MemRefType::get(staticSizes, et),
+                                   dynamicSizes);
+  };
+  auto alloc = [&](ArrayRef<OpFoldResult> shape, Type et) -> Value {
+    Value m = allocOf(shape, et);
+    scratch.push_back(m);
+    return m;
+  };
+  auto size = [&](int64_t v, Value dynamic) -> OpFoldResult {
+    if (ShapedType::isDynamic(v))
+      return dynamic;
+    return b.getIndexAttr(v);
+  };
+  OpFoldResult bs = size(dims.b, buf.batch), len = size(dims.l, buf.length);
+  OpFoldResult chunks = b.getIndexAttr(numChunks);
+  if (dynamicL) {
+    Value c = arith::ConstantIndexOp::create(b, loc, dims.chunk);
+    Value m1 = arith::ConstantIndexOp::create(b, loc, dims.chunk - 1);
+    chunks = arith::DivUIOp::create(
+                 b, loc, arith::AddIOp::create(b, loc, buf.length, m1), c)
+                 .getResult();
+  }
+  auto idx = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   Type i32 = b.getI32Type();
   if (dims.prenorm && dims.norm != Norm::none)
-    buf.stats = alloc({bs, l, 2}, f32);
-  buf.chunkFwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
+    buf.stats = alloc({bs, len, idx(2)}, f32);
+  buf.chunkFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
   if (dims.bidirectional)
-    buf.chunkBwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
-  buf.enterFwd = alloc({bs, numChunks, dims.d, dims.n}, f32);
-  buf.mx = alloc({bs, l, dims.d}, f32);
-  buf.hu = alloc({bs, l, dims.d + 2}, f32);
-  buf.gate = alloc({bs, l}, f32);
-  buf.active = alloc({bs, l}, b.getI1Type());
-  buf.pos = alloc({bs, l}, i32);
+    buf.chunkBwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
+  buf.enterFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
+  buf.mx = alloc({bs, len, idx(dims.d)}, f32);
+  buf.hu = alloc({bs, len, idx(dims.d + 2)}, f32);
+  buf.gate = alloc({bs, len}, f32);
+  buf.active = alloc({bs, len}, b.getI1Type());
+  buf.pos = alloc({bs, len}, i32);
   buf.count = alloc({bs}, i32);
-  buf.inv = alloc({bs, l}, i32);
-  buf.q = alloc({bs, l, dims.z}, f32);
-  buf.k = alloc({bs, l, dims.z}, f32);
-  buf.r = alloc({bs, l, dims.h}, f32);
-  buf.v = alloc({bs, l, dims.h}, f32);
-  buf.og = alloc({bs, l, dims.h}, f32);
+  buf.inv = alloc({bs, len}, i32);
+  buf.q = alloc({bs, len, idx(dims.z)}, f32);
+  buf.k = alloc({bs, len, idx(dims.z)}, f32);
+  buf.r = alloc({bs, len, idx(dims.h)}, f32);
+  buf.v = alloc({bs, len, idx(dims.h)}, f32);
+  buf.og = alloc({bs, len, idx(dims.h)}, f32);
   // The result buffer outlives the layer; the scratch buffers do not.
-  buf.out = memref::AllocOp::create(b, loc, MemRefType::get({bs, l, dims.d}, f32));
+  buf.out = allocOf({bs, len, idx(dims.d)}, f32);
 
   KernelBuilder kb(b, loc, f32, threads);
   LayerKernels(kb, dims, buf).build();

@@ -13,6 +13,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -51,14 +52,12 @@ LogicalResult checkMapping(scf::ForallOp forall) {
   return success();
 }
 
-/// Static extent of a normalised 1-D forall, or failure.
-FailureOr<int64_t> extentOf(scf::ForallOp forall) {
+/// Extent of a normalised 1-D forall: a constant, or a value computed before
+/// the forall (a grid or phase size known only at run time).
+FailureOr<OpFoldResult> extentOf(scf::ForallOp forall) {
   if (forall.getRank() != 1 || !forall.isNormalized())
     return failure();
-  std::optional<int64_t> ub = getConstantIntValue(forall.getMixedUpperBound()[0]);
-  if (!ub)
-    return failure();
-  return *ub;
+  return forall.getMixedUpperBound()[0];
 }
 
 /// Moves the ops of `block` (but its terminator) before `dest`.
@@ -73,10 +72,10 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
                         int64_t threads) {
   if (failed(checkMapping(kernel)))
     return failure();
-  FailureOr<int64_t> grid = extentOf(kernel);
+  FailureOr<OpFoldResult> grid = extentOf(kernel);
   if (failed(grid))
     return kernel.emitOpError("a block-mapped kernel must be a normalised 1-D "
-                              "scf.forall with a static extent");
+                              "scf.forall (from 0 by 1)");
   Location loc = kernel.getLoc();
   // The strategy records each kernel's block size; the option is the
   // fallback for hand-written kernels.
@@ -87,7 +86,7 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
            << threads;
   rewriter.setInsertionPoint(kernel);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  Value gridSize = arith::ConstantIndexOp::create(rewriter, loc, *grid);
+  Value gridSize = getValueOrCreateConstantIndexOp(rewriter, loc, *grid);
   Value blockSize = arith::ConstantIndexOp::create(rewriter, loc, threads);
   FlatSymbolRefAttr name;
   if (auto attr = kernel->getAttrOfType<StringAttr>(kKernelNameAttr))
@@ -144,15 +143,15 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
         outer && hasMapping(outer, /*block=*/false))
       return phase.emitOpError("thread-mapped phases cannot be nested in "
                                "another thread-mapped phase");
-    FailureOr<int64_t> extent = extentOf(phase);
+    FailureOr<OpFoldResult> extent = extentOf(phase);
     if (failed(extent))
       return phase.emitOpError("a thread-mapped phase must be a normalised "
-                               "1-D scf.forall with a static extent");
+                               "1-D scf.forall (from 0 by 1)");
     rewriter.setInsertionPoint(phase);
     Location ploc = phase.getLoc();
     auto loop = scf::ForOp::create(
         rewriter, ploc, launch.getThreadIds().x,
-        arith::ConstantIndexOp::create(rewriter, ploc, *extent),
+        getValueOrCreateConstantIndexOp(rewriter, ploc, *extent),
         arith::ConstantIndexOp::create(rewriter, ploc, threads));
     phase.getInductionVar(0).replaceAllUsesWith(loop.getInductionVar());
     inlineBefore(*phase.getBody(), loop.getBody()->getTerminator());

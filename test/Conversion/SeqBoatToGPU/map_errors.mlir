@@ -1,8 +1,8 @@
 // RUN: seqboat-opt %s --seqboat-map-kernels-to-gpu --split-input-file --verify-diagnostics
 
-func.func @dynamic_grid(%n: index, %m: memref<?xf32>) {
-  // expected-error @+1 {{a block-mapped kernel must be a normalised 1-D scf.forall with a static extent}}
-  scf.forall (%i) in (%n) {
+func.func @offset_grid(%n: index, %m: memref<?xf32>) {
+  // expected-error @+1 {{a block-mapped kernel must be a normalised 1-D scf.forall (from 0 by 1)}}
+  scf.forall (%i) = (1) to (%n) step (1) {
     %c = arith.constant 1.0 : f32
     memref.store %c, %m[%i] : memref<?xf32>
   } {mapping = [#gpu.block<x>]}
@@ -11,10 +11,10 @@ func.func @dynamic_grid(%n: index, %m: memref<?xf32>) {
 
 // -----
 
-func.func @dynamic_phase(%n: index, %m: memref<4xf32>) {
+func.func @strided_phase(%n: index, %m: memref<4xf32>) {
   scf.forall (%i) in (4) {
-    // expected-error @+1 {{a thread-mapped phase must be a normalised 1-D scf.forall with a static extent}}
-    scf.forall (%t) in (%n) {
+    // expected-error @+1 {{a thread-mapped phase must be a normalised 1-D scf.forall (from 0 by 1)}}
+    scf.forall (%t) = (0) to (%n) step (2) {
       %c = arith.constant 1.0 : f32
       memref.store %c, %m[%i] : memref<4xf32>
     } {mapping = [#gpu.thread<x>]}

@@ -123,8 +123,11 @@ void seqboat::buildKernelStrategy(
     OpPassManager &pm, const ConvertSeqBoatLayerToKernelsOptions &knobs,
     const SeqBoatApplyStrategiesOptions &strategies, StringRef kernelWork) {
   pm.addPass(createSeqBoatExportAbi());
-  pm.addPass(createSeqBoatComputeInF32());
+  // The fused layer kernels take 16-bit operands as they are (extended on
+  // load, rounded once at the result); other 16-bit ops compute in f32
+  // between conversions.
   pm.addNestedPass<func::FuncOp>(createConvertSeqBoatLayerToKernels(knobs));
+  pm.addPass(createSeqBoatComputeInF32());
   // Ops with a sequential part become scan kernels (lowered by their
   // strategy after tiling); every other seqboat op goes through linalg to
   // contraction and parallel kernels.

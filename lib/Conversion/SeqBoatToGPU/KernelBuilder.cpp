@@ -84,9 +84,17 @@ Value KernelBuilder::select(Value cond, Value a, Value c) {
 }
 
 Value KernelBuilder::load(Value mem, ValueRange indices) {
-  return memref::LoadOp::create(b, loc, mem, indices);
+  Value v = memref::LoadOp::create(b, loc, mem, indices);
+  auto narrow = dyn_cast<FloatType>(v.getType());
+  if (narrow && narrow != ft &&
+      narrow.getWidth() < cast<FloatType>(ft).getWidth())
+    return arith::ExtFOp::create(b, loc, ft, v);
+  return v;
 }
 void KernelBuilder::store(Value value, Value mem, ValueRange indices) {
+  Type element = cast<MemRefType>(mem.getType()).getElementType();
+  if (isa<FloatType>(element) && value.getType() == ft && element != ft)
+    value = arith::TruncFOp::create(b, loc, element, value);
   memref::StoreOp::create(b, loc, value, mem, indices);
 }
 Value KernelBuilder::scratch(ArrayRef<int64_t> shape, Type elementType) {

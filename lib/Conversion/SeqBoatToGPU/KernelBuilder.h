@@ -60,6 +60,8 @@ public:
   Value select(Value cond, Value a, Value c);
 
   // Memory.
+  /// A float narrower than floatType() (f16/bf16 operands) is extended on
+  /// load and rounded on store, so kernel arithmetic is in floatType().
   Value load(Value mem, ValueRange indices);
   void store(Value value, Value mem, ValueRange indices);
   /// memref.alloca: shared memory when in a block body, private memory in a

@@ -64,6 +64,9 @@ struct Buffers {
       mxW, mxB, qkGamma, qkBeta, relBias, hW, hB;
   Value stats, chunkFwd, chunkBwd, enterFwd, mx, hu, gate, active, pos, count,
       inv, q, k, r, v, og, out;
+  /// The output before the post-norm: `out` itself, or an f32 scratch when
+  /// `out` is 16-bit (the layer rounds once, at its result).
+  Value preNorm;
   /// B and L at run time (memref.dim of x), when dynamic.
   Value batch, length;
 };
@@ -741,7 +744,8 @@ private:
               b.setInsertionPointToStart(branch.elseBlock());
               scf::YieldOp::create(b, kb.location(), kb.fc(0.0));
             }
-            kb.store(kb.silu(kb.fadd(residual, branch.getResult(0))), buf.out,
+            kb.store(kb.silu(kb.fadd(residual, branch.getResult(0))),
+                     hasPostNorm() ? buf.preNorm : buf.out,
                      {bi, t, c});
           });
         });
@@ -754,7 +758,7 @@ private:
           std::tie(valid, bi, t) = flatRow(row0, r);
         kb.ifThen(valid, [&] {
           Value shift, scale;
-          std::tie(shift, scale) = rowStats(buf.out, bi, t);
+          std::tie(shift, scale) = rowStats(buf.preNorm, bi, t);
           kb.store(shift, stats, {r, kb.idx(0)});
           kb.store(scale, stats, {r, kb.idx(1)});
         });
@@ -764,7 +768,7 @@ private:
         Value valid, bi, t;
           std::tie(valid, bi, t) = flatRow(row0, r);
         kb.ifThen(valid, [&] {
-          Value y = applyNorm(kb.load(buf.out, {bi, t, c}),
+          Value y = applyNorm(kb.load(buf.preNorm, {bi, t, c}),
                               kb.load(stats, {r, kb.idx(0)}),
                               kb.load(stats, {r, kb.idx(1)}), c);
           kb.store(y, buf.out, {bi, t, c});
@@ -787,10 +791,15 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
     auto type = cast<RankedTensorType>(operand.getType());
     bool dynamicOk =
         i == 0 && !ShapedType::isDynamic(type.getShape().back());
-    if ((!type.hasStaticShape() && !dynamicOk) ||
-        !type.getElementType().isF32())
-      return op.emitOpError("the GPU strategy needs f32 operands with static "
+    if (!type.hasStaticShape() && !dynamicOk)
+      return op.emitOpError("the GPU strategy needs operands with static "
                             "shapes except B and L of x, but got ")
+             << type;
+    // 16-bit operands are extended on load; the kernels compute in f32.
+    if (!type.getElementType().isF32() && !type.getElementType().isF16() &&
+        !type.getElementType().isBF16())
+      return op.emitOpError("the GPU strategy needs f32, f16 or bf16 "
+                            "operands, but got ")
              << type;
     if (type.hasStaticShape() && type.getNumElements() == 0)
       return op.emitOpError("the GPU strategy needs non-empty operands, but "
@@ -961,7 +970,11 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   buf.v = alloc({bs, len, idx(dims.h)}, f32);
   buf.og = alloc({bs, len, idx(dims.h)}, f32);
   // The result buffer outlives the layer; the scratch buffers do not.
-  buf.out = allocOf({bs, len, idx(dims.d)}, f32);
+  Type resultType = op.getType().getElementType();
+  buf.out = allocOf({bs, len, idx(dims.d)}, resultType);
+  buf.preNorm = buf.out;
+  if (!dims.prenorm && dims.norm != Norm::none && resultType != f32)
+    buf.preNorm = alloc({bs, len, idx(dims.d)}, f32);
 
   KernelBuilder kb(b, loc, f32, threads);
   LayerKernels(kb, dims, buf).build();

@@ -630,6 +630,15 @@ def bind_sizes(op, sizes):
             op.setdefault("bound", {})[n] = sizes[n]
 
 
+def length_bucket(op):
+    """The length bucket of a layer with a dynamic L tuned at --size L=n: the
+    power of two >= n (None for a static L)."""
+    n = op.get("bound", {}).get("L")
+    if n is None:
+        return None
+    return 1 << max(0, (n - 1).bit_length())
+
+
 def make_inputs(args, work):
     """Random inputs for the entry function and the CPU reference outputs."""
     import numpy as np
@@ -744,8 +753,19 @@ def plot_svg(path, entries):
 
 def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
     dbkey = "%s|%s|%s" % (op["key"], args.chip, compiler)
+    bucket = length_bucket(op)
+    if bucket:
+        # A dynamic L: one entry per length bucket; seqboat-apply-tuning
+        # builds the kernels once per bucket, chosen by L at run time.
+        dbkey += "|L<=%d" % bucket
     entry = db["entries"].setdefault(dbkey, {
         "op": op["key"], "chip": args.chip, "compiler": compiler, "variants": {}})
+    if bucket:
+        entry["length_bucket"] = bucket
+        entry["tuned_at"] = dict(op["bound"])
+        print("%s: dynamic L, tuned at %s for the bucket L <= %d"
+              % (op["loc"], ", ".join("%s = %d" % kv for kv in sorted(op["bound"].items())),
+                 bucket))
     entry["op_loc"] = op["loc"]
     space_size = 1
     for k in op["knobs"]:

@@ -146,7 +146,7 @@ void KernelBuilder::kernel(StringRef name, OpFoldResult gridSize,
   auto forall = mappedForall(
       b, loc, gridSize,
       gpu::GPUBlockMappingAttr::get(b.getContext(), gpu::MappingId::DimX));
-  forall->setAttr(kKernelNameAttr, b.getStringAttr(name));
+  forall->setAttr(kKernelNameAttr, b.getStringAttr(Twine(name) + kernelSuffix));
   forall->setAttr(kThreadsAttrName, b.getI64IntegerAttr(threadsPerBlock));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(forall.getBody()->getTerminator());

@@ -23,6 +23,10 @@ public:
                 int64_t threadsPerBlock)
       : b(b), loc(loc), ft(floatType), threadsPerBlock(threadsPerBlock) {}
 
+  /// Appended to every kernel name (kernels of one layer built several
+  /// times, once per tuned length bucket, need distinct names).
+  void setKernelSuffix(StringRef suffix) { kernelSuffix = suffix.str(); }
+
   OpBuilder &builder() { return b; }
   Location location() const { return loc; }
   Type floatType() const { return ft; }
@@ -95,6 +99,7 @@ private:
   Location loc;
   Type ft;
   int64_t threadsPerBlock;
+  std::string kernelSuffix;
 };
 
 } // namespace mlir::seqboat

@@ -782,30 +782,13 @@ private:
   const Buffers &buf;
 };
 
-LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
-                         int64_t unroll, int64_t chunk, int64_t queries,
-                         bool freeScratch) {
-  // B and L (dims 0 and 1 of x and of the result) may be dynamic; every
-  // other size is static.
-  for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
-    auto type = cast<RankedTensorType>(operand.getType());
-    bool dynamicOk =
-        i == 0 && !ShapedType::isDynamic(type.getShape().back());
-    if (!type.hasStaticShape() && !dynamicOk)
-      return op.emitOpError("the GPU strategy needs operands with static "
-                            "shapes except B and L of x, but got ")
-             << type;
-    // 16-bit operands are extended on load; the kernels compute in f32.
-    if (!type.getElementType().isF32() && !type.getElementType().isF16() &&
-        !type.getElementType().isBF16())
-      return op.emitOpError("the GPU strategy needs f32, f16 or bf16 "
-                            "operands, but got ")
-             << type;
-    if (type.hasStaticShape() && type.getNumElements() == 0)
-      return op.emitOpError("the GPU strategy needs non-empty operands, but "
-                            "got ")
-             << type;
-  }
+/// The knobs of one set of the layer's kernels (#seqboat.config).
+struct Knobs {
+  int64_t threads, rows, unroll, chunk, queries;
+};
+
+/// The shapes of `op` with the knobs `k` applied, or an error on `op`.
+FailureOr<Dims> dimsFor(LayerOp op, const Knobs &k) {
   auto dimOf = [](Value v, unsigned i) {
     return cast<RankedTensorType>(v.getType()).getDimSize(i);
   };
@@ -831,11 +814,11 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
             op.getNorm(),
             op.getActivation(),
             op.getEps().convertToFloat(),
-            threads,
-            rows,
-            unroll,
-            clampToL(chunk),
-            clampToL(queries)};
+            k.threads,
+            k.rows,
+            k.unroll,
+            clampToL(k.chunk),
+            clampToL(k.queries)};
 
   if (dynamicL) {
     // The attention block keeps the scores of its queries against the union
@@ -858,19 +841,151 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
   // the dimensions of two operands ([B, chunks, D, N] of x and ema_delta),
   // so their size is checked here, before anything is built (at run time
   // for a dynamic B or L, where the allocation fails instead).
-  int64_t numChunks = dynamicL ? ShapedType::kDynamic
-                               : llvm::divideCeil(dims.l, dims.chunk);
-  if (!ShapedType::isDynamic(dims.b) && !dynamicL &&
-      !checkedNumElements(
-          std::array<int64_t, 4>{dims.b, numChunks, dims.d, dims.n}))
-    return op.emitOpError("the GPU strategy's EMA state buffer [B, L/ema_chunk, "
-                          "D, N] = [")
-           << dims.b << ", " << numChunks << ", " << dims.d << ", " << dims.n
-           << "] overflows int64";
+  if (!ShapedType::isDynamic(dims.b) && !dynamicL) {
+    int64_t numChunks = llvm::divideCeil(dims.l, dims.chunk);
+    if (!checkedNumElements(
+            std::array<int64_t, 4>{dims.b, numChunks, dims.d, dims.n}))
+      return op.emitOpError("the GPU strategy's EMA state buffer [B, "
+                            "L/ema_chunk, D, N] = [")
+             << dims.b << ", " << numChunks << ", " << dims.d << ", "
+             << dims.n << "] overflows int64";
+  }
+  return dims;
+}
+
+/// Allocates a buffer whose sizes may be runtime values.
+Value allocBuffer(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> shape,
+                  Type elementType) {
+  SmallVector<int64_t> staticSizes;
+  SmallVector<Value> dynamicSizes;
+  dispatchIndexOpFoldResults(shape, dynamicSizes, staticSizes);
+  return memref::AllocOp::create(
+      b, loc, MemRefType::get(staticSizes, elementType), dynamicSizes);
+}
+
+/// Builds the six kernels of `dims` at b's insertion point: their scratch
+/// buffers, the kernels (names + `suffix`), the unroll knob, and (when
+/// `freeScratch`) the deallocations. `buf` holds the operands, the runtime
+/// B and L, and `out` unless `op`'s result buffer is to be allocated here.
+/// Returns the result buffer.
+Value buildKernels(OpBuilder &b, Location loc, LayerOp op, const Dims &dims,
+                   Buffers buf, StringRef suffix, bool freeScratch) {
+  Type f32 = b.getF32Type();
+  SmallVector<Value> scratch;
+  auto alloc = [&](ArrayRef<OpFoldResult> shape, Type et) -> Value {
+    Value m = allocBuffer(b, loc, shape, et);
+    scratch.push_back(m);
+    return m;
+  };
+  auto size = [&](int64_t v, Value dynamic) -> OpFoldResult {
+    if (ShapedType::isDynamic(v))
+      return dynamic;
+    return b.getIndexAttr(v);
+  };
+  OpFoldResult bs = size(dims.b, buf.batch), len = size(dims.l, buf.length);
+  OpFoldResult chunks;
+  if (ShapedType::isDynamic(dims.l)) {
+    Value c = arith::ConstantIndexOp::create(b, loc, dims.chunk);
+    Value m1 = arith::ConstantIndexOp::create(b, loc, dims.chunk - 1);
+    chunks = arith::DivUIOp::create(
+                 b, loc, arith::AddIOp::create(b, loc, buf.length, m1), c)
+                 .getResult();
+  } else {
+    chunks = b.getIndexAttr(llvm::divideCeil(dims.l, dims.chunk));
+  }
+  auto idx = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  Type i32 = b.getI32Type();
+  if (dims.prenorm && dims.norm != Norm::none)
+    buf.stats = alloc({bs, len, idx(2)}, f32);
+  buf.chunkFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
+  if (dims.bidirectional)
+    buf.chunkBwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
+  buf.enterFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
+  buf.mx = alloc({bs, len, idx(dims.d)}, f32);
+  buf.hu = alloc({bs, len, idx(dims.d + 2)}, f32);
+  buf.gate = alloc({bs, len}, f32);
+  buf.active = alloc({bs, len}, b.getI1Type());
+  buf.pos = alloc({bs, len}, i32);
+  buf.count = alloc({bs}, i32);
+  buf.inv = alloc({bs, len}, i32);
+  buf.q = alloc({bs, len, idx(dims.z)}, f32);
+  buf.k = alloc({bs, len, idx(dims.z)}, f32);
+  buf.r = alloc({bs, len, idx(dims.h)}, f32);
+  buf.v = alloc({bs, len, idx(dims.h)}, f32);
+  buf.og = alloc({bs, len, idx(dims.h)}, f32);
+  // The result buffer outlives the layer; the scratch buffers do not.
+  Type resultType = op.getType().getElementType();
+  if (!buf.out)
+    buf.out = allocBuffer(b, loc, {bs, len, idx(dims.d)}, resultType);
+  buf.preNorm = buf.out;
+  if (!dims.prenorm && dims.norm != Norm::none && resultType != f32)
+    buf.preNorm = alloc({bs, len, idx(dims.d)}, f32);
+
+  KernelBuilder kb(b, loc, f32, dims.threads);
+  kb.setKernelSuffix(suffix);
+  LayerKernels(kb, dims, buf).build();
+
+  // The unroll knob: the tagged reductions (dot products of the projections
+  // and the attention). Loops it cannot unroll stay as they are.
+  SmallVector<scf::ForOp> reductions;
+  op->getParentOp()->walk([&](scf::ForOp loop) {
+    if (loop->removeAttr(kUnrollAttrName))
+      reductions.push_back(loop);
+  });
+  if (dims.unroll > 1)
+    for (scf::ForOp loop : reductions)
+      (void)loopUnrollByFactor(loop, dims.unroll);
+
+  if (freeScratch)
+    for (Value m : scratch)
+      memref::DeallocOp::create(b, loc, m);
+  return buf.out;
+}
+
+/// Lowers `op` with `knobs`, or, when `buckets` is not empty (a dynamic L
+/// tuned per length bucket: ascending upper bounds of L with their knobs),
+/// once per bucket with the bucket chosen by L at run time.
+LogicalResult lowerLayer(LayerOp op, const Knobs &knobs,
+                         ArrayRef<std::pair<int64_t, Knobs>> buckets,
+                         bool freeScratch) {
+  // B and L (dims 0 and 1 of x and of the result) may be dynamic; every
+  // other size is static.
+  for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    bool dynamicOk =
+        i == 0 && !ShapedType::isDynamic(type.getShape().back());
+    if (!type.hasStaticShape() && !dynamicOk)
+      return op.emitOpError("the GPU strategy needs operands with static "
+                            "shapes except B and L of x, but got ")
+             << type;
+    // 16-bit operands are extended on load; the kernels compute in f32.
+    if (!type.getElementType().isF32() && !type.getElementType().isF16() &&
+        !type.getElementType().isBF16())
+      return op.emitOpError("the GPU strategy needs f32, f16 or bf16 "
+                            "operands, but got ")
+             << type;
+    if (type.hasStaticShape() && type.getNumElements() == 0)
+      return op.emitOpError("the GPU strategy needs non-empty operands, but "
+                            "got ")
+             << type;
+  }
+  FailureOr<Dims> dims = dimsFor(op, knobs);
+  if (failed(dims))
+    return failure();
+  bool dynamicL = ShapedType::isDynamic(dims->l);
+  if (!buckets.empty() && !dynamicL)
+    return op.emitOpError("has per-length configs ('")
+           << kBucketMaxLAttr << "'), but a static L";
+  SmallVector<Dims> bucketDims;
+  for (const auto &bucket : buckets) {
+    FailureOr<Dims> d = dimsFor(op, bucket.second);
+    if (failed(d))
+      return failure();
+    bucketDims.push_back(*d);
+  }
 
   OpBuilder b(op);
   Location loc = op.getLoc();
-  Type f32 = b.getF32Type();
   auto toBuffer = [&](Value t) -> Value {
     auto type = cast<RankedTensorType>(t.getType());
     return bufferization::ToBufferOp::create(
@@ -912,92 +1027,81 @@ LogicalResult lowerLayer(LayerOp op, int64_t threads, int64_t rows,
     cf::AssertOp::create(b, loc, ok, message);
     return size;
   };
-  if (ShapedType::isDynamic(dims.b))
+  if (ShapedType::isDynamic(dims->b))
     buf.batch = positive(0, "B");
   if (dynamicL)
     buf.length = positive(1, "L");
 
-  SmallVector<Value> scratch;
-  // Sizes of a scratch buffer: B, L and the chunk count may be runtime.
-  auto sizes = [&](ArrayRef<OpFoldResult> shape) {
-    SmallVector<int64_t> staticSizes;
-    SmallVector<Value> dynamicSizes;
-    dispatchIndexOpFoldResults(shape, dynamicSizes, staticSizes);
-    return std::make_pair(staticSizes, dynamicSizes);
-  };
-  auto allocOf = [&](ArrayRef<OpFoldResult> shape, Type et) -> Value {
-    auto [staticSizes, dynamicSizes] = sizes(shape);
-    return memref::AllocOp::create(b, loc, MemRefType::get(staticSizes, et),
-                                   dynamicSizes);
-  };
-  auto alloc = [&](ArrayRef<OpFoldResult> shape, Type et) -> Value {
-    Value m = allocOf(shape, et);
-    scratch.push_back(m);
-    return m;
-  };
-  auto size = [&](int64_t v, Value dynamic) -> OpFoldResult {
-    if (ShapedType::isDynamic(v))
-      return dynamic;
-    return b.getIndexAttr(v);
-  };
-  OpFoldResult bs = size(dims.b, buf.batch), len = size(dims.l, buf.length);
-  OpFoldResult chunks = b.getIndexAttr(numChunks);
-  if (dynamicL) {
-    Value c = arith::ConstantIndexOp::create(b, loc, dims.chunk);
-    Value m1 = arith::ConstantIndexOp::create(b, loc, dims.chunk - 1);
-    chunks = arith::DivUIOp::create(
-                 b, loc, arith::AddIOp::create(b, loc, buf.length, m1), c)
-                 .getResult();
+  Value out;
+  if (buckets.empty()) {
+    out = buildKernels(b, loc, op, *dims, buf, /*suffix=*/"", freeScratch);
+  } else {
+    // One set of kernels per bucket, in an scf.if chain on L: bucket i
+    // takes L <= bound i (past the previous bounds); the last one every
+    // longer L too. Kernel names carry the bucket (`ema_chunks_l512`).
+    OpFoldResult bs = ShapedType::isDynamic(dims->b)
+                          ? OpFoldResult(buf.batch)
+                          : OpFoldResult(b.getIndexAttr(dims->b));
+    buf.out = allocBuffer(b, loc,
+                          {bs, buf.length, b.getIndexAttr(dims->d)},
+                          op.getType().getElementType());
+    out = buf.out;
+    OpBuilder::InsertionGuard guard(b);
+    for (auto [i, bucket] : llvm::enumerate(buckets)) {
+      std::string suffix = "_l" + std::to_string(bucket.first);
+      if (i + 1 == buckets.size()) {
+        buildKernels(b, loc, op, bucketDims[i], buf, suffix, freeScratch);
+        break;
+      }
+      Value fits = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sle, buf.length,
+          arith::ConstantIndexOp::create(b, loc, bucket.first));
+      auto branch = scf::IfOp::create(b, loc, fits, /*withElse=*/true);
+      b.setInsertionPoint(branch.thenBlock()->getTerminator());
+      buildKernels(b, loc, op, bucketDims[i], buf, suffix, freeScratch);
+      b.setInsertionPoint(branch.elseBlock()->getTerminator());
+    }
   }
-  auto idx = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  Type i32 = b.getI32Type();
-  if (dims.prenorm && dims.norm != Norm::none)
-    buf.stats = alloc({bs, len, idx(2)}, f32);
-  buf.chunkFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
-  if (dims.bidirectional)
-    buf.chunkBwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
-  buf.enterFwd = alloc({bs, chunks, idx(dims.d), idx(dims.n)}, f32);
-  buf.mx = alloc({bs, len, idx(dims.d)}, f32);
-  buf.hu = alloc({bs, len, idx(dims.d + 2)}, f32);
-  buf.gate = alloc({bs, len}, f32);
-  buf.active = alloc({bs, len}, b.getI1Type());
-  buf.pos = alloc({bs, len}, i32);
-  buf.count = alloc({bs}, i32);
-  buf.inv = alloc({bs, len}, i32);
-  buf.q = alloc({bs, len, idx(dims.z)}, f32);
-  buf.k = alloc({bs, len, idx(dims.z)}, f32);
-  buf.r = alloc({bs, len, idx(dims.h)}, f32);
-  buf.v = alloc({bs, len, idx(dims.h)}, f32);
-  buf.og = alloc({bs, len, idx(dims.h)}, f32);
-  // The result buffer outlives the layer; the scratch buffers do not.
-  Type resultType = op.getType().getElementType();
-  buf.out = allocOf({bs, len, idx(dims.d)}, resultType);
-  buf.preNorm = buf.out;
-  if (!dims.prenorm && dims.norm != Norm::none && resultType != f32)
-    buf.preNorm = alloc({bs, len, idx(dims.d)}, f32);
-
-  KernelBuilder kb(b, loc, f32, threads);
-  LayerKernels(kb, dims, buf).build();
-
-  // The unroll knob: the tagged reductions (dot products of the projections
-  // and the attention). Loops it cannot unroll stay as they are.
-  SmallVector<scf::ForOp> reductions;
-  op->getParentOp()->walk([&](scf::ForOp loop) {
-    if (loop->removeAttr(kUnrollAttrName))
-      reductions.push_back(loop);
-  });
-  if (unroll > 1)
-    for (scf::ForOp loop : reductions)
-      (void)loopUnrollByFactor(loop, unroll);
-
-  if (freeScratch)
-    for (Value m : scratch)
-      memref::DeallocOp::create(b, loc, m);
   Value result = bufferization::ToTensorOp::create(
-      b, loc, op.getType(), buf.out, /*restrict=*/true, /*writable=*/true);
+      b, loc, op.getType(), out, /*restrict=*/true, /*writable=*/true);
   op.replaceAllUsesWith(result);
   op.erase();
   return success();
+}
+
+/// The per-length configs of `op` (kBucketMaxLAttr/kBucketConfigsAttr),
+/// checked: as many bounds as configs, ascending positive bounds.
+template <typename KnobsOf>
+FailureOr<SmallVector<std::pair<int64_t, Knobs>>> bucketsOf(LayerOp op,
+                                                           KnobsOf knobsOf) {
+  SmallVector<std::pair<int64_t, Knobs>> buckets;
+  Attribute boundsAttr = op->getAttr(kBucketMaxLAttr);
+  Attribute configsAttr = op->getAttr(kBucketConfigsAttr);
+  if (!boundsAttr && !configsAttr)
+    return buckets;
+  auto bounds = dyn_cast_or_null<DenseI64ArrayAttr>(boundsAttr);
+  auto configs = dyn_cast_or_null<ArrayAttr>(configsAttr);
+  if (!bounds || !configs || bounds.size() != configs.size() ||
+      bounds.empty())
+    return op.emitOpError("needs '")
+           << kBucketMaxLAttr << "' (array<i64>) and '" << kBucketConfigsAttr
+           << "' (an array of #seqboat.config) of the same, non-zero length";
+  int64_t previous = 0;
+  for (auto [bound, config] : llvm::zip(bounds.asArrayRef(), configs)) {
+    auto c = dyn_cast<ConfigAttr>(config);
+    if (!c)
+      return op.emitOpError("'")
+             << kBucketConfigsAttr << "' holds " << config
+             << ", not a #seqboat.config";
+    if (bound <= previous)
+      return op.emitOpError("'")
+             << kBucketMaxLAttr
+             << "' must hold ascending positive bounds of L, but got "
+             << bounds;
+    previous = bound;
+    buckets.push_back({bound, knobsOf(c)});
+  }
+  return buckets;
 }
 
 struct ConvertSeqBoatLayerToKernelsPass
@@ -1024,17 +1128,18 @@ struct ConvertSeqBoatLayerToKernelsPass
     getOperation()->walk([&](LayerOp layer) { layers.push_back(layer); });
     for (LayerOp op : layers) {
       // A #seqboat.config on the op (seqboat-apply-tuning) beats the options.
-      int64_t opThreads = threads, opRows = rowsPerBlock, opUnroll = unroll,
-              opChunk = emaChunk, opQueries = attnQueries;
-      if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName)) {
-        opThreads = config.getThreads();
-        opRows = config.getRowsPerBlock();
-        opUnroll = config.getUnroll();
-        opChunk = config.getEmaChunk();
-        opQueries = config.getAttnQueries();
-      }
-      if (failed(lowerLayer(op, opThreads, opRows, opUnroll, opChunk,
-                            opQueries, freeScratch)))
+      auto knobsOf = [](ConfigAttr config) {
+        return Knobs{config.getThreads(), config.getRowsPerBlock(),
+                     config.getUnroll(), config.getEmaChunk(),
+                     config.getAttnQueries()};
+      };
+      Knobs knobs{threads, rowsPerBlock, unroll, emaChunk, attnQueries};
+      if (auto config = op->getAttrOfType<ConfigAttr>(kConfigAttrName))
+        knobs = knobsOf(config);
+      FailureOr<SmallVector<std::pair<int64_t, Knobs>>> buckets =
+          bucketsOf(op, knobsOf);
+      if (failed(buckets) ||
+          failed(lowerLayer(op, knobs, *buckets, freeScratch)))
         return signalPassFailure();
     }
   }

@@ -17,6 +17,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/xxhash.h"
+#include <map>
 
 namespace mlir::seqboat {
 #define GEN_PASS_DEF_SEQBOATPRINTTUNINGSPACE
@@ -300,6 +301,85 @@ struct SeqBoatApplyTuningPass
           isLayer ? StringRef(kConfigAttrName) : StringRef(kTilesAttr);
       std::string key =
           space->key + "|" + chip + "|" + getCompilerVersion().str();
+
+      // One value per knob of the space, in its order. A layer's knobs past
+      // threads and rows_per_block came later and take their defaults when
+      // an older database lacks them; every knob a config names must belong
+      // to the space, with one of its values.
+      auto configOf = [&](const TunedConfig &best) -> FailureOr<Attribute> {
+        SmallVector<int64_t> values;
+        for (auto [i, knob] : llvm::enumerate(space->knobs)) {
+          auto it = best.find(knob.name);
+          if (it == best.end() && !(isLayer && i >= 2))
+            return op->emitError("tuning database '")
+                   << database << "' has a config without the knob '"
+                   << knob.name << "' for this op";
+          int64_t v = it == best.end() ? knob.defaultValue : it->second;
+          if (!llvm::is_contained(knob.values, v))
+            return op->emitError("tuning database '")
+                   << database << "' holds a config outside this op's tuning "
+                   << "space: " << knob.name << " = " << v;
+          values.push_back(v);
+        }
+        for (const auto &entry : best)
+          if (llvm::none_of(space->knobs, [&](const TuningKnob &knob) {
+                return knob.name == entry.getKey();
+              }))
+            return op->emitError("tuning database '")
+                   << database << "' holds a config outside this op's tuning "
+                   << "space: it has no knob '" << entry.getKey() << "'";
+        if (isLayer)
+          return Attribute(ConfigAttr::get(&getContext(), values[0],
+                                           values[1], values[2], values[3],
+                                           values[4]));
+        return Attribute(DenseI64ArrayAttr::get(&getContext(), values));
+      };
+
+      // A layer with a dynamic L tuned at several lengths: one config per
+      // length bucket (`KEY|L<=N` entries), chosen by L at run time.
+      auto layer = dyn_cast<LayerOp>(op);
+      if (layer && cast<RankedTensorType>(layer.getX().getType())
+                       .isDynamicDim(1)) {
+        std::string prefix = key + "|L<=";
+        std::map<int64_t, const TunedConfig *> byBound;
+        for (const auto &entry : *db) {
+          StringRef rest = entry.getKey();
+          if (!rest.consume_front(prefix))
+            continue;
+          std::optional<int64_t> bound = parseDecimal(rest);
+          if (!bound || *bound < 1) {
+            op->emitError("tuning database '")
+                << database << "' has an entry '" << entry.getKey()
+                << "' whose length bucket is not a positive integer";
+            return WalkResult::interrupt();
+          }
+          byBound[*bound] = &entry.getValue();
+        }
+        if (!byBound.empty()) {
+          SmallVector<int64_t> bounds;
+          SmallVector<Attribute> configs;
+          for (auto [bound, best] : byBound) {
+            FailureOr<Attribute> attr = configOf(*best);
+            if (failed(attr))
+              return WalkResult::interrupt();
+            bounds.push_back(bound);
+            configs.push_back(*attr);
+          }
+          op->removeAttr(kConfigAttrName);
+          op->setAttr(kBucketMaxLAttr,
+                      DenseI64ArrayAttr::get(&getContext(), bounds));
+          op->setAttr(kBucketConfigsAttr, ArrayAttr::get(&getContext(),
+                                                         configs));
+          InFlightDiagnostic remark = op->emitRemark(
+              "seqboat-apply-tuning: using per-length configs for ");
+          remark << chip << ":";
+          for (auto [bound, config] : llvm::zip(bounds, configs))
+            remark << " L <= " << bound << ": " << config << ";";
+          remark << " longer L: the last";
+          return WalkResult::advance();
+        }
+      }
+
       auto found = db->find(key);
       if (found == db->end()) {
         op->removeAttr(attrName);
@@ -307,48 +387,12 @@ struct SeqBoatApplyTuningPass
             << chip << " in '" << database << "'; using the defaults";
         return WalkResult::advance();
       }
-      const TunedConfig &best = found->second;
-      // One value per knob of the space, in its order. A layer's knobs past
-      // threads and rows_per_block came later and take their defaults when
-      // an older database lacks them; every knob a config names must belong
-      // to the space, with one of its values.
-      SmallVector<int64_t> values;
-      for (auto [i, knob] : llvm::enumerate(space->knobs)) {
-        auto it = best.find(knob.name);
-        if (it == best.end() && !(isLayer && i >= 2)) {
-          op->emitError("tuning database '")
-              << database << "' has a config without the knob '" << knob.name
-              << "' for this op";
-          return WalkResult::interrupt();
-        }
-        int64_t v = it == best.end() ? knob.defaultValue : it->second;
-        if (!llvm::is_contained(knob.values, v)) {
-          op->emitError("tuning database '")
-              << database << "' holds a config outside this op's tuning "
-              << "space: " << knob.name << " = " << v;
-          return WalkResult::interrupt();
-        }
-        values.push_back(v);
-      }
-      for (const auto &entry : best)
-        if (llvm::none_of(space->knobs, [&](const TuningKnob &knob) {
-              return knob.name == entry.getKey();
-            })) {
-          op->emitError("tuning database '")
-              << database << "' holds a config outside this op's tuning "
-              << "space: it has no knob '" << entry.getKey() << "'";
-          return WalkResult::interrupt();
-        }
-
-      Attribute attr;
-      if (isLayer)
-        attr = ConfigAttr::get(&getContext(), values[0], values[1], values[2],
-                               values[3], values[4]);
-      else
-        attr = DenseI64ArrayAttr::get(&getContext(), values);
-      op->setAttr(attrName, attr);
+      FailureOr<Attribute> attr = configOf(found->second);
+      if (failed(attr))
+        return WalkResult::interrupt();
+      op->setAttr(attrName, *attr);
       op->emitRemark("seqboat-apply-tuning: using ")
-          << (isLayer ? "" : "tiles ") << attr << " for " << chip;
+          << (isLayer ? "" : "tiles ") << *attr << " for " << chip;
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

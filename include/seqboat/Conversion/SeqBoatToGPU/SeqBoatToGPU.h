@@ -42,6 +42,15 @@ inline constexpr llvm::StringLiteral kKernelNameAttr = "seqboat.kernel";
 /// Discardable attribute of a seqboat.layer holding its #seqboat.config.
 inline constexpr llvm::StringLiteral kConfigAttrName = "seqboat.config";
 
+/// Configs of a seqboat.layer with a dynamic L, one per tuned length
+/// bucket (seqboat-apply-tuning): `seqboat.bucket_max_l = array<i64: ...>`
+/// (ascending upper bounds of L) and `seqboat.bucket_configs = [...]`
+/// (#seqboat.config each). The kernels are built once per bucket and
+/// chosen by L at run time; lengths past the last bound take its config.
+inline constexpr llvm::StringLiteral kBucketMaxLAttr = "seqboat.bucket_max_l";
+inline constexpr llvm::StringLiteral kBucketConfigsAttr =
+    "seqboat.bucket_configs";
+
 /// Marks the reduction loops the `unroll` knob applies to.
 inline constexpr llvm::StringLiteral kUnrollAttrName = "seqboat.unroll";
 

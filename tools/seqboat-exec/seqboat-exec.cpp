@@ -715,6 +715,7 @@ int main(int argc, char **argv) {
     }
   }
   rt.synchronize();
+  std::signal(SIGABRT, SIG_DFL);
 
   // Read every result before writing any file.
   std::vector<NpyArray> results;

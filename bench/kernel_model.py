@@ -34,8 +34,13 @@ memory) written and read once per thread on top of their buffers. Scan
 kernels run their sequential loop in each thread: their FLOPs at FFMA peak
 are a lower bound on their time.
 
+A layer with a dynamic B or L is modelled at the sizes given with
+``--size B=N --size L=N``. Bytes are counted at 4 per element, also for a
+16-bit layer (whose operands take half that): an upper bound there.
+
 Usage: /usr/bin/python3 bench/kernel_model.py FILE.mlir [--build build]
            [--chip sm_90] [--options "tile-m=32 ..."] [--generic [--decompose]]
+           [--size B=N --size L=N]
 """
 
 import argparse
@@ -87,9 +92,15 @@ def main(argv=None):
                         help="model the kernels of the generic path (seqboat-print-kernel-work)")
     parser.add_argument("--decompose", action="store_true",
                         help="run seqboat-decompose first (the layer through the generic path)")
+    parser.add_argument("--size", action="append", default=[], metavar="SYMBOL=N",
+                        help="a dynamic B or L to model the layer at (repeatable)")
     args = parser.parse_args(argv)
     if args.generic:
         return generic(args)
+    try:
+        sizes = tune.parse_sizes(args.size)
+    except tune.TuneError as e:
+        sys.exit("kernel_model: error: %s" % e)
 
     opt = os.path.join(args.build, "bin", "seqboat-opt")
     space = json.loads(subprocess.run([opt, args.file, "--seqboat-print-tuning-space", "-o", os.devnull],
@@ -102,6 +113,10 @@ def main(argv=None):
                                   chip["flops"] / 1e12, chip["tf32"] / 1e12))
     total = 0.0
     for op in space["ops"]:
+        try:
+            tune.bind_sizes(op, sizes)
+        except tune.TuneError as e:
+            sys.exit("kernel_model: error: %s" % e)
         config = {k["name"]: k["default"] for k in op["knobs"]}
         # Options given on the command line replace the defaults they name.
         for item in shlex.split(args.options):

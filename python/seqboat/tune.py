@@ -607,8 +607,8 @@ def parse_sizes(specs):
             sizes[name] = int(value)
         except ValueError:
             raise TuneError("--size %s: the value must be an integer" % spec)
-        if sizes[name] < 1:
-            raise TuneError("--size %s: the value must be at least 1" % spec)
+        if not 1 <= sizes[name] <= 2**31 - 1:
+            raise TuneError("--size %s: the value must be between 1 and 2^31 - 1" % spec)
     return sizes
 
 
@@ -620,8 +620,7 @@ def bind_sizes(op, sizes):
     shape = op["shape"]
     missing = [n for n in ("B", "L") if n not in shape and n not in sizes]
     if missing:
-        raise TuneError("%s has a dynamic %s: give the sizes to tune at with %s "
-                        "(the config found applies at every size)"
+        raise TuneError("%s has a dynamic %s: give the sizes to model it at with %s"
                         % (op["loc"], " and ".join(missing),
                            " ".join("--size %s=N" % n for n in missing)))
     for n in ("B", "L"):

@@ -70,20 +70,19 @@ fi
 
 echo "== 9. dynamic B and L (examples/seqboat_layer_dynamic.mlir): compiled once, run at two shapes"
 dyn="$root/examples/seqboat_layer_dynamic.mlir"
-"$bin/seqboat-opt" "$dyn" --seqboat-to-llvm-cpu -o "$work/seqboat_layer_dynamic.llvm.mlir"
-for shape in "1 5" "3 300"; do
-  set -- $shape
-  (cd "$root/python" && /usr/bin/python3 -m seqboat.runcase --bin "$bin" \
-    --lowered "$work/seqboat_layer_dynamic.llvm.mlir" --entry seqboat_layer_dynamic \
-    --work "$work/dynamic_$1x$2" layer --dynamic --bidirectional --B "$1" --L "$2" --seed 1 \
-    | sed "s/^/   (B, L) = ($1, $2): /")
-done
+# run_dynamic PIPELINE NAME: compile the example once with PIPELINE, then run
+# it at (1, 5) and (3, 300) against the reference.
+run_dynamic() {
+  local pipeline="$1" name="$2" b l
+  "$bin/seqboat-opt" "$dyn" "$pipeline" -o "$work/seqboat_layer_dynamic.$name.mlir"
+  for shape in "1 5" "3 300"; do
+    read -r b l <<< "$shape"
+    (cd "$root/python" && /usr/bin/python3 -m seqboat.runcase --bin "$bin" \
+      --lowered "$work/seqboat_layer_dynamic.$name.mlir" --entry seqboat_layer_dynamic \
+      --work "$work/dynamic_${name}_${b}x$l" layer --dynamic --bidirectional --B "$b" --L "$l" --seed 1 \
+      | sed "s/^/   (B, L) = ($b, $l): /")
+  done
+}
+run_dynamic --seqboat-to-llvm-cpu llvm
 echo "   the same function through the fused GPU kernels (grids computed from B and L at run time), run as CPU loops:"
-"$bin/seqboat-opt" "$dyn" --seqboat-kernels-cpu-pipeline -o "$work/seqboat_layer_dynamic.kernels.mlir"
-for shape in "1 5" "3 300"; do
-  set -- $shape
-  (cd "$root/python" && /usr/bin/python3 -m seqboat.runcase --bin "$bin" \
-    --lowered "$work/seqboat_layer_dynamic.kernels.mlir" --entry seqboat_layer_dynamic \
-    --work "$work/dynamic_kernels_$1x$2" layer --dynamic --bidirectional --B "$1" --L "$2" --seed 1 \
-    | sed "s/^/   (B, L) = ($1, $2): /")
-done
+run_dynamic --seqboat-kernels-cpu-pipeline kernels

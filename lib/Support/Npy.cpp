@@ -65,6 +65,16 @@ int64_t NpyArray::numElements() const {
   return n ? *n : -1;
 }
 
+bool fitsShape(const std::vector<int64_t> &shape,
+               const std::vector<int64_t> &want) {
+  if (shape.size() != want.size())
+    return false;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (want[d] >= 0 && shape[d] != want[d])
+      return false;
+  return true;
+}
+
 std::string formatShape(const std::vector<int64_t> &shape) {
   std::string s = "(";
   for (size_t i = 0; i < shape.size(); ++i) {

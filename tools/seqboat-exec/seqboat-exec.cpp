@@ -189,17 +189,6 @@ struct Slot {
 /// MLIR's ShapedType::kDynamic.
 constexpr int64_t kDynamic = INT64_MIN;
 
-/// Whether an array of `shape` can bind to `slot`: same rank, and equal
-/// sizes where the slot's are static.
-bool fitsSlot(const std::vector<int64_t> &shape, const Slot &slot) {
-  if (shape.size() != slot.shape.size())
-    return false;
-  for (size_t d = 0; d < shape.size(); ++d)
-    if (slot.shape[d] != kDynamic && shape[d] != slot.shape[d])
-      return false;
-  return true;
-}
-
 /// Descriptor of a ranked memref: {allocated, aligned, offset, sizes[r],
 /// strides[r]}, every field 8 bytes wide.
 size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
@@ -598,7 +587,7 @@ int main(int argc, char **argv) {
     NpyArray array;
     if (!npy::readNpy(options.inputs[i], array, error))
       fail(error);
-    if (array.dtype != slot.dtype || !fitsSlot(array.shape, slot))
+    if (array.dtype != slot.dtype || !npy::fitsShape(array.shape, slot.shape))
       fail("'" + options.inputs[i] + "' holds " +
            npy::npyDTypeName(array.dtype) + " " +
            npy::formatShape(array.shape) + ", but argument #" +

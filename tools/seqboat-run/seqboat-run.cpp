@@ -203,17 +203,6 @@ bool isLoweredToLLVM(ModuleOp module) {
   return true;
 }
 
-/// Whether an array of `shape` fits a slot (equal ranks; `?` takes any
-/// size).
-bool fitsSlot(const std::vector<int64_t> &shape, const Slot &slot) {
-  if (shape.size() != slot.shape.size())
-    return false;
-  for (auto [have, want] : llvm::zip(shape, slot.shape))
-    if (!ShapedType::isDynamic(want) && have != want)
-      return false;
-  return true;
-}
-
 /// Copies a (possibly strided) result memref into a C-order array; its
 /// shape is the descriptor's (which is the slot's where that is static).
 NpyArray readResult(const Slot &slot, const int64_t *desc) {
@@ -307,7 +296,7 @@ int main(int argc, char **argv) {
     std::optional<NpyArray> array(std::in_place);
     if (!npy::readNpy(inputFiles[i], *array, error))
       return fail(error);
-    if (array->dtype != slot->dtype || !fitsSlot(array->shape, *slot))
+    if (array->dtype != slot->dtype || !npy::fitsShape(array->shape, slot->shape))
       return fail("'" + inputFiles[i] + "' holds " +
                   npy::npyDTypeName(array->dtype) + " " +
                   npy::formatShape(array->shape) + ", but argument #" +

@@ -74,6 +74,12 @@ bool writeNpyFiles(const std::vector<std::string> &paths,
 /// signature, MLIR's kDynamic) is "?": "(?, ?, 16)".
 std::string formatShape(const std::vector<int64_t> &shape);
 
+/// Whether an array of `shape` can bind to a signature's `want`: equal
+/// ranks, and equal sizes where `want`'s are static (a negative dim, MLIR's
+/// kDynamic, takes any size).
+bool fitsShape(const std::vector<int64_t> &shape,
+               const std::vector<int64_t> &want);
+
 } // namespace seqboat::support
 
 #endif // SEQBOAT_SUPPORT_NPY_H

@@ -85,9 +85,6 @@ public:
   /// tagged with `name` and its threads per block. A dynamic grid (a
   /// Value) is computed at run time before the launch.
   void kernel(StringRef name, OpFoldResult gridSize, BodyFn body);
-  void kernel(StringRef name, int64_t gridSize, BodyFn body) {
-    kernel(name, b.getIndexAttr(gridSize), body);
-  }
   /// A phase of a block: scf.forall over `extent` mapped to #gpu.thread<x>.
   void threads(OpFoldResult extent, BodyFn body);
   void threads(int64_t extent, BodyFn body) {

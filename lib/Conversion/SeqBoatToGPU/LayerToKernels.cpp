@@ -71,6 +71,30 @@ struct Buffers {
   Value batch, length;
 };
 
+/// `staticSize`, or the runtime `dynamic` where that is
+/// ShapedType::kDynamic.
+OpFoldResult sizeOf(OpBuilder &b, int64_t staticSize, Value dynamic) {
+  if (ShapedType::isDynamic(staticSize))
+    return dynamic;
+  return b.getIndexAttr(staticSize);
+}
+
+/// ceil(n / d) blocks, tiles or chunks: a constant for a constant n,
+/// otherwise computed at run time.
+OpFoldResult ceilDivSize(OpBuilder &b, Location loc, OpFoldResult n,
+                         int64_t d) {
+  if (std::optional<int64_t> c = getConstantIntValue(n))
+    return b.getIndexAttr(llvm::divideCeil(*c, d));
+  Value v = cast<Value>(n);
+  if (d == 1)
+    return v;
+  Value sum = arith::AddIOp::create(
+      b, loc, v, arith::ConstantIndexOp::create(b, loc, d - 1));
+  return arith::DivUIOp::create(b, loc, sum,
+                                arith::ConstantIndexOp::create(b, loc, d))
+      .getResult();
+}
+
 class LayerKernels {
 public:
   LayerKernels(KernelBuilder &kb, const Dims &dims, const Buffers &buf)
@@ -137,37 +161,30 @@ private:
   bool isStatic() const {
     return !ShapedType::isDynamic(s.b) && !ShapedType::isDynamic(s.l);
   }
-  Value batchSize() {
-    return ShapedType::isDynamic(s.b) ? buf.batch : kb.idx(s.b);
+  OpFoldResult batchExtent() { return sizeOf(kb.builder(), s.b, buf.batch); }
+  OpFoldResult lengthExtent() {
+    return sizeOf(kb.builder(), s.l, buf.length);
   }
-  Value length() {
-    return ShapedType::isDynamic(s.l) ? buf.length : kb.idx(s.l);
-  }
+  Value batchSize() { return asValue(batchExtent()); }
+  Value length() { return asValue(lengthExtent()); }
   /// B * L, the flattened token axis.
-  Value tokens() {
-    return isStatic() ? kb.idx(s.b * s.l) : kb.mul(batchSize(), length());
+  OpFoldResult tokensExtent() {
+    if (isStatic())
+      return kb.builder().getIndexAttr(s.b * s.l);
+    return kb.mul(batchSize(), length());
   }
-  /// ceil(n / d) for a runtime n.
-  Value ceilDiv(Value n, int64_t d) {
-    if (d == 1)
-      return n;
-    return kb.div(kb.add(n, kb.idx(d - 1)), kb.idx(d));
-  }
+  Value tokens() { return asValue(tokensExtent()); }
   /// A block grid of `perRow` blocks per batch row: a constant when the
   /// shapes are static.
   OpFoldResult perBatchRow(OpFoldResult perRow) {
     std::optional<int64_t> n = getConstantIntValue(perRow);
     if (n && !ShapedType::isDynamic(s.b))
       return kb.builder().getIndexAttr(s.b * *n);
-    return kb.mul(batchSize(),
-                  getValueOrCreateConstantIndexOp(kb.builder(), kb.location(),
-                                                  perRow));
+    return kb.mul(batchSize(), asValue(perRow));
   }
   /// ceil(L / tile) blocks or tiles along the sequence.
   OpFoldResult sequenceTiles(int64_t tile) {
-    if (!ShapedType::isDynamic(s.l))
-      return kb.builder().getIndexAttr((s.l + tile - 1) / tile);
-    return ceilDiv(length(), tile);
+    return ceilDivSize(kb.builder(), kb.location(), lengthExtent(), tile);
   }
   Value asValue(OpFoldResult v) {
     return getValueOrCreateConstantIndexOp(kb.builder(), kb.location(), v);
@@ -175,9 +192,7 @@ private:
 
   /// Rows [row0, row0 + rows) of the flattened [B*L] token axis.
   OpFoldResult rowTiles(int64_t rows) {
-    if (isStatic())
-      return kb.builder().getIndexAttr((s.b * s.l + rows - 1) / rows);
-    return ceilDiv(tokens(), rows);
+    return ceilDivSize(kb.builder(), kb.location(), tokensExtent(), rows);
   }
 
   /// Loads `rows` rows of `src` ([B, L, F] or gathered) into shared memory;
@@ -476,15 +491,11 @@ private:
     int64_t parts = ShapedType::isDynamic(s.l)
                         ? s.threads
                         : std::min<int64_t>(s.threads, s.l);
-    OpFoldResult grid = ShapedType::isDynamic(s.b)
-                            ? OpFoldResult(batchSize())
-                            : kb.builder().getIndexAttr(s.b);
-    kb.kernel("compact", grid, [&](Value bi) {
+    kb.kernel("compact", batchExtent(), [&](Value bi) {
       Value offsets = kb.scratch({parts}, kb.builder().getIndexType());
       Value len = length();
-      Value chunk = ShapedType::isDynamic(s.l)
-                        ? ceilDiv(len, parts)
-                        : kb.idx((s.l + parts - 1) / parts);
+      Value chunk = asValue(
+          ceilDivSize(kb.builder(), kb.location(), lengthExtent(), parts));
       auto chunkRange = [&](Value p) {
         Value lo = kb.min(kb.mul(p, chunk), len);
         return std::make_pair(lo, kb.min(kb.add(lo, chunk), len));
@@ -520,9 +531,7 @@ private:
               kb.select(active, kb.add(acc[0], kb.idx(1)), acc[0])};
         });
       });
-      kb.threads(ShapedType::isDynamic(s.l) ? OpFoldResult(len)
-                                            : kb.builder().getIndexAttr(s.l),
-                 [&](Value i) {
+      kb.threads(lengthExtent(), [&](Value i) {
         Value count = kb.toIndex(kb.load(buf.count, {bi}));
         kb.ifThen(kb.ge(i, count), [&] { kb.store(kb.i32(-1), buf.pos, {bi, i}); });
       });
@@ -877,22 +886,9 @@ Value buildKernels(OpBuilder &b, Location loc, LayerOp op, const Dims &dims,
     scratch.push_back(m);
     return m;
   };
-  auto size = [&](int64_t v, Value dynamic) -> OpFoldResult {
-    if (ShapedType::isDynamic(v))
-      return dynamic;
-    return b.getIndexAttr(v);
-  };
-  OpFoldResult bs = size(dims.b, buf.batch), len = size(dims.l, buf.length);
-  OpFoldResult chunks;
-  if (ShapedType::isDynamic(dims.l)) {
-    Value c = arith::ConstantIndexOp::create(b, loc, dims.chunk);
-    Value m1 = arith::ConstantIndexOp::create(b, loc, dims.chunk - 1);
-    chunks = arith::DivUIOp::create(
-                 b, loc, arith::AddIOp::create(b, loc, buf.length, m1), c)
-                 .getResult();
-  } else {
-    chunks = b.getIndexAttr(llvm::divideCeil(dims.l, dims.chunk));
-  }
+  OpFoldResult bs = sizeOf(b, dims.b, buf.batch),
+               len = sizeOf(b, dims.l, buf.length);
+  OpFoldResult chunks = ceilDivSize(b, loc, len, dims.chunk);
   auto idx = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   Type i32 = b.getI32Type();
   if (dims.prenorm && dims.norm != Norm::none)
@@ -1039,9 +1035,7 @@ LogicalResult lowerLayer(LayerOp op, const Knobs &knobs,
     // One set of kernels per bucket, in an scf.if chain on L: bucket i
     // takes L <= bound i (past the previous bounds); the last one every
     // longer L too. Kernel names carry the bucket (`ema_chunks_l512`).
-    OpFoldResult bs = ShapedType::isDynamic(dims->b)
-                          ? OpFoldResult(buf.batch)
-                          : OpFoldResult(b.getIndexAttr(dims->b));
+    OpFoldResult bs = sizeOf(b, dims->b, buf.batch);
     buf.out = allocBuffer(b, loc,
                           {bs, buf.length, b.getIndexAttr(dims->d)},
                           op.getType().getElementType());

@@ -61,6 +61,8 @@ if config.seqboat_cuda_device:
     config.available_features.add("cuda-device")
 if config.seqboat_cuda_runtime:
     config.available_features.add("cuda-runtime")
+    # %cuda_include: the directory of the cuda.h the runtime was built with.
+    config.substitutions.append(("%cuda_include", config.seqboat_cuda_include))
 # An ASan/UBSan build (scripts/test.sh --sanitize): its libraries cannot be
 # loaded by uninstrumented hosts (stock mlir-opt) or linked by an
 # uninstrumented downstream project.

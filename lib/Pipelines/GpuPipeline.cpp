@@ -11,6 +11,7 @@
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -30,8 +31,17 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     tuning.chip = options.chip;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
-  buildKernelStrategy(pm, options.strategyKnobs(),
-                      options.strategyOptions("gpu"), options.kernelWork);
+  // Scratch buffers and kernel results are freed by ownership-based
+  // deallocation of the host functions, as on the CPU paths (the fused
+  // layer's kernels free nothing themselves).
+  ConvertSeqBoatLayerToKernelsOptions knobs = options.strategyKnobs();
+  knobs.freeScratch = false;
+  buildKernelStrategy(pm, knobs, options.strategyOptions("gpu"),
+                      options.kernelWork);
+  pm.addPass(createSeqBoatDeallocateHostBuffers());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   SeqBoatMapKernelsToGPUOptions mapping;
   mapping.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSeqBoatMapKernelsToGPU(mapping));
@@ -40,7 +50,12 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
   // strategies made are dropped once the kernels hold theirs.
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // One stream per call: each host function's launches, allocations, copies
+  // and frees in one block, chained by async tokens, synchronised once
+  // before it returns.
+  pm.addPass(createSeqBoatInlineKernelCalls());
   pm.addPass(createSymbolDCEPass());
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
 
   // Common lowering of host and device code.
   pm.addPass(createConvertNVGPUToNVVMPass());

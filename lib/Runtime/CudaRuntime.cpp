@@ -29,7 +29,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include <dlfcn.h>
 
@@ -340,6 +342,108 @@ CUmodule load(LazyModule &lazy) {
   return lazy.module;
 }
 
+//===----------------------------------------------------------------------===//
+// Device memory: a caching pool
+//===----------------------------------------------------------------------===//
+
+/// Device memory that generated code frees (mgpuMemFree) is kept for the next
+/// allocation of the same size instead of going back to CUDA, so a function
+/// called again with the same shapes allocates nothing: its scratch buffers
+/// are the blocks its previous call released (a workspace, allocated once).
+///
+/// A freed block may still be in use by work queued on the stream it was
+/// freed on. It is *pending* on that stream until the stream is synchronised
+/// (mgpuStreamSynchronize, the end of every generated function unless the
+/// caller lent its own stream); a pending block is reused only on the same
+/// stream, whose order makes that safe. seqboat_rt_free (a caller's release
+/// of a result it has waited for) makes a block ready at once.
+struct Pool {
+  std::mutex lock;
+  struct Free {
+    CUdeviceptr ptr;
+    CUstream pending; // null: ready for any stream.
+  };
+  /// Free blocks by size.
+  std::multimap<size_t, Free> free;
+  /// The size of every block handed out by the pool.
+  std::unordered_map<CUdeviceptr, size_t> live;
+  seqboat_rt_counters counters = {};
+};
+
+Pool &pool() {
+  static Pool *p = new Pool; // Never destroyed, like State.
+  return *p;
+}
+
+/// Sizes are rounded up to 512 bytes, so near-equal requests share blocks.
+size_t poolSize(uint64_t bytes) { return ((bytes ? bytes : 1) + 511) & ~size_t(511); }
+
+/// Returns every ready cached block to CUDA. Called with the pool locked.
+void trimLocked(Pool &p) {
+  for (auto it = p.free.begin(); it != p.free.end();) {
+    if (it->second.pending) {
+      ++it;
+      continue;
+    }
+    check(cu().cuMemFree_(it->second.ptr), "freeing GPU memory");
+    it = p.free.erase(it);
+  }
+}
+
+CUdeviceptr poolAlloc(uint64_t sizeBytes, CUstream stream) {
+  Pool &p = pool();
+  size_t bytes = poolSize(sizeBytes);
+  std::lock_guard<std::mutex> guard(p.lock);
+  auto range = p.free.equal_range(bytes);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.pending && it->second.pending != stream)
+      continue;
+    CUdeviceptr ptr = it->second.ptr;
+    p.free.erase(it);
+    p.live[ptr] = bytes;
+    ++p.counters.pool_reuses;
+    return ptr;
+  }
+  CUdeviceptr ptr = 0;
+  CUresult result = cu().cuMemAlloc_(&ptr, bytes);
+  if (result == CUDA_ERROR_OUT_OF_MEMORY && !p.free.empty()) {
+    // The cache may hold what is missing: give it back and try again.
+    trimLocked(p);
+    result = cu().cuMemAlloc_(&ptr, bytes);
+  }
+  check(result, "allocating %llu bytes of GPU memory",
+        static_cast<unsigned long long>(sizeBytes));
+  p.live[ptr] = bytes;
+  ++p.counters.device_allocations;
+  p.counters.device_bytes += bytes;
+  return ptr;
+}
+
+/// Takes back a block of the pool; false if `ptr` is not one.
+bool poolFree(CUdeviceptr ptr, CUstream pendingOn) {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> guard(p.lock);
+  auto it = p.live.find(ptr);
+  if (it == p.live.end())
+    return false;
+  p.free.insert({it->second, Pool::Free{ptr, pendingOn}});
+  p.live.erase(it);
+  return true;
+}
+
+/// The work on `stream` has finished: its pending blocks are ready (all of
+/// them for a null stream, after a whole-context synchronisation).
+void poolStreamDone(CUstream stream) {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> guard(p.lock);
+  for (auto &entry : p.free)
+    if (!stream || entry.second.pending == stream)
+      entry.second.pending = nullptr;
+}
+
+/// A stream lent by the caller (seqboat_rt_set_stream), per thread.
+thread_local CUstream lentStream = nullptr;
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -383,7 +487,54 @@ void seqboat_rt_free(void *ptr) {
   if (!ptr)
     return;
   enter();
+  // A block of the pool (a result of generated code) goes back to it, ready:
+  // the caller has waited for the work that wrote it.
+  if (poolFree(asDevicePtr(ptr), /*pendingOn=*/nullptr))
+    return;
   check(cu().cuMemFree_(asDevicePtr(ptr)), "freeing GPU memory");
+}
+
+void *seqboat_rt_alloc_device(size_t bytes) {
+  enter();
+  return reinterpret_cast<void *>(poolAlloc(bytes, /*stream=*/nullptr));
+}
+
+void seqboat_rt_trim(void) {
+  enter();
+  Pool &p = pool();
+  std::lock_guard<std::mutex> guard(p.lock);
+  trimLocked(p);
+}
+
+void seqboat_rt_set_stream(void *stream) { lentStream = asStream(stream); }
+
+void *seqboat_rt_stream_create(void) {
+  enter();
+  CUstream stream = nullptr;
+  check(cu().cuStreamCreate_(&stream, CU_STREAM_DEFAULT), "creating a stream");
+  return stream;
+}
+
+void seqboat_rt_stream_synchronize(void *stream) {
+  enter();
+  check(cu().cuStreamSynchronize_(asStream(stream)), "waiting for a stream");
+  poolStreamDone(asStream(stream));
+}
+
+void seqboat_rt_stream_destroy(void *stream) {
+  if (!stream)
+    return;
+  enter();
+  seqboat_rt_stream_synchronize(stream);
+  check(cu().cuStreamDestroy_(asStream(stream)), "destroying a stream");
+}
+
+void seqboat_rt_get_counters(seqboat_rt_counters *counters) {
+  if (!counters)
+    return;
+  Pool &p = pool();
+  std::lock_guard<std::mutex> guard(p.lock);
+  *counters = p.counters;
 }
 
 int seqboat_rt_pointer_kind(const void *ptr) {
@@ -451,6 +602,7 @@ void seqboat_rt_event_destroy(void *event) {
 void seqboat_rt_synchronize(void) {
   enter();
   check(cu().cuCtxSynchronize_(), "waiting for the GPU");
+  poolStreamDone(nullptr);
 }
 
 //===----------------------------------------------------------------------===//
@@ -503,6 +655,10 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   auto f = static_cast<CUfunction>(function);
   unsigned bytes = static_cast<uint32_t>(smem);
   allowSharedMemory(f, bytes);
+  {
+    std::lock_guard<std::mutex> guard(pool().lock);
+    ++pool().counters.launches;
+  }
   char name[160];
   check(cu().cuLaunchKernel_(f, launchDim(gridX, "grid size"),
                              launchDim(gridY, "grid size"),
@@ -560,6 +716,13 @@ void mgpuLaunchClusterKernel(void *function, intptr_t clusterX,
 
 void *mgpuStreamCreate(void) {
   enter();
+  // A caller that lent its stream gets all the work of the call on it.
+  if (lentStream)
+    return lentStream;
+  {
+    std::lock_guard<std::mutex> guard(pool().lock);
+    ++pool().counters.streams_created;
+  }
   CUstream stream = nullptr;
   // A blocking stream (not CU_STREAM_NON_BLOCKING) orders against the legacy
   // default stream, so events recorded there by the seqboat_rt_* helpers (and
@@ -569,14 +732,35 @@ void *mgpuStreamCreate(void) {
 }
 
 void mgpuStreamDestroy(void *stream) {
+  if (stream && asStream(stream) == lentStream)
+    return; // The caller's.
   enter();
+  // Blocks freed on the stream must not stay tied to a handle CUDA may hand
+  // out again: wait for its work first unless nothing is pending on it.
+  bool pending = false;
+  {
+    std::lock_guard<std::mutex> guard(pool().lock);
+    for (auto &entry : pool().free)
+      pending |= entry.second.pending == asStream(stream);
+  }
+  if (pending)
+    mgpuStreamSynchronize(stream);
   check(cu().cuStreamDestroy_(asStream(stream)), "destroying a stream");
 }
 
 void mgpuStreamSynchronize(void *stream) {
+  // The caller's stream is the caller's to wait for: a call that runs on it
+  // returns once its work is queued.
+  if (stream && asStream(stream) == lentStream)
+    return;
   enter();
   check(cu().cuStreamSynchronize_(asStream(stream)),
         "waiting for a stream (a kernel or copy in it)");
+  {
+    std::lock_guard<std::mutex> guard(pool().lock);
+    ++pool().counters.stream_synchronizations;
+  }
+  poolStreamDone(asStream(stream));
 }
 
 void mgpuStreamWaitEvent(void *stream, void *event) {
@@ -611,20 +795,22 @@ void mgpuEventRecord(void *event, void *stream) {
         "recording an event");
 }
 
-void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
+void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
                    uint32_t isHostShared) {
   enter();
   // MLIR passes an i8 without zeroext: only the low byte is defined.
   bool shared = (isHostShared & 0xff) != 0;
   size_t bytes = sizeBytes ? sizeBytes : 1;
   CUdeviceptr ptr = 0;
-  if (shared)
-    check(cu().cuMemAllocManaged_(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
-          "allocating %llu bytes of managed memory",
-          static_cast<unsigned long long>(sizeBytes));
-  else
-    check(cu().cuMemAlloc_(&ptr, bytes), "allocating %llu bytes of GPU memory",
-          static_cast<unsigned long long>(sizeBytes));
+  if (!shared)
+    return reinterpret_cast<void *>(poolAlloc(sizeBytes, asStream(stream)));
+  check(cu().cuMemAllocManaged_(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
+        "allocating %llu bytes of managed memory",
+        static_cast<unsigned long long>(sizeBytes));
+  {
+    std::lock_guard<std::mutex> guard(pool().lock);
+    ++pool().counters.managed_allocations;
+  }
   return reinterpret_cast<void *>(ptr);
 }
 
@@ -632,6 +818,9 @@ void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr)
     return;
   enter();
+  // Device memory goes back to the pool, pending on `stream` (no wait).
+  if (poolFree(asDevicePtr(ptr), asStream(stream)))
+    return;
   // cuMemFree is not stream-ordered: let the work queued on `stream` (which
   // may still use the buffer) finish first.
   if (stream)

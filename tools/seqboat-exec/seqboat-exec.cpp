@@ -2,6 +2,7 @@
 //
 //   seqboat-exec LIB.so --entry NAME --input a.npy [--input ...]
 //                --output out0.npy [--output ...] [--repeat N] [--time]
+//                [--stream]
 //
 // LIB.so is a shared library built ahead of time from a seqboat module for the
 // GPU, linked with the seqboat CUDA runtime (lib/Runtime). For each public
@@ -53,7 +54,7 @@ const char *const kUsage =
     "\n"
     "USAGE: seqboat-exec LIB.so --entry NAME [--input FILE.npy]... "
     "[--output FILE.npy]...\n"
-    "                    [--repeat N] [--time]\n"
+    "                    [--repeat N] [--time] [--stream]\n"
     "\n"
     "OPTIONS:\n"
     "  --entry NAME     Function to run (LIB.so must define _mlir_ciface_NAME\n"
@@ -63,7 +64,10 @@ const char *const kUsage =
     "  --repeat N       Number of timed runs (default 1)\n"
     "  --time           Print the median GPU time of the runs, after one "
     "untimed\n"
-    "                   warm-up run\n"
+    "                   warm-up run, and what the host code did per call\n"
+    "  --stream         Lend the library a stream (seqboat_rt_set_stream), as\n"
+    "                   a program embedding it would: each call queues its\n"
+    "                   work there and returns; seqboat-exec waits for it\n"
     "  --help           Print this help\n"
     "  --version        Print the seqboat and LLVM versions\n"
     "\n"
@@ -99,6 +103,7 @@ struct Options {
   std::vector<std::string> outputs;
   unsigned repeat = 1;
   bool time = false;
+  bool stream = false;
 };
 
 Options parseCommandLine(int argc, char **argv) {
@@ -155,13 +160,14 @@ Options parseCommandLine(int argc, char **argv) {
       if (n == 0)
         fail("--repeat must be at least 1");
       options.repeat = unsigned(n);
-    } else if (name == "time") {
+    } else if (name == "time" || name == "stream") {
+      bool &flag = name == "time" ? options.time : options.stream;
       if (haveValue && value != "true" && value != "1") {
         if (value != "false" && value != "0")
-          fail("invalid --time value '" + value + "'");
-        options.time = false;
+          fail("invalid --" + name + " value '" + value + "'");
+        flag = false;
       } else {
-        options.time = true;
+        flag = true;
       }
     } else {
       fail("unknown option '" + arg + "' (see seqboat-exec --help)");
@@ -399,6 +405,11 @@ struct Runtime {
   // Optional: without them every result is taken to be managed memory.
   decltype(&seqboat_rt_pointer_kind) pointerKind;
   decltype(&seqboat_rt_copy) copy;
+  decltype(&seqboat_rt_get_counters) counters;
+  decltype(&seqboat_rt_set_stream) setStream;
+  decltype(&seqboat_rt_stream_create) streamCreate;
+  decltype(&seqboat_rt_stream_synchronize) streamSynchronize;
+  decltype(&seqboat_rt_stream_destroy) streamDestroy;
 };
 
 template <typename T>
@@ -423,6 +434,12 @@ Runtime loadRuntime(void *library, const std::string &path) {
   lookup(library, path, "seqboat_rt_synchronize", rt.synchronize);
   lookup(library, path, "seqboat_rt_pointer_kind", rt.pointerKind, false);
   lookup(library, path, "seqboat_rt_copy", rt.copy, false);
+  lookup(library, path, "seqboat_rt_get_counters", rt.counters, false);
+  lookup(library, path, "seqboat_rt_set_stream", rt.setStream, false);
+  lookup(library, path, "seqboat_rt_stream_create", rt.streamCreate, false);
+  lookup(library, path, "seqboat_rt_stream_synchronize", rt.streamSynchronize,
+         false);
+  lookup(library, path, "seqboat_rt_stream_destroy", rt.streamDestroy, false);
   return rt;
 }
 
@@ -679,11 +696,33 @@ int main(int argc, char **argv) {
         std::memcpy(buffers[i], args[i].data.data(), args[i].data.size());
   };
 
+  // A lent stream: every call queues its work on it and returns; the
+  // results are read (and released) only after waiting for it.
+  void *lent = nullptr;
+  if (options.stream) {
+    if (!rt.setStream || !rt.streamCreate || !rt.streamSynchronize ||
+        !rt.streamDestroy)
+      fail("'" + options.library + "' was linked with a seqboat runtime "
+           "that cannot take a caller's stream (no seqboat_rt_set_stream)");
+    lent = rt.streamCreate();
+    rt.setStream(lent);
+  }
+  auto callEntryAndWait = [&]() {
+    callEntry(entry, pointers);
+    if (lent)
+      rt.streamSynchronize(lent);
+  };
+
   std::signal(SIGABRT, onRunTimeCheckAbort);
   std::vector<double> times;
+  seqboat_rt_counters before = {}, afterWarmUp = {}, after = {};
   if (options.time) {
-    callEntry(entry, pointers); // Warm-up: loads kernels, migrates pages.
+    if (rt.counters)
+      rt.counters(&before);
+    callEntryAndWait(); // Warm-up: loads kernels, migrates pages.
     releaseResults();
+    if (rt.counters)
+      rt.counters(&afterWarmUp);
     void *start = rt.eventCreate();
     void *stop = rt.eventCreate();
     for (unsigned run = 0; run < options.repeat; ++run) {
@@ -692,15 +731,19 @@ int main(int argc, char **argv) {
       rt.eventRecord(start);
       callEntry(entry, pointers);
       rt.eventRecord(stop);
+      if (lent)
+        rt.streamSynchronize(lent);
       times.push_back(rt.eventElapsedMs(start, stop));
     }
     rt.eventDestroy(start);
     rt.eventDestroy(stop);
+    if (rt.counters)
+      rt.counters(&after);
   } else {
     for (unsigned run = 0; run < options.repeat; ++run) {
       if (run)
         releaseResults();
-      callEntry(entry, pointers);
+      callEntryAndWait();
     }
   }
   rt.synchronize();
@@ -716,6 +759,10 @@ int main(int argc, char **argv) {
   releaseResults();
   for (void *buffer : buffers)
     rt.free(buffer);
+  if (lent) {
+    rt.setStream(nullptr);
+    rt.streamDestroy(lent);
+  }
   if (!npy::writeNpyFiles(options.outputs, results, error))
     fail(error);
 
@@ -727,6 +774,29 @@ int main(int argc, char **argv) {
     std::printf("seqboat-exec: %s: median %s ms over %zu run(s) on %s\n",
                 name.c_str(), formatMs(median).c_str(), times.size(),
                 rt.deviceName());
+    // What the host code does per call (the runtime's counters), after the
+    // warm-up call and on it.
+    if (rt.counters && !times.empty()) {
+      auto perCall = [&](uint64_t seqboat_rt_counters::*field) {
+        return double(after.*field - afterWarmUp.*field) / times.size();
+      };
+      std::printf("seqboat-exec: per call: %g kernel launches, %g streams "
+                  "created, %g synchronisations, %g GPU allocations (%g "
+                  "served by the pool), %g managed allocations\n",
+                  perCall(&seqboat_rt_counters::launches),
+                  perCall(&seqboat_rt_counters::streams_created),
+                  perCall(&seqboat_rt_counters::stream_synchronizations),
+                  perCall(&seqboat_rt_counters::device_allocations),
+                  perCall(&seqboat_rt_counters::pool_reuses),
+                  perCall(&seqboat_rt_counters::managed_allocations));
+      std::printf("seqboat-exec: the first call: %llu GPU allocations "
+                  "(%llu bytes)\n",
+                  static_cast<unsigned long long>(
+                      afterWarmUp.device_allocations -
+                      before.device_allocations),
+                  static_cast<unsigned long long>(afterWarmUp.device_bytes -
+                                                  before.device_bytes));
+    }
   }
   return 0;
 }

@@ -119,8 +119,11 @@ def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::F
     to `#gpu.thread<x>` become loops strided by the block size, each followed
     by a `gpu.barrier`; `memref.alloca`s of the block body become workgroup
     (shared) memory attributions. Host buffers (`memref.alloc`/`dealloc`)
-    become `gpu.alloc host_shared` / `gpu.dealloc`, so host and kernels share
-    them.
+    become device memory (`gpu.alloc` / `gpu.dealloc`), constants the
+    kernels read (`memref.get_global`) a device copy (`gpu.memcpy`), and
+    host `memref.copy`s between them `gpu.memcpy`s; all of them in the
+    synchronous form, which `gpu-async-region` puts on the function's
+    stream.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"128",
@@ -132,6 +135,42 @@ def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::F
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
   ];
+}
+
+def SeqBoatDeallocateHostBuffers : Pass<"seqboat-deallocate-host-buffers", "::mlir::ModuleOp"> {
+  let summary = "Ownership-based deallocation of the host functions' buffers";
+  let description = [{
+    Runs upstream's ownership-based buffer deallocation
+    (`memref-expand-realloc`, `ownership-based-buffer-deallocation`,
+    `buffer-deallocation-simplification`) on every function of the module
+    that is not a kernel function (`seqboat.kernel_kind`): the scratch
+    buffers and kernel results of host code get their `memref.dealloc`s (or
+    `bufferization.dealloc`s, which `bufferization-lower-deallocations`
+    lowers afterwards). Kernel functions hold `gpu.launch` bodies
+    (barriers, workgroup memory) that the deallocation analysis cannot see
+    through; they allocate nothing on the host.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def SeqBoatInlineKernelCalls : Pass<"seqboat-inline-kernel-calls", "::mlir::ModuleOp"> {
+  let summary = "Inline the calls of kernel functions into the host code";
+  let description = [{
+    Every `func.call` tagged `seqboat.kernel_kind` (made by
+    `seqboat-form-kernels`) is replaced by the body of its callee: after
+    mapping and outlining that body is index arithmetic and the
+    `gpu.launch_func` of the kernel. The host function then holds all its
+    launches, allocations and copies in one block, which `gpu-async-region`
+    puts on one stream with one synchronisation at the end (a call is an
+    opaque side effect that would force a synchronisation before it).
+    Callees left without calls are erased.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
 def SeqBoatPrintTuningSpace : Pass<"seqboat-print-tuning-space", "::mlir::ModuleOp"> {

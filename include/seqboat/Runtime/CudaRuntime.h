@@ -45,8 +45,50 @@ SEQBOAT_RT_EXPORT const char *seqboat_rt_device_name(void);
 /// Managed memory (cuMemAllocManaged) usable from host and device; at least
 /// one byte is allocated, so every call returns a distinct pointer.
 SEQBOAT_RT_EXPORT void *seqboat_rt_alloc_shared(size_t bytes);
-/// Frees memory from seqboat_rt_alloc_shared or mgpuMemAlloc; null is a no-op.
+/// Frees memory from seqboat_rt_alloc_shared, seqboat_rt_alloc_device or
+/// mgpuMemAlloc (device memory goes back to the pool); null is a no-op. The
+/// work using the memory must have finished.
 SEQBOAT_RT_EXPORT void seqboat_rt_free(void *ptr);
+
+/// Device memory from the runtime's caching pool (the one generated code
+/// allocates its buffers from); release it with seqboat_rt_free.
+SEQBOAT_RT_EXPORT void *seqboat_rt_alloc_device(size_t bytes);
+/// Returns the pool's cached, unused blocks to CUDA.
+SEQBOAT_RT_EXPORT void seqboat_rt_trim(void);
+
+/// Lends the caller's stream (a CUstream) to the calls this thread makes
+/// next: generated code queues all its work on it and returns without
+/// waiting (the caller synchronises); null restores the default, a stream
+/// per call, synchronised before the call returns. Results are then valid
+/// once the stream's work is done; free them with seqboat_rt_free after
+/// that.
+SEQBOAT_RT_EXPORT void seqboat_rt_set_stream(void *stream);
+/// A stream for drivers that link no CUDA (seqboat-exec --stream): created
+/// blocking (ordered with the legacy default stream the timing events use),
+/// waited for (which also readies the pool's blocks freed on it), destroyed
+/// after waiting.
+SEQBOAT_RT_EXPORT void *seqboat_rt_stream_create(void);
+SEQBOAT_RT_EXPORT void seqboat_rt_stream_synchronize(void *stream);
+SEQBOAT_RT_EXPORT void seqboat_rt_stream_destroy(void *stream);
+
+/// What the runtime has done since the process started.
+typedef struct seqboat_rt_counters {
+  /// Kernel launches (mgpuLaunchKernel).
+  uint64_t launches;
+  /// Streams created (mgpuStreamCreate without a lent stream).
+  uint64_t streams_created;
+  /// Stream synchronisations (mgpuStreamSynchronize).
+  uint64_t stream_synchronizations;
+  /// cuMemAlloc calls: device memory the pool could not serve from its cache.
+  uint64_t device_allocations;
+  /// Bytes of those allocations.
+  uint64_t device_bytes;
+  /// Device allocations served from the cache.
+  uint64_t pool_reuses;
+  /// Managed allocations (gpu.alloc host_shared).
+  uint64_t managed_allocations;
+} seqboat_rt_counters;
+SEQBOAT_RT_EXPORT void seqboat_rt_get_counters(seqboat_rt_counters *counters);
 
 /// Where a pointer lives, as seen by CUDA.
 enum {
@@ -118,10 +160,12 @@ SEQBOAT_RT_EXPORT void mgpuEventSynchronize(void *event);
 SEQBOAT_RT_EXPORT void mgpuEventRecord(void *event, void *stream);
 
 /// `ptr (i64, ptr, i8)`: managed memory when the low byte of `isHostShared`
-/// is non-zero (gpu.alloc host_shared), device memory otherwise.
+/// is non-zero (gpu.alloc host_shared), device memory from the caching pool
+/// otherwise.
 SEQBOAT_RT_EXPORT void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
                                      uint32_t isHostShared);
-/// `void (ptr, ptr)`.
+/// `void (ptr, ptr)`: device memory goes back to the pool, reusable on
+/// `stream` at once and on any stream once `stream` has been synchronised.
 SEQBOAT_RT_EXPORT void mgpuMemFree(void *ptr, void *stream);
 /// `void (ptr dst, ptr src, i64 bytes, ptr stream)`.
 SEQBOAT_RT_EXPORT void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,

@@ -13,6 +13,8 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 
+#include "KernelBuilder.h"
+
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -162,12 +164,91 @@ LogicalResult mapKernel(IRRewriter &rewriter, scf::ForallOp kernel,
   return success();
 }
 
-/// Host buffers must be visible to the kernels: managed (host-shared)
-/// allocations, released through the asynchronous dealloc the GPU runtime
-/// lowering supports.
+/// A host copy involving a strided buffer (a slice bufferization copies into
+/// a kernel's operand) cannot be one contiguous GPU copy: it becomes a copy
+/// kernel, one element per thread, over the row-major index space.
+scf::ForallOp copyAsKernel(OpBuilder &b, memref::CopyOp copy, StringRef name,
+                           int64_t threads) {
+  Location loc = copy.getLoc();
+  b.setInsertionPoint(copy);
+  Value source = copy.getSource(), target = copy.getTarget();
+  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, loc, source);
+  KernelBuilder kb(b, loc, b.getF32Type(), threads);
+  Value count = kb.idx(1);
+  for (OpFoldResult size : sizes)
+    count = kb.mul(count, getValueOrCreateConstantIndexOp(b, loc, size));
+  Value blocks = kb.div(kb.add(count, kb.idx(threads - 1)), kb.idx(threads));
+  kb.kernel(name, blocks, [&](Value block) {
+    kb.threads(threads, [&](Value thread) {
+      Value linear = kb.add(kb.mul(block, kb.idx(threads)), thread);
+      kb.ifThen(kb.lt(linear, count), [&] {
+        SmallVector<Value> indices;
+        if (!sizes.empty())
+          indices = affine::AffineDelinearizeIndexOp::create(
+                        b, loc, linear, sizes, /*hasOuterBound=*/true)
+                        .getResults();
+        Value value = memref::LoadOp::create(b, loc, source, indices);
+        memref::StoreOp::create(b, loc, value, target, indices);
+      });
+    });
+  });
+  auto kernel = cast<scf::ForallOp>(copy->getPrevNode());
+  copy.erase();
+  return kernel;
+}
+
+/// A strategy may hoist a loop-invariant scalar read out of its tiles, so it
+/// ends up in host code right before the launch that uses it (the decay of a
+/// linear attention, `memref<f32>`). The host cannot read device memory, and
+/// the read would force a synchronisation: it moves into each launch that
+/// uses it, where it reads the same value (nothing between the read and the
+/// launch writes memory).
+void sinkHostLoads(IRRewriter &rewriter, func::FuncOp func) {
+  SmallVector<memref::LoadOp> loads;
+  func.walk([&](memref::LoadOp load) {
+    if (!load->getParentOfType<gpu::LaunchOp>())
+      loads.push_back(load);
+  });
+  for (memref::LoadOp load : loads) {
+    SmallVector<gpu::LaunchOp> launches;
+    bool sinkable = !load->use_empty();
+    for (Operation *user : load->getUsers()) {
+      auto launch = user->getParentOfType<gpu::LaunchOp>();
+      if (!launch || launch->getBlock() != load->getBlock() ||
+          !load->isBeforeInBlock(launch)) {
+        sinkable = false;
+        break;
+      }
+      if (!llvm::is_contained(launches, launch))
+        launches.push_back(launch);
+    }
+    // Only pure ops between the read and each launch.
+    for (gpu::LaunchOp launch : launches)
+      for (Operation *op = load->getNextNode(); sinkable && op != launch;
+           op = op->getNextNode())
+        sinkable = isPure(op);
+    if (!sinkable)
+      continue;
+    for (gpu::LaunchOp launch : launches) {
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Operation *copy = rewriter.clone(*load);
+      rewriter.replaceUsesWithIf(load.getResult(), copy->getResult(0),
+                                 [&](OpOperand &use) {
+                                   return launch->isProperAncestor(
+                                       use.getOwner());
+                                 });
+    }
+    rewriter.eraseOp(load);
+  }
+}
+
+/// Host buffers live in device memory: a scratch buffer or result is only
+/// ever touched by kernels and GPU copies. Everything is emitted in the
+/// synchronous form; gpu-async-region chains it on the function's stream
+/// after outlining.
 void mapHostBuffers(IRRewriter &rewriter, func::FuncOp func) {
-  // Constants (memref.get_global) live in host memory: kernels get a
-  // host-shared copy, released before returning.
+  // Constants (memref.get_global) live in host memory: kernels get a device
+  // copy, released before returning.
   SmallVector<memref::GetGlobalOp> globals;
   func.walk([&](memref::GetGlobalOp global) {
     if (!global->getParentOfType<gpu::LaunchOp>() &&
@@ -190,35 +271,34 @@ void mapHostBuffers(IRRewriter &rewriter, func::FuncOp func) {
     });
   }
 
-  SmallVector<memref::AllocOp> allocs;
-  SmallVector<memref::DeallocOp> deallocs;
+  SmallVector<Operation *> hostOps;
   func.walk([&](Operation *op) {
     if (op->getParentOfType<gpu::LaunchOp>())
       return;
-    if (auto alloc = dyn_cast<memref::AllocOp>(op))
-      allocs.push_back(alloc);
-    else if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
-      deallocs.push_back(dealloc);
+    if (isa<memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op))
+      hostOps.push_back(op);
   });
-  for (memref::AllocOp alloc : allocs) {
-    rewriter.setInsertionPoint(alloc);
-    auto shared = gpu::AllocOp::create(
-        rewriter, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
-        ValueRange{}, alloc.getDynamicSizes(), alloc.getSymbolOperands(),
-        /*hostShared=*/true);
-    rewriter.replaceOp(alloc, shared.getMemref());
-  }
-  Type token = gpu::AsyncTokenType::get(rewriter.getContext());
-  for (memref::DeallocOp dealloc : deallocs) {
-    rewriter.setInsertionPoint(dealloc);
-    Location loc = dealloc.getLoc();
-    Value ready = gpu::WaitOp::create(rewriter, loc, token, ValueRange{})
-                      .getAsyncToken();
-    Value done = gpu::DeallocOp::create(rewriter, loc, token, ValueRange{ready},
-                                        dealloc.getMemref())
-                     .getAsyncToken();
-    gpu::WaitOp::create(rewriter, loc, Type(), ValueRange{done});
-    rewriter.eraseOp(dealloc);
+  for (Operation *op : hostOps) {
+    rewriter.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      auto device = gpu::AllocOp::create(
+          rewriter, loc, alloc.getType(), /*asyncToken=*/Type(), ValueRange{},
+          alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+          /*hostShared=*/false);
+      rewriter.replaceOp(alloc, device.getMemref());
+    } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(),
+                             ValueRange{}, dealloc.getMemref());
+      rewriter.eraseOp(dealloc);
+    } else {
+      // Copies between host-side buffers (bufferization's copies, the
+      // constants' uploads): GPU copies of contiguous memrefs. (Strided ones became copy kernels before.)
+      auto copy = cast<memref::CopyOp>(op);
+      gpu::MemcpyOp::create(rewriter, loc, /*asyncToken=*/Type(),
+                            ValueRange{}, copy.getTarget(), copy.getSource());
+      rewriter.eraseOp(copy);
+    }
   }
 }
 
@@ -252,6 +332,22 @@ struct SeqBoatMapKernelsToGPUPass
                         }).wasInterrupted();
     if (kernels.empty() && !launches)
       return;
+    // Strided host copies become copy kernels (contiguous ones become
+    // gpu.memcpy below).
+    SmallVector<memref::CopyOp> strided;
+    func.walk([&](memref::CopyOp copy) {
+      if (copy->getParentOfType<gpu::LaunchOp>() ||
+          copy->getParentOfType<scf::ForallOp>())
+        return;
+      if (!cast<MemRefType>(copy.getSource().getType()).getLayout().isIdentity() ||
+          !cast<MemRefType>(copy.getTarget().getType()).getLayout().isIdentity())
+        strided.push_back(copy);
+    });
+    OpBuilder builder(&getContext());
+    for (auto [i, copy] : llvm::enumerate(strided))
+      kernels.push_back(copyAsKernel(
+          builder, copy, (func.getSymName() + "_copy_" + Twine(i)).str(),
+          static_cast<int64_t>(threads)));
     IRRewriter rewriter(&getContext());
     for (scf::ForallOp kernel : kernels)
       if (failed(mapKernel(rewriter, kernel, static_cast<int64_t>(threads))))
@@ -265,7 +361,26 @@ struct SeqBoatMapKernelsToGPUPass
       launch.setFunctionAttr(FlatSymbolRefAttr::get(
           &getContext(), (func.getSymName() + "_kernel").str()));
     });
+    sinkHostLoads(rewriter, func);
     mapHostBuffers(rewriter, func);
+    // The host cannot read or write device memory: a strided copy left in
+    // host code has no GPU form yet (a contiguous one became a gpu.memcpy)
+    // host; nor can it read or write an element of one.
+    WalkResult hostAccess = func.walk([&](Operation *op) {
+      if (!isa<memref::CopyOp, memref::LoadOp, memref::StoreOp>(op) ||
+          op->getParentOfType<gpu::LaunchOp>())
+        return WalkResult::advance();
+      if (isa<memref::CopyOp>(op))
+        op->emitError("a copy between strided buffers in host code is not "
+                      "supported by the GPU pipeline (its buffers live in "
+                      "device memory)");
+      else
+        op->emitError("host code of the GPU pipeline cannot access an "
+                      "element of a buffer: buffers live in device memory");
+      return WalkResult::interrupt();
+    });
+    if (hostAccess.wasInterrupted())
+      return signalPassFailure();
   }
 };
 

@@ -34,6 +34,8 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATAPPLYHOSTSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATMMASYNCTF32
 #define GEN_PASS_DECL_SEQBOATLOOPANNOTATIONS
+#define GEN_PASS_DECL_SEQBOATDEALLOCATEHOSTBUFFERS
+#define GEN_PASS_DECL_SEQBOATINLINEKERNELCALLS
 #include "seqboat/Conversion/Passes.h.inc"
 
 /// Name of the string attribute naming each kernel's block forall.

@@ -1075,7 +1075,7 @@ FailureOr<SmallVector<std::pair<int64_t, Knobs>>> bucketsOf(LayerOp op,
     return buckets;
   auto bounds = dyn_cast_or_null<DenseI64ArrayAttr>(boundsAttr);
   auto configs = dyn_cast_or_null<ArrayAttr>(configsAttr);
-  if (!bounds || !configs || bounds.size() != configs.size() ||
+  if (!bounds || !configs || static_cast<size_t>(bounds.size()) != configs.size() ||
       bounds.empty())
     return op.emitOpError("needs '")
            << kBucketMaxLAttr << "' (array<i64>) and '" << kBucketConfigsAttr

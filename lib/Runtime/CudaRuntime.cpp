@@ -375,7 +375,7 @@ Pool &pool() {
   return *p;
 }
 
-/// Sizes are rounded up to 512 bytes, so near-equal requests share blocks.
+/// Sizes are rounded up to 512 bytes (the alignment cuMemAlloc gives).
 size_t poolSize(uint64_t bytes) { return ((bytes ? bytes : 1) + 511) & ~size_t(511); }
 
 /// Returns every ready cached block to CUDA. Called with the pool locked.
@@ -394,13 +394,16 @@ CUdeviceptr poolAlloc(uint64_t sizeBytes, CUstream stream) {
   Pool &p = pool();
   size_t bytes = poolSize(sizeBytes);
   std::lock_guard<std::mutex> guard(p.lock);
-  auto range = p.free.equal_range(bytes);
-  for (auto it = range.first; it != range.second; ++it) {
+  // The smallest usable cached block of at least `bytes` and at most twice
+  // that (a call with a shorter sequence reuses a longer one's blocks, and at
+  // most half of a block is wasted).
+  for (auto it = p.free.lower_bound(bytes);
+       it != p.free.end() && it->first <= 2 * bytes; ++it) {
     if (it->second.pending && it->second.pending != stream)
       continue;
     CUdeviceptr ptr = it->second.ptr;
+    p.live[ptr] = it->first;
     p.free.erase(it);
-    p.live[ptr] = bytes;
     ++p.counters.pool_reuses;
     return ptr;
   }

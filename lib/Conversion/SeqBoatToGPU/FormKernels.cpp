@@ -369,6 +369,25 @@ MemRefType bufferType(Value tensor) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
+/// The buffer a kernel of `kind` reads `tensor` from. Parallel and scan
+/// kernels read element by element, so they take any view whose innermost
+/// stride is 1 (a slice of a weight or of another buffer is passed as it is,
+/// not copied into a buffer of its own first); contraction kernels stage
+/// 16-byte rows with cp.async, so they take contiguous, freshly allocated
+/// (aligned) buffers.
+MemRefType inputBufferType(Value tensor, StringRef kind) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (kind == "contraction")
+    return bufferType(tensor);
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  if (!strides.empty())
+    strides.back() = 1;
+  return MemRefType::get(
+      type.getShape(), type.getElementType(),
+      StridedLayoutAttr::get(tensor.getContext(), ShapedType::kDynamic,
+                             strides));
+}
+
 /// A kernel function being built: its arguments are buffers of `inputs`
 /// then of the results; the body maps each input tensor to a to_tensor of
 /// its argument, and the builder's insertion point is in it.
@@ -381,7 +400,9 @@ KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
                        SymbolTable &symbols, StringRef name, StringRef kind,
                        ArrayRef<Value> inputs, ValueRange results) {
   SmallVector<Type> argTypes;
-  for (Value v : llvm::concat<const Value>(inputs, results))
+  for (Value v : inputs)
+    argTypes.push_back(inputBufferType(v, kind));
+  for (Value v : results)
     argTypes.push_back(bufferType(v));
   b.setInsertionPoint(caller);
   auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
@@ -417,7 +438,7 @@ void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
   SmallVector<Value> args;
   for (Value tensor : inputs)
     args.push_back(bufferization::ToBufferOp::create(
-        b, loc, bufferType(tensor), tensor, /*read_only=*/true));
+        b, loc, inputBufferType(tensor, kind), tensor, /*read_only=*/true));
   for (Value y : results)
     args.push_back(memref::AllocOp::create(b, loc, bufferType(y)));
   auto call = func::CallOp::create(b, loc, fn, args);

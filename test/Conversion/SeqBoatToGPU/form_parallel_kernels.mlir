@@ -15,7 +15,7 @@
 #id = affine_map<(b, t, d) -> (b, t, d)>
 
 // CHECK-LABEL: func.func private @short_conv_parallel_0(
-// CHECK-SAME:      memref<16x4xf32>, %{{.*}}: memref<16xf32>, %[[X:.*]]: memref<2x64x16xf32>, %[[OUT:.*]]: memref<2x64x16xf32>)
+// CHECK-SAME:      memref<16x4xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<16xf32, strided<[1], offset: ?>>, %[[X:.*]]: memref<2x64x16xf32, strided<[?, ?, 1], offset: ?>>, %[[OUT:.*]]: memref<2x64x16xf32>)
 // CHECK-SAME:      seqboat.kernel_kind = "parallel"
 // CHECK:         %[[XT:.*]] = bufferization.to_tensor %[[X]] restrict
 // CHECK:         %[[PAD:.*]] = linalg.generic
@@ -80,7 +80,7 @@ func.func @short_conv(%x: tensor<2x64x16xf32>, %w: tensor<16x4xf32>, %b: tensor<
 #id = affine_map<(b, t) -> (b, t)>
 
 // CHECK-LABEL: func.func private @two_results_parallel_0(
-// CHECK-SAME:      memref<2x8x2xf32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xi1>)
+// CHECK-SAME:      memref<2x8x2xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xi1>)
 // CHECK-COUNT-2: bufferization.materialize_in_destination
 // CHECK-LABEL: func.func @two_results(
 // CHECK:         %[[G:.*]] = memref.alloc() : memref<2x8xf32>
@@ -115,7 +115,7 @@ func.func @runtime_scalar(%u: tensor<2x8xf32>, %s: f32) -> tensor<2x8xf32> {
 // A runtime scalar held in a 0-d tensor (a decay operand) is passed as that
 // tensor and extracted inside the kernel.
 // CHECK-LABEL: func.func private @tensor_scalar_parallel_0(
-// CHECK-SAME:      %[[S:.*]]: memref<f32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xf32>)
+// CHECK-SAME:      %[[S:.*]]: memref<f32, strided<[], offset: ?>>, %{{.*}}: memref<2x8xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2x8xf32>)
 // CHECK:         %[[ST:.*]] = bufferization.to_tensor %[[S]]
 // CHECK:         tensor.extract %[[ST]][]
 // CHECK-LABEL: func.func @tensor_scalar(
@@ -144,13 +144,13 @@ func.func @tensor_scalar(%u: tensor<2x8xf32>, %st: tensor<f32>) -> tensor<2x8xf3
 #row2 = affine_map<(b, t) -> (b, t)>
 
 // CHECK-LABEL: func.func private @stats_parallel_0(
-// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32>, %{{.*}}: memref<2x8xf32>)
+// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x8xf32>)
 // CHECK:         linalg.fill
 // CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}}ins(%[[SUM]] : tensor<2x8xf32>)
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[MEAN]] : tensor<2x8x16xf32>, tensor<2x8xf32>)
 // CHECK-LABEL: func.func private @stats_parallel_1(
-// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8x16xf32>)
+// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x8xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2x8x16xf32>)
 // CHECK-NOT:     ["parallel", "parallel", "reduction"]
 // CHECK-LABEL: func.func private @stats_parallel_2(
 // CHECK-LABEL: func.func @stats(

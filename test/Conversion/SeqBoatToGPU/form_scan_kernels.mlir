@@ -8,14 +8,14 @@
 // tensors and a fresh buffer per result.
 
 // CHECK-LABEL: func.func private @attend_scan_0(
-// CHECK-SAME:      %[[M:.*]]: memref<2x64xi1>, %[[POS:.*]]: memref<2x64xi32>, %[[CNT:.*]]: memref<2xi32>)
+// CHECK-SAME:      %[[M:.*]]: memref<2x64xi1, strided<[?, 1], offset: ?>>, %[[POS:.*]]: memref<2x64xi32>, %[[CNT:.*]]: memref<2xi32>)
 // CHECK-SAME:      seqboat.kernel_kind = "scan"
 // CHECK:         %[[MT:.*]] = bufferization.to_tensor %[[M]] restrict
 // CHECK:         %[[P:.*]], %[[C:.*]] = seqboat.compact_index %[[MT]]
 // CHECK:         bufferization.materialize_in_destination %[[P]] in restrict writable %[[POS]]
 // CHECK:         bufferization.materialize_in_destination %[[C]] in restrict writable %[[CNT]]
 // CHECK-LABEL: func.func private @attend_scan_1(
-// CHECK-SAME:      memref<2x64x8xf32>, %{{.*}}: memref<2x64x8xf32>, %{{.*}}: memref<2x64x32xf32>, %{{.*}}: memref<2x64xi32>, %{{.*}}: memref<2xi32>, %{{.*}}: memref<2x64x32xf32>)
+// CHECK-SAME:      memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64xi32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2xi32, strided<[1], offset: ?>>, %{{.*}}: memref<2x64x32xf32>)
 // CHECK:         seqboat.local_attention
 // CHECK-LABEL: func.func private @attend_scan_2(
 // CHECK:         seqboat.scatter

@@ -401,10 +401,70 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   FailureOr<Operation *> inBlock = tileAndFuse(root, blockTiles, true);
   if (failed(inBlock))
     return emitError(kernel.getLoc()) << kind << " kernel: tiling to blocks failed";
-  if (llvm::any_of(threadTiles, [](int64_t t) { return t != 0; }) &&
-      failed(tileAndFuse(cast<TilingInterface>(*inBlock), threadTiles, false)))
-    return emitError(kernel.getLoc())
-           << kind << " kernel: tiling to threads failed";
+  FailureOr<Operation *> inThread = inBlock;
+  if (llvm::any_of(threadTiles, [](int64_t t) { return t != 0; })) {
+    inThread = tileAndFuse(cast<TilingInterface>(*inBlock), threadTiles, false);
+    if (failed(inThread))
+      return emitError(kernel.getLoc())
+             << kind << " kernel: tiling to threads failed";
+  }
+  // The loops left to a thread (reductions, parallel loops beyond three)
+  // are tiled by one point with scf.for when producers are fused into the
+  // kernel: a producer read along them (a parameter recomputed along a
+  // reduction) is then computed an element at a time, in registers, instead
+  // of as a tile in the thread's local memory. Inits are not fused into
+  // these loops (a reduction's fill must stay outside).
+  SmallVector<int64_t> pointTiles(rank, 0);
+  for (unsigned i = 0; i < rank; ++i)
+    if (blockTiles[i] == 0 && ranges[i] > 1)
+      pointTiles[i] = 1;
+  auto linalgThread = dyn_cast<linalg::LinalgOp>(*inThread);
+  // Whether a fused producer is read along one of these loops.
+  bool readsFused =
+      linalgThread &&
+      llvm::any_of(linalgThread.getDpsInputOperands(), [&](OpOperand *in) {
+        if (!in->get().getDefiningOp<linalg::LinalgOp>())
+          return false;
+        AffineMap map = linalgThread.getMatchingIndexingMap(in);
+        return llvm::any_of(llvm::seq<unsigned>(0, rank), [&](unsigned d) {
+          return pointTiles[d] != 0 && map.isFunctionOfDim(d);
+        });
+      });
+  if (readsFused) {
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    tiling.setTileSizes(getAsIndexOpFoldResult(ctx, pointTiles));
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    // Only producers whose slice moves with these loops: one read at the
+    // same point throughout (a row's mean in a reduction along the row)
+    // stays computed once, before them.
+    options.setFusionControlFn(
+        [](tensor::ExtractSliceOp slice, OpResult, bool isDestinationOperand)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (isDestinationOperand)
+            return std::nullopt;
+          scf::ForOp outermost;
+          for (auto loop = slice->getParentOfType<scf::ForOp>(); loop;
+               loop = loop->getParentOfType<scf::ForOp>())
+            outermost = loop;
+          if (!outermost ||
+              llvm::all_of(slice->getOperands(), [&](Value v) {
+                return outermost.isDefinedOutsideOfLoop(v);
+              }))
+            return std::nullopt;
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        });
+    auto op = cast<TilingInterface>(*inThread);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
+    if (failed(result))
+      return emitError(kernel.getLoc())
+             << kind << " kernel: tiling a thread's loops failed";
+    for (OpResult r : op->getResults())
+      rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+  }
   // GPU mapping wants foralls from 0 by 1 (threads first: the block forall
   // holds them).
   for (scf::ForallOp forall : llvm::reverse(foralls)) {

@@ -14,7 +14,9 @@
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Iterators.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -629,13 +631,73 @@ bool isDataMovement(linalg::LinalgOp op) {
   });
 }
 
+/// Most scalar ops in the body of a producer recomputed by its consumers.
+constexpr int64_t kCheapBodyOps = 16;
+/// Most times a cheap producer's element is recomputed, on average, by one
+/// consumer (the consumer's iteration space over the producer's elements).
+constexpr int64_t kCheapRecompute = 64;
+
+/// Whether `op` is cheap enough to be computed again by every kernel that
+/// reads it, instead of being a kernel of its own: a static, elementwise-style
+/// op (all loops parallel, projected-permutation maps, inits not read) whose
+/// body is at most kCheapBodyOps scalar arith/math ops. The transforms of
+/// small parameters are such ops: the EMA's sigmoids and products of its
+/// [dirs·D, N] parameters, a weight's transpose.
+bool isCheapElementwise(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || !generic.hasPureTensorSemantics() ||
+      generic->getNumResults() != 1 ||
+      !isStaticTensor(generic->getResult(0).getType()) ||
+      generic.getNumReductionLoops() != 0 || !hasScalarBody(generic) ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return false;
+  for (OpOperand &init : generic.getDpsInitsMutable())
+    if (generic.payloadUsesValueFromOperand(&init))
+      return false;
+  return static_cast<int64_t>(
+             llvm::range_size(generic.getBody()->without_terminator())) <=
+         kCheapBodyOps;
+}
+
+/// Whether `consumer` may recompute the cheap producer of `operand` in its
+/// tiles: it reads it through a projected permutation (a broadcast, a
+/// transpose), at most kCheapRecompute times per element on average, and
+/// every other user of the producer is a linalg op on the host (each fuses
+/// or outlines its own copy; none is a kernel call already).
+bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
+                  linalg::LinalgOp producer) {
+  if (!isCheapElementwise(producer) ||
+      !consumer.getMatchingIndexingMap(&operand).isProjectedPermutation())
+    return false;
+  int64_t points = 1;
+  for (int64_t extent : consumer.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(extent))
+      return false;
+    points *= extent;
+  }
+  int64_t elements =
+      cast<RankedTensorType>(producer->getResult(0).getType()).getNumElements();
+  if (points > kCheapRecompute * elements)
+    return false;
+  return llvm::all_of(producer->getUsers(), [](Operation *user) {
+    return isa<linalg::LinalgOp>(user) &&
+           !user->getParentOfType<scf::ForallOp>();
+  });
+}
+
 /// Fuses into `kernel` the producers of `consumer`'s inputs that it reads
 /// one-to-one (elementwise ops, row reductions feeding a row-wise
-/// consumer) or that only move data, recursively, producers first. Each must have no other user,
-/// a static result and inits it does not read or that a fusable init
-/// producer computes.
+/// consumer), that only move data, or that are cheap to recompute,
+/// recursively, producers first. Each must have a static result and inits
+/// it does not read or that a fusable init producer computes; one read
+/// one-to-one has no other user, data movement no other user than
+/// `consumer`, and a cheap producer other users that compute it again
+/// themselves. Below a producer that is `recomputed` (read more than once
+/// per element), only cheap producers and data movement are fused: a
+/// reduction fused there would be computed again for every read.
 void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
-                        DenseSet<Operation *> &taken) {
+                        DenseSet<Operation *> &taken, bool recomputed) {
   for (OpOperand *operand : consumer.getDpsInputOperands()) {
     auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
     if (!producer || taken.contains(producer) ||
@@ -652,7 +714,11 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
                   llvm::all_of(producer->getUsers(), [&](Operation *user) {
                     return user == consumer.getOperation();
                   });
-    if (!oneToOne && !gather)
+    if (recomputed && oneToOne && !isCheapElementwise(producer))
+      oneToOne = false;
+    bool recompute =
+        !oneToOne && !gather && mayRecompute(consumer, *operand, producer);
+    if (!oneToOne && !gather && !recompute)
       continue;
     if (auto mm = dyn_cast<linalg::MatmulOp>(producer.getOperation());
         mm && getContractionEpilogue(mm))
@@ -684,7 +750,7 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     kernel.constants = reads.constants;
     kernel.scalars = reads.scalars;
     taken.insert(producer);
-    fuseInputProducers(producer, kernel, taken);
+    fuseInputProducers(producer, kernel, taken, recomputed || recompute);
     kernel.producers.push_back(std::move(fused));
   }
 }
@@ -724,7 +790,7 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
     kernel.copiedInits.push_back(copied);
   }
   DenseSet<Operation *> taken;
-  fuseInputProducers(op, kernel, taken);
+  fuseInputProducers(op, kernel, taken, /*recomputed=*/false);
   // Results of fused producers are computed inside, not read.
   for (const FusedProducer &fused : kernel.producers)
     kernel.inputs.remove(fused.op->getResult(0));
@@ -784,6 +850,45 @@ void padToGeneric(tensor::PadOp pad) {
       });
   pad.replaceAllUsesWith(generic->getResult(0));
   pad->erase();
+}
+
+/// Replaces each `tensor.extract_slice` of a cheap producer by the producer
+/// computing just the slice (its tile, through TilingInterface), so that
+/// the slice's readers can recompute it: the per-direction halves of the
+/// EMA's parameter transforms. The producer goes when nothing else reads it.
+void sliceCheapProducers(func::FuncOp caller) {
+  SmallVector<tensor::ExtractSliceOp> slices;
+  caller.walk([&](tensor::ExtractSliceOp slice) {
+    auto producer = slice.getSource().getDefiningOp<linalg::LinalgOp>();
+    // Read by linalg ops, which may recompute it (not by kernels formed
+    // already: a slice per kernel would then be one more kernel).
+    bool readByLinalg = llvm::all_of(slice->getUsers(), [](Operation *user) {
+      return isa<linalg::LinalgOp>(user);
+    });
+    if (producer && isCheapElementwise(producer) && slice.hasUnitStride() &&
+        !slice->getParentOfType<scf::ForallOp>() &&
+        isStaticTensor(slice.getType()) && readByLinalg)
+      slices.push_back(slice);
+  });
+  for (tensor::ExtractSliceOp slice : slices) {
+    auto producer = cast<OpResult>(slice.getSource());
+    Operation *producerOp = producer.getOwner();
+    OpBuilder b(slice);
+    FailureOr<TilingResult> tiled =
+        tensor::replaceExtractSliceWithTiledProducer(b, slice, producer);
+    if (failed(tiled) || tiled->tiledValues.size() != 1 ||
+        tiled->tiledValues[0].getType() != slice.getType())
+      continue;
+    slice.replaceAllUsesWith(tiled->tiledValues[0]);
+    slice->erase();
+    if (producerOp->use_empty()) {
+      SetVector<Operation *> dead;
+      dead.insert(producerOp);
+      for (Value init : linalg::LinalgOp(producerOp).getDpsInits())
+        dead.insert(init.getDefiningOp());
+      eraseDead(dead);
+    }
+  }
 }
 
 /// Parallel roots of `caller` in program order: every linalg op left after
@@ -902,6 +1007,38 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
       v.getDefiningOp()->erase();
 }
 
+/// Renames the kernels `@<caller><infix><i>` that `caller` calls so that
+/// their numbers, and the order of their definitions, follow the order of
+/// the calls.
+void numberInCallOrder(func::FuncOp caller, SymbolTable &symbols,
+                       StringRef infix) {
+  std::string prefix = (caller.getSymName() + infix).str();
+  SmallVector<func::FuncOp> kernels;
+  caller.walk([&](func::CallOp call) {
+    if (!call.getCallee().starts_with(prefix))
+      return;
+    auto fn = symbols.lookup<func::FuncOp>(call.getCallee());
+    if (fn && !llvm::is_contained(kernels, fn))
+      kernels.push_back(fn);
+  });
+  // Through temporary names: the new names may be taken until all moved.
+  ModuleOp module = caller->getParentOfType<ModuleOp>();
+  for (unsigned pass = 0; pass < 2; ++pass)
+    for (auto [i, fn] : llvm::enumerate(kernels)) {
+      std::string name = prefix + (pass == 0 ? "renumbered_" : "") +
+                         std::to_string(i);
+      auto attr = StringAttr::get(caller.getContext(), name);
+      if (failed(SymbolTable::replaceAllSymbolUses(fn, attr, module)))
+        continue;
+      symbols.remove(fn);
+      fn.setSymName(name);
+      symbols.insert(fn);
+    }
+  // Defined in that order too, before the caller.
+  for (func::FuncOp fn : kernels)
+    fn->moveBefore(caller);
+}
+
 struct SeqBoatFormKernels
     : public seqboat::impl::SeqBoatFormKernelsBase<SeqBoatFormKernels> {
   using Base::Base;
@@ -927,6 +1064,7 @@ struct SeqBoatFormKernels
       caller.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
       for (tensor::PadOp pad : pads)
         padToGeneric(pad);
+      sliceCheapProducers(caller);
       // Matched again one at a time: outlining a kernel replaces the values
       // later kernels read.
       SmallVector<Operation *> roots;
@@ -937,6 +1075,33 @@ struct SeqBoatFormKernels
         if (std::optional<ParallelKernel> kernel =
                 matchParallel(cast<linalg::LinalgOp>(root)))
           outline(*kernel, caller, symbols, index++);
+      // What is still read of a cheap producer that some of its users
+      // recomputed and others did not (too many recomputations there), and
+      // of the producers a recomputed one could not take along (a row's
+      // sum under its mean): kernels of their own, matched last to first
+      // so that each takes its own producers.
+      for (bool formed = true; formed;) {
+        formed = false;
+        caller.walk<WalkOrder::PostOrder, ReverseIterator>(
+            [&](linalg::LinalgOp op) {
+          if (op->getParentOfType<scf::ForallOp>())
+            return WalkResult::advance();
+          std::optional<ParallelKernel> kernel = matchParallel(op);
+          if (!kernel)
+            return WalkResult::advance();
+          outline(*kernel, caller, symbols, index++);
+          formed = true;
+          return WalkResult::interrupt();
+        });
+      }
+      // Numbered in the order the caller runs them.
+      numberInCallOrder(caller, symbols, "_parallel_");
+      // Slices of the inits of producers computed by slice, left unread.
+      caller.walk<WalkOrder::PostOrder, ReverseIterator>([&](Operation *op) {
+        if (isa<tensor::ExtractSliceOp, tensor::EmptyOp>(op) &&
+            isOpTriviallyDead(op))
+          op->erase();
+      });
     }
   }
 };

@@ -34,17 +34,19 @@
 // CHECK-NOT:     linalg.
 
 // The kernel tiled: (B, T, D) = (2, 64, 16) on blocks of 8x16 (D and T
-// innermost), one thread per point; each thread gathers its 4 taps of the
-// padded x, computes its bias and runs the tap reduction in order; no copies
-// are left.
+// innermost), one thread per point; each thread computes its bias, then
+// runs the tap reduction in order (a loop tiled by one tap), gathering each
+// tap of the padded x as it goes: one element, not a tile of taps in local
+// memory; no copies are left.
 // TILED-LABEL: func.func private @short_conv_parallel_0(
 // TILED:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 8, 1)
 // TILED:           scf.forall (%{{.*}}, %{{.*}}) in (8, 16)
-// TILED:             %[[TAPS:.*]] = memref.alloc() {{.*}} : memref<1x4x1xf32>
-// TILED:             linalg.generic {{.*}} outs(%[[TAPS]] : memref<1x4x1xf32>)
-// TILED:               memref.load
 // TILED:             linalg.generic {{.*}} ins(%{{.*}} : memref<1xf32, {{.*}}>)
-// TILED:             linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[TAPS]] :
+// TILED:             scf.for
+// TILED:               %[[TAP:.*]] = memref.alloc() {{.*}} : memref<1x1x1xf32>
+// TILED:               linalg.generic {{.*}} outs(%[[TAP]] : memref<1x1x1xf32>)
+// TILED:                 memref.load
+// TILED:               linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[TAP]] :
 // TILED-NOT:         memref.copy
 // TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
@@ -206,4 +208,110 @@ func.func @stats(%x: tensor<2x8x16xf32>) -> (tensor<2x8xf32>, tensor<2x8x16xf32>
     linalg.yield %r : f32
   } -> tensor<2x8xf32>
   return %sq, %centred, %twice : tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// Cheap producers (elementwise, a few scalar ops) are recomputed by every
+// kernel that reads them, through any projected permutation, instead of
+// being kernels of their own: the sigmoid %s is read through a slice (the
+// slice is computed from the slice of %p) and, transposed, by another
+// kernel; each kernel computes its own. %q is recomputed by the small
+// broadcast (8 reads per element) but not by the large one (512 reads per
+// element): that one reads it from a kernel of its own.
+// CHECK-LABEL: func.func private @cheap_parallel_0(
+// CHECK-SAME:      memref<4x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<4x4xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<4x16xf32>)
+// CHECK:         %[[S0:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<4x4xf32>)
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}}["parallel", "parallel", "reduction"]{{.*}}ins(%[[S0]], %{{.*}} : tensor<4x4xf32>, tensor<4x16xf32>)
+// CHECK-LABEL: func.func private @cheap_parallel_1(
+// CHECK-SAME:      memref<8x4xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<4x8xf32>)
+// CHECK:         %[[S1:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<8x4xf32>)
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}}ins(%[[S1]] : tensor<8x4xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK-LABEL: func.func private @cheap_parallel_2(
+// CHECK-SAME:      memref<4xf32, strided<[1], offset: ?>>, %{{.*}}: memref<4xf32>)
+// CHECK:           math.exp
+// CHECK-LABEL: func.func private @cheap_parallel_3(
+// CHECK-SAME:      memref<4xf32, strided<[1], offset: ?>>, %{{.*}}: memref<4x8xf32>)
+// CHECK:           math.exp
+// CHECK-LABEL: func.func private @cheap_parallel_4(
+// CHECK-SAME:      memref<4xf32, strided<[1], offset: ?>>, %{{.*}}: memref<4x512xf32>)
+// CHECK-NOT:       math.exp
+// Kernels are numbered (and defined) in the order the caller runs them:
+// CHECK-LABEL: func.func @cheap(
+// CHECK-NOT:     linalg.
+// CHECK-NOT:     tensor.empty
+// CHECK:         call @cheap_parallel_0(
+// CHECK:         call @cheap_parallel_1(
+// CHECK:         %[[Q:.*]] = memref.alloc() : memref<4xf32>
+// CHECK:         call @cheap_parallel_2(%{{.*}}, %[[Q]])
+// CHECK:         call @cheap_parallel_3(
+// CHECK:         call @cheap_parallel_4(
+// CHECK-NOT:     linalg.
+// The sliced sigmoid is recomputed inside the reduction over k, one element
+// per step (no tile of it in the thread's memory):
+// TILED-LABEL: func.func private @cheap_parallel_0(
+// TILED:         scf.forall
+// TILED:           scf.forall
+// TILED:             scf.for
+// TILED:               math.exp
+// TILED:               linalg.generic {{.*}}["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %{{.*}} : memref<1x1xf32>, memref<1x1xf32
+#id2 = affine_map<(i, j) -> (i, j)>
+#tr2 = affine_map<(i, j) -> (j, i)>
+#hk  = affine_map<(i, j, k) -> (i, k)>
+#xk  = affine_map<(i, j, k) -> (k, j)>
+#o3  = affine_map<(i, j, k) -> (i, j)>
+#v1  = affine_map<(i, j) -> (i)>
+
+func.func @cheap(%p: tensor<8x4xf32>, %x: tensor<4x16xf32>, %v: tensor<4xf32>)
+    -> (tensor<4x16xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x512xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<8x4xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<8x4xf32>) outs(%e : tensor<8x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    %ex = math.exp %n : f32
+    %d = arith.addf %ex, %one : f32
+    %r = arith.divf %one, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<8x4xf32>
+  %h = tensor.extract_slice %s[0, 0] [4, 4] [1, 1] : tensor<8x4xf32> to tensor<4x4xf32>
+  %e1 = tensor.empty() : tensor<4x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e1 : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %y = linalg.generic {indexing_maps = [#hk, #xk, #o3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %x : tensor<4x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s2 = arith.addf %o, %m : f32
+    linalg.yield %s2 : f32
+  } -> tensor<4x16xf32>
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %t = linalg.generic {indexing_maps = [#tr2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<8x4xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %q = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%v : tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %ex = math.exp %a : f32
+    linalg.yield %ex : f32
+  } -> tensor<4xf32>
+  %u = linalg.generic {indexing_maps = [#v1, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%q : tensor<4xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<4x8xf32>
+  %e5 = tensor.empty() : tensor<4x512xf32>
+  %w = linalg.generic {indexing_maps = [#v1, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%q : tensor<4xf32>) outs(%e5 : tensor<4x512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<4x512xf32>
+  return %y, %t, %u, %w : tensor<4x16xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x512xf32>
 }

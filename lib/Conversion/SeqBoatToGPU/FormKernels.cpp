@@ -640,21 +640,29 @@ constexpr int64_t kCheapRecompute = 64;
 /// Whether `op` is cheap enough to be computed again by every kernel that
 /// reads it, instead of being a kernel of its own: a static, elementwise-style
 /// op (all loops parallel, projected-permutation maps, inits not read) whose
-/// body is at most kCheapBodyOps scalar arith/math ops. The transforms of
-/// small parameters are such ops: the EMA's sigmoids and products of its
-/// [dirs·D, N] parameters, a weight's transpose.
+/// body is at most kCheapBodyOps scalar arith/math ops and loop indices.
+/// The transforms of small parameters are such ops: the EMA's sigmoids and
+/// products of its [dirs·D, N] parameters, its decay powers per chunk
+/// position, a weight's transpose.
 bool isCheapElementwise(linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic || !generic.hasPureTensorSemantics() ||
       generic->getNumResults() != 1 ||
       !isStaticTensor(generic->getResult(0).getType()) ||
-      generic.getNumReductionLoops() != 0 || !hasScalarBody(generic) ||
+      generic.getNumReductionLoops() != 0 ||
       !llvm::all_of(generic.getIndexingMapsArray(),
                     [](AffineMap m) { return m.isProjectedPermutation(); }))
     return false;
   for (OpOperand &init : generic.getDpsInitsMutable())
     if (generic.payloadUsesValueFromOperand(&init))
       return false;
+  // Scalar arith/math ops and the loop indices (which tiling offsets).
+  if (!llvm::all_of(generic.getBody()->without_terminator(), [](Operation &o) {
+        return isa<linalg::IndexOp>(o) ||
+               (o.getNumRegions() == 0 &&
+                isa<arith::ArithDialect, math::MathDialect>(o.getDialect()));
+      }))
+    return false;
   return static_cast<int64_t>(
              llvm::range_size(generic.getBody()->without_terminator())) <=
          kCheapBodyOps;
@@ -1106,6 +1114,101 @@ struct SeqBoatFormKernels
   }
 };
 
+/// `seqboat.scatter` of the rows `compact_index` compacted, as a parallel
+/// gather: `pos` then holds increasing positions in its first `count`
+/// slots and -1 after them, so output row t is row i of xc for the first
+/// slot i with pos[i] < 0 or pos[i] >= t (a lower bound, found by a binary
+/// search of ceil(log2(S + 1)) fixed steps) when pos[i] == t, and 0
+/// otherwise. Every element of the output is then one thread's, where the
+/// scatter's scan kernel gave a thread a whole column of the output.
+/// Static shapes only; other scatters stay scan kernels.
+void scatterAsGather(ScatterOp op) {
+  auto compact = op.getPos().getDefiningOp<CompactIndexOp>();
+  auto xcType = cast<RankedTensorType>(op.getXc().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  if (!compact || op.getPos() != compact->getResult(0) ||
+      !isStaticTensor(xcType) || !isStaticTensor(outType) ||
+      !isStaticTensor(op.getPos().getType()))
+    return;
+  int64_t slots = xcType.getDimSize(1);
+  int64_t steps = llvm::Log2_64_Ceil(static_cast<uint64_t>(slots) + 1);
+  Type et = outType.getElementType();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value xc = op.getXc(), pos = op.getPos();
+  Value empty =
+      tensor::EmptyOp::create(b, loc, outType.getShape(), et);
+  MLIRContext *ctx = b.getContext();
+  auto generic = linalg::GenericOp::create(
+      b, loc, outType, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
+      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, l, v).getResult();
+        };
+        Value bi = linalg::IndexOp::create(nb, l, 0);
+        Value t = linalg::IndexOp::create(nb, l, 1);
+        Value f = linalg::IndexOp::create(nb, l, 2);
+        Value t32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), t);
+        Value zero32 = arith::ConstantIntOp::create(nb, l, 0, 32);
+        Value last = index(slots - 1);
+        // The slot pos[bi, min(i, S - 1)] and whether it is -1 or >= t.
+        auto at = [&](OpBuilder &ib, Value i) {
+          Value clamped = arith::MinUIOp::create(ib, l, i, last);
+          return tensor::ExtractOp::create(ib, l, pos, ValueRange{bi, clamped})
+              .getResult();
+        };
+        // [lo, hi] holds the answer; a step halves it (none once lo == hi).
+        auto search = scf::ForOp::create(
+            nb, l, index(0), index(steps), index(1),
+            ValueRange{index(0), index(slots)},
+            [&](OpBuilder &ib, Location il, Value, ValueRange range) {
+              Value lo = range[0], hi = range[1];
+              Value open = arith::CmpIOp::create(
+                  ib, il, arith::CmpIPredicate::ult, lo, hi);
+              Value mid = arith::ShRUIOp::create(
+                  ib, il, arith::AddIOp::create(ib, il, lo, hi),
+                  arith::ConstantIndexOp::create(ib, il, 1));
+              Value p = at(ib, mid);
+              Value right = arith::OrIOp::create(
+                  ib, il,
+                  arith::CmpIOp::create(ib, il, arith::CmpIPredicate::slt, p,
+                                        zero32),
+                  arith::CmpIOp::create(ib, il, arith::CmpIPredicate::sge, p,
+                                        t32));
+              Value down = arith::AndIOp::create(ib, il, open, right);
+              Value up = arith::AndIOp::create(
+                  ib, il, open,
+                  arith::XOrIOp::create(
+                      ib, il, right,
+                      arith::ConstantIntOp::create(ib, il, 1, 1)));
+              Value newHi = arith::SelectOp::create(ib, il, down, mid, hi);
+              Value newLo = arith::SelectOp::create(
+                  ib, il, up,
+                  arith::AddIOp::create(
+                      ib, il, mid, arith::ConstantIndexOp::create(ib, il, 1)),
+                  lo);
+              scf::YieldOp::create(ib, il, ValueRange{newLo, newHi});
+            });
+        Value i = search.getResult(0);
+        Value inSlots =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, i, index(slots));
+        Value hit = arith::AndIOp::create(
+            nb, l, inSlots,
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, at(nb, i),
+                                  t32));
+        Value row = arith::MinUIOp::create(nb, l, i, last);
+        Value v = tensor::ExtractOp::create(nb, l, xc, ValueRange{bi, row, f});
+        Value zero = arith::ConstantOp::create(nb, l, et, nb.getZeroAttr(et));
+        linalg::YieldOp::create(nb, l,
+                                arith::SelectOp::create(nb, l, hit, v, zero)
+                                    .getResult());
+      });
+  op.replaceAllUsesWith(generic->getResult(0));
+  op->erase();
+}
+
 /// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
 /// that can be tiled, on static non-empty tensors: the roots of scan kernels.
 bool isScanRoot(Operation *op) {
@@ -1140,6 +1243,13 @@ struct SeqBoatFormScanKernels
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
+      SmallVector<ScatterOp> scatters;
+      caller.walk([&](ScatterOp op) {
+        if (!op->getParentOfType<scf::ForallOp>())
+          scatters.push_back(op);
+      });
+      for (ScatterOp op : scatters)
+        scatterAsGather(op);
       SmallVector<Operation *> roots;
       caller.walk([&](Operation *op) {
         if (isScanRoot(op) && !op->getParentOfType<scf::ForallOp>())

@@ -1114,12 +1114,67 @@ struct SeqBoatFormKernels
   }
 };
 
+/// The first i in [0, n) for which `right(i)` holds, or n when none does,
+/// for a predicate false then true along i: a binary search of
+/// ceil(log2(n + 1)) fixed steps (no data-dependent trip count, so every
+/// thread of a warp runs the same loop), each halving [lo, hi].
+Value lowerBound(OpBuilder &b, Location loc, int64_t n,
+                 function_ref<Value(OpBuilder &, Location, Value)> right) {
+  auto index = [&](OpBuilder &ib, int64_t v) {
+    return arith::ConstantIndexOp::create(ib, loc, v).getResult();
+  };
+  int64_t steps = llvm::Log2_64_Ceil(static_cast<uint64_t>(n) + 1);
+  auto search = scf::ForOp::create(
+      b, loc, index(b, 0), index(b, steps), index(b, 1),
+      ValueRange{index(b, 0), index(b, n)},
+      [&](OpBuilder &ib, Location il, Value, ValueRange range) {
+        Value lo = range[0], hi = range[1];
+        Value open =
+            arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult, lo, hi);
+        Value mid = arith::ShRUIOp::create(
+            ib, il, arith::AddIOp::create(ib, il, lo, hi), index(ib, 1));
+        // mid < n whenever the range is open; clamped for the closed ones.
+        Value probe = arith::MinUIOp::create(ib, il, mid, index(ib, n - 1));
+        Value isRight = right(ib, il, probe);
+        Value down = arith::AndIOp::create(ib, il, open, isRight);
+        Value up = arith::AndIOp::create(
+            ib, il, open,
+            arith::XOrIOp::create(ib, il, isRight,
+                                  arith::ConstantIntOp::create(ib, il, 1, 1)));
+        Value newHi = arith::SelectOp::create(ib, il, down, mid, hi);
+        Value newLo = arith::SelectOp::create(
+            ib, il, up, arith::AddIOp::create(ib, il, mid, index(ib, 1)), lo);
+        scf::YieldOp::create(ib, il, ValueRange{newLo, newHi});
+      });
+  return search.getResult(0);
+}
+
+/// A parallel, all-parallel-loops generic computing `type` from an empty
+/// tensor with `body(builder, loc, indices)`.
+Value parallelGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                      function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{
+          AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, l, d));
+        linalg::YieldOp::create(nb, l, body(nb, l, indices));
+      });
+  return generic->getResult(0);
+}
+
 /// `seqboat.scatter` of the rows `compact_index` compacted, as a parallel
 /// gather: `pos` then holds increasing positions in its first `count`
 /// slots and -1 after them, so output row t is row i of xc for the first
-/// slot i with pos[i] < 0 or pos[i] >= t (a lower bound, found by a binary
-/// search of ceil(log2(S + 1)) fixed steps) when pos[i] == t, and 0
-/// otherwise. Every element of the output is then one thread's, where the
+/// slot i with pos[i] < 0 or pos[i] >= t (lowerBound) when pos[i] == t, and
+/// 0 otherwise. Every element of the output is then one thread's, where the
 /// scatter's scan kernel gave a thread a whole column of the output.
 /// Static shapes only; other scatters stay scan kernels.
 void scatterAsGather(ScatterOp op) {
@@ -1131,81 +1186,209 @@ void scatterAsGather(ScatterOp op) {
       !isStaticTensor(op.getPos().getType()))
     return;
   int64_t slots = xcType.getDimSize(1);
-  int64_t steps = llvm::Log2_64_Ceil(static_cast<uint64_t>(slots) + 1);
   Type et = outType.getElementType();
   OpBuilder b(op);
-  Location loc = op.getLoc();
   Value xc = op.getXc(), pos = op.getPos();
-  Value empty =
-      tensor::EmptyOp::create(b, loc, outType.getShape(), et);
-  MLIRContext *ctx = b.getContext();
-  auto generic = linalg::GenericOp::create(
-      b, loc, outType, ValueRange{}, ValueRange{empty},
-      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
-      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-      [&](OpBuilder &nb, Location l, ValueRange) {
-        auto index = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(nb, l, v).getResult();
-        };
-        Value bi = linalg::IndexOp::create(nb, l, 0);
-        Value t = linalg::IndexOp::create(nb, l, 1);
-        Value f = linalg::IndexOp::create(nb, l, 2);
+  Value out = parallelGeneric(
+      b, op.getLoc(), outType, [&](OpBuilder &nb, Location l, ValueRange ix) {
+        Value bi = ix[0], t = ix[1], f = ix[2];
         Value t32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), t);
         Value zero32 = arith::ConstantIntOp::create(nb, l, 0, 32);
-        Value last = index(slots - 1);
-        // The slot pos[bi, min(i, S - 1)] and whether it is -1 or >= t.
-        auto at = [&](OpBuilder &ib, Value i) {
-          Value clamped = arith::MinUIOp::create(ib, l, i, last);
-          return tensor::ExtractOp::create(ib, l, pos, ValueRange{bi, clamped})
+        Value last = arith::ConstantIndexOp::create(nb, l, slots - 1);
+        auto posAt = [&](OpBuilder &ib, Location il, Value i) {
+          return tensor::ExtractOp::create(ib, il, pos, ValueRange{bi, i})
               .getResult();
         };
-        // [lo, hi] holds the answer; a step halves it (none once lo == hi).
-        auto search = scf::ForOp::create(
-            nb, l, index(0), index(steps), index(1),
-            ValueRange{index(0), index(slots)},
-            [&](OpBuilder &ib, Location il, Value, ValueRange range) {
-              Value lo = range[0], hi = range[1];
-              Value open = arith::CmpIOp::create(
-                  ib, il, arith::CmpIPredicate::ult, lo, hi);
-              Value mid = arith::ShRUIOp::create(
-                  ib, il, arith::AddIOp::create(ib, il, lo, hi),
-                  arith::ConstantIndexOp::create(ib, il, 1));
-              Value p = at(ib, mid);
-              Value right = arith::OrIOp::create(
-                  ib, il,
-                  arith::CmpIOp::create(ib, il, arith::CmpIPredicate::slt, p,
-                                        zero32),
-                  arith::CmpIOp::create(ib, il, arith::CmpIPredicate::sge, p,
-                                        t32));
-              Value down = arith::AndIOp::create(ib, il, open, right);
-              Value up = arith::AndIOp::create(
-                  ib, il, open,
-                  arith::XOrIOp::create(
-                      ib, il, right,
-                      arith::ConstantIntOp::create(ib, il, 1, 1)));
-              Value newHi = arith::SelectOp::create(ib, il, down, mid, hi);
-              Value newLo = arith::SelectOp::create(
-                  ib, il, up,
-                  arith::AddIOp::create(
-                      ib, il, mid, arith::ConstantIndexOp::create(ib, il, 1)),
-                  lo);
-              scf::YieldOp::create(ib, il, ValueRange{newLo, newHi});
-            });
-        Value i = search.getResult(0);
-        Value inSlots =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, i, index(slots));
+        Value i = lowerBound(nb, l, slots, [&](OpBuilder &ib, Location il,
+                                              Value probe) {
+          Value p = posAt(ib, il, probe);
+          return arith::OrIOp::create(
+                     ib, il,
+                     arith::CmpIOp::create(ib, il, arith::CmpIPredicate::slt,
+                                           p, zero32),
+                     arith::CmpIOp::create(ib, il, arith::CmpIPredicate::sge,
+                                           p, t32))
+              .getResult();
+        });
+        Value row = arith::MinUIOp::create(nb, l, i, last);
+        Value inSlots = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, i,
+            arith::ConstantIndexOp::create(nb, l, slots));
         Value hit = arith::AndIOp::create(
             nb, l, inSlots,
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, at(nb, i),
-                                  t32));
-        Value row = arith::MinUIOp::create(nb, l, i, last);
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                  posAt(nb, l, row), t32));
         Value v = tensor::ExtractOp::create(nb, l, xc, ValueRange{bi, row, f});
         Value zero = arith::ConstantOp::create(nb, l, et, nb.getZeroAttr(et));
-        linalg::YieldOp::create(nb, l,
-                                arith::SelectOp::create(nb, l, hit, v, zero)
-                                    .getResult());
+        return arith::SelectOp::create(nb, l, hit, v, zero).getResult();
       });
-  op.replaceAllUsesWith(generic->getResult(0));
+  op.replaceAllUsesWith(out);
+  op->erase();
+}
+
+/// Tokens per chunk of the parallel compaction.
+constexpr int64_t kCompactChunk = 64;
+
+/// `seqboat.compact_index` as a parallel prefix count in three kernels
+/// and a gather, instead of a scan kernel with a thread per batch row
+/// walking the sequence. With chunks of C tokens (C = min(L, 64), NC =
+/// ceil(L / C), the last chunk masked):
+///   start[b, c]     = #active tokens before chunk c      (B·NC threads)
+///   prefix[b, c, i] = start[b, c] + #active in chunk c up to i (B·NC·C)
+///   pos[b, s]       = first t with prefix[b, t] >= s + 1 if t < L, else -1
+///                     (lowerBound over the row: the prefix count is
+///                     monotone; padded positions hold the row's count)
+///   count[b]        = start[b, NC]
+/// Every step is a linalg op the parallel strategy compiles (the active
+/// flags and the prefix are read by index, masked at the ends).
+void compactAsParallelScan(CompactIndexOp op) {
+  auto activeType = cast<RankedTensorType>(op.getActive().getType());
+  if (!isStaticTensor(activeType) ||
+      !isStaticTensor(op.getPos().getType()) ||
+      !isStaticTensor(op.getCount().getType()))
+    return;
+  int64_t bsz = activeType.getDimSize(0), len = activeType.getDimSize(1);
+  int64_t slots = cast<RankedTensorType>(op.getPos().getType()).getDimSize(1);
+  int64_t chunk = std::min<int64_t>(len, kCompactChunk);
+  int64_t chunks = llvm::divideCeil(len, chunk);
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type();
+  Value active = op.getActive();
+  auto zeroFilled = [&](ArrayRef<int64_t> shape) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
+    Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  };
+  auto map = [&](unsigned dims, ArrayRef<unsigned> results) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned r : results)
+      exprs.push_back(getAffineDimExpr(r, ctx));
+    return AffineMap::get(dims, 0, exprs, ctx);
+  };
+  using utils::IteratorType;
+  // start[b, c] = sum over t < c·C of active[b, t]: loops (b, c, t), for
+  // c up to NC, whose start is the row's count.
+  Value starts =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get({bsz, chunks + 1}, i32)},
+          ValueRange{active}, ValueRange{zeroFilled({bsz, chunks + 1})},
+          ArrayRef<AffineMap>{map(3, {0, 2}), map(3, {0, 1})},
+          ArrayRef<IteratorType>{IteratorType::parallel,
+                                 IteratorType::parallel,
+                                 IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value c = linalg::IndexOp::create(nb, l, 1);
+            Value t = linalg::IndexOp::create(nb, l, 2);
+            Value before = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::ult, t,
+                arith::MulIOp::create(
+                    nb, l, c, arith::ConstantIndexOp::create(nb, l, chunk)));
+            Value on = arith::AndIOp::create(nb, l, before, args[0]);
+            linalg::YieldOp::create(
+                nb, l,
+                arith::AddIOp::create(nb, l, args[1],
+                                      arith::ExtUIOp::create(nb, l, i32, on))
+                    .getResult());
+          })
+          ->getResult(0);
+  Value start = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({bsz, chunks}, i32), starts,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(bsz), b.getIndexAttr(chunks)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  // The flags as 0/1 in [B, NC, C] chunks, 0 past L: data movement, fused
+  // into the prefix kernel (each thread reads its chunk's flags).
+  Value flags = parallelGeneric(
+      b, loc, RankedTensorType::get({bsz, chunks, chunk}, i32),
+      [&](OpBuilder &nb, Location l, ValueRange ix) {
+        Value t = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(
+                nb, l, ix[1], arith::ConstantIndexOp::create(nb, l, chunk)),
+            ix[2]);
+        Value inRange = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, t,
+            arith::ConstantIndexOp::create(nb, l, len));
+        Value clamped = arith::SelectOp::create(
+            nb, l, inRange, t, arith::ConstantIndexOp::create(nb, l, 0));
+        Value a =
+            tensor::ExtractOp::create(nb, l, active, ValueRange{ix[0], clamped});
+        Value on = arith::AndIOp::create(nb, l, inRange, a);
+        return arith::ExtUIOp::create(nb, l, i32, on).getResult();
+      });
+  // prefix[b, c, i] = start[b, c] + sum over j <= i of flags[b, c, j]:
+  // loops (b, c, i, j).
+  Value prefix =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get({bsz, chunks, chunk}, i32)},
+          ValueRange{start, flags},
+          ValueRange{zeroFilled({bsz, chunks, chunk})},
+          ArrayRef<AffineMap>{map(4, {0, 1}), map(4, {0, 1, 3}),
+                              map(4, {0, 1, 2})},
+          ArrayRef<IteratorType>{
+              IteratorType::parallel, IteratorType::parallel,
+              IteratorType::parallel, IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value i = linalg::IndexOp::create(nb, l, 2);
+            Value j = linalg::IndexOp::create(nb, l, 3);
+            Value zero = arith::ConstantIntOp::create(nb, l, 0, 32);
+            Value upTo =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, j, i);
+            Value add = arith::SelectOp::create(nb, l, upTo, args[1], zero);
+            Value first = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::eq, j,
+                arith::ConstantIndexOp::create(nb, l, 0));
+            Value base = arith::SelectOp::create(nb, l, first, args[0], zero);
+            linalg::YieldOp::create(
+                nb, l,
+                arith::AddIOp::create(
+                    nb, l, args[2], arith::AddIOp::create(nb, l, add, base))
+                    .getResult());
+          })
+          ->getResult(0);
+  int64_t padded = chunks * chunk;
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({bsz, padded}, i32), prefix,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  auto prefixAt = [&](OpBuilder &nb, Location l, Value bi, Value t) {
+    return tensor::ExtractOp::create(nb, l, flat, ValueRange{bi, t})
+        .getResult();
+  };
+  Value pos = parallelGeneric(
+      b, loc, RankedTensorType::get({bsz, slots}, i32),
+      [&](OpBuilder &nb, Location l, ValueRange ix) {
+        Value bi = ix[0];
+        Value want = arith::AddIOp::create(
+            nb, l, arith::IndexCastOp::create(nb, l, i32, ix[1]),
+            arith::ConstantIntOp::create(nb, l, 1, 32));
+        Value t = lowerBound(nb, l, padded,
+                             [&](OpBuilder &ib, Location il, Value probe) {
+                               return arith::CmpIOp::create(
+                                          ib, il, arith::CmpIPredicate::sge,
+                                          prefixAt(ib, il, bi, probe), want)
+                                   .getResult();
+                             });
+        Value found = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, t,
+            arith::ConstantIndexOp::create(nb, l, len));
+        return arith::SelectOp::create(
+                   nb, l, found, arith::IndexCastOp::create(nb, l, i32, t),
+                   arith::ConstantIntOp::create(nb, l, -1, 32))
+            .getResult();
+      });
+  Value count = parallelGeneric(
+      b, loc, RankedTensorType::get({bsz}, i32),
+      [&](OpBuilder &nb, Location l, ValueRange ix) {
+        return tensor::ExtractOp::create(
+                   nb, l, starts,
+                   ValueRange{ix[0],
+                              arith::ConstantIndexOp::create(nb, l, chunks)})
+            .getResult();
+      });
+  op.getPos().replaceAllUsesWith(pos);
+  op.getCount().replaceAllUsesWith(count);
   op->erase();
 }
 
@@ -1250,6 +1433,14 @@ struct SeqBoatFormScanKernels
       });
       for (ScatterOp op : scatters)
         scatterAsGather(op);
+      // After the scatters: they look for the compact_index they read.
+      SmallVector<CompactIndexOp> compactions;
+      caller.walk([&](CompactIndexOp op) {
+        if (!op->getParentOfType<scf::ForallOp>())
+          compactions.push_back(op);
+      });
+      for (CompactIndexOp op : compactions)
+        compactAsParallelScan(op);
       SmallVector<Operation *> roots;
       caller.walk([&](Operation *op) {
         if (isScanRoot(op) && !op->getParentOfType<scf::ForallOp>())

@@ -2,59 +2,94 @@
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=TILED
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --convert-seqboat-to-linalg=skip-kernels | FileCheck %s --check-prefix=SKIP
 
-// The ops with a sequential part (the prefix count of compact_index, the
-// window loop of local_attention, scatter's row moves) each become a scan
-// kernel holding the seqboat op itself; the caller passes views of its
-// tensors and a fresh buffer per result.
+// The ops with a sequential part (the window loop of local_attention,
+// scatter's row moves) each become a scan kernel holding the seqboat op
+// itself; the caller passes views of its tensors and a fresh buffer per
+// result. compact_index on static shapes is a parallel prefix count instead,
+// and a scatter of the rows it compacted a parallel gather (below).
 
 // CHECK-LABEL: func.func private @attend_scan_0(
-// CHECK-SAME:      %[[M:.*]]: memref<2x64xi1, strided<[?, 1], offset: ?>>, %[[POS:.*]]: memref<2x64xi32>, %[[CNT:.*]]: memref<2xi32>)
-// CHECK-SAME:      seqboat.kernel_kind = "scan"
-// CHECK:         %[[MT:.*]] = bufferization.to_tensor %[[M]] restrict
-// CHECK:         %[[P:.*]], %[[C:.*]] = seqboat.compact_index %[[MT]]
-// CHECK:         bufferization.materialize_in_destination %[[P]] in restrict writable %[[POS]]
-// CHECK:         bufferization.materialize_in_destination %[[C]] in restrict writable %[[CNT]]
-// CHECK-LABEL: func.func private @attend_scan_1(
 // CHECK-SAME:      memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64xi32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2xi32, strided<[1], offset: ?>>, %{{.*}}: memref<2x64x32xf32>)
+// CHECK-SAME:      seqboat.kernel_kind = "scan"
 // CHECK:         seqboat.local_attention
-// CHECK-LABEL: func.func private @attend_scan_2(
-// CHECK:         seqboat.scatter
+// CHECK-NOT:   func.func private @attend_scan_1(
+// The compaction, in chunks of C = min(L, 64) tokens (here one chunk of
+// 64): each chunk's start (the active tokens before it, and the count as
+// the start of chunk NC), the chunks' flags, the prefix count within the
+// chunks, each slot's position as the first t whose prefix reaches slot + 1
+// (a binary search over the row), and the count.
 // CHECK-LABEL: func.func @attend(
-// CHECK:         call @attend_scan_0({{.*}}) {seqboat.kernel_kind = "scan"}
-// CHECK:         call @attend_scan_1({{.*}}) {seqboat.kernel_kind = "scan"}
-// CHECK:         call @attend_scan_2({{.*}}) {seqboat.kernel_kind = "scan"}
+// CHECK-SAME:      %[[MASK:[^:]*]]: tensor<2x64xi1>
+// CHECK:         %[[STARTS:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}ins(%[[MASK]] : tensor<2x64xi1>) outs(%{{.*}} : tensor<2x2xi32>)
+// CHECK:         %[[START:.*]] = tensor.extract_slice %[[STARTS]][0, 0] [2, 1] [1, 1]
+// CHECK:         %[[FLAGS:.*]] = linalg.generic
+// CHECK:           tensor.extract %[[MASK]]
+// CHECK:         %[[PREFIX:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}ins(%[[START]], %[[FLAGS]] : tensor<2x1xi32>, tensor<2x1x64xi32>)
+// CHECK:         %[[FLAT:.*]] = tensor.collapse_shape %[[PREFIX]] {{\[\[}}0], [1, 2]]
+// CHECK:         %[[POS:.*]] = linalg.generic
+// CHECK:           scf.for
+// CHECK:             tensor.extract %[[FLAT]]
+// CHECK:             arith.cmpi sge
+// CHECK:         } -> tensor<2x64xi32>
+// CHECK:         %[[COUNT:.*]] = linalg.generic
+// CHECK:           tensor.extract %[[STARTS]]
+// CHECK:         } -> tensor<2xi32>
+// CHECK:         %[[POSBUF:.*]] = bufferization.to_buffer %[[POS]]
+// CHECK:         %[[COUNTBUF:.*]] = bufferization.to_buffer %[[COUNT]]
+// CHECK:         call @attend_scan_0(%{{.*}}, %{{.*}}, %{{.*}}, %[[POSBUF]], %[[COUNTBUF]], %{{.*}}) {seqboat.kernel_kind = "scan"}
+// The scatter's pos comes from compact_index (increasing positions, then
+// -1s), so each output element finds its slot by a binary search of
+// ceil(log2(64 + 1)) = 7 fixed steps: a parallel generic, formed into a
+// parallel kernel later (one thread per element), not a scan kernel.
+// CHECK:         %[[O:.*]] = bufferization.to_tensor
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK:           %[[T:.*]] = linalg.index 1
+// CHECK:           %[[T32:.*]] = arith.index_cast %[[T]] : index to i32
+// CHECK:           %[[C7:.*]] = arith.constant 7 : index
+// CHECK:           %[[SLOT:.*]]:2 = scf.for %{{.*}} = %{{.*}} to %[[C7]]
+// CHECK:             tensor.extract %[[POS]]
+// CHECK:             arith.cmpi sge, %{{.*}}, %[[T32]] : i32
+// CHECK:           tensor.extract %[[POS]]
+// CHECK:           arith.cmpi eq, %{{.*}}, %[[T32]] : i32
+// CHECK:           tensor.extract %[[O]]
+// CHECK:           arith.select
 // CHECK-NOT:     seqboat.
+
+// A scatter of any other pos keeps its scan kernel:
+// CHECK-LABEL: func.func private @place_scan_0(
+// CHECK:         seqboat.scatter
+// CHECK-LABEL: func.func @place(
+// CHECK:         call @place_scan_0({{.*}}) {seqboat.kernel_kind = "scan"}
 
 // The scan strategy tiles each op through its TilingInterface: its parallel
 // loops on blocks, one point per thread; the thread's tile is lowered to
 // linalg and loops (here the CPU variant, which only bufferizes them).
-// TILED-LABEL: func.func private @attend_scan_0(
-// TILED:         scf.forall (%{{.*}}) in (1) {
-// TILED:           scf.forall (%{{.*}}) in (2) {
-// TILED:             scf.for
-// TILED:           } {mapping = [#gpu.thread<linear_dim_0>]}
-// TILED:         } {mapping = [#gpu.block<x>]}
 // The local attention is tiled over (batch, query slot): a thread takes one
 // query with every feature of v (its scores are computed once), reading the
 // keys whole; its tile is the op's `queries(offset, 1)`.
-// TILED-LABEL: func.func private @attend_scan_1(
+// TILED-LABEL: func.func private @attend_scan_0(
 // TILED:         scf.forall (%{{.*}}, %{{.*}}) in (1, 1) {
 // TILED:           scf.forall (%[[B:.*]], %[[I:.*]]) in (2, 64) {
 // TILED:             memref.subview %arg2[%[[B]], 0, 0] [1, 64, 32] [1, 1, 1]
 // TILED:             memref.subview %arg5[%[[B]], %[[I]], 0] [1, 1, 32] [1, 1, 1]
 // TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED:         } {mapping = [#gpu.block<y>, #gpu.block<x>]}
-// TILED-LABEL: func.func private @attend_scan_2(
+// TILED-LABEL: func.func private @place_scan_0(
 // TILED:         linalg.copy
 // TILED-NOT:     seqboat.{{[a-z_]+}} %
 
 // With skip-kernels, the lowering leaves the kernels' ops to their strategy.
 // SKIP-LABEL: func.func private @attend_scan_0(
-// SKIP:         seqboat.compact_index
+// SKIP:         seqboat.local_attention
 
 func.func @attend(%mask: tensor<2x64xi1>, %q: tensor<2x64x8xf32>, %k: tensor<2x64x8xf32>, %v: tensor<2x64x32xf32>) -> tensor<2x64x32xf32> {
   %pos, %count = "seqboat.compact_index"(%mask) : (tensor<2x64xi1>) -> (tensor<2x64xi32>, tensor<2xi32>)
   %o = "seqboat.local_attention"(%q, %k, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = false, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 4 : i64}> : (tensor<2x64x8xf32>, tensor<2x64x8xf32>, tensor<2x64x32xf32>, tensor<2x64xi32>, tensor<2xi32>) -> tensor<2x64x32xf32>
   %y = "seqboat.scatter"(%o, %pos) <{length = 64 : i64}> : (tensor<2x64x32xf32>, tensor<2x64xi32>) -> tensor<2x64x32xf32>
+  return %y : tensor<2x64x32xf32>
+}
+
+func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x64x32xf32> {
+  %y = "seqboat.scatter"(%xc, %pos) <{length = 64 : i64}> : (tensor<2x64x32xf32>, tensor<2x64xi32>) -> tensor<2x64x32xf32>
   return %y : tensor<2x64x32xf32>
 }

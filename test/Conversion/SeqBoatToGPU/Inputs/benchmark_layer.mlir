@@ -1,0 +1,6 @@
+// The benchmark layer of bench/bench_gpu.py (B=8, L=4096, D=512, N=16, Z=128,
+// H=1024, w=256, bidirectional softmax, pre-LayerNorm), signature only.
+func.func @layer(%in0: tensor<8x4096x512xf32>, %in1: tensor<512xf32>, %in2: tensor<512xf32>, %in3: tensor<1024x16xf32>, %in4: tensor<1024x16xf32>, %in5: tensor<1024x16xf32>, %in6: tensor<1024x16xf32>, %in7: tensor<512xf32>, %in8: tensor<514x512xf32>, %in9: tensor<514xf32>, %in10: tensor<f32>, %in11: tensor<2176x512xf32>, %in12: tensor<2176xf32>, %in13: tensor<2x128xf32>, %in14: tensor<2x128xf32>, %in15: tensor<8191xf32>, %in16: tensor<512x1024xf32>, %in17: tensor<512xf32>) -> tensor<8x4096x512xf32> {
+  %r = "seqboat.layer"(%in0, %in1, %in2, %in3, %in4, %in5, %in6, %in7, %in8, %in9, %in10, %in11, %in12, %in13, %in14, %in15, %in16, %in17) <{activation = #seqboat.activation<softmax>, bidirectional = true, eps = 1.000000e-05 : f32, norm = #seqboat.norm<layernorm>, prenorm = true, window = 256 : i64}> : (tensor<8x4096x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<1024x16xf32>, tensor<1024x16xf32>, tensor<1024x16xf32>, tensor<1024x16xf32>, tensor<512xf32>, tensor<514x512xf32>, tensor<514xf32>, tensor<f32>, tensor<2176x512xf32>, tensor<2176xf32>, tensor<2x128xf32>, tensor<2x128xf32>, tensor<8191xf32>, tensor<512x1024xf32>, tensor<512xf32>) -> tensor<8x4096x512xf32>
+  return %r : tensor<8x4096x512xf32>
+}

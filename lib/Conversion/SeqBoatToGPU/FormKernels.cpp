@@ -1026,7 +1026,7 @@ void numberInCallOrder(func::FuncOp caller, SymbolTable &symbols,
     if (!call.getCallee().starts_with(prefix))
       return;
     auto fn = symbols.lookup<func::FuncOp>(call.getCallee());
-    if (fn && !llvm::is_contained(kernels, fn))
+    if (fn && fn->hasAttr(kKernelKindAttr) && !llvm::is_contained(kernels, fn))
       kernels.push_back(fn);
   });
   // Through temporary names: the new names may be taken until all moved.

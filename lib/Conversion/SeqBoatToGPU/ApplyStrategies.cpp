@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 #include "seqboat/Support/CheckedArith.h"
 
@@ -139,6 +140,26 @@ seqboat::getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
     if (iterators[i] == utils::IteratorType::parallel && ranges[i] > 1)
       loops.push_back(i);
   return loops;
+}
+
+SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
+                                              ArrayRef<int64_t> ranges) {
+  SmallVector<int64_t> grains(ranges.size(), 1);
+  auto attention = dyn_cast<seqboat::LocalAttentionOp>(root.getOperation());
+  if (!attention || ranges.size() != 3)
+    return grains;
+  // Features of v per thread: all of them up to 2·Z (then the scores, Z
+  // multiply-adds per key, are at most a third of a thread's work), else
+  // the largest divisor of H up to 2·Z, each block of features recomputing
+  // its query's scores. More threads at wide H (H = 1024, Z = 128: 4x the
+  // threads for 1/3 more work).
+  int64_t h = ranges[2];
+  int64_t z = cast<ShapedType>(attention.getQ().getType()).getDimSize(2);
+  if (ShapedType::isDynamic(h) || ShapedType::isDynamic(z) || h <= 2 * z)
+    grains[2] = std::max<int64_t>(h, 1);
+  else
+    grains[2] = largestDivisor(h, 2 * z);
+  return grains;
 }
 
 TilingInterface seqboat::getKernelRoot(func::FuncOp kernel) {
@@ -345,13 +366,25 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   unsigned rank = ranges.size();
   SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
   int64_t budget = kParallelThreads;
-  SmallVector<unsigned> distributed = getDistributedLoops(iterators, ranges);
+  // Along a loop with a grain g a thread takes g points: the loop is
+  // distributed in units of g.
+  SmallVector<int64_t> grains = getThreadGrains(root, ranges);
+  SmallVector<int64_t> units(rank);
+  for (unsigned i = 0; i < rank; ++i)
+    units[i] = ranges[i] / grains[i];
+  SmallVector<unsigned> distributed = getDistributedLoops(iterators, units);
   for (unsigned i : distributed) {
-    blockTiles[i] = largestDivisor(ranges[i], budget);
-    budget /= blockTiles[i];
-    if (blockTiles[i] > 1)
-      threadTiles[i] = 1;
+    int64_t perBlock = largestDivisor(units[i], budget);
+    blockTiles[i] = perBlock * grains[i];
+    budget /= perBlock;
+    if (perBlock > 1)
+      threadTiles[i] = grains[i];
   }
+  // A loop whose grain covers it is the thread's whole: taken whole by the
+  // block too (not tiled).
+  for (unsigned i = 0; i < rank; ++i)
+    if (grains[i] > 1 && units[i] == 1)
+      blockTiles[i] = 0;
   if (distributed.empty()) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)

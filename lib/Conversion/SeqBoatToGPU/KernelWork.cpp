@@ -51,8 +51,15 @@ double seqboatFlops(Operation *op, int64_t emaChunk) {
         int64_t w = windowReach(o.getWindow(), s);
         double span = std::min<int64_t>(s, o.getBidirectional() ? 2 * w + 1
                                                                 : w + 1);
+        // The scores are computed once per block of features of v a thread
+        // takes (getThreadGrains).
+        int64_t h = dim(o.getV(), 2);
+        int64_t grain = getThreadGrains(
+            cast<TilingInterface>(o.getOperation()),
+            {dim(o.getQ(), 0), s, h})[2];
+        double blocks = grain > 0 ? static_cast<double>(h) / grain : 1.0;
         return 2.0 * dim(o.getQ(), 0) * s * span *
-               (dim(o.getQ(), 2) + dim(o.getV(), 2));
+               (dim(o.getQ(), 2) * blocks + h);
       })
       .Case([](LinearAttentionOp o) {
         // Intra-chunk products (C keys per query, over Z and H) and the
@@ -94,8 +101,9 @@ double linalgFlops(linalg::LinalgOp op) {
 }
 
 /// The points a parallel or scan kernel's strategy distributes over threads:
-/// the product of the extents of up to three innermost parallel loops (with
-/// more than one iteration) of the op whose result the kernel stores.
+/// the product of the extents (in units of their grains) of up to three
+/// innermost parallel loops (with more than one unit) of the op whose result
+/// the kernel stores.
 int64_t distributedPoints(func::FuncOp kernel) {
   TilingInterface root = getKernelRoot(kernel);
   if (!root)
@@ -115,9 +123,14 @@ int64_t distributedPoints(func::FuncOp kernel) {
     ranges.push_back(getConstantIntValue(range.size).value_or(1));
   for (Operation *op : llvm::reverse(created.ops))
     op->erase();
+  // Along a loop with a grain, a thread takes a block of points.
+  SmallVector<int64_t> grains = getThreadGrains(root, ranges);
+  SmallVector<int64_t> units(ranges.size());
+  for (auto [i, range] : llvm::enumerate(ranges))
+    units[i] = range / grains[i];
   int64_t points = 1;
-  for (unsigned i : getDistributedLoops(root.getLoopIteratorTypes(), ranges))
-    points *= ranges[i];
+  for (unsigned i : getDistributedLoops(root.getLoopIteratorTypes(), units))
+    points *= units[i];
   return points;
 }
 

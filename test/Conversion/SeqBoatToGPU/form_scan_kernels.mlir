@@ -64,16 +64,20 @@
 // The scan strategy tiles each op through its TilingInterface: its parallel
 // loops on blocks, one point per thread; the thread's tile is lowered to
 // linalg and loops (here the CPU variant, which only bufferizes them).
-// The local attention is tiled over (batch, query slot): a thread takes one
-// query with every feature of v (its scores are computed once), reading the
-// keys whole; its tile is the op's `queries(offset, 1)`.
+// The local attention is tiled over (batch, query slot, feature of v): a
+// thread takes one query and a block of 2·Z = 16 of the 32 features of v
+// (its scores computed once per block), reading the keys whole; its tile is
+// the op's `queries(offset, 1)` on that slice of v.
 // TILED-LABEL: func.func private @attend_scan_0(
-// TILED:         scf.forall (%{{.*}}, %{{.*}}) in (1, 1) {
-// TILED:           scf.forall (%[[B:.*]], %[[I:.*]]) in (2, 64) {
-// TILED:             memref.subview %arg2[%[[B]], 0, 0] [1, 64, 32] [1, 1, 1]
-// TILED:             memref.subview %arg5[%[[B]], %[[I]], 0] [1, 1, 32] [1, 1, 1]
+// TILED:         scf.forall (%[[B:.*]], %{{.*}}, %{{.*}}) in (2, 1, 1) {
+// TILED:           %[[V:.*]] = memref.subview %arg2[%[[B]], 0, 0] [1, 64, 32] [1, 1, 1]
+// TILED:           %[[O:.*]] = memref.subview %arg5[%[[B]], 0, 0] [1, 64, 32] [1, 1, 1]
+// TILED:           scf.forall (%[[I:.*]], %[[F:.*]]) in (64, 2) {
+// TILED:             %[[OFF:.*]] = affine.apply #{{.*}}(%[[F]])
+// TILED:             memref.subview %[[V]][0, 0, %[[OFF]]] [1, 64, 16] [1, 1, 1]
+// TILED:             memref.subview %[[O]][0, %[[I]], %[[OFF]]] [1, 1, 16] [1, 1, 1]
 // TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
-// TILED:         } {mapping = [#gpu.block<y>, #gpu.block<x>]}
+// TILED:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
 // TILED-LABEL: func.func private @place_scan_0(
 // TILED:         linalg.copy
 // TILED-NOT:     seqboat.{{[a-z_]+}} %

@@ -132,6 +132,13 @@ SmallVector<unsigned>
 getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
                     ArrayRef<int64_t> ranges);
 
+/// Per loop of a parallel or scan kernel's root, the points one thread
+/// takes along it (1 but for a local attention's features of v: a thread
+/// takes a block of them, computing its query's scores once per block).
+/// `ranges` are the loops' static extents.
+SmallVector<int64_t> getThreadGrains(TilingInterface root,
+                                     ArrayRef<int64_t> ranges);
+
 /// Writes `doc` as indented JSON to `path` ('-': stdout); an error at `op`
 /// naming `what` when the file cannot be written.
 LogicalResult writeJsonFile(Operation *op, StringRef path, StringRef what,

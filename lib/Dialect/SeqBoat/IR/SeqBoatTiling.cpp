@@ -82,12 +82,13 @@ TileSpec specOf(Operation *op) {
         return TileSpec{{0, 2}, {{loop(0), kWhole, loop(1)}, {loop(0), kWhole}}, {}};
       })
       .Case([](LocalAttentionOp o) {
-        // Loops (batch, query slot): a tile is a batch range and a range of
-        // query slots (the op's `queries`), with every feature of v; keys,
-        // pos and count are read whole (getTiledImplementation adds the
-        // query range).
-        TileSpec spec{{0, 1},
-                      {{loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole},
+        // Loops (batch, query slot, feature of v): a tile is a batch range,
+        // a range of query slots (the op's `queries`) and a range of the
+        // features of v (each computes its queries' scores); keys, pos and
+        // count are read whole (getTiledImplementation adds the query
+        // range).
+        TileSpec spec{{0, 1, 2},
+                      {{loop(0), kWhole, kWhole}, {loop(0), kWhole, kWhole}, {loop(0), kWhole, loop(2)},
                        {loop(0), kWhole}, {loop(0)}},
                       {}};
         if (o.getRelBias())
@@ -241,9 +242,10 @@ struct SeqBoatTilingModel
                         slices};
   }
 
-  /// The (batch, query slot) tile of a local attention: its tensors sliced
-  /// along the batch, and `queries(offset, n)` where offset adds the tile's
-  /// first slot to the op's own query offset (a tile of a tile).
+  /// The (batch, query slot, feature) tile of a local attention: its
+  /// tensors sliced along the batch, v along its features, and
+  /// `queries(offset, n)` where offset adds the tile's first slot to the
+  /// op's own query offset (a tile of a tile).
   static FailureOr<TilingResult>
   tileLocalAttention(LocalAttentionOp op, OpBuilder &b, const TileSpec &spec,
                      ArrayRef<OpFoldResult> offsets,
@@ -271,8 +273,8 @@ struct SeqBoatTilingModel
     auto outType = cast<RankedTensorType>(op.getOut().getType());
     SmallVector<int64_t> shape;
     SmallVector<Value> dynamic;
-    dispatchIndexOpFoldResults({sizes[0], sizes[1], tensor::getMixedSize(b, loc, op.getV(), 2)},
-                               dynamic, shape);
+    dispatchIndexOpFoldResults({sizes[0], sizes[1], sizes[2]}, dynamic,
+                               shape);
     auto tiled = LocalAttentionOp::create(
         b, loc, RankedTensorType::get(shape, outType.getElementType()),
         tensors[0], tensors[1], tensors[2], tensors[3], tensors[4],

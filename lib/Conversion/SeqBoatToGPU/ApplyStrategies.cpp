@@ -367,7 +367,8 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
   int64_t budget = kParallelThreads;
   // Along a loop with a grain g a thread takes g points: the loop is
-  // distributed in units of g.
+  // distributed in units of g (one whose grain covers it is not
+  // distributed, so the thread takes it whole).
   SmallVector<int64_t> grains = getThreadGrains(root, ranges);
   SmallVector<int64_t> units(rank);
   for (unsigned i = 0; i < rank; ++i)
@@ -380,11 +381,6 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
     if (perBlock > 1)
       threadTiles[i] = grains[i];
   }
-  // A loop whose grain covers it is the thread's whole: taken whole by the
-  // block too (not tiled).
-  for (unsigned i = 0; i < rank; ++i)
-    if (grains[i] > 1 && units[i] == 1)
-      blockTiles[i] = 0;
   if (distributed.empty()) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)

@@ -13,6 +13,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
@@ -1149,25 +1150,18 @@ Value lowerBound(OpBuilder &b, Location loc, int64_t n,
   return search.getResult(0);
 }
 
-/// A parallel, all-parallel-loops generic computing `type` from an empty
-/// tensor with `body(builder, loc, indices)`.
-Value parallelGeneric(OpBuilder &b, Location loc, RankedTensorType type,
-                      function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = type.getRank();
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
-  auto generic = linalg::GenericOp::create(
-      b, loc, type, ValueRange{}, ValueRange{empty},
-      ArrayRef<AffineMap>{
-          AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [&](OpBuilder &nb, Location l, ValueRange) {
+/// seqboat::parallelGeneric computing `type` from nothing but its loop
+/// indices, which `body` receives.
+Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  return parallelGeneric(
+      b, loc, type.getShape(), type.getElementType(), ValueRange{},
+      ArrayRef<AffineMap>{}, [&](OpBuilder &nb, Location l, ValueRange) {
         SmallVector<Value> indices;
-        for (int64_t d = 0; d < rank; ++d)
+        for (int64_t d = 0; d < type.getRank(); ++d)
           indices.push_back(linalg::IndexOp::create(nb, l, d));
-        linalg::YieldOp::create(nb, l, body(nb, l, indices));
+        return body(nb, l, indices);
       });
-  return generic->getResult(0);
 }
 
 /// `seqboat.scatter` of the rows `compact_index` compacted, as a parallel
@@ -1189,7 +1183,7 @@ void scatterAsGather(ScatterOp op) {
   Type et = outType.getElementType();
   OpBuilder b(op);
   Value xc = op.getXc(), pos = op.getPos();
-  Value out = parallelGeneric(
+  Value out = indexGeneric(
       b, op.getLoc(), outType, [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value bi = ix[0], t = ix[1], f = ix[2];
         Value t32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), t);
@@ -1256,43 +1250,22 @@ void compactAsParallelScan(CompactIndexOp op) {
   MLIRContext *ctx = b.getContext();
   Type i32 = b.getI32Type();
   Value active = op.getActive();
-  auto zeroFilled = [&](ArrayRef<int64_t> shape) {
-    Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
-    Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
-    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-  };
-  auto map = [&](unsigned dims, ArrayRef<unsigned> results) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned r : results)
-      exprs.push_back(getAffineDimExpr(r, ctx));
-    return AffineMap::get(dims, 0, exprs, ctx);
-  };
-  using utils::IteratorType;
   // start[b, c] = sum over t < c·C of active[b, t]: loops (b, c, t), for
   // c up to NC, whose start is the row's count.
-  Value starts =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{RankedTensorType::get({bsz, chunks + 1}, i32)},
-          ValueRange{active}, ValueRange{zeroFilled({bsz, chunks + 1})},
-          ArrayRef<AffineMap>{map(3, {0, 2}), map(3, {0, 1})},
-          ArrayRef<IteratorType>{IteratorType::parallel,
-                                 IteratorType::parallel,
-                                 IteratorType::reduction},
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value c = linalg::IndexOp::create(nb, l, 1);
-            Value t = linalg::IndexOp::create(nb, l, 2);
-            Value before = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::ult, t,
-                arith::MulIOp::create(
-                    nb, l, c, arith::ConstantIndexOp::create(nb, l, chunk)));
-            Value on = arith::AndIOp::create(nb, l, before, args[0]);
-            linalg::YieldOp::create(
-                nb, l,
-                arith::AddIOp::create(nb, l, args[1],
-                                      arith::ExtUIOp::create(nb, l, i32, on))
-                    .getResult());
-          })
-          ->getResult(0);
+  Value starts = reductionGeneric(
+      b, loc, ArrayRef<int64_t>{bsz, chunks + 1}, /*numReductionDims=*/1,
+      ValueRange{active}, ArrayRef<AffineMap>{dimsMap(ctx, 3, {0, 2})},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value c = linalg::IndexOp::create(nb, l, 1);
+        Value t = linalg::IndexOp::create(nb, l, 2);
+        Value before = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, t,
+            arith::MulIOp::create(
+                nb, l, c, arith::ConstantIndexOp::create(nb, l, chunk)));
+        Value on = arith::AndIOp::create(nb, l, before, args[0]);
+        return arith::ExtUIOp::create(nb, l, i32, on).getResult();
+      },
+      filledTensor(b, loc, ArrayRef<int64_t>{bsz, chunks + 1}, i32, 0));
   Value start = tensor::ExtractSliceOp::create(
       b, loc, RankedTensorType::get({bsz, chunks}, i32), starts,
       ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
@@ -1300,7 +1273,7 @@ void compactAsParallelScan(CompactIndexOp op) {
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   // The flags as 0/1 in [B, NC, C] chunks, 0 past L: data movement, fused
   // into the prefix kernel (each thread reads its chunk's flags).
-  Value flags = parallelGeneric(
+  Value flags = indexGeneric(
       b, loc, RankedTensorType::get({bsz, chunks, chunk}, i32),
       [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value t = arith::AddIOp::create(
@@ -1320,34 +1293,24 @@ void compactAsParallelScan(CompactIndexOp op) {
       });
   // prefix[b, c, i] = start[b, c] + sum over j <= i of flags[b, c, j]:
   // loops (b, c, i, j).
-  Value prefix =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{RankedTensorType::get({bsz, chunks, chunk}, i32)},
-          ValueRange{start, flags},
-          ValueRange{zeroFilled({bsz, chunks, chunk})},
-          ArrayRef<AffineMap>{map(4, {0, 1}), map(4, {0, 1, 3}),
-                              map(4, {0, 1, 2})},
-          ArrayRef<IteratorType>{
-              IteratorType::parallel, IteratorType::parallel,
-              IteratorType::parallel, IteratorType::reduction},
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value i = linalg::IndexOp::create(nb, l, 2);
-            Value j = linalg::IndexOp::create(nb, l, 3);
-            Value zero = arith::ConstantIntOp::create(nb, l, 0, 32);
-            Value upTo =
-                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, j, i);
-            Value add = arith::SelectOp::create(nb, l, upTo, args[1], zero);
-            Value first = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::eq, j,
-                arith::ConstantIndexOp::create(nb, l, 0));
-            Value base = arith::SelectOp::create(nb, l, first, args[0], zero);
-            linalg::YieldOp::create(
-                nb, l,
-                arith::AddIOp::create(
-                    nb, l, args[2], arith::AddIOp::create(nb, l, add, base))
-                    .getResult());
-          })
-          ->getResult(0);
+  Value prefix = reductionGeneric(
+      b, loc, ArrayRef<int64_t>{bsz, chunks, chunk}, /*numReductionDims=*/1,
+      ValueRange{start, flags},
+      ArrayRef<AffineMap>{dimsMap(ctx, 4, {0, 1}), dimsMap(ctx, 4, {0, 1, 3})},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value i = linalg::IndexOp::create(nb, l, 2);
+        Value j = linalg::IndexOp::create(nb, l, 3);
+        Value zero = arith::ConstantIntOp::create(nb, l, 0, 32);
+        Value upTo =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, j, i);
+        Value add = arith::SelectOp::create(nb, l, upTo, args[1], zero);
+        Value first = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::eq, j,
+            arith::ConstantIndexOp::create(nb, l, 0));
+        Value base = arith::SelectOp::create(nb, l, first, args[0], zero);
+        return arith::AddIOp::create(nb, l, add, base).getResult();
+      },
+      filledTensor(b, loc, ArrayRef<int64_t>{bsz, chunks, chunk}, i32, 0));
   int64_t padded = chunks * chunk;
   Value flat = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({bsz, padded}, i32), prefix,
@@ -1356,7 +1319,7 @@ void compactAsParallelScan(CompactIndexOp op) {
     return tensor::ExtractOp::create(nb, l, flat, ValueRange{bi, t})
         .getResult();
   };
-  Value pos = parallelGeneric(
+  Value pos = indexGeneric(
       b, loc, RankedTensorType::get({bsz, slots}, i32),
       [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value bi = ix[0];
@@ -1378,7 +1341,7 @@ void compactAsParallelScan(CompactIndexOp op) {
                    arith::ConstantIntOp::create(nb, l, -1, 32))
             .getResult();
       });
-  Value count = parallelGeneric(
+  Value count = indexGeneric(
       b, loc, RankedTensorType::get({bsz}, i32),
       [&](OpBuilder &nb, Location l, ValueRange ix) {
         return tensor::ExtractOp::create(
@@ -1390,6 +1353,19 @@ void compactAsParallelScan(CompactIndexOp op) {
   op.getPos().replaceAllUsesWith(pos);
   op.getCount().replaceAllUsesWith(count);
   op->erase();
+}
+
+/// Calls `rewrite` on every `OpT` of `caller` outside a kernel's forall,
+/// collected first (a rewrite may erase its op).
+template <typename OpT>
+void rewriteHostOps(func::FuncOp caller, function_ref<void(OpT)> rewrite) {
+  SmallVector<OpT> ops;
+  caller.walk([&](OpT op) {
+    if (!op->template getParentOfType<scf::ForallOp>())
+      ops.push_back(op);
+  });
+  for (OpT op : ops)
+    rewrite(op);
 }
 
 /// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
@@ -1426,21 +1402,9 @@ struct SeqBoatFormScanKernels
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
-      SmallVector<ScatterOp> scatters;
-      caller.walk([&](ScatterOp op) {
-        if (!op->getParentOfType<scf::ForallOp>())
-          scatters.push_back(op);
-      });
-      for (ScatterOp op : scatters)
-        scatterAsGather(op);
+      rewriteHostOps<ScatterOp>(caller, scatterAsGather);
       // After the scatters: they look for the compact_index they read.
-      SmallVector<CompactIndexOp> compactions;
-      caller.walk([&](CompactIndexOp op) {
-        if (!op->getParentOfType<scf::ForallOp>())
-          compactions.push_back(op);
-      });
-      for (CompactIndexOp op : compactions)
-        compactAsParallelScan(op);
+      rewriteHostOps<CompactIndexOp>(caller, compactAsParallelScan);
       SmallVector<Operation *> roots;
       caller.walk([&](Operation *op) {
         if (isScanRoot(op) && !op->getParentOfType<scf::ForallOp>())

@@ -142,7 +142,12 @@ Value seqboat::accumulateGeneric(OpBuilder &b, Location loc, Value init,
       b, loc, init.getType(), inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value value = term(nb, nloc, args.drop_back());
-        Value sum = arith::AddFOp::create(nb, nloc, args.back(), value);
+        Value sum =
+            isa<FloatType>(value.getType())
+                ? arith::AddFOp::create(nb, nloc, args.back(), value)
+                      .getResult()
+                : arith::AddIOp::create(nb, nloc, args.back(), value)
+                      .getResult();
         linalg::YieldOp::create(nb, nloc, sum);
       });
   return generic.getResult(0);

@@ -69,7 +69,8 @@ Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 
 /// `init[outputMap(i)] += term(inputs[inputMaps(i)])` over loops with the
 /// given iterator types; reduction loops may sit anywhere (e.g. outside a
-/// contiguous parallel dim so the inner loop vectorises).
+/// contiguous parallel dim so the inner loop vectorises). Float or integer
+/// elements.
 Value accumulateGeneric(OpBuilder &b, Location loc, Value init,
                         ValueRange inputs, ArrayRef<AffineMap> inputMaps,
                         AffineMap outputMap,

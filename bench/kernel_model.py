@@ -28,8 +28,9 @@ where a kernel reads a slice of a buffer), its FLOPs (linalg ops: iterations
 x float ops of the body; scan ops: their formula with every slot active) and
 the points its strategy spreads over threads. Contraction kernels go through
 the contraction model above (tensor cores, peeled remainders on the FMA
-pipes); parallel and scan kernels are ceil(points / 128) blocks of 128
-threads on the FMA pipes, their stack frames (a scan's scratch in local
+pipes); parallel and scan kernels are the grid their strategy launches
+(blocks of `threads`, default 128, a block tile that divides the loops'
+extents, so some threads may be idle) on the FMA pipes, their stack frames (a scan's scratch in local
 memory) written and read once per thread on top of their buffers. Scan
 kernels run their sequential loop in each thread: their FLOPs at FFMA peak
 are a lower bound on their time.

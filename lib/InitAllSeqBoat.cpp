@@ -4,6 +4,7 @@
 
 #include "seqboat/Conversion/Passes.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h"
+#include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 #include "seqboat/Pipelines/Pipelines.h"
 
@@ -18,6 +19,7 @@ void mlir::seqboat::registerAllSeqBoatDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
   registry.insert<SeqBoatDialect>();
+  registerTransformDialectExtension(registry);
 }
 
 void mlir::seqboat::registerAllSeqBoatPasses() {

@@ -146,6 +146,7 @@ void seqboat::buildKernelStrategy(
     SeqBoatPrintKernelWorkOptions work;
     work.output = kernelWork.str();
     work.scanChunk = strategies.scanChunk;
+    work.parallelThreads = strategies.parallelThreads;
     pm.addPass(createSeqBoatPrintKernelWork(work));
   }
   pm.addPass(createSeqBoatApplyStrategies(strategies));

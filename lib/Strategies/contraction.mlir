@@ -420,9 +420,12 @@ module attributes {transform.with_named_sequence} {
   // into a kernel with its constant fill and pads. seqboat-apply-strategies
   // has already tiled it through TilingInterface: up to three parallel loops
   // on a block forall (#gpu.block<x/y/z>), one point of the block tile per
-  // thread (#gpu.thread<linear_dim_*>, at most 128), its producers fused
+  // thread (#gpu.thread<linear_dim_*>, at most %threads), its producers fused
   // into both; what is left runs in order within a thread. The entry points
-  // take the module only.
+  // take the module and %threads, the threads per block (the kernel's
+  // seqboat.knobs `threads`, or the pipeline's parallel-threads): the block
+  // tile was chosen to fit it, and the thread foralls are mapped on a block
+  // of that size.
   transform.named_sequence @seqboat_parallel_bufferize(%root: !transform.any_op {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
@@ -449,7 +452,8 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
-  transform.named_sequence @seqboat_parallel_gpu(%root: !transform.any_op {transform.readonly}) {
+  transform.named_sequence @seqboat_parallel_gpu(%root: !transform.any_op {transform.readonly},
+                                                 %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
@@ -457,7 +461,8 @@ module attributes {transform.with_named_sequence} {
     %ops = transform.structured.match interface{LinalgOp} in %func : (!transform.any_op) -> !transform.any_op
     %loops = transform.structured.convert_to_loops %ops : (!transform.any_op) -> !transform.any_op
     %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
-    %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
+    %launch2 = transform.seqboat.map_nested_forall_to_threads %launch block_threads = %threads
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
     %f = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
     // Vector code in a thread (a lowering's 1-D feature-row transfers) as
@@ -477,7 +482,8 @@ module attributes {transform.with_named_sequence} {
   }
 
   // CPU: the same tiles as loops (the block forall may run on threads).
-  transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly}) {
+  transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly},
+                                                 %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
@@ -489,7 +495,7 @@ module attributes {transform.with_named_sequence} {
   // batch, channels, features on blocks, one point per thread); here each
   // thread's tile is lowered to linalg and loops (the EMA scan in chunks of
   // %chunk tokens), which then run in order within the thread. Entry points
-  // take the module and the chunk.
+  // take the module, the chunk and the threads per block.
   transform.named_sequence @seqboat_scan_lower(%root: !transform.any_op {transform.readonly},
                                                %chunk: !transform.param<i64> {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
@@ -501,10 +507,12 @@ module attributes {transform.with_named_sequence} {
   }
 
   transform.named_sequence @seqboat_scan_gpu(%root: !transform.any_op {transform.readonly},
-                                             %chunk: !transform.param<i64> {transform.readonly}) {
+                                             %chunk: !transform.param<i64> {transform.readonly},
+                                             %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_scan_lower failures(propagate) (%root, %chunk)
         : (!transform.any_op, !transform.param<i64>) -> ()
-    transform.include @seqboat_parallel_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_parallel_gpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
     // A thread's loops stay loops: fully unrolled over its local arrays they
     // keep every element live at once, and ptxas spills
     // (seqboat-loop-annotations carries this to the LLVM branches).
@@ -518,10 +526,12 @@ module attributes {transform.with_named_sequence} {
   }
 
   transform.named_sequence @seqboat_scan_cpu(%root: !transform.any_op {transform.readonly},
-                                             %chunk: !transform.param<i64> {transform.readonly}) {
+                                             %chunk: !transform.param<i64> {transform.readonly},
+                                             %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_scan_lower failures(propagate) (%root, %chunk)
         : (!transform.any_op, !transform.param<i64>) -> ()
-    transform.include @seqboat_parallel_cpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_parallel_cpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
     transform.yield
   }
 

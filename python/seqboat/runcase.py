@@ -59,6 +59,9 @@ def main(argv=None):
                         help="copy the lowered module to FILE")
     parser.add_argument("--entry", help="function to run (default OP; also the "
                                          "generated function's name)")
+    parser.add_argument("--knobs", metavar="DICT",
+                        help="give the op this seqboat.knobs dictionary, e.g. "
+                             "'threads = 64 : i64, scan_chunk = 32 : i64'")
     parser.add_argument("op", choices=builder.OPS)
     args, build_args = parser.parse_known_args(argv)
 
@@ -71,6 +74,18 @@ def main(argv=None):
         sys.exit("FAIL builder")
 
     source = os.path.join(args.work, args.op + ".mlir")
+    if args.knobs:
+        # The op's generic form: properties <{...}>, then discardable
+        # attributes {...} before the type.
+        with open(source) as f:
+            text = f.read()
+        marker = '"seqboat.%s"(' % args.op
+        cut = text.index(")", text.index(marker)) + 1
+        if text.startswith(" <{", cut):
+            cut = text.index("}>", cut) + 2
+        text = text[:cut] + " {seqboat.knobs = {%s}}" % args.knobs + text[cut:]
+        with open(source, "w") as f:
+            f.write(text)
     if args.gpu is not None:
         # With --lowered, a library compiled before (OPTIONS unused).
         runner = "seqboat-exec"

@@ -337,15 +337,25 @@ def compile_variant(args, op, config, dbkey, ptxas):
         with open(one, "w") as f:
             json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
         out = os.path.join(tmp, "gpu.mlir")
+        work_file = os.path.join(tmp, "work.json")
+        options = "chip=%s format=isa" % args.chip
+        if op.get("kind") == "op":
+            # The op's kernels as the strategies form them: the model's input.
+            options += " kernel-work=%s" % work_file
         try:
             run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
-                 "--seqboat-gpu-pipeline=chip=%s format=isa" % args.chip, "-o", out])
+                 "--seqboat-gpu-pipeline=%s" % options, "-o", out])
         except TuneError as e:
             errors = [line.split("error: ", 1)[1] for line in str(e).splitlines() if "error: " in line]
             return {"status": "rejected",
                     "reason": "compilation failed: %s" % (errors[0] if errors else e)}
         with open(out) as f:
             ptx = kernel_report.extract_ptx(f.read())
+        work = None
+        if op.get("kind") == "op":
+            with open(work_file) as f:
+                # Kernels carry the location of the op they are made of.
+                work = [k for k in json.load(f)["kernels"] if k.get("loc") == op["loc"]]
     report = {}
     try:
         for text in ptx:
@@ -360,6 +370,9 @@ def compile_variant(args, op, config, dbkey, ptxas):
         # rows and columns.
         mine = {op["kernel"]} | set(peeled_kernel_names(op).values())
         report = {name: r for name, r in report.items() if name in mine}
+    if work is not None:
+        mine = {k["name"] for k in work}
+        report = {name: r for name, r in report.items() if name in mine}
     for name, r in report.items():
         if r["spill_stores"] or r["spill_loads"]:
             return {"status": "rejected", "reason": "%s spills (%d B stores, %d B loads)"
@@ -370,7 +383,10 @@ def compile_variant(args, op, config, dbkey, ptxas):
         if r["registers"] * block_threads(config) > chip["regs"]:
             return {"status": "rejected", "reason": "%s: %d registers x %d threads exceed a block's %d"
                     % (name, r["registers"], block_threads(config), chip["regs"]), "ptxas": report}
-    return {"status": "ok", "ptxas": report}
+    result = {"status": "ok", "ptxas": report}
+    if work is not None:
+        result["work"] = work
+    return result
 
 
 # What one more kernel costs even when it has nearly nothing to do: the
@@ -493,8 +509,11 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
     """kernel_costs for one kernel of the generic path, as
     `seqboat-print-kernel-work` describes it: a contraction kernel through
     the contraction model (its tiles, peeling), a parallel or scan kernel as
-    ceil(points / 128) blocks of 128 threads (the strategies' block size) on
-    the FMA pipes, moving the bytes of its buffers once."""
+    the grid its strategy launches: `blocks` blocks of `threads` threads, of
+    which `lanes` have a point (the block tile is a divisor of the loops'
+    extents, so a block may have idle threads), on the FMA pipes, moving the
+    bytes of its buffers once. (Work files without the grid: ceil(points /
+    128) full blocks of 128.)"""
     if kernel["kind"] == "contraction":
         tiles = kernel.get("tiles", [64, 64, 16])
         op = {"kind": "contraction", "kernel": kernel["name"], "shape": kernel["shape"],
@@ -503,13 +522,15 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
         return kernel_costs(op, config, ptxas, chip_name)
     chip = CHIPS.get(chip_name, CHIPS["sm_90"])
     points = max(1, kernel["points"])
-    grid = math.ceil(points / float(CONTRACTION_THREADS))
+    threads = kernel.get("threads", CONTRACTION_THREADS)
+    grid = kernel.get("blocks", math.ceil(points / float(threads)))
+    lanes = kernel.get("lanes", min(points, threads))
     # A thread's stack frame (a scan's scratch in local memory) is written
     # and read back at least once: local memory is HBM behind the caches.
     stack = ptxas.get(kernel["name"], {}).get("stack", 0)
     nbytes = kernel["bytes"] + 2.0 * stack * points
-    return [_roofline(kernel["name"], grid, min(points, CONTRACTION_THREADS), nbytes,
-                      kernel["flops"], chip["flops"], CONTRACTION_THREADS, {}, ptxas, chip)]
+    return [_roofline(kernel["name"], grid, lanes, nbytes,
+                      kernel["flops"], chip["flops"], threads, {}, ptxas, chip)]
 
 
 def _roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip):
@@ -537,8 +558,14 @@ def _roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip):
     return (name, grid, flops, nbytes, per_sm, us + LAUNCH_US)
 
 
-def static_cost(op, config, ptxas, chip_name):
-    """Estimated microseconds of the op's kernels (lower is better)."""
+def static_cost(op, config, ptxas, chip_name, work=None):
+    """Estimated microseconds of the op's kernels (lower is better). A
+    primitive op's kernels ("kind": "op") are those the compiler formed
+    (`work`, from seqboat-print-kernel-work), each modelled as
+    generic_kernel_costs does."""
+    if op.get("kind") == "op":
+        return sum(row[-1] for kernel in work or []
+                   for row in generic_kernel_costs(kernel, ptxas, chip_name))
     return sum(row[-1] for row in kernel_costs(op, config, ptxas, chip_name))
 
 
@@ -791,7 +818,8 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
                 result = fut.result()
                 result["config"] = config
                 if result["status"] == "ok":
-                    result["cost_us"] = static_cost(op, config, result["ptxas"], args.chip)
+                    result["cost_us"] = static_cost(op, config, result["ptxas"], args.chip,
+                                                    result.pop("work", None))
                 entry["variants"][variant_name(config)] = result
                 done += 1
                 progress(done, len(todo), variant_name(config))

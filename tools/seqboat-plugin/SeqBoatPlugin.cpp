@@ -12,6 +12,7 @@
 
 #include "seqboat/Conversion/Passes.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h"
+#include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
 #include "seqboat/Pipelines/Pipelines.h"
 
@@ -42,6 +43,7 @@ mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "SeqBoat", LLVM_VERSION_STRING,
           [](DialectRegistry *registry) {
             registry->insert<seqboat::SeqBoatDialect>();
+            seqboat::registerTransformDialectExtension(*registry);
             registerSeqBoatPassesOnce();
           }};
 }

@@ -198,13 +198,18 @@ def SeqBoatPrintKernelWork : Pass<"seqboat-print-kernel-work", "::mlir::ModuleOp
     float ops of the body; seqboat ops of scan kernels: their formula with
     every slot active), and for contraction kernels (M, N, K) and their
     tiles, for parallel and scan kernels the points their strategy
-    distributes over threads. `bench/kernel_model.py --generic` reads it.
+    distributes over threads and the threads per block (their
+    `seqboat.knobs`, or the option). `bench/kernel_model.py --generic` reads it.
   }];
   let options = [
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
            "Where to write the JSON ('-' for stdout)">,
     Option<"scanChunk", "scan-chunk", "int64_t", /*default=*/"16",
-           "The EMA chunk of scan kernels (as seqboat-apply-strategies')">
+           "The EMA chunk of scan kernels (as seqboat-apply-strategies')">,
+    Option<"parallelThreads", "parallel-threads", "int64_t",
+           /*default=*/"128",
+           "Threads per block of parallel and scan kernels (as "
+           "seqboat-apply-strategies')">
   ];
 }
 
@@ -335,7 +340,11 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            "allow_tf32) or ieee (exact f32 FFMA)">,
     Option<"scanChunk", "scan-chunk", "int64_t", /*default=*/"16",
            "Chunk of the EMA scan within one thread of a scan kernel "
-           "(ema_conv), bound as the scan strategy's param">
+           "(ema_conv), bound as the scan strategy's param">,
+    Option<"parallelThreads", "parallel-threads", "int64_t",
+           /*default=*/"128",
+           "Threads per block of parallel and scan kernels (a multiple of 32, "
+           "at most 1024), bound as their strategies' param">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

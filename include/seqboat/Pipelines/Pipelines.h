@@ -22,19 +22,19 @@ struct HostLowering {
 /// pipeline shares.
 template <typename Derived>
 struct HostLoweringOptions : public PassPipelineOptions<Derived> {
-  detail::PassOptions::Option<bool> parallel{
+  ::mlir::detail::PassOptions::Option<bool> parallel{
       *this, "parallel",
       llvm::cl::desc("Run the outermost parallel loop of every loop nest on "
                      "threads (OpenMP; seqboat-run --num-threads N); off: one "
                      "thread"),
       llvm::cl::init(true)};
-  detail::PassOptions::Option<bool> cachingAllocator{
+  ::mlir::detail::PassOptions::Option<bool> cachingAllocator{
       *this, "caching-allocator",
       llvm::cl::desc("Allocate buffers with _mlir_memref_to_llvm_alloc/free, "
                      "which seqboat-run binds to seqboat's caching allocator "
                      "(lib/Runtime/HostAllocator.cpp); off: malloc/free"),
       llvm::cl::init(true)};
-  detail::PassOptions::Option<bool> approximateExp{
+  ::mlir::detail::PassOptions::Option<bool> approximateExp{
       *this, "approximate-exp",
       llvm::cl::desc("math.exp as an inline, vectorisable polynomial "
                      "(seqboat-approximate-math, a few ulp); off: libm expf"),
@@ -101,55 +101,62 @@ struct CpuCompileOptions : public HostLoweringOptions<CpuCompileOptions> {
 /// both pipelines that run it.
 template <typename Derived, typename Base = PassPipelineOptions<Derived>>
 struct KernelKnobOptions : public Base {
-  detail::PassOptions::Option<int64_t> threads{
+  ::mlir::detail::PassOptions::Option<int64_t> threads{
       *this, "threads", llvm::cl::desc("Threads per block"), llvm::cl::init(128)};
-  detail::PassOptions::Option<int64_t> rowsPerBlock{
+  ::mlir::detail::PassOptions::Option<int64_t> rowsPerBlock{
       *this, "rows-per-block",
       llvm::cl::desc("Token rows per block of the projection kernels"),
       llvm::cl::init(8)};
-  detail::PassOptions::Option<int64_t> unroll{
+  ::mlir::detail::PassOptions::Option<int64_t> unroll{
       *this, "unroll", llvm::cl::desc("Unroll factor of the dot-product loops"),
       llvm::cl::init(1)};
-  detail::PassOptions::Option<int64_t> emaChunk{
+  ::mlir::detail::PassOptions::Option<int64_t> emaChunk{
       *this, "ema-chunk",
       llvm::cl::desc("Tokens per block of the chunked EMA scan"),
       llvm::cl::init(64)};
-  detail::PassOptions::Option<int64_t> attnQueries{
+  ::mlir::detail::PassOptions::Option<int64_t> attnQueries{
       *this, "attn-queries",
       llvm::cl::desc("Query slots per block of the attention kernel"),
       llvm::cl::init(1)};
 
-  detail::PassOptions::Option<std::string> strategyLibrary{
+  ::mlir::detail::PassOptions::Option<std::string> strategyLibrary{
       *this, "strategy-library",
       llvm::cl::desc("Transform-dialect strategy library replacing the "
                      "built-in one (seqboat-apply-strategies)"),
       llvm::cl::init("")};
-  detail::PassOptions::Option<int64_t> tileM{
+  ::mlir::detail::PassOptions::Option<int64_t> tileM{
       *this, "tile-m",
       llvm::cl::desc("Block tile rows of contraction kernels"),
       llvm::cl::init(64)};
-  detail::PassOptions::Option<int64_t> tileN{
+  ::mlir::detail::PassOptions::Option<int64_t> tileN{
       *this, "tile-n",
       llvm::cl::desc("Block tile columns of contraction kernels"),
       llvm::cl::init(64)};
-  detail::PassOptions::Option<int64_t> tileK{
+  ::mlir::detail::PassOptions::Option<int64_t> tileK{
       *this, "tile-k",
       llvm::cl::desc("Reduction tile of contraction kernels"),
       llvm::cl::init(16)};
 
-  detail::PassOptions::Option<int64_t> scanChunk{
+  ::mlir::detail::PassOptions::Option<int64_t> scanChunk{
       *this, "scan-chunk",
       llvm::cl::desc("Chunk of the EMA scan within one thread of a scan "
                      "kernel (ema_conv)"),
       llvm::cl::init(16)};
 
-  detail::PassOptions::Option<std::string> kernelWork{
+  ::mlir::detail::PassOptions::Option<int64_t> parallelThreads{
+      *this, "parallel-threads",
+      llvm::cl::desc("Threads per block of parallel and scan kernels (a "
+                     "multiple of 32, at most 1024); an op's seqboat.knobs "
+                     "override it"),
+      llvm::cl::init(128)};
+
+  ::mlir::detail::PassOptions::Option<std::string> kernelWork{
       *this, "kernel-work",
       llvm::cl::desc("Write the work of every formed kernel as JSON to this "
                      "file (seqboat-print-kernel-work; bench/kernel_model.py)"),
       llvm::cl::init("")};
 
-  detail::PassOptions::Option<std::string> precision{
+  ::mlir::detail::PassOptions::Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("f32 contractions on the GPU: tf32 (tensor cores, "
                      "PyTorch's allow_tf32) or ieee (exact f32 FFMA)"),
@@ -164,6 +171,7 @@ struct KernelKnobOptions : public Base {
     options.tileK = tileK;
     options.precision = precision;
     options.scanChunk = scanChunk;
+    options.parallelThreads = parallelThreads;
     return options;
   }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 #include "seqboat/Support/CheckedArith.h"
@@ -140,6 +141,18 @@ seqboat::getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
     if (iterators[i] == utils::IteratorType::parallel && ranges[i] > 1)
       loops.push_back(i);
   return loops;
+}
+
+SmallVector<int64_t>
+seqboat::getBlockUnits(ArrayRef<utils::IteratorType> iterators,
+                       ArrayRef<int64_t> units, int64_t threads) {
+  SmallVector<int64_t> perBlock(units.size(), 0);
+  int64_t budget = threads;
+  for (unsigned i : getDistributedLoops(iterators, units)) {
+    perBlock[i] = largestDivisor(units[i], budget);
+    budget /= perBlock[i];
+  }
+  return perBlock;
 }
 
 SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
@@ -350,7 +363,7 @@ constexpr int64_t kParallelThreads = 128;
 /// the thread forall gives each thread one point of the block tile. Other
 /// parallel loops and every reduction run in order within a thread.
 LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
-                                     StringRef kind) {
+                                     StringRef kind, int64_t threads) {
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   SmallVector<int64_t> ranges;
   {
@@ -365,7 +378,6 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   }
   unsigned rank = ranges.size();
   SmallVector<int64_t> blockTiles(rank, 0), threadTiles(rank, 0);
-  int64_t budget = kParallelThreads;
   // Along a loop with a grain g a thread takes g points: the loop is
   // distributed in units of g (one whose grain covers it is not
   // distributed, so the thread takes it whole).
@@ -373,15 +385,15 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   SmallVector<int64_t> units(rank);
   for (unsigned i = 0; i < rank; ++i)
     units[i] = ranges[i] / grains[i];
-  SmallVector<unsigned> distributed = getDistributedLoops(iterators, units);
-  for (unsigned i : distributed) {
-    int64_t perBlock = largestDivisor(units[i], budget);
-    blockTiles[i] = perBlock * grains[i];
-    budget /= perBlock;
-    if (perBlock > 1)
+  SmallVector<int64_t> perBlock = getBlockUnits(iterators, units, threads);
+  for (unsigned i = 0; i < rank; ++i) {
+    if (perBlock[i] == 0)
+      continue;
+    blockTiles[i] = perBlock[i] * grains[i];
+    if (perBlock[i] > 1)
       threadTiles[i] = grains[i];
   }
-  if (distributed.empty()) {
+  if (getDistributedLoops(iterators, units).empty()) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)
       if (iterators[i] == utils::IteratorType::parallel) {
@@ -505,13 +517,36 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   return success();
 }
 
-LogicalResult tileParallelKernel(func::FuncOp kernel) {
+} // namespace
+
+FailureOr<KernelKnobs> seqboat::getKernelKnobs(Operation *kernel,
+                                               KernelKnobs defaults) {
+  KernelKnobs knobs = defaults;
+  if (auto dict = kernel->getAttrOfType<DictionaryAttr>(kKnobsAttr)) {
+    if (auto threads = dict.getAs<IntegerAttr>("threads"))
+      knobs.threads = threads.getInt();
+    if (auto chunk = dict.getAs<IntegerAttr>("scan_chunk"))
+      knobs.scanChunk = chunk.getInt();
+  }
+  if (knobs.threads < 32 || knobs.threads > 1024 || knobs.threads % 32 != 0)
+    return kernel->emitError("threads per block of a parallel or scan kernel "
+                             "must be a multiple of 32 in [32, 1024], got ")
+           << knobs.threads;
+  if (knobs.scanChunk <= 0)
+    return kernel->emitError("scan kernel: scan-chunk must be positive, got ")
+           << knobs.scanChunk;
+  return knobs;
+}
+
+namespace {
+
+LogicalResult tileParallelKernel(func::FuncOp kernel, int64_t threads) {
   TilingInterface root = getKernelRoot(kernel);
   if (!root || !isa<linalg::LinalgOp>(root.getOperation()))
     return emitError(kernel.getLoc(),
                      "parallel kernel: expected one linalg op whose result "
                      "the kernel stores");
-  return tileToBlocksAndThreads(kernel, root, "parallel");
+  return tileToBlocksAndThreads(kernel, root, "parallel", threads);
 }
 
 struct SeqBoatApplyStrategies
@@ -520,6 +555,8 @@ struct SeqBoatApplyStrategies
 
   void getDependentDialects(DialectRegistry &registry) const override {
     Base::getDependentDialects(registry);
+    // seqboat's own transform ops, which the library uses.
+    registerTransformDialectExtension(registry);
     // What the strategies' transforms create.
     registry.insert<affine::AffineDialect, arith::ArithDialect,
                     bufferization::BufferizationDialect, gpu::GPUDialect,
@@ -633,34 +670,41 @@ private:
   }
 
   LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
-    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, "seqboat_parallel_" + target, 0, "no param");
+    FailureOr<KernelKnobs> knobs =
+        getKernelKnobs(kernel, {parallelThreads, scanChunk});
+    if (failed(knobs))
+      return failure();
+    FailureOr<transform::NamedSequenceOp> entry =
+        lookupEntry(kernel, "seqboat_parallel_" + target, 1,
+                    "one param (the threads per block)");
     if (failed(entry))
       return failure();
-    if (failed(tileParallelKernel(kernel)))
+    if (failed(tileParallelKernel(kernel, knobs->threads)))
       return failure();
-    return runEntry(module, kernel, *entry, {});
+    return runEntry(module, kernel, *entry, {knobs->threads});
   }
 
   /// A scan kernel: its seqboat op tiled over its parallel loops like a
   /// parallel kernel; the library lowers each thread's tile (binding the
   /// EMA chunk).
   LogicalResult applyScan(ModuleOp module, func::FuncOp kernel) {
+    FailureOr<KernelKnobs> knobs =
+        getKernelKnobs(kernel, {parallelThreads, scanChunk});
+    if (failed(knobs))
+      return failure();
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, "seqboat_scan_" + target, 1, "one param (the EMA chunk)");
+        kernel, "seqboat_scan_" + target, 2,
+        "two params (the EMA chunk, the threads per block)");
     if (failed(entry))
       return failure();
-    if (scanChunk <= 0)
-      return emitError(kernel.getLoc(), "scan kernel: scan-chunk must be "
-                                        "positive, got ")
-             << static_cast<int64_t>(scanChunk);
     TilingInterface root = getKernelRoot(kernel);
     if (!root)
       return emitError(kernel.getLoc(), "scan kernel: expected one tileable "
                                         "op whose results the kernel stores");
-    if (failed(tileToBlocksAndThreads(kernel, root, "scan")))
+    if (failed(tileToBlocksAndThreads(kernel, root, "scan", knobs->threads)))
       return failure();
-    return runEntry(module, kernel, *entry, {scanChunk});
+    return runEntry(module, kernel, *entry,
+                    {knobs->scanChunk, knobs->threads});
   }
 
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {

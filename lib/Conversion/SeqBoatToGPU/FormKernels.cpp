@@ -401,7 +401,8 @@ struct KernelBody {
 
 KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
                        SymbolTable &symbols, StringRef name, StringRef kind,
-                       ArrayRef<Value> inputs, ValueRange results) {
+                       ArrayRef<Value> inputs, ValueRange results,
+                       Operation *root) {
   SmallVector<Type> argTypes;
   for (Value v : inputs)
     argTypes.push_back(inputBufferType(v, kind));
@@ -411,6 +412,9 @@ KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
   auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
   fn.setPrivate();
   fn->setAttr(kKernelKindAttr, b.getStringAttr(kind));
+  // The strategy knobs of the op the kernel is made of travel with it.
+  if (Attribute knobs = root->getAttr(kKnobsAttr))
+    fn->setAttr(kKnobsAttr, knobs);
   symbols.insert(fn);
   KernelBody kernel{fn, {}};
   b.setInsertionPointToStart(fn.addEntryBlock());
@@ -467,7 +471,7 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   OpBuilder b(caller);
   KernelBody body = beginKernel(b, loc, caller, symbols,
                                 kernelName(caller, index), "contraction",
-                                inputs, y);
+                                inputs, y, kernel.matmul);
   // A tuned config (seqboat-apply-tuning) travels with the kernel.
   if (Attribute tiles = kernel.matmul->getAttr(kTilesAttr))
     body.fn->setAttr(kTilesAttr, tiles);
@@ -857,6 +861,8 @@ void padToGeneric(tensor::PadOp pad) {
                                         ->getResult(0));
         linalg::YieldOp::create(nb, nloc, value);
       });
+  if (Attribute knobs = pad->getAttr(kKnobsAttr))
+    generic->setAttr(kKnobsAttr, knobs);
   pad.replaceAllUsesWith(generic->getResult(0));
   pad->erase();
 }
@@ -969,7 +975,7 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   KernelBody body = beginKernel(
       b, loc, caller, symbols,
       (caller.getSymName() + "_parallel_" + Twine(index)).str(), "parallel",
-      inputs, root->getResults());
+      inputs, root->getResults(), root);
   IRMapping &mapping = body.mapping;
   for (Value c : kernel.constants)
     b.clone(*c.getDefiningOp(), mapping);
@@ -1364,8 +1370,20 @@ void rewriteHostOps(func::FuncOp caller, function_ref<void(OpT)> rewrite) {
     if (!op->template getParentOfType<scf::ForallOp>())
       ops.push_back(op);
   });
-  for (OpT op : ops)
+  for (OpT op : ops) {
+    // The linalg ops the rewrite creates take the op's strategy knobs.
+    auto knobs = op->template getAttrOfType<DictionaryAttr>(kKnobsAttr);
+    DenseSet<Operation *> before;
+    if (knobs)
+      caller.walk([&](linalg::LinalgOp l) { before.insert(l); });
     rewrite(op);
+    if (knobs)
+      caller.walk([&](linalg::LinalgOp l) {
+        if (!before.contains(l) && !l->hasAttr(kKnobsAttr) &&
+            !l->getParentOfType<linalg::LinalgOp>())
+          l->setAttr(kKnobsAttr, knobs);
+      });
+  }
 }
 
 /// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
@@ -1387,7 +1405,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   KernelBody body = beginKernel(
       b, loc, caller, symbols,
       (caller.getSymName() + "_scan_" + Twine(index)).str(), "scan", inputs,
-      op->getResults());
+      op->getResults(), op);
   endKernel(b, loc, body.fn, b.clone(*op, body.mapping)->getResults());
   b.setInsertionPoint(op);
   callKernel(b, loc, body.fn, "scan", inputs, op->getResults());

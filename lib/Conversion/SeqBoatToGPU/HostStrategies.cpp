@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
+#include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -425,6 +426,8 @@ struct SeqBoatApplyHostStrategies
 
   void getDependentDialects(DialectRegistry &registry) const override {
     Base::getDependentDialects(registry);
+    // The library it parses uses seqboat's transform ops.
+    registerTransformDialectExtension(registry);
     registry.insert<affine::AffineDialect, arith::ArithDialect,
                     linalg::LinalgDialect, memref::MemRefDialect,
                     scf::SCFDialect, ub::UBDialect, vector::VectorDialect>();

@@ -104,10 +104,16 @@ double linalgFlops(linalg::LinalgOp op) {
 /// the product of the extents (in units of their grains) of up to three
 /// innermost parallel loops (with more than one unit) of the op whose result
 /// the kernel stores.
-int64_t distributedPoints(func::FuncOp kernel) {
+/// Also the blocks of the grid and the threads with work in each, as the
+/// strategy tiles the kernel with `threads` per block.
+struct Distribution {
+  int64_t points = 1, blocks = 1, lanes = 1;
+};
+
+Distribution distributedPoints(func::FuncOp kernel, int64_t threads) {
   TilingInterface root = getKernelRoot(kernel);
   if (!root)
-    return 1;
+    return {};
   // Whatever reifying the domain creates is erased again: this pass only
   // reads the IR.
   struct Created : OpBuilder::Listener {
@@ -128,10 +134,15 @@ int64_t distributedPoints(func::FuncOp kernel) {
   SmallVector<int64_t> units(ranges.size());
   for (auto [i, range] : llvm::enumerate(ranges))
     units[i] = range / grains[i];
-  int64_t points = 1;
-  for (unsigned i : getDistributedLoops(root.getLoopIteratorTypes(), units))
-    points *= units[i];
-  return points;
+  Distribution d;
+  SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
+  SmallVector<int64_t> perBlock = getBlockUnits(iterators, units, threads);
+  for (unsigned i : getDistributedLoops(iterators, units)) {
+    d.points *= units[i];
+    d.lanes *= perBlock[i];
+    d.blocks *= units[i] / perBlock[i];
+  }
+  return d;
 }
 
 struct SeqBoatPrintKernelWorkPass
@@ -150,17 +161,25 @@ struct SeqBoatPrintKernelWorkPass
         if (auto m = dyn_cast<MemRefType>(t); m && m.hasStaticShape())
           bytes += static_cast<double>(m.getNumElements()) *
                    ((m.getElementTypeBitWidth() + 7) / 8);
+      FailureOr<KernelKnobs> knobs =
+          getKernelKnobs(kernel, {parallelThreads, scanChunk});
+      if (failed(knobs))
+        return signalPassFailure();
       double flops = 0;
       kernel.walk([&](Operation *op) {
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
           flops += linalgFlops(linalgOp);
         else if (isa_and_present<SeqBoatDialect>(op->getDialect()))
-          flops += seqboatFlops(op, scanChunk);
+          flops += seqboatFlops(op, knobs->scanChunk);
       });
       llvm::json::Object entry{{"name", (kernel.getSymName() + "_kernel").str()},
                                {"kind", kind.getValue()},
                                {"bytes", bytes},
                                {"flops", flops}};
+      // Which op the kernel is made of (its root's location).
+      std::string loc;
+      llvm::raw_string_ostream(loc) << kernel.getLoc();
+      entry["loc"] = loc;
       std::optional<std::array<int64_t, 3>> mnk =
           getContractionKernelShape(kernel);
       if (kind.getValue() == "contraction" && mnk) {
@@ -169,7 +188,11 @@ struct SeqBoatPrintKernelWorkPass
         if (auto tiles = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr))
           entry["tiles"] = llvm::json::Array(tiles.asArrayRef());
       } else {
-        entry["points"] = distributedPoints(kernel);
+        Distribution d = distributedPoints(kernel, knobs->threads);
+        entry["points"] = d.points;
+        entry["threads"] = knobs->threads;
+        entry["blocks"] = d.blocks;
+        entry["lanes"] = d.lanes;
       }
       kernels.push_back(std::move(entry));
     }

@@ -94,9 +94,56 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
   return space;
 }
 
+/// Whether `op` is a primitive seqboat op the generic GPU path compiles
+/// into parallel and scan kernels (static shapes), so that seqboat.knobs
+/// tunes it.
+static bool isKnobTunable(Operation *op) {
+  if (!isa_and_present<SeqBoatDialect>(op->getDialect()) || isa<LayerOp>(op))
+    return false;
+  auto isStatic = [](Type t) {
+    auto ranked = dyn_cast<RankedTensorType>(t);
+    return !ranked || ranked.hasStaticShape();
+  };
+  return llvm::all_of(op->getOperandTypes(), isStatic) &&
+         llvm::all_of(op->getResultTypes(), isStatic);
+}
+
+/// The parallel and scan strategies' knobs for the kernels of one primitive
+/// op: threads per block, and for ema_conv the EMA chunk (tokens a thread
+/// scans at a time, and the chunk of its parallel decomposition).
+static TuningSpace getKnobSpace(Operation *op) {
+  TuningSpace space;
+  {
+    llvm::raw_string_ostream os(space.key);
+    os << op->getName() << "(";
+    llvm::interleaveComma(op->getOperandTypes(), os);
+    os << ")" << op->getPropertiesAsAttribute();
+  }
+  space.knobs.push_back({"threads", {32, 64, 128, 256, 512}, 128});
+  space.constraints.push_back(
+      "threads per block of every parallel and scan kernel of the op; the "
+      "block tile is the largest divisor of each distributed loop that fits "
+      "(threads may be idle)");
+  if (auto ema = dyn_cast<EmaConvOp>(op)) {
+    int64_t len = cast<RankedTensorType>(ema.getX().getType()).getDimSize(1);
+    TuningKnob chunk{"scan_chunk", {}, 16};
+    for (int64_t c : {16, 32, 64, 128, 256}) {
+      chunk.values.push_back(c);
+      if (c >= len)
+        break;
+    }
+    space.knobs.push_back(chunk);
+    space.constraints.push_back("scan_chunk values past the first one >= L "
+                                "are dropped (a single chunk either way)");
+  }
+  return space;
+}
+
 FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (auto mm = dyn_cast<linalg::MatmulOp>(op))
     return getContractionSpace(mm);
+  if (isKnobTunable(op))
+    return getKnobSpace(op);
   auto layer = dyn_cast<LayerOp>(op);
   if (!layer)
     return failure();
@@ -231,6 +278,26 @@ struct SeqBoatPrintTuningSpacePass
           {"knobs", std::move(knobs)},
           {"constraints", llvm::json::Array(space->constraints)}});
     });
+    getOperation()->walk([&](Operation *op) {
+      if (!isKnobTunable(op))
+        return;
+      TuningSpace space = getKnobSpace(op);
+      llvm::json::Object shape;
+      for (auto [i, type] : llvm::enumerate(op->getOperandTypes()))
+        if (auto ranked = dyn_cast<RankedTensorType>(type))
+          shape["operand" + std::to_string(i)] =
+              llvm::json::Array(ranked.getShape());
+      std::string loc;
+      llvm::raw_string_ostream(loc) << op->getLoc();
+      ops.push_back(llvm::json::Object{
+          {"op", op->getName().getStringRef()},
+          {"kind", "op"},
+          {"loc", loc},
+          {"key", space.key},
+          {"shape", std::move(shape)},
+          {"knobs", knobsJson(space)},
+          {"constraints", llvm::json::Array(space.constraints)}});
+    });
     getOperation()->walk([&](linalg::MatmulOp mm) {
       FailureOr<TuningSpace> space = getTuningSpace(mm);
       if (failed(space))
@@ -291,14 +358,16 @@ struct SeqBoatApplyTuningPass
     // Layers take a #seqboat.config; contraction roots take seqboat.tiles,
     // which seqboat-form-kernels carries to the kernel function.
     WalkResult result = module.walk([&](Operation *op) {
-      if (!isa<LayerOp, linalg::MatmulOp>(op))
+      if (!isa<LayerOp, linalg::MatmulOp>(op) && !isKnobTunable(op))
         return WalkResult::advance();
       FailureOr<TuningSpace> space = getTuningSpace(op);
       if (failed(space))
         return WalkResult::advance();
       bool isLayer = isa<LayerOp>(op);
-      StringRef attrName =
-          isLayer ? StringRef(kConfigAttrName) : StringRef(kTilesAttr);
+      bool isKnobs = isKnobTunable(op);
+      StringRef attrName = isLayer   ? StringRef(kConfigAttrName)
+                           : isKnobs ? StringRef(kKnobsAttr)
+                                     : StringRef(kTilesAttr);
       std::string key =
           space->key + "|" + chip + "|" + getCompilerVersion().str();
 
@@ -332,6 +401,13 @@ struct SeqBoatApplyTuningPass
           return Attribute(ConfigAttr::get(&getContext(), values[0],
                                            values[1], values[2], values[3],
                                            values[4]));
+        if (isKnobs) {
+          Builder b(&getContext());
+          SmallVector<NamedAttribute> entries;
+          for (auto [knob, v] : llvm::zip(space->knobs, values))
+            entries.push_back(b.getNamedAttr(knob.name, b.getI64IntegerAttr(v)));
+          return Attribute(b.getDictionaryAttr(entries));
+        }
         return Attribute(DenseI64ArrayAttr::get(&getContext(), values));
       };
 
@@ -392,7 +468,8 @@ struct SeqBoatApplyTuningPass
         return WalkResult::interrupt();
       op->setAttr(attrName, *attr);
       op->emitRemark("seqboat-apply-tuning: using ")
-          << (isLayer ? "" : "tiles ") << *attr << " for " << chip;
+          << (isLayer ? "" : isKnobs ? "knobs " : "tiles ") << *attr
+          << " for " << chip;
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

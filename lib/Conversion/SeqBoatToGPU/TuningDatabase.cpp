@@ -22,7 +22,7 @@ using namespace mlir::seqboat;
 /// and the contraction strategy's.
 static constexpr StringLiteral kKnobNames[] = {
     "threads", "rows_per_block", "unroll", "ema_chunk", "attn_queries",
-    "tile_m",  "tile_n",         "tile_k"};
+    "tile_m",  "tile_n",         "tile_k", "scan_chunk"};
 
 /// The deepest '[' / '{' nesting outside strings, stopping early once it
 /// passes `limit`.

@@ -318,6 +318,11 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
                                       op.getBeta(), op.getGamma(),
                                       op.getOmega()})))
       return failure();
+    // The op's own chunk (seqboat.knobs, tuned) before the pass's.
+    int64_t chunk = this->chunk;
+    if (auto knobs = op->getAttrOfType<DictionaryAttr>(kKnobsAttr))
+      if (auto c = knobs.getAs<IntegerAttr>("scan_chunk"))
+        chunk = c.getInt();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getX().getType());

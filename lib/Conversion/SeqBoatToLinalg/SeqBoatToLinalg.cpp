@@ -193,6 +193,28 @@ void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
 }
 
 namespace {
+/// Gives the linalg and seqboat ops a pattern creates the seqboat.knobs of
+/// the op it rewrites, so the kernels formed from them take the op's knobs.
+struct KnobsListener : public RewriterBase::Listener {
+  void notifyPatternBegin(const Pattern &pattern, Operation *op) override {
+    knobs = op->getAttrOfType<DictionaryAttr>(kKnobsAttr);
+  }
+  void notifyPatternEnd(const Pattern &pattern,
+                        LogicalResult status) override {
+    knobs = nullptr;
+  }
+  void notifyOperationInserted(Operation *op,
+                               OpBuilder::InsertPoint previous) override {
+    if (!knobs || op->hasAttr(kKnobsAttr) ||
+        op->getParentOfType<linalg::LinalgOp>() ||
+        !(isa<linalg::LinalgOp, tensor::PadOp>(op) ||
+          isa_and_present<SeqBoatDialect>(op->getDialect())))
+      return;
+    op->setAttr(kKnobsAttr, knobs);
+  }
+  DictionaryAttr knobs;
+};
+
 struct ConvertSeqBoatToLinalgPass
     : public seqboat::impl::ConvertSeqBoatToLinalgBase<
           ConvertSeqBoatToLinalgPass> {
@@ -245,8 +267,11 @@ struct ConvertSeqBoatToLinalgPass
     // state scan) are kept for a second seqboat-form-scan-kernels.
     populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels,
                                     attentionBlock);
+    KnobsListener knobs;
     if (!skipKernels) {
-      if (failed(applyPatternsGreedily(root, std::move(patterns))))
+      GreedyRewriteConfig config;
+      config.setListener(&knobs);
+      if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
         return signalPassFailure();
     } else {
       SmallVector<Operation *> ops;
@@ -256,6 +281,7 @@ struct ConvertSeqBoatToLinalgPass
       });
       GreedyRewriteConfig config;
       config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      config.setListener(&knobs);
       if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
         return signalPassFailure();
     }

@@ -43,8 +43,8 @@
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // CHUNK: seqboat_layer.mlir:{{[0-9]+}}:{{[0-9]+}}: error: scan kernel: scan-chunk must be positive, got 0
 // DYNSCAN: dynamic_scan.mlir:3:18: error: 'seqboat.compact_index' op has dynamic dims, which the kernel strategies do not support yet (the CPU linalg path, --seqboat-to-llvm-cpu, does)
-// ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 2 arguments; the strategy binds the module and no param
-// ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and one param (the EMA chunk)
+// ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 3 arguments; the strategy binds the module and one param (the threads per block)
+// ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and two params (the EMA chunk, the threads per block)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
 // LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on static tensors
 // PARALLEL: func.func private @linear_kn_parallel_0({{.*}}seqboat.kernel_kind = "parallel"

@@ -3,6 +3,8 @@
 #ifndef SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H
 #define SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H
 
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -68,6 +70,17 @@ inline constexpr llvm::StringLiteral kKernelKindAttr = "seqboat.kernel_kind";
 
 /// Per-kernel override of the contraction tiles: array<i64: TM, TN, BK>.
 inline constexpr llvm::StringLiteral kTilesAttr = "seqboat.tiles";
+
+
+/// The knobs of the parallel and scan strategies for one kernel.
+struct KernelKnobs {
+  int64_t threads;   // threads per block
+  int64_t scanChunk; // the EMA chunk of a scan kernel's thread
+};
+
+/// `defaults` overridden by the kernel's (or op's) kKnobsAttr (verified by
+/// the dialect); an error at `kernel` for illegal defaults.
+FailureOr<KernelKnobs> getKernelKnobs(Operation *kernel, KernelKnobs defaults);
 
 /// Unit attribute marking the kernel a strategy is being applied to (what
 /// the library's named sequences match).
@@ -138,6 +151,14 @@ getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
 /// `ranges` are the loops' static extents.
 SmallVector<int64_t> getThreadGrains(TilingInterface root,
                                      ArrayRef<int64_t> ranges);
+
+/// Per loop of a parallel or scan kernel's root, the units (points over
+/// grains) of the block tile along it: for each distributed loop, innermost
+/// first, the largest divisor of its units that fits what is left of
+/// `threads`; 0 for the loops a thread runs whole. The product of the
+/// nonzero entries is the threads of a block that have work.
+SmallVector<int64_t> getBlockUnits(ArrayRef<utils::IteratorType> iterators,
+                                   ArrayRef<int64_t> units, int64_t threads);
 
 /// Writes `doc` as indented JSON to `path` ('-': stdout); an error at `op`
 /// naming `what` when the file cannot be written.

@@ -28,6 +28,37 @@ void SeqBoatDialect::initialize() {
   attachTilingInterfaces(getContext());
 }
 
+LogicalResult SeqBoatDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  if (attr.getName() != kKnobsAttr)
+    return success();
+  auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+  if (!dict)
+    return op->emitError("'") << kKnobsAttr << "' must be a dictionary, got "
+                              << attr.getValue();
+  for (NamedAttribute entry : dict) {
+    StringRef name = entry.getName().getValue();
+    auto value = dyn_cast<IntegerAttr>(entry.getValue());
+    if (name != "threads" && name != "scan_chunk")
+      return op->emitError("'")
+             << kKnobsAttr << "' has no knob '" << name
+             << "' (it takes 'threads' and 'scan_chunk')";
+    if (!value)
+      return op->emitError("'") << kKnobsAttr << "' knob '" << name
+                                << "' must be an integer, got "
+                                << entry.getValue();
+    int64_t v = value.getInt();
+    if (name == "threads" && (v < 32 || v > 1024 || v % 32 != 0))
+      return op->emitError("'")
+             << kKnobsAttr << "' knob 'threads' must be a multiple of 32 in "
+             << "[32, 1024], got " << v;
+    if (name == "scan_chunk" && v < 1)
+      return op->emitError("'")
+             << kKnobsAttr << "' knob 'scan_chunk' must be positive, got " << v;
+  }
+  return success();
+}
+
 LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t threads, int64_t rowsPerBlock, int64_t unroll,

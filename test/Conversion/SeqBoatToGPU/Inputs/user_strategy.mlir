@@ -20,6 +20,7 @@ module attributes {transform.with_named_sequence} {
   // parallel and scan entry points take the wrong number of arguments (also
   // tested as errors).
   transform.named_sequence @seqboat_parallel_cpu(%root: !transform.any_op {transform.readonly},
+      %threads: !transform.param<i64> {transform.readonly},
       %extra: !transform.param<i64> {transform.readonly}) {
     transform.yield
   }

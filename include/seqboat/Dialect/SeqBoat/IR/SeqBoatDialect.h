@@ -10,4 +10,15 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h.inc"
 
+namespace mlir::seqboat {
+/// The knobs of the parallel and scan strategies for the kernels made of one
+/// op: a dictionary on a seqboat op (or a linalg op), `{threads = T : i64,
+/// scan_chunk = C : i64}`, either entry optional. T is a multiple of 32 in
+/// [32, 1024] (threads per block), C is positive (the EMA chunk of a scan
+/// kernel's thread and of ema_conv's chunked lowering). Lowering and kernel
+/// formation carry it from the op to every kernel made of it; the dialect
+/// verifies it (docs/tuning.md).
+inline constexpr llvm::StringLiteral kKnobsAttr = "seqboat.knobs";
+} // namespace mlir::seqboat
+
 #endif // SEQBOAT_DIALECT_SEQBOAT_IR_SEQBOATDIALECT_H

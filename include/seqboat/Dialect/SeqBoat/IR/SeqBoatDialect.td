@@ -27,6 +27,8 @@ def SeqBoat_Dialect : Dialect {
     PyTorch's `nn.Linear`.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // seqboat.knobs (the parallel and scan strategies' knobs on an op).
+  let hasOperationAttrVerify = 1;
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

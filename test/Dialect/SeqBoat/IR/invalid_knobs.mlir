@@ -1,0 +1,44 @@
+// RUN: seqboat-opt %s -split-input-file -verify-diagnostics
+
+func.func @threads_not_warp(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' knob 'threads' must be a multiple of 32 in [32, 1024], got 48}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {threads = 48 : i64}}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @unknown_knob(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' has no knob 'tile_m' (it takes 'threads' and 'scan_chunk')}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {tile_m = 64 : i64}}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @not_integer(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' knob 'scan_chunk' must be an integer, got "8"}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {scan_chunk = "8"}}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @chunk_zero(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' knob 'scan_chunk' must be positive, got 0}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {scan_chunk = 0 : i64}}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @not_dict(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' must be a dictionary, got 64 : i64}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = 64 : i64}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}

@@ -351,15 +351,12 @@ fitContractionTiles(int64_t m, int64_t n, int64_t k,
   return std::nullopt;
 }
 
-/// Threads per block of the parallel strategy (the block_dims of its
-/// thread mapping in the library).
-constexpr int64_t kParallelThreads = 128;
-
 /// Tiles `root`, the op whose result a kernel stores, to blocks and threads
 /// through its TilingInterface, fusing its producers (fill, pads) into both
 /// levels: up to three parallel loops (the innermost ones with more than
 /// one iteration) become the block forall; their block tiles take the
-/// divisors of the extents that fit kParallelThreads, innermost first, and
+/// divisors of the extents that fit `threads` (getBlockUnits), innermost
+/// first, and
 /// the thread forall gives each thread one point of the block tile. Other
 /// parallel loops and every reduction run in order within a thread.
 LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
@@ -393,7 +390,7 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
     if (perBlock[i] > 1)
       threadTiles[i] = grains[i];
   }
-  if (getDistributedLoops(iterators, units).empty()) {
+  if (llvm::all_of(perBlock, [](int64_t p) { return p == 0; })) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)
       if (iterators[i] == utils::IteratorType::parallel) {
@@ -528,13 +525,14 @@ FailureOr<KernelKnobs> seqboat::getKernelKnobs(Operation *kernel,
     if (auto chunk = dict.getAs<IntegerAttr>("scan_chunk"))
       knobs.scanChunk = chunk.getInt();
   }
-  if (knobs.threads < 32 || knobs.threads > 1024 || knobs.threads % 32 != 0)
-    return kernel->emitError("threads per block of a parallel or scan kernel "
-                             "must be a multiple of 32 in [32, 1024], got ")
-           << knobs.threads;
-  if (knobs.scanChunk <= 0)
-    return kernel->emitError("scan kernel: scan-chunk must be positive, got ")
-           << knobs.scanChunk;
+  // The attribute's values are the dialect's to verify; the defaults (pass
+  // options) are checked by the same rule.
+  if (std::optional<std::string> error = checkKnob("threads", knobs.threads))
+    return kernel->emitError("threads per block of a parallel or scan kernel ")
+           << *error;
+  if (std::optional<std::string> error =
+          checkKnob("scan_chunk", knobs.scanChunk))
+    return kernel->emitError("scan kernel: scan-chunk ") << *error;
   return knobs;
 }
 

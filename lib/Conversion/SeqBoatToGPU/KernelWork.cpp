@@ -100,16 +100,18 @@ double linalgFlops(linalg::LinalgOp op) {
   return iterations * perIteration;
 }
 
-/// The points a parallel or scan kernel's strategy distributes over threads:
-/// the product of the extents (in units of their grains) of up to three
-/// innermost parallel loops (with more than one unit) of the op whose result
-/// the kernel stores.
-/// Also the blocks of the grid and the threads with work in each, as the
-/// strategy tiles the kernel with `threads` per block.
+/// How a parallel or scan kernel's strategy spreads it over the GPU.
 struct Distribution {
-  int64_t points = 1, blocks = 1, lanes = 1;
+  int64_t points = 1; // points distributed over threads
+  int64_t blocks = 1; // blocks of the grid
+  int64_t lanes = 1;  // threads of a block that have a point
 };
 
+/// The points a parallel or scan kernel's strategy distributes over threads
+/// (the product of the extents, in units of their grains, of up to three
+/// innermost parallel loops with more than one unit of the op whose result
+/// the kernel stores), and the grid and working threads per block as the
+/// strategy tiles it with `threads` per block (getBlockUnits).
 Distribution distributedPoints(func::FuncOp kernel, int64_t threads) {
   TilingInterface root = getKernelRoot(kernel);
   if (!root)

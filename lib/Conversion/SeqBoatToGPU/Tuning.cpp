@@ -94,6 +94,17 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
   return space;
 }
 
+/// The key of a seqboat op in tuning databases: its name, operand types and
+/// inherent attributes (not a config or knobs, which are discardable).
+static std::string opKey(Operation *op) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << op->getName() << "(";
+  llvm::interleaveComma(op->getOperandTypes(), os);
+  os << ")" << op->getPropertiesAsAttribute();
+  return key;
+}
+
 /// Whether `op` is a primitive seqboat op the generic GPU path compiles
 /// into parallel and scan kernels (static shapes), so that seqboat.knobs
 /// tunes it.
@@ -113,12 +124,7 @@ static bool isKnobTunable(Operation *op) {
 /// scans at a time, and the chunk of its parallel decomposition).
 static TuningSpace getKnobSpace(Operation *op) {
   TuningSpace space;
-  {
-    llvm::raw_string_ostream os(space.key);
-    os << op->getName() << "(";
-    llvm::interleaveComma(op->getOperandTypes(), os);
-    os << ")" << op->getPropertiesAsAttribute();
-  }
+  space.key = opKey(op);
   space.knobs.push_back({"threads", {32, 64, 128, 256, 512}, 128});
   space.constraints.push_back(
       "threads per block of every parallel and scan kernel of the op; the "
@@ -148,14 +154,7 @@ FailureOr<TuningSpace> seqboat::getTuningSpace(Operation *op) {
   if (!layer)
     return failure();
   TuningSpace space;
-  {
-    llvm::raw_string_ostream os(space.key);
-    os << op->getName() << "(";
-    llvm::interleaveComma(op->getOperandTypes(), os);
-    os << ")";
-    // Inherent attributes only; the config itself is not part of the key.
-    os << op->getPropertiesAsAttribute();
-  }
+  space.key = opKey(op);
   int64_t d = cast<RankedTensorType>(layer.getX().getType()).getDimSize(2);
   space.knobs.push_back({"threads", {32, 64, 128, 256, 512, 1024}, 128});
   TuningKnob rows{"rows_per_block", {}, 8};

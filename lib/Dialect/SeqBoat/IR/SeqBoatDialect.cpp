@@ -47,16 +47,24 @@ LogicalResult SeqBoatDialect::verifyOperationAttribute(Operation *op,
       return op->emitError("'") << kKnobsAttr << "' knob '" << name
                                 << "' must be an integer, got "
                                 << entry.getValue();
-    int64_t v = value.getInt();
-    if (name == "threads" && (v < 32 || v > 1024 || v % 32 != 0))
+    if (std::optional<std::string> error = checkKnob(name, value.getInt()))
       return op->emitError("'")
-             << kKnobsAttr << "' knob 'threads' must be a multiple of 32 in "
-             << "[32, 1024], got " << v;
-    if (name == "scan_chunk" && v < 1)
-      return op->emitError("'")
-             << kKnobsAttr << "' knob 'scan_chunk' must be positive, got " << v;
+             << kKnobsAttr << "' knob '" << name << "' " << *error;
   }
   return success();
+}
+
+std::optional<std::string> seqboat::checkKnob(StringRef name, int64_t value) {
+  if (name == "threads") {
+    if (value < 32 || value > 1024 || value % 32 != 0)
+      return "must be a multiple of 32 in [32, 1024], got " +
+             std::to_string(value);
+    return std::nullopt;
+  }
+  assert(name == "scan_chunk" && "not a knob of seqboat.knobs");
+  if (value < 1)
+    return "must be positive, got " + std::to_string(value);
+  return std::nullopt;
 }
 
 LogicalResult

@@ -8,6 +8,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dialect.h"
 
+#include <optional>
+#include <string>
+
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h.inc"
 
 namespace mlir::seqboat {
@@ -19,6 +22,12 @@ namespace mlir::seqboat {
 /// formation carry it from the op to every kernel made of it; the dialect
 /// verifies it (docs/tuning.md).
 inline constexpr llvm::StringLiteral kKnobsAttr = "seqboat.knobs";
+
+/// What is wrong with `value` for the knob `name` ("threads" or
+/// "scan_chunk") of kKnobsAttr ("must be ..., got V"), or nullopt when it is
+/// legal. The one rule for the attribute and for the pass options that
+/// default it.
+std::optional<std::string> checkKnob(llvm::StringRef name, int64_t value);
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_DIALECT_SEQBOAT_IR_SEQBOATDIALECT_H

@@ -20,12 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       std::abort(); // One line, always.
     return 0;
   }
-  static const llvm::StringRef kKnobs[] = {
-      "threads", "rows_per_block", "unroll", "ema_chunk", "attn_queries",
-      "tile_m",  "tile_n",         "tile_k"};
   for (const auto &entry : *db)
     for (const auto &knob : entry.second)
-      if (!llvm::is_contained(kKnobs, knob.first()))
+      if (!llvm::is_contained(mlir::seqboat::getTuningKnobNames(),
+                               knob.first()))
         std::abort();
   return 0;
 }

@@ -24,6 +24,10 @@ static constexpr StringLiteral kKnobNames[] = {
     "threads", "rows_per_block", "unroll", "ema_chunk", "attn_queries",
     "tile_m",  "tile_n",         "tile_k", "scan_chunk"};
 
+ArrayRef<StringLiteral> mlir::seqboat::getTuningKnobNames() {
+  return kKnobNames;
+}
+
 /// The deepest '[' / '{' nesting outside strings, stopping early once it
 /// passes `limit`.
 static size_t jsonDepth(StringRef text, size_t limit) {

@@ -173,6 +173,10 @@ using TunedConfig = llvm::StringMap<int64_t>;
 /// The best config of every database key that has one.
 using TuningDatabase = llvm::StringMap<TunedConfig>;
 
+/// Every knob name some tuning space has (getTuningSpace); a database
+/// naming any other knob is refused.
+ArrayRef<StringLiteral> getTuningKnobNames();
+
 /// Largest tuning database read (seqboat-tune writes a few hundred KB).
 inline constexpr size_t kMaxTuningDbBytes = 64 << 20;
 /// Deepest JSON nesting read (seqboat-tune writes 5 levels).

@@ -158,6 +158,20 @@ seqboat::getBlockUnits(ArrayRef<utils::IteratorType> iterators,
 SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
                                               ArrayRef<int64_t> ranges) {
   SmallVector<int64_t> grains(ranges.size(), 1);
+  // Whole rows along the loops that a fused row statistic is broadcast
+  // over: the thread that normalises a row computes its statistics.
+  if (auto generic = dyn_cast<linalg::LinalgOp>(root.getOperation());
+      generic && generic.getNumReductionLoops() == 0) {
+    for (OpOperand *in : generic.getDpsInputOperands()) {
+      if (!isRowStatistic(in->get().getDefiningOp()))
+        continue;
+      AffineMap map = generic.getMatchingIndexingMap(in);
+      for (unsigned d = 0; d < ranges.size(); ++d)
+        if (!map.isFunctionOfDim(d))
+          grains[d] = std::max<int64_t>(ranges[d], 1);
+    }
+    return grains;
+  }
   auto attention = dyn_cast<seqboat::LocalAttentionOp>(root.getOperation());
   if (!attention || ranges.size() != 3)
     return grains;

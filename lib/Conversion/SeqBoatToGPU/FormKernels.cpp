@@ -673,16 +673,48 @@ bool isCheapElementwise(linalg::LinalgOp op) {
          kCheapBodyOps;
 }
 
-/// Whether `consumer` may recompute the cheap producer of `operand` in its
-/// tiles: it reads it through a projected permutation (a broadcast, a
-/// transpose), at most kCheapRecompute times per element on average, and
-/// every other user of the producer is a linalg op on the host (each fuses
-/// or outlines its own copy; none is a kernel call already).
-bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
-                  linalg::LinalgOp producer) {
-  if (!isCheapElementwise(producer) ||
-      !consumer.getMatchingIndexingMap(&operand).isProjectedPermutation())
+/// Whether the all-parallel `consumer` reads `operand` broadcast along some
+/// of its loops: a projected permutation of fewer than all of them.
+bool readsBroadcast(linalg::LinalgOp consumer, OpOperand &operand) {
+  AffineMap map = consumer.getMatchingIndexingMap(&operand);
+  return consumer.getNumReductionLoops() == 0 &&
+         map.isProjectedPermutation() &&
+         map.getNumResults() < consumer.getNumLoops();
+}
+
+/// isRowStatistic, looking at most `depth` elementwise ops up.
+bool isRowStatistic(Operation *op, unsigned depth) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 || !isStaticTensor(op->getResult(0).getType()))
     return false;
+  if (linalgOp.getNumReductionLoops() != 0)
+    return llvm::all_of(linalgOp.getDpsInitsMutable(), [&](OpOperand &init) {
+      return linalgOp.getMatchingIndexingMap(&init).isProjectedPermutation();
+    });
+  return depth > 0 && isCheapElementwise(linalgOp) &&
+         llvm::any_of(linalgOp.getDpsInputs(), [&](Value v) {
+           return isRowStatistic(v.getDefiningOp(), depth - 1);
+         });
+}
+
+/// Whether every use of `op`'s results is by `root` or by a single-result
+/// linalg op that itself feeds only `root` (looking at most `depth` ops
+/// down): fused into root's kernel, `op` is then not needed anywhere else.
+bool feedsOnly(Operation *op, Operation *root, unsigned depth) {
+  return llvm::all_of(op->getUsers(), [&](Operation *user) {
+    return user == root ||
+           (depth > 0 && isa<linalg::LinalgOp>(user) &&
+            user->getNumResults() == 1 && feedsOnly(user, root, depth - 1));
+  });
+}
+
+/// Whether `consumer` reads each element of `producer`'s result at most
+/// kCheapRecompute times on average (its iteration space over the
+/// producer's elements), and every other user of the producer is a linalg
+/// op on the host (each fuses or outlines its own copy; none is a kernel
+/// call already).
+bool recomputeIsBounded(linalg::LinalgOp consumer, linalg::LinalgOp producer) {
   int64_t points = 1;
   for (int64_t extent : consumer.getStaticLoopRanges()) {
     if (ShapedType::isDynamic(extent))
@@ -699,14 +731,23 @@ bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
   });
 }
 
+/// Whether `consumer` may recompute the cheap producer of `operand` in its
+/// tiles: it reads it through a projected permutation (a broadcast, a
+/// transpose), and recomputeIsBounded.
+bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
+                  linalg::LinalgOp producer) {
+  return isCheapElementwise(producer) &&
+         consumer.getMatchingIndexingMap(&operand).isProjectedPermutation() &&
+         recomputeIsBounded(consumer, producer);
+}
+
 /// Fuses into `kernel` the producers of `consumer`'s inputs that it reads
 /// one-to-one (elementwise ops, row reductions feeding a row-wise
 /// consumer), that only move data, or that are cheap to recompute,
 /// recursively, producers first. Each must have a static result and inits
 /// it does not read or that a fusable init producer computes; one read
-/// one-to-one has no other user, data movement no other user than
-/// `consumer`, and a cheap producer other users that compute it again
-/// themselves. Below a producer that is `recomputed` (read more than once
+/// one-to-one has no other user, and data movement or a cheap producer
+/// either no other user or other users that compute it again themselves. Below a producer that is `recomputed` (read more than once
 /// per element), only cheap producers and data movement are fused: a
 /// reduction fused there would be computed again for every read.
 void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
@@ -723,15 +764,28 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     // (a pad read at two offsets by a bidirectional convolution).
     bool oneToOne =
         producer->hasOneUse() && readsOneToOne(consumer, *operand);
+    // Data movement read by other kernels too is gathered again by each
+    // (a load and index arithmetic per element instead of an HBM round
+    // trip), within the recomputation bound: the EMA's chunked input, read
+    // by the intra-chunk product and by the chunk inputs.
     bool gather = isDataMovement(producer) &&
-                  llvm::all_of(producer->getUsers(), [&](Operation *user) {
-                    return user == consumer.getOperation();
-                  });
+                  (llvm::all_of(producer->getUsers(),
+                                [&](Operation *user) {
+                                  return user == consumer.getOperation();
+                                }) ||
+                   recomputeIsBounded(consumer, producer));
     if (recomputed && oneToOne && !isCheapElementwise(producer))
       oneToOne = false;
-    bool recompute =
-        !oneToOne && !gather && mayRecompute(consumer, *operand, producer);
-    if (!oneToOne && !gather && !recompute)
+    // A row statistic the root reads broadcast: the strategy gives a thread
+    // whole rows, so the thread computes it once (getThreadGrains).
+    bool row = !oneToOne && !gather && !recomputed &&
+               consumer == kernel.root &&
+               readsBroadcast(consumer, *operand) &&
+               seqboat::isRowStatistic(producer) &&
+               feedsOnly(producer, consumer, /*depth=*/4);
+    bool recompute = !oneToOne && !gather && !row &&
+                     mayRecompute(consumer, *operand, producer);
+    if (!oneToOne && !gather && !row && !recompute)
       continue;
     if (auto mm = dyn_cast<linalg::MatmulOp>(producer.getOperation());
         mm && getContractionEpilogue(mm))
@@ -767,6 +821,15 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     kernel.producers.push_back(std::move(fused));
   }
 }
+
+} // namespace
+
+bool seqboat::isRowStatistic(Operation *op) {
+  // A norm's chain: sum, mean, centred square sum, variance, rsqrt.
+  return ::isRowStatistic(op, /*depth=*/4);
+}
+
+namespace {
 
 /// Whether `op` is a parallel-kernel root, filling in its producers.
 std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {

@@ -34,15 +34,6 @@ struct EmaCoefficients {
   Value pBeta; // sigmoid(delta) * beta
   Value q;     // 1 - sigmoid(delta) * sigmoid(alpha)
   Value g;     // gamma / sqrt(N)
-
-  EmaCoefficients rows(OpBuilder &b, Location loc, int64_t offset,
-                       int64_t count) const {
-    auto slice = [&](Value v) {
-      int64_t n = cast<RankedTensorType>(v.getType()).getDimSize(1);
-      return staticSlice(b, loc, v, {offset, 0}, {count, n});
-    };
-    return {slice(pBeta), slice(q), slice(g)};
-  }
 };
 
 EmaCoefficients buildCoefficients(OpBuilder &b, Location loc, Value delta,
@@ -116,20 +107,73 @@ Value buildKernel(OpBuilder &b, Location loc, const EmaCoefficients &cf,
       });
 }
 
-/// The causal EMA (without the omega term) of x : [B, L, D] with
-/// coefficients [D, N], as a chunked scan with chunks of `chunk` steps.
-Value buildCausalScan(OpBuilder &b, Location loc, Value x,
-                      const EmaCoefficients &cf, int64_t chunk) {
-  MLIRContext *ctx = b.getContext();
+/// x : [B, L, D] split into chunks, xr : [B, nc, T, C]: xr[b, c, j, e] =
+/// x[b, s, e] with s = c·T + j, and 0 for s >= L. With `bothDirections`,
+/// C = 2D channels [x | x reversed along L]: xr[b, c, j, D + e] =
+/// x[b, L-1-s, e]. One gather reads x; the zero padding of the last chunk is
+/// its mask, not a padded copy. It only moves data, so kernel formation
+/// fuses it into each kernel that reads the chunks.
+Value splitChunks(OpBuilder &b, Location loc, Value x,
+                  const SequenceChunks &chunks, bool bothDirections) {
   auto xType = cast<RankedTensorType>(x.getType());
   Type et = xType.getElementType();
   int64_t d = xType.getDimSize(2);
+  int64_t t = chunks.chunk;
+  OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0);
+  Value len = getValueOrCreateConstantIndexOp(b, loc, chunks.length);
+  return parallelGeneric(
+      b, loc,
+      {bsz, chunks.count, b.getIndexAttr(t),
+       b.getIndexAttr(bothDirections ? 2 * d : d)},
+      et, ValueRange{}, {}, [&](OpBuilder &nb, Location nl, ValueRange) {
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, nl, v).getResult();
+        };
+        Value bi = linalg::IndexOp::create(nb, nl, 0);
+        Value c = linalg::IndexOp::create(nb, nl, 1);
+        Value j = linalg::IndexOp::create(nb, nl, 2);
+        Value e = linalg::IndexOp::create(nb, nl, 3);
+        Value s = arith::AddIOp::create(
+            nb, nl, arith::MulIOp::create(nb, nl, c, index(t)), j);
+        Value inside = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult,
+                                             s, len);
+        // Past L the read is clamped in bounds and masked.
+        Value at = arith::SelectOp::create(nb, nl, inside, s, index(0));
+        Value ch = e;
+        if (bothDirections) {
+          Value forward = arith::CmpIOp::create(
+              nb, nl, arith::CmpIPredicate::ult, e, index(d));
+          Value last = arith::SubIOp::create(nb, nl, len, index(1));
+          at = arith::SelectOp::create(
+              nb, nl, forward, at, arith::SubIOp::create(nb, nl, last, at));
+          ch = arith::SelectOp::create(
+              nb, nl, forward, e, arith::SubIOp::create(nb, nl, e, index(d)));
+        }
+        Value v = tensor::ExtractOp::create(nb, nl, x, ValueRange{bi, at, ch});
+        return arith::SelectOp::create(nb, nl, inside, v,
+                                       constant(nb, nl, et, 0.0))
+            .getResult();
+      });
+}
+
+/// The causal EMA (without the omega term) of x : [B, L, D] with
+/// coefficients [D, N], as a chunked scan with chunks of `chunk` steps; with
+/// `bothDirections`, of [x | x reversed along L] : [B, L, 2D] with the
+/// coefficients [2D, N] of both directions, so that one scan (one set of
+/// kernels on the GPU path) runs both halves of a bidirectional EMA.
+Value buildCausalScan(OpBuilder &b, Location loc, Value x,
+                      const EmaCoefficients &cf, int64_t chunk,
+                      bool bothDirections) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type et = xType.getElementType();
+  int64_t d = xType.getDimSize(2) * (bothDirections ? 2 : 1);
   int64_t n = cast<RankedTensorType>(cf.q.getType()).getDimSize(1);
   SequenceChunks chunks(b, loc, tensor::getMixedSize(b, loc, x, 1), chunk);
   int64_t t = chunks.chunk;
   OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0), nc = chunks.count;
   auto c = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  Value xr = chunks.split(b, loc, x);
+  Value xr = splitChunks(b, loc, x, chunks, bothDirections);
   // Layouts keep D (or N) innermost so the inner loops are contiguous and
   // free of reductions.
   using utils::IteratorType;
@@ -332,19 +376,30 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
         buildCoefficients(rewriter, loc, op.getDelta(), op.getAlpha(),
                           op.getBeta(), op.getGamma());
 
-    Value forward =
-        buildCausalScan(rewriter, loc, op.getX(), cf.rows(rewriter, loc, 0, d),
-                        chunk);
+    // Both directions run as one scan over 2D channels (the causal op's
+    // coefficients are its D rows, the bidirectional op's all 2D).
+    bool both = op.getBidirectional();
+    Value scanned = buildCausalScan(rewriter, loc, op.getX(), cf, chunk, both);
     AffineMap id3 = rewriter.getMultiDimIdentityMap(3);
-    SmallVector<Value> inputs = {op.getX(), op.getOmega(), forward};
-    SmallVector<AffineMap> maps = {id3, dimsMap(ctx, 3, {2}), id3};
-    if (op.getBidirectional()) {
-      Value reversed = reverseDim(rewriter, loc, op.getX(), 1);
-      Value backward = buildCausalScan(rewriter, loc, reversed,
-                                       cf.rows(rewriter, loc, d, d), chunk);
+    SmallVector<Value> inputs = {op.getX(), op.getOmega()};
+    SmallVector<AffineMap> maps = {id3, dimsMap(ctx, 3, {2})};
+    if (!both) {
+      inputs.push_back(scanned);
+      maps.push_back(id3);
+    } else {
+      // The forward half at (b, t, e), the backward half at (b, L-1-t, e).
+      OpFoldResult zero = rewriter.getIndexAttr(0);
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, op.getX());
+      Value backward = mixedSlice(rewriter, loc, scanned,
+                                  {zero, zero, rewriter.getIndexAttr(d)},
+                                  sizes);
+      inputs.push_back(
+          mixedSlice(rewriter, loc, scanned, {zero, zero, zero}, sizes));
+      maps.push_back(id3);
       int64_t len = xType.getDimSize(1);
       if (ShapedType::isDynamic(len)) {
-        // No index map holds a dynamic extent: reverse it back explicitly.
+        // No index map holds a dynamic extent: reverse it explicitly.
         inputs.push_back(reverseDim(rewriter, loc, backward, 1));
         maps.push_back(id3);
       } else {

@@ -138,9 +138,10 @@ func.func @tensor_scalar(%u: tensor<2x8xf32>, %st: tensor<f32>) -> tensor<2x8xf3
 
 // Producers read one-to-one over the consumer's parallel loops are fused
 // into its kernel: the row mean (a reduction over d) into the row-wise
-// scale, and that into the row-wise sum of squares; the normalisation reads
-// the statistics broadcast along d (each would be computed d times), so it
-// is a kernel of its own; a producer with two users is not fused either.
+// scale, and that into the row-wise sum of squares; a statistic read
+// broadcast along d but also used elsewhere (returned here) is not fused
+// into the reader (it would be computed twice), and a producer with two
+// users is not fused either.
 #x3   = affine_map<(b, t, d) -> (b, t, d)>
 #row3 = affine_map<(b, t, d) -> (b, t)>
 #row2 = affine_map<(b, t) -> (b, t)>
@@ -208,6 +209,80 @@ func.func @stats(%x: tensor<2x8x16xf32>) -> (tensor<2x8xf32>, tensor<2x8x16xf32>
     linalg.yield %r : f32
   } -> tensor<2x8xf32>
   return %sq, %centred, %twice : tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// A norm: the row statistics (sum, mean, centred square sum, variance), read
+// broadcast along d by the normalisation and used nowhere else, are fused
+// into its kernel (row statistics), and the strategy gives each thread whole
+// rows, so each statistic is computed once, by the thread normalising the
+// row: one kernel instead of three.
+#x3   = affine_map<(b, t, d) -> (b, t, d)>
+#row3 = affine_map<(b, t, d) -> (b, t)>
+#row2 = affine_map<(b, t) -> (b, t)>
+
+// CHECK-LABEL: func.func private @norm_parallel_0(
+// CHECK-SAME:      %{{.*}}: memref<2x8x16xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x8x16xf32>)
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}}ins(%[[SUM]] : tensor<2x8xf32>)
+// CHECK:         %[[SQ:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[MEAN]] :
+// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}}ins(%[[SQ]] : tensor<2x8xf32>)
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}}ins(%{{.*}}, %[[MEAN]], %[[VAR]] :
+// CHECK-LABEL: func.func @norm(
+// CHECK-COUNT-1: call @norm_parallel_
+// CHECK-NOT:     call
+// A thread per row (b, t), the whole row of 16 in it:
+// TILED-LABEL: func.func private @norm_parallel_0(
+// TILED:         scf.forall
+// TILED:           scf.forall (%{{.*}}, %{{.*}}) in (2, 8) {
+// TILED:             linalg.generic {{.*}}["parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}} : memref<1x1x16xf32
+// TILED:             linalg.generic {{.*}}["parallel", "parallel", "parallel"]{{.*}}outs(%{{.*}} : memref<1x1x16xf32
+// TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+func.func @norm(%x: tensor<2x8x16xf32>) -> tensor<2x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant 16.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e2 = tensor.empty() : tensor<2x8xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sum = linalg.generic {indexing_maps = [#x3, #row3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : tensor<2x8x16xf32>) outs(%acc : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %mean = linalg.generic {indexing_maps = [#row2, #row2], iterator_types = ["parallel", "parallel"]}
+      ins(%sum : tensor<2x8xf32>) outs(%e2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.divf %a, %n : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  %acc2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sq = linalg.generic {indexing_maps = [#x3, #row3, #row3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %mean : tensor<2x8x16xf32>, tensor<2x8xf32>) outs(%acc2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %c = arith.subf %a, %m : f32
+    %c2 = arith.mulf %c, %c : f32
+    %s = arith.addf %c2, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %var = linalg.generic {indexing_maps = [#row2, #row2], iterator_types = ["parallel", "parallel"]}
+      ins(%sq : tensor<2x8xf32>) outs(%e2 : tensor<2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %v = arith.divf %a, %n : f32
+    linalg.yield %v : f32
+  } -> tensor<2x8xf32>
+  %e3 = tensor.empty() : tensor<2x8x16xf32>
+  %y = linalg.generic {indexing_maps = [#x3, #row3, #row3, #x3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %mean, %var : tensor<2x8x16xf32>, tensor<2x8xf32>, tensor<2x8xf32>) outs(%e3 : tensor<2x8x16xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+    %c = arith.subf %a, %m : f32
+    %ve = arith.addf %v, %eps : f32
+    %sd = math.sqrt %ve : f32
+    %r = arith.divf %c, %sd : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
 }
 
 // -----

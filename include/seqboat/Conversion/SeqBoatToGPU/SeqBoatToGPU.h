@@ -145,10 +145,21 @@ SmallVector<unsigned>
 getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
                     ArrayRef<int64_t> ranges);
 
+/// Whether `op` computes a row statistic: a static linalg reduction
+/// (a row sum), or a cheap elementwise op on one (the mean from the sum, the
+/// reciprocal standard deviation from the variance). Kernel formation fuses
+/// such a producer into an all-parallel root that reads it broadcast along
+/// some of its loops (a norm's normalisation reads [B, L] statistics over
+/// [B, L, D]), and the strategy gives each thread whole rows along those
+/// loops (getThreadGrains), so each statistic is computed once, by the
+/// thread that uses it, instead of in a kernel of its own.
+bool isRowStatistic(Operation *op);
+
 /// Per loop of a parallel or scan kernel's root, the points one thread
-/// takes along it (1 but for a local attention's features of v: a thread
-/// takes a block of them, computing its query's scores once per block).
-/// `ranges` are the loops' static extents.
+/// takes along it: 1, but the whole loop along which the root reads a fused
+/// row statistic broadcast (isRowStatistic), and for a local attention's
+/// features of v a block of them (computing its query's scores once per
+/// block). `ranges` are the loops' static extents.
 SmallVector<int64_t> getThreadGrains(TilingInterface root,
                                      ArrayRef<int64_t> ranges);
 

@@ -183,12 +183,14 @@ void seqboat::registerSeqBoatPipelines() {
       buildSeqBoatToLLVMCpuPipeline);
   PassPipelineRegistration<KernelStrategyOptions>(
       "seqboat-kernels-cpu-pipeline",
-      "The fused-kernel (GPU) strategy of seqboat.layer run as CPU loops and "
-      "lowered to LLVM (numerics of the GPU algorithm without a GPU)",
+      "The GPU kernels (seqboat.layer's fused kernels, every other op's "
+      "formed kernels and strategies) run as CPU loops and lowered to LLVM "
+      "(numerics of the GPU algorithm without a GPU)",
       buildSeqBoatKernelsCpuPipeline);
   PassPipelineRegistration<GpuPipelineOptions>(
       "seqboat-gpu-pipeline",
-      "seqboat.layer to six fused NVPTX kernels in a gpu.binary, host code to "
-      "LLVM calling the mgpu runtime",
+      "seqboat ops to NVPTX kernels in a gpu.binary (seqboat.layer: six fused "
+      "kernels; other ops: kernel formation and the strategy library), host "
+      "code to LLVM calling the mgpu runtime",
       buildSeqBoatGpuPipeline);
 }

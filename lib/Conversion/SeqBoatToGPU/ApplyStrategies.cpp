@@ -212,7 +212,12 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                      "bias[N], Y[M, N]) static memref arguments");
   auto [m, n, k] = *mnk;
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
-  std::string why = checkContractionTiles(m, n, k, tm, tn, bk, gpu);
+  // What is wrong with the tiles in themselves (shared memory, the copy
+  // grid) before how they fit this problem: tiles that do not divide M or
+  // N were peeled already, so a remainder here is not the reason.
+  std::string why = checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu);
+  if (why.empty())
+    why = checkContractionTiles(m, n, k, tm, tn, bk, gpu);
   if (!why.empty())
     return emitError(kernel.getLoc(), "contraction kernel (M=")
            << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn

@@ -163,6 +163,13 @@ SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
   if (auto generic = dyn_cast<linalg::LinalgOp>(root.getOperation());
       generic && generic.getNumReductionLoops() == 0) {
     for (OpOperand *in : generic.getDpsInputOperands()) {
+      // A scan kernel's epilogue (the attention's output gated by r): the
+      // grains of the op it reads one-to-one, which is fused into its
+      // tiles.
+      if (auto scan = in->get().getDefiningOp<TilingInterface>();
+          scan && isa<seqboat::LocalAttentionOp>(scan.getOperation()) &&
+          generic.getMatchingIndexingMap(in).isIdentity())
+        return getThreadGrains(scan, ranges);
       if (!isRowStatistic(in->get().getDefiningOp()))
         continue;
       AffineMap map = generic.getMatchingIndexingMap(in);
@@ -370,6 +377,33 @@ fitContractionTiles(int64_t m, int64_t n, int64_t k,
   return std::nullopt;
 }
 
+/// Rewrites `generic`, which reads `in` through the same map as its init
+/// and does not read its init, into the same computation with `in` as its
+/// init: it then updates that value in place.
+void computeInPlaceOn(RewriterBase &rewriter, linalg::GenericOp generic,
+                      OpOperand *in) {
+  unsigned index = in->getOperandNumber();
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *other : generic.getDpsInputOperands())
+    if (other != in) {
+      inputs.push_back(other->get());
+      maps.push_back(generic.getMatchingIndexingMap(other));
+    }
+  maps.push_back(generic.getMatchingIndexingMap(generic.getDpsInitOperand(0)));
+  rewriter.setInsertionPoint(generic);
+  auto updated = linalg::GenericOp::create(
+      rewriter, generic.getLoc(), generic->getResultTypes(), inputs,
+      ValueRange{in->get()}, maps, generic.getIteratorTypesArray());
+  Region &region = updated.getRegion();
+  rewriter.inlineRegionBefore(generic.getRegion(), region, region.end());
+  Block &body = region.front();
+  // The value read from `in` is now the init's block argument.
+  rewriter.replaceAllUsesWith(body.getArgument(index), body.getArguments().back());
+  body.eraseArgument(index);
+  rewriter.replaceOp(generic, updated->getResults());
+}
+
 /// Tiles `root`, the op whose result a kernel stores, to blocks and threads
 /// through its TilingInterface, fusing its producers (fill, pads) into both
 /// levels: up to three parallel loops (the innermost ones with more than
@@ -521,6 +555,33 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
              << kind << " kernel: tiling a thread's loops failed";
     for (OpResult r : op->getResults())
       rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+  }
+  // A scan kernel's epilogue reads the scan op's tile it was fused with: it
+  // computes in place on that tile, so the scan op's result keeps being
+  // written straight into the kernel's output (empty-tensor elimination
+  // follows the in-place chain) instead of into a thread-local buffer.
+  if (kind == "scan") {
+    SmallVector<std::pair<linalg::GenericOp, OpOperand *>> inPlace;
+    kernel.walk([&](linalg::GenericOp generic) {
+      if (!generic->getParentOfType<scf::ForallOp>() ||
+          generic.getNumDpsInits() != 1 ||
+          generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+        return;
+      for (OpOperand *in : generic.getDpsInputOperands())
+        if (isa_and_present<seqboat::SeqBoatDialect>(
+                in->get().getDefiningOp()
+                    ? in->get().getDefiningOp()->getDialect()
+                    : nullptr) &&
+            in->get().hasOneUse() &&
+            in->get().getType() == generic->getResult(0).getType() &&
+            generic.getMatchingIndexingMap(in) ==
+                generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))) {
+          inPlace.push_back({generic, in});
+          return;
+        }
+    });
+    for (auto [generic, in] : inPlace)
+      computeInPlaceOn(rewriter, generic, in);
   }
   // GPU mapping wants foralls from 0 by 1 (threads first: the block forall
   // holds them).

@@ -1457,21 +1457,74 @@ bool isScanRoot(Operation *op) {
          llvm::all_of(op->getResultTypes(), isStaticTensor);
 }
 
-/// Moves `op` into a new private function `@<caller>_scan_<index>`
-/// (operands..., results...) and calls it.
+/// The elementwise epilogue a scan kernel computes after its root: the only
+/// user of the root's single result, an all-parallel linalg.generic with
+/// one static result of the same type that reads the root's result through
+/// the identity map, its init (an empty tensor) not at all, and anything
+/// else through static tensors, with a body of scalar arith/math ops on
+/// constants (the attention's output gated by r). Each thread then applies
+/// it to the tile of the root it computed, saving the result's HBM round
+/// trip and a kernel. Null when there is none.
+linalg::GenericOp matchScanEpilogue(Operation *root) {
+  if (root->getNumResults() != 1 || !root->hasOneUse())
+    return {};
+  auto epi = dyn_cast<linalg::GenericOp>(*root->getUsers().begin());
+  Value result = root->getResult(0);
+  if (!epi || !epi.hasPureTensorSemantics() || epi->getNumResults() != 1 ||
+      epi.getNumDpsInits() != 1 ||
+      epi.getNumParallelLoops() != epi.getNumLoops() ||
+      epi->getResult(0).getType() != result.getType() || !hasScalarBody(epi) ||
+      !allConstant(capturedValues(epi)) ||
+      !epi.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() ||
+      epi.payloadUsesValueFromOperand(epi.getDpsInitOperand(0)) ||
+      epi->getParentOfType<scf::ForallOp>())
+    return {};
+  bool readsRoot = false;
+  for (OpOperand *in : epi.getDpsInputOperands()) {
+    if (in->get() == result) {
+      if (!epi.getMatchingIndexingMap(in).isIdentity())
+        return {};
+      readsRoot = true;
+    } else if (!isStaticTensor(in->get().getType())) {
+      return {};
+    }
+  }
+  return readsRoot ? epi : linalg::GenericOp();
+}
+
+/// Moves `op` (and its elementwise epilogue, matchScanEpilogue) into a new
+/// private function `@<caller>_scan_<index>` (inputs..., results...) and
+/// calls it.
 void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
                  unsigned index) {
   Location loc = op->getLoc();
+  linalg::GenericOp epi = matchScanEpilogue(op);
   SetVector<Value> unique(op->getOperands().begin(), op->getOperands().end());
+  if (epi)
+    for (Value v : epi.getDpsInputs())
+      if (v.getDefiningOp() != op)
+        unique.insert(v);
   SmallVector<Value> inputs(unique.begin(), unique.end());
+  ValueRange results = epi ? epi->getResults() : op->getResults();
   OpBuilder b(caller);
   KernelBody body = beginKernel(
       b, loc, caller, symbols,
       (caller.getSymName() + "_scan_" + Twine(index)).str(), "scan", inputs,
-      op->getResults(), op);
-  endKernel(b, loc, body.fn, b.clone(*op, body.mapping)->getResults());
-  b.setInsertionPoint(op);
-  callKernel(b, loc, body.fn, "scan", inputs, op->getResults());
+      results, op);
+  Operation *kernelOp = b.clone(*op, body.mapping);
+  if (epi) {
+    Value init = epi.getDpsInitOperand(0)->get();
+    body.mapping.map(init, b.clone(*init.getDefiningOp())->getResult(0));
+    SetVector<Value> captured = capturedValues(epi);
+    for (Value v : captured)
+      body.mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+    kernelOp = b.clone(*epi, body.mapping);
+  }
+  endKernel(b, loc, body.fn, kernelOp->getResults());
+  b.setInsertionPoint(epi ? epi.getOperation() : op);
+  callKernel(b, loc, body.fn, "scan", inputs, results);
+  if (epi)
+    epi->erase();
   op->erase();
 }
 

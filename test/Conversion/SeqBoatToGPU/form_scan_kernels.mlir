@@ -97,3 +97,43 @@ func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x6
   %y = "seqboat.scatter"(%xc, %pos) <{length = 64 : i64}> : (tensor<2x64x32xf32>, tensor<2x64xi32>) -> tensor<2x64x32xf32>
   return %y : tensor<2x64x32xf32>
 }
+
+// An elementwise epilogue that is the only reader of a scan root's result
+// (the attention's output gated by r, read at an offset of a wider
+// projection) is computed by the same kernel: its other inputs become kernel
+// inputs, the kernel's result is the gated one.
+// CHECK-LABEL: func.func private @gated_scan_0(
+// CHECK-SAME:      %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64xi32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2xi32, strided<[1], offset: ?>>, %[[R:.*]]: memref<2x64x40xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32>)
+// CHECK:         %[[RT:.*]] = bufferization.to_tensor %[[R]]
+// CHECK:         %[[O:.*]] = seqboat.local_attention
+// CHECK:         %[[G:.*]] = linalg.generic {{.*}} ins(%[[O]], %[[RT]] : tensor<2x64x32xf32>, tensor<2x64x40xf32>)
+// CHECK:           arith.mulf
+// CHECK:         bufferization.materialize_in_destination %[[G]]
+// CHECK-LABEL: func.func @gated(
+// CHECK:         call @gated_scan_0(
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// Tiled, each thread computes its tile of the attention straight into the
+// output, then gates it there, in place (no thread-local buffer):
+// TILED-LABEL: func.func private @gated_scan_0(
+// TILED:           scf.forall (%{{.*}}, %{{.*}}) in (64, 2) {
+// TILED:             %[[OUT:.*]] = memref.subview %{{.*}} [1, 1, 16] [1, 1, 1] : memref<1x64x32xf32, {{.*}}> to memref<1x1x16xf32
+// TILED-NOT:         memref.alloca
+// TILED:             vector.transfer_write %{{.*}}, %[[OUT]]
+// TILED:             %[[RT:.*]] = memref.subview %{{.*}} [1, 1, 24] [1, 1, 1]
+// TILED:             linalg.generic {{.*}} ins(%[[RT]] : memref<1x1x24xf32, {{.*}}>) outs(%[[OUT]] : memref<1x1x16xf32, {{.*}}>)
+// TILED:               arith.mulf
+// TILED:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+#gate_id = affine_map<(b, i, h) -> (b, i, h)>
+#gate_r  = affine_map<(b, i, h) -> (b, i, h + 8)>
+func.func @gated(%q: tensor<2x64x8xf32>, %k: tensor<2x64x8xf32>, %v: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>, %count: tensor<2xi32>, %r: tensor<2x64x40xf32>) -> tensor<2x64x32xf32> {
+  %o = "seqboat.local_attention"(%q, %k, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = false, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 4 : i64}> : (tensor<2x64x8xf32>, tensor<2x64x8xf32>, tensor<2x64x32xf32>, tensor<2x64xi32>, tensor<2xi32>) -> tensor<2x64x32xf32>
+  %e = tensor.empty() : tensor<2x64x32xf32>
+  %g = linalg.generic {indexing_maps = [#gate_id, #gate_r, #gate_id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%o, %r : tensor<2x64x32xf32>, tensor<2x64x40xf32>) outs(%e : tensor<2x64x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<2x64x32xf32>
+  return %g : tensor<2x64x32xf32>
+}

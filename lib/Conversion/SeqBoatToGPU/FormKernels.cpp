@@ -15,6 +15,7 @@
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Iterators.h"
@@ -715,6 +716,16 @@ bool feedsOnly(Operation *op, Operation *root, unsigned depth) {
 /// op on the host (each fuses or outlines its own copy; none is a kernel
 /// call already).
 bool recomputeIsBounded(linalg::LinalgOp consumer, linalg::LinalgOp producer) {
+  auto onHost = [](Operation *user) {
+    return isa<linalg::LinalgOp>(user) &&
+           !user->getParentOfType<scf::ForallOp>();
+  };
+  // A lone conversion (a 16-bit parameter extended to f32) costs no more
+  // than the load it replaces: recomputed whatever the ratio, instead of a
+  // kernel of its own.
+  auto body = producer.getBlock()->without_terminator();
+  if (llvm::range_size(body) == 1 && isa<CastOpInterface>(*body.begin()))
+    return llvm::all_of(producer->getUsers(), onHost);
   int64_t points = 1;
   for (int64_t extent : consumer.getStaticLoopRanges()) {
     if (ShapedType::isDynamic(extent))
@@ -725,10 +736,7 @@ bool recomputeIsBounded(linalg::LinalgOp consumer, linalg::LinalgOp producer) {
       cast<RankedTensorType>(producer->getResult(0).getType()).getNumElements();
   if (points > kCheapRecompute * elements)
     return false;
-  return llvm::all_of(producer->getUsers(), [](Operation *user) {
-    return isa<linalg::LinalgOp>(user) &&
-           !user->getParentOfType<scf::ForallOp>();
-  });
+  return llvm::all_of(producer->getUsers(), onHost);
 }
 
 /// Whether `consumer` may recompute the cheap producer of `operand` in its
@@ -746,8 +754,9 @@ bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
 /// consumer), that only move data, or that are cheap to recompute,
 /// recursively, producers first. Each must have a static result and inits
 /// it does not read or that a fusable init producer computes; one read
-/// one-to-one has no other user, and data movement or a cheap producer
-/// either no other user or other users that compute it again themselves. Below a producer that is `recomputed` (read more than once
+/// one-to-one has no other user, data movement no other user than
+/// `consumer`, and a cheap producer other users that compute it again
+/// themselves. Below a producer that is `recomputed` (read more than once
 /// per element), only cheap producers and data movement are fused: a
 /// reduction fused there would be computed again for every read.
 void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
@@ -764,16 +773,14 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     // (a pad read at two offsets by a bidirectional convolution).
     bool oneToOne =
         producer->hasOneUse() && readsOneToOne(consumer, *operand);
-    // Data movement read by other kernels too is gathered again by each
-    // (a load and index arithmetic per element instead of an HBM round
-    // trip), within the recomputation bound: the EMA's chunked input, read
-    // by the intra-chunk product and by the chunk inputs.
+    // Data movement read only by this consumer. (Gathering it again in
+    // each of several readers saved the EMA's chunked input a kernel, but
+    // made ptxas spill in the causal chunk-input kernel, which reads it
+    // along its reduction: a kernel of its own for now.)
     bool gather = isDataMovement(producer) &&
-                  (llvm::all_of(producer->getUsers(),
-                                [&](Operation *user) {
-                                  return user == consumer.getOperation();
-                                }) ||
-                   recomputeIsBounded(consumer, producer));
+                  llvm::all_of(producer->getUsers(), [&](Operation *user) {
+                    return user == consumer.getOperation();
+                  });
     if (recomputed && oneToOne && !isCheapElementwise(producer))
       oneToOne = false;
     // A row statistic the root reads broadcast: the strategy gives a thread
@@ -928,6 +935,52 @@ void padToGeneric(tensor::PadOp pad) {
     generic->setAttr(kKnobsAttr, knobs);
   pad.replaceAllUsesWith(generic->getResult(0));
   pad->erase();
+}
+
+/// Fuses each cheap elementwise op with a rank-0 result (a scalar
+/// parameter converted to f32: a 16-bit log_temp) into the body of every
+/// linalg.generic that reads it (upstream elementwise fusion): tiling has no
+/// slice of a rank-0 tensor to fuse it through, so it would otherwise stay
+/// outside the threads' loops, on the host. The producer goes when nothing
+/// else reads it.
+void inlineScalarProducers(func::FuncOp caller) {
+  IRRewriter rewriter(caller.getContext());
+  for (bool changed = true; changed;) {
+    changed = false;
+    caller.walk([&](linalg::GenericOp consumer) {
+      if (consumer->getParentOfType<scf::ForallOp>() ||
+          !consumer.hasPureTensorSemantics())
+        return WalkResult::advance();
+      for (OpOperand *operand : consumer.getDpsInputOperands()) {
+        auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+        if (!producer || !isCheapElementwise(producer) ||
+            cast<RankedTensorType>(producer->getResult(0).getType())
+                    .getRank() != 0 ||
+            !linalg::areElementwiseOpsFusable(operand))
+          continue;
+        rewriter.setInsertionPoint(consumer);
+        FailureOr<linalg::ElementwiseOpFusionResult> fused =
+            linalg::fuseElementwiseOps(rewriter, operand);
+        if (failed(fused))
+          continue;
+        // The fused op's results: the producer's still used elsewhere,
+        // then the consumer's.
+        unsigned first =
+            fused->fusedOp->getNumResults() - consumer->getNumResults();
+        rewriter.replaceOp(consumer,
+                           fused->fusedOp->getResults().drop_front(first));
+        for (unsigned i = 0; i < first; ++i)
+          rewriter.replaceUsesWithIf(
+              producer->getResult(i), fused->fusedOp->getResult(i),
+              [&](OpOperand &use) { return use.getOwner() != fused->fusedOp; });
+        if (producer->use_empty())
+          rewriter.eraseOp(producer);
+        changed = true;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+  }
 }
 
 /// Replaces each `tensor.extract_slice` of a cheap producer by the producer
@@ -1142,6 +1195,7 @@ struct SeqBoatFormKernels
       caller.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
       for (tensor::PadOp pad : pads)
         padToGeneric(pad);
+      inlineScalarProducers(caller);
       sliceCheapProducers(caller);
       // Matched again one at a time: outlining a kernel replaces the values
       // later kernels read.

@@ -111,8 +111,7 @@ Value buildKernel(OpBuilder &b, Location loc, const EmaCoefficients &cf,
 /// x[b, s, e] with s = c·T + j, and 0 for s >= L. With `bothDirections`,
 /// C = 2D channels [x | x reversed along L]: xr[b, c, j, D + e] =
 /// x[b, L-1-s, e]. One gather reads x; the zero padding of the last chunk is
-/// its mask, not a padded copy. It only moves data, so kernel formation
-/// fuses it into each kernel that reads the chunks.
+/// its mask, not a padded copy.
 Value splitChunks(OpBuilder &b, Location loc, Value x,
                   const SequenceChunks &chunks, bool bothDirections) {
   auto xType = cast<RankedTensorType>(x.getType());

@@ -287,6 +287,41 @@ func.func @norm(%x: tensor<2x8x16xf32>) -> tensor<2x8x16xf32> {
 
 // -----
 
+// A rank-0 cheap producer (a 16-bit scalar parameter extended to f32) has no
+// slice for tiling to fuse it through: it is folded into the body of the
+// generic that reads it (upstream elementwise fusion), which reads the
+// 16-bit scalar itself; nothing is left on the host.
+// CHECK-LABEL: func.func private @scalar_param_parallel_0(
+// CHECK-SAME:      %{{.*}}: memref<2x8xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<bf16, strided<[], offset: ?>>, %{{.*}}: memref<2x8xf32>, %{{.*}}: memref<2x8xi1>)
+// CHECK:         linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<bf16>)
+// CHECK:           arith.extf %{{.*}} : bf16 to f32
+// CHECK-LABEL: func.func @scalar_param(
+// CHECK-NOT:     linalg.generic
+// CHECK:         call @scalar_param_parallel_0(
+#sc0 = affine_map<() -> ()>
+#scb = affine_map<(b, t) -> ()>
+#scid = affine_map<(b, t) -> (b, t)>
+func.func @scalar_param(%lt: tensor<bf16>, %u: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xi1>) {
+  %e0 = tensor.empty() : tensor<f32>
+  %c = linalg.generic {indexing_maps = [#sc0, #sc0], iterator_types = []} ins(%lt : tensor<bf16>) outs(%e0 : tensor<f32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %x = arith.extf %a : bf16 to f32
+    linalg.yield %x : f32
+  } -> tensor<f32>
+  %e = tensor.empty() : tensor<2x8xf32>
+  %e1 = tensor.empty() : tensor<2x8xi1>
+  %r:2 = linalg.generic {indexing_maps = [#scid, #scb, #scid, #scid], iterator_types = ["parallel", "parallel"]} ins(%u, %c : tensor<2x8xf32>, tensor<f32>) outs(%e, %e1 : tensor<2x8xf32>, tensor<2x8xi1>) {
+  ^bb0(%a: f32, %b: f32, %o: f32, %o1: i1):
+    %m = arith.mulf %a, %b : f32
+    %z = arith.constant 0.0 : f32
+    %p = arith.cmpf ogt, %m, %z : f32
+    linalg.yield %m, %p : f32, i1
+  } -> (tensor<2x8xf32>, tensor<2x8xi1>)
+  return %r#0, %r#1 : tensor<2x8xf32>, tensor<2x8xi1>
+}
+
+// -----
+
 // Cheap producers (elementwise, a few scalar ops) are recomputed by every
 // kernel that reads them, through any projected permutation, instead of
 // being kernels of their own: the sigmoid %s is read through a slice (the

@@ -567,11 +567,9 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
           generic.getNumDpsInits() != 1 ||
           generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
         return;
-      for (OpOperand *in : generic.getDpsInputOperands())
-        if (isa_and_present<seqboat::SeqBoatDialect>(
-                in->get().getDefiningOp()
-                    ? in->get().getDefiningOp()->getDialect()
-                    : nullptr) &&
+      for (OpOperand *in : generic.getDpsInputOperands()) {
+        Operation *def = in->get().getDefiningOp();
+        if (def && isa<seqboat::SeqBoatDialect>(def->getDialect()) &&
             in->get().hasOneUse() &&
             in->get().getType() == generic->getResult(0).getType() &&
             generic.getMatchingIndexingMap(in) ==
@@ -579,6 +577,7 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
           inPlace.push_back({generic, in});
           return;
         }
+      }
     });
     for (auto [generic, in] : inPlace)
       computeInPlaceOn(rewriter, generic, in);

@@ -134,6 +134,8 @@ void seqboat::buildKernelStrategy(
   pm.addPass(createSeqBoatFormScanKernels());
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.skipKernels = true;
+  // A bidirectional EMA's directions in one scan: half the kernels.
+  lowering.fuseEmaDirections = true;
   // (A non-positive scan-chunk is seqboat-apply-strategies' error to report.)
   if (strategies.scanChunk > 0)
     lowering.emaChunk = strategies.scanChunk;

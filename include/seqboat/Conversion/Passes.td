@@ -38,7 +38,14 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
            "to their strategy, which lowers them after tiling">,
     Option<"attentionBlock", "attention-block", "int64_t", /*default=*/"64",
            "Query slots per block of local_attention (at most; a divisor of "
-           "S is taken)">
+           "S is taken)">,
+    Option<"fuseEmaDirections", "fuse-ema-directions", "bool",
+           /*default=*/"false",
+           "Scan a bidirectional ema_conv's two directions as one scan over "
+           "2D channels ([x | x reversed], its chunks gathered from x by "
+           "one masked generic): the GPU kernels' form (half the kernels, "
+           "twice the threads each). Off: two scans of D channels over "
+           "padded copies, which the CPU host strategies vectorise">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

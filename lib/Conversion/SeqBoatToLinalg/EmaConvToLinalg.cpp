@@ -34,6 +34,15 @@ struct EmaCoefficients {
   Value pBeta; // sigmoid(delta) * beta
   Value q;     // 1 - sigmoid(delta) * sigmoid(alpha)
   Value g;     // gamma / sqrt(N)
+
+  EmaCoefficients rows(OpBuilder &b, Location loc, int64_t offset,
+                       int64_t count) const {
+    auto slice = [&](Value v) {
+      int64_t n = cast<RankedTensorType>(v.getType()).getDimSize(1);
+      return staticSlice(b, loc, v, {offset, 0}, {count, n});
+    };
+    return {slice(pBeta), slice(q), slice(g)};
+  }
 };
 
 EmaCoefficients buildCoefficients(OpBuilder &b, Location loc, Value delta,
@@ -107,13 +116,13 @@ Value buildKernel(OpBuilder &b, Location loc, const EmaCoefficients &cf,
       });
 }
 
-/// x : [B, L, D] split into chunks, xr : [B, nc, T, C]: xr[b, c, j, e] =
-/// x[b, s, e] with s = c·T + j, and 0 for s >= L. With `bothDirections`,
-/// C = 2D channels [x | x reversed along L]: xr[b, c, j, D + e] =
-/// x[b, L-1-s, e]. One gather reads x; the zero padding of the last chunk is
-/// its mask, not a padded copy.
-Value splitChunks(OpBuilder &b, Location loc, Value x,
-                  const SequenceChunks &chunks, bool bothDirections) {
+/// The inputs of both directions of x : [B, L, D] as one sequence of 2D
+/// channels [x | x reversed along L], split into chunks: xr : [B, nc, T, 2D]
+/// with xr[b, c, j, e] = x[b, s, e] and xr[b, c, j, D + e] = x[b, L-1-s, e]
+/// for s = c·T + j < L, and 0 past L. One gather reads x; the zero padding
+/// of the last chunk is its mask, not a padded copy.
+Value splitBothDirections(OpBuilder &b, Location loc, Value x,
+                          const SequenceChunks &chunks) {
   auto xType = cast<RankedTensorType>(x.getType());
   Type et = xType.getElementType();
   int64_t d = xType.getDimSize(2);
@@ -122,9 +131,8 @@ Value splitChunks(OpBuilder &b, Location loc, Value x,
   Value len = getValueOrCreateConstantIndexOp(b, loc, chunks.length);
   return parallelGeneric(
       b, loc,
-      {bsz, chunks.count, b.getIndexAttr(t),
-       b.getIndexAttr(bothDirections ? 2 * d : d)},
-      et, ValueRange{}, {}, [&](OpBuilder &nb, Location nl, ValueRange) {
+      {bsz, chunks.count, b.getIndexAttr(t), b.getIndexAttr(2 * d)}, et,
+      ValueRange{}, {}, [&](OpBuilder &nb, Location nl, ValueRange) {
         auto index = [&](int64_t v) {
           return arith::ConstantIndexOp::create(nb, nl, v).getResult();
         };
@@ -138,16 +146,13 @@ Value splitChunks(OpBuilder &b, Location loc, Value x,
                                              s, len);
         // Past L the read is clamped in bounds and masked.
         Value at = arith::SelectOp::create(nb, nl, inside, s, index(0));
-        Value ch = e;
-        if (bothDirections) {
-          Value forward = arith::CmpIOp::create(
-              nb, nl, arith::CmpIPredicate::ult, e, index(d));
-          Value last = arith::SubIOp::create(nb, nl, len, index(1));
-          at = arith::SelectOp::create(
-              nb, nl, forward, at, arith::SubIOp::create(nb, nl, last, at));
-          ch = arith::SelectOp::create(
-              nb, nl, forward, e, arith::SubIOp::create(nb, nl, e, index(d)));
-        }
+        Value forward = arith::CmpIOp::create(
+            nb, nl, arith::CmpIPredicate::ult, e, index(d));
+        Value last = arith::SubIOp::create(nb, nl, len, index(1));
+        at = arith::SelectOp::create(nb, nl, forward, at,
+                                     arith::SubIOp::create(nb, nl, last, at));
+        Value ch = arith::SelectOp::create(
+            nb, nl, forward, e, arith::SubIOp::create(nb, nl, e, index(d)));
         Value v = tensor::ExtractOp::create(nb, nl, x, ValueRange{bi, at, ch});
         return arith::SelectOp::create(nb, nl, inside, v,
                                        constant(nb, nl, et, 0.0))
@@ -172,7 +177,8 @@ Value buildCausalScan(OpBuilder &b, Location loc, Value x,
   int64_t t = chunks.chunk;
   OpFoldResult bsz = tensor::getMixedSize(b, loc, x, 0), nc = chunks.count;
   auto c = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  Value xr = splitChunks(b, loc, x, chunks, bothDirections);
+  Value xr = bothDirections ? splitBothDirections(b, loc, x, chunks)
+                            : chunks.split(b, loc, x);
   // Layouts keep D (or N) innermost so the inner loops are contiguous and
   // free of reductions.
   using utils::IteratorType;
@@ -351,8 +357,8 @@ struct EmaKernelLowering : public OpRewritePattern<EmaKernelOp> {
 };
 
 struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
-  EmaConvLowering(MLIRContext *ctx, int64_t chunk)
-      : OpRewritePattern(ctx), chunk(chunk) {}
+  EmaConvLowering(MLIRContext *ctx, int64_t chunk, bool fuseDirections)
+      : OpRewritePattern(ctx), chunk(chunk), fuseDirections(fuseDirections) {}
 
   LogicalResult matchAndRewrite(EmaConvOp op,
                                 PatternRewriter &rewriter) const override {
@@ -375,27 +381,42 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
         buildCoefficients(rewriter, loc, op.getDelta(), op.getAlpha(),
                           op.getBeta(), op.getGamma());
 
-    // Both directions run as one scan over 2D channels (the causal op's
-    // coefficients are its D rows, the bidirectional op's all 2D).
-    bool both = op.getBidirectional();
-    Value scanned = buildCausalScan(rewriter, loc, op.getX(), cf, chunk, both);
     AffineMap id3 = rewriter.getMultiDimIdentityMap(3);
     SmallVector<Value> inputs = {op.getX(), op.getOmega()};
     SmallVector<AffineMap> maps = {id3, dimsMap(ctx, 3, {2})};
-    if (!both) {
-      inputs.push_back(scanned);
+    OpFoldResult zero = rewriter.getIndexAttr(0);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getX());
+    Value backward;
+    if (!op.getBidirectional()) {
+      inputs.push_back(buildCausalScan(rewriter, loc, op.getX(), cf, chunk,
+                                       /*bothDirections=*/false));
       maps.push_back(id3);
-    } else {
-      // The forward half at (b, t, e), the backward half at (b, L-1-t, e).
-      OpFoldResult zero = rewriter.getIndexAttr(0);
-      SmallVector<OpFoldResult> sizes =
-          tensor::getMixedSizes(rewriter, loc, op.getX());
-      Value backward = mixedSlice(rewriter, loc, scanned,
-                                  {zero, zero, rewriter.getIndexAttr(d)},
-                                  sizes);
+    } else if (fuseDirections) {
+      // One scan over 2D channels, [x | x reversed], with the coefficients
+      // of both directions: half the kernels on the GPU path, each with
+      // twice the threads.
+      Value scanned = buildCausalScan(rewriter, loc, op.getX(), cf, chunk,
+                                      /*bothDirections=*/true);
       inputs.push_back(
           mixedSlice(rewriter, loc, scanned, {zero, zero, zero}, sizes));
       maps.push_back(id3);
+      backward = mixedSlice(rewriter, loc, scanned,
+                            {zero, zero, rewriter.getIndexAttr(d)}, sizes);
+    } else {
+      // Two scans of D channels over padded copies (vectorised on the CPU);
+      // the anti-causal half scans the reversed sequence.
+      inputs.push_back(buildCausalScan(rewriter, loc, op.getX(),
+                                       cf.rows(rewriter, loc, 0, d), chunk,
+                                       /*bothDirections=*/false));
+      maps.push_back(id3);
+      backward = buildCausalScan(rewriter, loc,
+                                 reverseDim(rewriter, loc, op.getX(), 1),
+                                 cf.rows(rewriter, loc, d, d), chunk,
+                                 /*bothDirections=*/false);
+    }
+    if (backward) {
+      // The backward half is read back reversed.
       int64_t len = xType.getDimSize(1);
       if (ShapedType::isDynamic(len)) {
         // No index map holds a dynamic extent: reverse it explicitly.
@@ -424,13 +445,16 @@ struct EmaConvLowering : public OpRewritePattern<EmaConvOp> {
   }
 
   int64_t chunk;
+  bool fuseDirections;
 };
 
 } // namespace
 
 void seqboat::populateEmaConvPatterns(RewritePatternSet &patterns,
-                                      int64_t emaChunk, bool keepStateScan) {
+                                      int64_t emaChunk, bool keepStateScan,
+                                      bool fuseDirections) {
   patterns.add<EmaKernelLowering>(patterns.getContext());
   patterns.add<StateScanLowering>(patterns.getContext(), keepStateScan);
-  patterns.add<EmaConvLowering>(patterns.getContext(), emaChunk);
+  patterns.add<EmaConvLowering>(patterns.getContext(), emaChunk,
+                                fuseDirections);
 }

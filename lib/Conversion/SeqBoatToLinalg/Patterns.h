@@ -8,7 +8,7 @@
 namespace mlir::seqboat {
 
 void populateEmaConvPatterns(RewritePatternSet &patterns, int64_t emaChunk,
-                             bool keepStateScan);
+                             bool keepStateScan, bool fuseDirections);
 void populateConvPatterns(RewritePatternSet &patterns);
 void populateRoutingPatterns(RewritePatternSet &patterns);
 void populateLocalAttentionPatterns(RewritePatternSet &patterns,

@@ -183,9 +183,11 @@ struct ComputeNarrowFloatsInF32 : RewritePattern {
 void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                               int64_t emaChunk,
                                               bool keepScanRoots,
-                                              int64_t attentionBlock) {
+                                              int64_t attentionBlock,
+                                              bool fuseEmaDirections) {
   patterns.add<ComputeNarrowFloatsInF32>(patterns.getContext());
-  populateEmaConvPatterns(patterns, emaChunk, keepScanRoots);
+  populateEmaConvPatterns(patterns, emaChunk, keepScanRoots,
+                          fuseEmaDirections);
   populateConvPatterns(patterns);
   populateRoutingPatterns(patterns);
   populateLocalAttentionPatterns(patterns, attentionBlock);
@@ -266,7 +268,7 @@ struct ConvertSeqBoatToLinalgPass
     // With skip-kernels, scan-kernel roots the lowerings create (ema_conv's
     // state scan) are kept for a second seqboat-form-scan-kernels.
     populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels,
-                                    attentionBlock);
+                                    attentionBlock, fuseEmaDirections);
     KnobsListener knobs;
     if (!skipKernels) {
       GreedyRewriteConfig config;

@@ -24,11 +24,14 @@ namespace seqboat {
 /// With `keepScanRoots`, the scan-kernel roots that lowerings create on
 /// static tensors (ema_conv's seqboat.state_scan) are left for
 /// seqboat-form-scan-kernels. `attentionBlock`: query slots per block of
-/// local_attention's blocked form (at most).
+/// local_attention's blocked form (at most). With `fuseEmaDirections`, a
+/// bidirectional ema_conv is one scan over [x | x reversed] (2D channels)
+/// instead of two scans of D channels.
 void populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                      int64_t emaChunk,
                                      bool keepScanRoots = false,
-                                     int64_t attentionBlock = 64);
+                                     int64_t attentionBlock = 64,
+                                     bool fuseEmaDirections = false);
 
 } // namespace seqboat
 } // namespace mlir

@@ -710,22 +710,27 @@ bool feedsOnly(Operation *op, Operation *root, unsigned depth) {
   });
 }
 
-/// Whether `consumer` reads each element of `producer`'s result at most
-/// kCheapRecompute times on average (its iteration space over the
-/// producer's elements), and every other user of the producer is a linalg
-/// op on the host (each fuses or outlines its own copy; none is a kernel
-/// call already).
-bool recomputeIsBounded(linalg::LinalgOp consumer, linalg::LinalgOp producer) {
-  auto onHost = [](Operation *user) {
-    return isa<linalg::LinalgOp>(user) &&
-           !user->getParentOfType<scf::ForallOp>();
-  };
+/// Whether `consumer` may recompute the cheap producer of `operand` in its
+/// tiles: it reads it through a projected permutation (a broadcast, a
+/// transpose), at most kCheapRecompute times per element on average (a
+/// lone conversion whatever the ratio), and every other user of the
+/// producer is a linalg op on the host (each fuses or outlines its own
+/// copy; none is a kernel call already).
+bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
+                  linalg::LinalgOp producer) {
+  if (!isCheapElementwise(producer) ||
+      !consumer.getMatchingIndexingMap(&operand).isProjectedPermutation() ||
+      !llvm::all_of(producer->getUsers(), [](Operation *user) {
+        return isa<linalg::LinalgOp>(user) &&
+               !user->getParentOfType<scf::ForallOp>();
+      }))
+    return false;
   // A lone conversion (a 16-bit parameter extended to f32) costs no more
   // than the load it replaces: recomputed whatever the ratio, instead of a
   // kernel of its own.
   auto body = producer.getBlock()->without_terminator();
   if (llvm::range_size(body) == 1 && isa<CastOpInterface>(*body.begin()))
-    return llvm::all_of(producer->getUsers(), onHost);
+    return true;
   int64_t points = 1;
   for (int64_t extent : consumer.getStaticLoopRanges()) {
     if (ShapedType::isDynamic(extent))
@@ -734,19 +739,7 @@ bool recomputeIsBounded(linalg::LinalgOp consumer, linalg::LinalgOp producer) {
   }
   int64_t elements =
       cast<RankedTensorType>(producer->getResult(0).getType()).getNumElements();
-  if (points > kCheapRecompute * elements)
-    return false;
-  return llvm::all_of(producer->getUsers(), onHost);
-}
-
-/// Whether `consumer` may recompute the cheap producer of `operand` in its
-/// tiles: it reads it through a projected permutation (a broadcast, a
-/// transpose), and recomputeIsBounded.
-bool mayRecompute(linalg::LinalgOp consumer, OpOperand &operand,
-                  linalg::LinalgOp producer) {
-  return isCheapElementwise(producer) &&
-         consumer.getMatchingIndexingMap(&operand).isProjectedPermutation() &&
-         recomputeIsBounded(consumer, producer);
+  return points <= kCheapRecompute * elements;
 }
 
 /// Fuses into `kernel` the producers of `consumer`'s inputs that it reads
@@ -1294,7 +1287,7 @@ Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
 /// 0 otherwise. Every element of the output is then one thread's, where the
 /// scatter's scan kernel gave a thread a whole column of the output.
 /// Static shapes only; other scatters stay scan kernels.
-void scatterAsGather(ScatterOp op) {
+void scatterAsGather(OpBuilder &b, ScatterOp op) {
   auto compact = op.getPos().getDefiningOp<CompactIndexOp>();
   auto xcType = cast<RankedTensorType>(op.getXc().getType());
   auto outType = cast<RankedTensorType>(op.getType());
@@ -1304,7 +1297,6 @@ void scatterAsGather(ScatterOp op) {
     return;
   int64_t slots = xcType.getDimSize(1);
   Type et = outType.getElementType();
-  OpBuilder b(op);
   Value xc = op.getXc(), pos = op.getPos();
   Value out = indexGeneric(
       b, op.getLoc(), outType, [&](OpBuilder &nb, Location l, ValueRange ix) {
@@ -1358,7 +1350,7 @@ constexpr int64_t kCompactChunk = 64;
 ///   count[b]        = start[b, NC]
 /// Every step is a linalg op the parallel strategy compiles (the active
 /// flags and the prefix are read by index, masked at the ends).
-void compactAsParallelScan(CompactIndexOp op) {
+void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
   auto activeType = cast<RankedTensorType>(op.getActive().getType());
   if (!isStaticTensor(activeType) ||
       !isStaticTensor(op.getPos().getType()) ||
@@ -1368,7 +1360,6 @@ void compactAsParallelScan(CompactIndexOp op) {
   int64_t slots = cast<RankedTensorType>(op.getPos().getType()).getDimSize(1);
   int64_t chunk = std::min<int64_t>(len, kCompactChunk);
   int64_t chunks = llvm::divideCeil(len, chunk);
-  OpBuilder b(op);
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   Type i32 = b.getI32Type();
@@ -1479,27 +1470,30 @@ void compactAsParallelScan(CompactIndexOp op) {
 }
 
 /// Calls `rewrite` on every `OpT` of `caller` outside a kernel's forall,
-/// collected first (a rewrite may erase its op).
+/// collected first (a rewrite may erase its op), with a builder at the op.
 template <typename OpT>
-void rewriteHostOps(func::FuncOp caller, function_ref<void(OpT)> rewrite) {
+void rewriteHostOps(func::FuncOp caller,
+                    function_ref<void(OpBuilder &, OpT)> rewrite) {
   SmallVector<OpT> ops;
   caller.walk([&](OpT op) {
     if (!op->template getParentOfType<scf::ForallOp>())
       ops.push_back(op);
   });
+  // The linalg ops a rewrite creates (not those in their bodies) take the
+  // rewritten op's strategy knobs, as they do in convert-seqboat-to-linalg.
+  struct KnobsListener : OpBuilder::Listener {
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      if (knobs && isa<linalg::LinalgOp>(op) && !op->hasAttr(kKnobsAttr) &&
+          !op->getParentOfType<linalg::LinalgOp>())
+        op->setAttr(kKnobsAttr, knobs);
+    }
+    DictionaryAttr knobs;
+  } listener;
   for (OpT op : ops) {
-    // The linalg ops the rewrite creates take the op's strategy knobs.
-    auto knobs = op->template getAttrOfType<DictionaryAttr>(kKnobsAttr);
-    DenseSet<Operation *> before;
-    if (knobs)
-      caller.walk([&](linalg::LinalgOp l) { before.insert(l); });
-    rewrite(op);
-    if (knobs)
-      caller.walk([&](linalg::LinalgOp l) {
-        if (!before.contains(l) && !l->hasAttr(kKnobsAttr) &&
-            !l->getParentOfType<linalg::LinalgOp>())
-          l->setAttr(kKnobsAttr, knobs);
-      });
+    listener.knobs = op->template getAttrOfType<DictionaryAttr>(kKnobsAttr);
+    OpBuilder b(op, &listener);
+    rewrite(b, op);
   }
 }
 

@@ -95,7 +95,7 @@ module attributes {transform.with_named_sequence} {
     %acc, %n0 = transform.structured.bufferize_to_allocation %fill
         {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloca"} : !transform.any_op
     %padded, %pad, %copy = transform.structured.pad %mm {
-        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1, 2],
+        padding_values = ["0.0", "0.0", "0.0"], padding_dimensions = [0, 1, 2],
         nofold_flags = [1, 1, 0], copy_back_op = "none"}
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %pA, %pW = transform.split_handle %pad : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
@@ -105,7 +105,7 @@ module attributes {transform.with_named_sequence} {
     %bW, %nW = transform.structured.bufferize_to_allocation %pW
         {memory_space = #gpu.address_space<workgroup>, alloc_op = "memref.alloc", memcpy_op = "linalg.copy"} : !transform.any_op
     %epi_p, %bpad, %bcopy = transform.structured.pad %epi {
-        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1],
+        padding_values = ["0.0", "0.0", "0.0"], padding_dimensions = [0, 1],
         nofold_flags = [0, 1, 0], copy_back_op = "none"}
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %bb, %nb = transform.structured.bufferize_to_allocation %bpad
@@ -120,7 +120,7 @@ module attributes {transform.with_named_sequence} {
     %acc, %n0 = transform.structured.bufferize_to_allocation %fill
         {alloc_op = "memref.alloca"} : !transform.any_op
     %padded, %pad, %copy = transform.structured.pad %mm {
-        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1, 2],
+        padding_values = ["0.0", "0.0", "0.0"], padding_dimensions = [0, 1, 2],
         nofold_flags = [1, 1, 0], copy_back_op = "none"}
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %pA, %pW = transform.split_handle %pad : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
@@ -129,7 +129,7 @@ module attributes {transform.with_named_sequence} {
     %bW, %nW = transform.structured.bufferize_to_allocation %pW
         {alloc_op = "memref.alloca", memcpy_op = "linalg.copy"} : !transform.any_op
     %epi_p, %bpad, %bcopy = transform.structured.pad %epi {
-        padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32], padding_dimensions = [0, 1],
+        padding_values = ["0.0", "0.0", "0.0"], padding_dimensions = [0, 1],
         nofold_flags = [0, 1, 0], copy_back_op = "none"}
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     %bb, %nb = transform.structured.bufferize_to_allocation %bpad
@@ -185,8 +185,9 @@ module attributes {transform.with_named_sequence} {
   }
 
   // 4a. GPU: gpu.launch, cp.async staging, double buffering, software
-  //     pipelining, vector.contract -> nvgpu.mma.sync (TF32).
-  transform.named_sequence @seqboat_gpu_map_and_lower(%root: !transform.any_op {transform.readonly}) {
+  //     pipelining, vector.contract -> nvgpu.mma.sync (TF32, or f16/bf16
+  //     for 16-bit operands). The staging and the pipelining are shared.
+  transform.named_sequence @seqboat_gpu_stage(%root: !transform.any_op {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
     %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
@@ -211,26 +212,11 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     %f1 = transform.nvgpu.create_async_groups %f0 {bypass_l1} : (!transform.any_op) -> !transform.any_op
-    // matmul -> vector.contract, unrolled to the mma shape m16n8k8.
-    %f2 = transform.structured.vectorize_children_and_apply_patterns %f1 : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f2 {
-      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 8]
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    // Accumulators into registers (loop-carried vectors); the hoisting
-    // ignores transfers from memref.subview, so those are folded first.
-    transform.apply_patterns to %f2 {
-      transform.apply_patterns.memref.fold_memref_alias_ops
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %f2 : !transform.any_op
-    %f3 = transform.structured.hoist_redundant_vector_transfers %f2 : (!transform.any_op) -> !transform.any_op
-    // vector.contract -> nvgpu.mma.sync + ldmatrix, f32 operands as TF32.
-    // Before the pipelining (which cannot handle transfers from workgroup
-    // memory) and after the hoisting (which needs transfer pairs).
-    %f4 = transform.apply_registered_pass "convert-vector-to-gpu" with options = {"use-nvgpu" = true} to %f3
-        : (!transform.any_op) -> !transform.any_op
-    %f5 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f4
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_gpu_pipeline(%root: !transform.any_op {transform.readonly}) {
+    %f5 = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
     %kloop = transform.structured.match ops{["scf.for"]} in %f5 : (!transform.any_op) -> !transform.any_op
     %piped = transform.nvgpu.pipeline_shared_memory_copies failures(propagate) %kloop {depth = 2, peel_epilogue}
@@ -258,6 +244,69 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %f7 : !transform.any_op
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_gpu_map_and_lower(%root: !transform.any_op {transform.readonly}) {
+    transform.include @seqboat_gpu_stage failures(propagate) (%root) : (!transform.any_op) -> ()
+    %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    // matmul -> vector.contract, unrolled to the mma shape m16n8k8.
+    %f2 = transform.structured.vectorize_children_and_apply_patterns %f1 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 8]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.include @seqboat_gpu_accumulators_in_registers failures(propagate) (%root) : (!transform.any_op) -> ()
+    // vector.contract -> nvgpu.mma.sync + ldmatrix, f32 operands as TF32.
+    // Before the pipelining (which cannot handle transfers from workgroup
+    // memory) and after the hoisting (which needs transfer pairs).
+    %f3 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f4 = transform.apply_registered_pass "seqboat-vector-to-mma-sync" to %f3
+        : (!transform.any_op) -> !transform.any_op
+    %f5 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f4
+        : (!transform.any_op) -> !transform.any_op
+    transform.include @seqboat_gpu_pipeline failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // 16-bit operands: the vector.contract reads f16/bf16 tiles into the f32
+  // accumulator (the extensions the vectoriser put on its operands folded
+  // into it), unrolled to mma.sync m16n8k16.
+  transform.named_sequence @seqboat_gpu_map_and_lower16(%root: !transform.any_op {transform.readonly}) {
+    transform.include @seqboat_gpu_stage failures(propagate) (%root) : (!transform.any_op) -> ()
+    %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f2 = transform.structured.vectorize_children_and_apply_patterns %f1 : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.vector.fold_arith_extension
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 16]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.include @seqboat_gpu_accumulators_in_registers failures(propagate) (%root) : (!transform.any_op) -> ()
+    %f3 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f4 = transform.apply_registered_pass "seqboat-vector-to-mma-sync" to %f3
+        : (!transform.any_op) -> !transform.any_op
+    transform.include @seqboat_gpu_pipeline failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // Accumulators into registers (loop-carried vectors); the hoisting
+  // ignores transfers from memref.subview, so those are folded first.
+  transform.named_sequence @seqboat_gpu_accumulators_in_registers(%root: !transform.any_op {transform.readonly}) {
+    %f2 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f2 : !transform.any_op
+    %f3 = transform.structured.hoist_redundant_vector_transfers %f2 : (!transform.any_op) -> !transform.any_op
     transform.yield
   }
 
@@ -413,6 +462,42 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
     transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.include @seqboat_cpu_lower failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // 16-bit X and W (f16 or bf16; the driver picks these entry points by
+  // the kernel's operand type, whatever the precision: the products are
+  // exact in the f32 accumulator). The same tiles, staging and epilogue;
+  // CTK = BK/8 threads copy 16 bytes each along K; mma.sync m16n8k16.
+  transform.named_sequence @seqboat_contraction16_gpu(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    %epi, %mm, %fill = transform.include @seqboat_tile_and_fuse failures(propagate) (%root, %tm, %tn, %bk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>)
+          -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %padded, %epi_p = transform.include @seqboat_promote_gpu failures(propagate) (%mm, %fill, %epi)
+        : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_distribute failures(propagate) (%root, %epi_p, %ctm, %ctk)
+        : (!transform.any_op, !transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
+    %mm_w, %warps = transform.structured.tile_using_forall %padded tile_sizes [%wm, %wn]
+        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_gpu_map_and_lower16 failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // On the CPU the 16-bit tiles are extended to f32 as they are read.
+  transform.named_sequence @seqboat_contraction16_cpu(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_contraction_cpu failures(propagate) (%root, %tm, %tn, %bk, %wm, %wn, %ctm, %ctk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>,
+           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
     transform.yield
   }
 

@@ -517,55 +517,81 @@ _MLP_TEXT = """\
 #mA   = affine_map<(m, n, k) -> (m, k)>
 #mW   = affine_map<(m, n, k) -> (n, k)>
 #mC   = affine_map<(m, n, k) -> (m, n)>
-func.func @{entry}(%x: tensor<{M}x{D}xf32>, %w1: tensor<{H}x{D}xf32>, %b1: tensor<{H}xf32>,
-                 %w2: tensor<{D}x{H}xf32>, %b2: tensor<{D}xf32>) -> tensor<{M}x{D}xf32> {{
+func.func @{entry}(%x: tensor<{M}x{D}x{T}>, %w1: tensor<{H}x{D}x{T}>, %b1: tensor<{H}x{T}>,
+                 %w2: tensor<{D}x{H}x{T}>, %b2: tensor<{D}x{T}>) -> tensor<{M}x{D}x{T}> {{
   %zero = arith.constant 0.0 : f32
   %e0 = tensor.empty() : tensor<{M}x{H}xf32>
   %acc0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
   %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
-      ins(%x, %w1 : tensor<{M}x{D}xf32>, tensor<{H}x{D}xf32>)
+      ins(%x, %w1 : tensor<{M}x{D}x{T}>, tensor<{H}x{D}x{T}>)
       outs(%acc0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %h0 = tensor.empty() : tensor<{M}x{H}x{T}>
   %h = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
-      ins(%acc, %b1 : tensor<{M}x{H}xf32>, tensor<{H}xf32>) outs(%e0 : tensor<{M}x{H}xf32>) {{
-  ^bb0(%a: f32, %b: f32, %o: f32):
+      ins(%acc, %b1 : tensor<{M}x{H}xf32>, tensor<{H}x{T}>) outs(%h0 : tensor<{M}x{H}x{T}>) {{
+  ^bb0(%a: f32, %b: {T}, %o: {T}):
     %one = arith.constant 1.0 : f32
-    %t = arith.addf %a, %b : f32
+{EXT}    %t = arith.addf %a, {BIAS} : f32
     %n = arith.negf %t : f32
     %e = math.exp %n : f32
     %d = arith.addf %e, %one : f32
     %r = arith.divf %t, %d : f32
-    linalg.yield %r : f32
-  }} -> tensor<{M}x{H}xf32>
+{TRUNC}    linalg.yield {OUT} : {T}
+  }} -> tensor<{M}x{H}x{T}>
   %e1 = tensor.empty() : tensor<{M}x{D}xf32>
   %acc1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
   %acc2 = linalg.matmul indexing_maps = [#mA, #mW, #mC]
-      ins(%h, %w2 : tensor<{M}x{H}xf32>, tensor<{D}x{H}xf32>)
+      ins(%h, %w2 : tensor<{M}x{H}x{T}>, tensor<{D}x{H}x{T}>)
       outs(%acc1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
+  %y0 = tensor.empty() : tensor<{M}x{D}x{T}>
   %y = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
-      ins(%acc2, %b2 : tensor<{M}x{D}xf32>, tensor<{D}xf32>) outs(%e1 : tensor<{M}x{D}xf32>) {{
-  ^bb0(%a: f32, %b: f32, %o: f32):
-    %t = arith.addf %a, %b : f32
-    linalg.yield %t : f32
-  }} -> tensor<{M}x{D}xf32>
-  return %y : tensor<{M}x{D}xf32>
+      ins(%acc2, %b2 : tensor<{M}x{D}xf32>, tensor<{D}x{T}>) outs(%y0 : tensor<{M}x{D}x{T}>) {{
+  ^bb0(%a: f32, %b: {T}, %o: {T}):
+{EXT}    %r = arith.addf %a, {BIAS} : f32
+{TRUNC}    linalg.yield {OUT} : {T}
+  }} -> tensor<{M}x{D}x{T}>
+  return %y : tensor<{M}x{D}x{T}>
 }}
 """
+
+
+def _mlp_text(m, d, h, elt):
+    """The feed-forward block in element type ``elt``: X, W and the biases
+    in it, f32 accumulators, each projection's result rounded to it once
+    (where a PyTorch autocast model rounds an nn.Linear's output)."""
+    t = {"f32": "f32", "f16": "f16", "bf16": "bf16"}[elt]
+    if elt == "f32":
+        ext, trunc, bias, out = "", "", "%b", "%r"
+    else:
+        ext = "    %%bb = arith.extf %%b : %s to f32\n" % t
+        trunc = "    %%rr = arith.truncf %%r : f32 to %s\n" % t
+        bias, out = "%bb", "%rr"
+    return _MLP_TEXT.format(entry="{entry}", M=m, D=d, H=h, T=t, EXT=ext, TRUNC=trunc,
+                            BIAS=bias, OUT=out)
 
 
 def _case_mlp(rng, cfg):
     """Not a seqboat op: the two nn.Linear projections of a feed-forward
     block in plain linalg, ``y = silu(x w1^T + b1) w2^T + b2`` over the
-    B*L token rows; what the contraction strategy compiles."""
+    B*L token rows; what the contraction strategy compiles. In f16/bf16
+    (``cfg.dtype``) every operand is in that type, the accumulators are
+    f32 and each projection's result is rounded once (the hidden ``h`` too,
+    in the reference)."""
     rows = cfg.B * cfg.L
     x = _normal(rng, (rows, cfg.D))
     w1 = _normal(rng, (cfg.H, cfg.D), cfg.D ** -0.5)
     b1 = _normal(rng, (cfg.H,), 0.1)
     w2 = _normal(rng, (cfg.D, cfg.H), cfg.H ** -0.5)
     b2 = _normal(rng, (cfg.D,), 0.1)
-    t = x.astype(np.float64) @ w1.astype(np.float64).T + b1
-    y = (t / (1.0 + np.exp(-t))) @ w2.astype(np.float64).T + b2
-    text = _MLP_TEXT.format(entry="{entry}", M=rows, D=cfg.D, H=cfg.H)
-    return Case("mlp", [x, w1, b1, w2, b2], {}, [_f32(y)], text=text)
+    text = _mlp_text(rows, cfg.D, cfg.H, cfg.dtype)
+
+    def reference(ins):
+        x, w1, b1, w2, b2 = (a.astype(np.float64) for a in ins)
+        t = x @ w1.T + b1
+        h = t / (1.0 + np.exp(-t))
+        if cfg.dtype != "f32":
+            h = round_to(h.astype(np.float32), cfg.dtype).astype(np.float64)
+        return [_f32(h @ w2.T + b2)]
+    return Case("mlp", [x, w1, b1, w2, b2], {}, None, text=text, reference=reference)
 
 
 def _chela_text(b, l, d, z, h, w, k, chunk):
@@ -661,7 +687,7 @@ def build(op, cfg=None):
     if cfg.dtype not in DTYPES or cfg.param_dtype not in ("same", "f32"):
         raise ValueError("dtype must be one of %s and param_dtype 'same' or 'f32'"
                          % ", ".join(DTYPES))
-    if cfg.dtype != "f32" and op in ("mlp", "chela"):
+    if cfg.dtype != "f32" and op == "chela":
         raise ValueError("%s cases are f32 only" % op)
     case = _CASES[op](np.random.default_rng(cfg.seed), cfg)
     if cfg.dtype != "f32":

@@ -428,7 +428,7 @@ class BuilderTest(unittest.TestCase):
         self.assertAlmostEqual(inter["active"].mean(), 0.5, delta=0.06)
         self.assertGreater(np.abs(u[..., 1] - u[..., 0]).min(), 1e-4)
         with self.assertRaises(ValueError):
-            builder.build("mlp", builder.BuildConfig(dtype="bf16"))
+            builder.build("chela", builder.BuildConfig(dtype="bf16"))
 
     def test_check_half_outputs(self):
         rng = np.random.default_rng(3)

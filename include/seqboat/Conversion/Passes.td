@@ -425,6 +425,29 @@ def SeqBoatMmaSyncTF32 : Pass<"seqboat-mma-sync-tf32"> {
   let dependentDialects = ["::mlir::nvgpu::NVGPUDialect"];
 }
 
+def SeqBoatVectorToMmaSync : Pass<"seqboat-vector-to-mma-sync",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Warp-level vector.contract tiles to mma.sync, bf16 included";
+  let description = [{
+    Upstream's `convert-vector-to-gpu{use-nvgpu}` (vector.contract tiles to
+    `nvgpu.mma.sync`, their reads from shared memory to `nvgpu.ldmatrix`)
+    for f32, f16 and the other types it takes, and for bf16, which it does
+    not: a bf16 fragment has the register layout of an f16 one, so a
+    function holding bf16 values is converted through the f16 path with its
+    bf16 types and constants reinterpreted bit for bit, then reinterpreted
+    back, and each bf16 `nvgpu.mma.sync` (which `convert-nvgpu-to-nvvm`
+    cannot lower) is lowered to `nvvm.mma.sync` m16n8k16 bf16 -> f32. A
+    function holding both f16 and bf16 values is refused.
+  }];
+  let dependentDialects = ["::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def SeqBoatLoopAnnotations : Pass<"seqboat-loop-annotations"> {
   let summary = "Give LLVM branches the loop annotations their scf.for carried";
   let description = [{

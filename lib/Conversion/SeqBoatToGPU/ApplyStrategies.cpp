@@ -69,18 +69,23 @@ seqboat::loadStrategyLibrary(MLIRContext *ctx, StringRef path,
 
 std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
                                            int64_t tm, int64_t tn, int64_t bk,
-                                           bool gpu) {
-  // 2x2 warps of mma m16n8k8 tiles; the fill and the epilogue on 16x8
-  // threads; one 16-byte copy per thread along K.
+                                           bool gpu, int64_t operandBytes) {
+  // 2x2 warps of mma m16n8k8 (f32 as TF32) or m16n8k16 (f16, bf16) tiles;
+  // the fill and the epilogue on 16x8 threads; one 16-byte copy per thread
+  // along K.
+  bool half = operandBytes == 2;
   if (tm <= 0 || tm % 32 != 0)
     return "tile-m must be a positive multiple of 32 (2 warps x 16 rows)";
   if (tn <= 0 || tn % 16 != 0)
     return "tile-n must be a positive multiple of 16 (2 warps x 8 columns, "
            "16 bias copy threads)";
-  if (bk != 8 && bk != 16 && bk != 32)
+  if (!half && bk != 8 && bk != 16 && bk != 32)
     return "tile-k must be 8, 16 or 32 (mma k = 8; one 16-byte copy per "
            "thread along K)";
-  int64_t ctk = bk / 4, ctm = kThreads / ctk;
+  if (half && bk != 16 && bk != 32 && bk != 64)
+    return "tile-k must be 16, 32 or 64 with 16-bit operands (mma k = 16; "
+           "one 16-byte copy per thread along K)";
+  int64_t ctk = bk * operandBytes / 16, ctm = kThreads / ctk;
   if (tm % ctm != 0 || tn % ctm != 0)
     return ("the copy grid of " + Twine(ctm) + "x" + Twine(ctk) +
             " threads needs tile-m and tile-n to be multiples of " + Twine(ctm))
@@ -88,14 +93,15 @@ std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
   if (m % tm != 0 || n % tn != 0 || k % bk != 0)
     return "the tiles must divide M, N and K (partial tiles are not "
            "supported yet)";
-  // Accumulator tile, two stages of X/W K-slices, the bias tile (tiles a
-  // user sets through seqboat.tiles may be anything, so checked).
-  std::optional<int64_t> shared = checkedProduct({tm, tn});
+  // The f32 accumulator tile, two stages of X/W K-slices, the bias tile
+  // (tiles a user sets through seqboat.tiles may be anything, so checked).
+  std::optional<int64_t> shared = checkedProduct({tm, tn, 4});
   std::optional<int64_t> slices = checkedAdd(tm, tn);
-  slices = slices ? checkedProduct({2, bk, *slices}) : std::nullopt;
+  slices = slices ? checkedProduct({2, bk, *slices, operandBytes})
+                  : std::nullopt;
   shared = shared && slices ? checkedAdd(*shared, *slices) : std::nullopt;
-  shared = shared ? checkedAdd(*shared, tn) : std::nullopt;
-  shared = shared ? checkedMul(*shared, 4) : std::nullopt;
+  std::optional<int64_t> bias = checkedProduct({tn, 4});
+  shared = shared && bias ? checkedAdd(*shared, *bias) : std::nullopt;
   if (gpu && (!shared || *shared > kSharedBytes))
     return ("needs " +
             (shared ? Twine(*shared) + " B" : Twine("more than 2^63 B")) +
@@ -107,8 +113,17 @@ std::string seqboat::checkContractionTiles(int64_t m, int64_t n, int64_t k,
 /// Whether tiles TM x TN x BK are legal in themselves (on a problem they
 /// divide).
 static bool legalContractionTiles(int64_t tm, int64_t tn, int64_t bk,
-                                  bool gpu) {
-  return checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu).empty();
+                                  bool gpu, int64_t operandBytes) {
+  return checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu, operandBytes)
+      .empty();
+}
+
+int64_t seqboat::getContractionOperandBytes(func::FuncOp kernel) {
+  ArrayRef<Type> args = kernel.getArgumentTypes();
+  auto x = args.empty() ? MemRefType() : dyn_cast<MemRefType>(args[0]);
+  if (!x || !x.getElementType().isIntOrFloat())
+    return 4;
+  return x.getElementType().getIntOrFloatBitWidth() / 8;
 }
 
 std::optional<std::array<int64_t, 3>>
@@ -219,17 +234,18 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                      "bias[N], Y[M, N]) static memref arguments");
   auto [m, n, k] = *mnk;
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
+  int64_t bytes = getContractionOperandBytes(kernel);
   // What is wrong with the tiles in themselves (shared memory, the copy
   // grid) before how they fit this problem: tiles that do not divide M or
   // N were peeled already, so a remainder here is not the reason.
-  std::string why = checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu);
+  std::string why = checkContractionTiles(tm, tn, bk, tm, tn, bk, gpu, bytes);
   if (why.empty())
-    why = checkContractionTiles(m, n, k, tm, tn, bk, gpu);
+    why = checkContractionTiles(m, n, k, tm, tn, bk, gpu, bytes);
   if (!why.empty())
     return emitError(kernel.getLoc(), "contraction kernel (M=")
            << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
            << "x" << bk << "): " << why;
-  int64_t ctk = bk / 4;
+  int64_t ctk = bk * bytes / 16;
   // The matmul's tile per warp (2x2 warps) or, for FFMA, per thread (16x8).
   int64_t wm = ffma ? tm / 16 : tm / 2, wn = ffma ? tn / 8 : tn / 2;
   SmallVector<int64_t> params = {tm, tn, bk, wm, wn, kThreads / ctk, ctk};
@@ -361,9 +377,10 @@ peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
 /// configured TM). None: no legal tiles fit.
 std::optional<std::array<int64_t, 3>>
 fitContractionTiles(int64_t m, int64_t n, int64_t k,
-                    std::array<int64_t, 3> tiles, bool gpu) {
+                    std::array<int64_t, 3> tiles, bool gpu,
+                    int64_t operandBytes) {
   SmallVector<int64_t> bks = {tiles[2]};
-  for (int64_t bk : {32, 16, 8})
+  for (int64_t bk : {64, 32, 16, 8})
     if (bk != tiles[2])
       bks.push_back(bk);
   for (int64_t bk : bks) {
@@ -371,7 +388,7 @@ fitContractionTiles(int64_t m, int64_t n, int64_t k,
       continue;
     for (int64_t tn = std::min(n, tiles[1]) / 16 * 16; tn >= 16; tn -= 16)
       for (int64_t tm = std::min(m, tiles[0]) / 32 * 32; tm >= 32; tm -= 32)
-        if (legalContractionTiles(tm, tn, bk, gpu))
+        if (legalContractionTiles(tm, tn, bk, gpu, operandBytes))
           return std::array<int64_t, 3>{tm, tn, bk};
   }
   return std::nullopt;
@@ -794,11 +811,17 @@ private:
       return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")
              << kernel->getAttr(kKernelKindAttr);
-    // The CPU runs f32 exactly whatever the precision.
-    bool ffma = target == "gpu" && precision == "ieee";
+    // 16-bit operands: f16/bf16 tensor cores whatever the precision (their
+    // products are exact in the f32 accumulator). f32 operands: TF32
+    // tensor cores, or exact FFMA under precision=ieee. The CPU runs the
+    // products exactly in f32 in every case.
+    int64_t bytes = getContractionOperandBytes(kernel);
+    bool half = bytes == 2;
+    bool ffma = target == "gpu" && precision == "ieee" && !half;
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
         kernel,
-        ("seqboat_" + kind.getValue() + "_" + target + (ffma ? "_ieee" : ""))
+        ("seqboat_" + kind.getValue() + (half ? "16" : "") + "_" + target +
+         (ffma ? "_ieee" : ""))
             .str(),
         kContractionParams,
         "7 params (TM, TN, BK, the matmul's tile per warp or thread, the copy "
@@ -824,11 +847,14 @@ private:
       // Tiles that are illegal in themselves -- copy grid, shared memory,
       // signs -- are the user's error, reported below.
       auto [m, n, k] = *mnk;
-      if (legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu) &&
+      // mma k is 16 for 16-bit operands: a K tile of 8 becomes 16.
+      if (half && tiles[2] == 8)
+        tiles[2] = 16;
+      if (legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes) &&
           (k % tiles[2] != 0 || tiles[0] > m || tiles[1] > n)) {
         fitted = true;
         if (std::optional<std::array<int64_t, 3>> nearest = fitContractionTiles(
-                m, n, k, {tiles[0], tiles[1], tiles[2]}, gpu))
+                m, n, k, {tiles[0], tiles[1], tiles[2]}, gpu, bytes))
           tiles.assign(nearest->begin(), nearest->end());
       }
       kernel->setAttr(kTilesAttr,
@@ -841,7 +867,7 @@ private:
     // that are larger than M or N, leave nothing to peel: the whole kernel
     // compiles with the parallel strategy, with a warning.
     // (The tiles themselves are checked first, on a problem they divide.)
-    if (mnk && legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu) &&
+    if (mnk && legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes) &&
         ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
          (*mnk)[2] % tiles[2] != 0)) {
       auto [m, n, k] = *mnk;

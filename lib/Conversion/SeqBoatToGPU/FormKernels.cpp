@@ -56,6 +56,14 @@ bool isStaticF32(Type type, int64_t rank) {
          cast<RankedTensorType>(type).getElementType().isF32();
 }
 
+/// A non-empty static tensor of `rank` whose elements are f32, f16 or bf16.
+bool isStaticFloat(Type type, int64_t rank) {
+  if (!isStaticTensor(type) || cast<RankedTensorType>(type).getRank() != rank)
+    return false;
+  Type elt = cast<RankedTensorType>(type).getElementType();
+  return elt.isF32() || elt.isF16() || elt.isBF16();
+}
+
 /// Values from outside `op` that it uses: the fill value, or what an
 /// epilogue body captures. The kernel clones them, so they must be constants.
 SetVector<Value> capturedValues(Operation *op) {
@@ -107,15 +115,18 @@ linalg::FillOp matchFill(Value init) {
 
 /// The epilogue the contraction strategy fuses: elementwise over [M, N],
 /// reading the accumulator (input 0, identity) and a bias [N] (input 1,
-/// broadcast along rows), not reading its init, with a body of scalar
-/// arith/math ops.
+/// broadcast along rows; f32, f16 or bf16), not reading its init, with a
+/// body of scalar arith/math ops; its result [M, N] of any of those types
+/// (a 16-bit projection rounds its f32 accumulator there).
 bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
   MLIRContext *ctx = epi.getContext();
   if (!epi.hasPureTensorSemantics() || epi.getNumDpsInputs() != 2 ||
       epi.getNumDpsInits() != 1 || epi.getNumLoops() != 2 ||
       epi.getNumParallelLoops() != 2 || epi.getDpsInputs()[0] != acc ||
-      !isStaticF32(epi.getDpsInputs()[1].getType(), 1) ||
-      epi.getResult(0).getType() != acc.getType() ||
+      !isStaticFloat(epi.getDpsInputs()[1].getType(), 1) ||
+      !isStaticFloat(epi.getResult(0).getType(), 2) ||
+      cast<RankedTensorType>(epi.getResult(0).getType()).getShape() !=
+          cast<RankedTensorType>(acc.getType()).getShape() ||
       epi.payloadUsesValueFromOperand(epi.getDpsInitOperand(0)) ||
       !allConstant(capturedValues(epi)))
     return false;
@@ -127,11 +138,15 @@ bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
   return hasScalarBody(epi);
 }
 
+/// A matmul in the nn.Linear layout with a zero fill and a bias epilogue:
+/// X and W both f32, or both f16 or bf16 (products exact in f32), into an
+/// f32 accumulator.
 std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
   MLIRContext *ctx = mm.getContext();
   if (!mm.hasPureTensorSemantics() || mm.getNumDpsInputs() != 2 ||
-      !isStaticF32(mm.getDpsInputs()[0].getType(), 2) ||
-      !isStaticF32(mm.getDpsInputs()[1].getType(), 2) ||
+      !isStaticFloat(mm.getDpsInputs()[0].getType(), 2) ||
+      getElementTypeOrSelf(mm.getDpsInputs()[0].getType()) !=
+          getElementTypeOrSelf(mm.getDpsInputs()[1].getType()) ||
       !isStaticF32(mm.getResult(0).getType(), 2) || !mm->hasOneUse())
     return std::nullopt;
   // nn.Linear layout: X[m, k] . W[n, k]^T.

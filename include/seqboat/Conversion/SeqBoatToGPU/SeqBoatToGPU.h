@@ -35,6 +35,7 @@ namespace mlir::seqboat {
 #define GEN_PASS_DECL_SEQBOATAPPLYSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATAPPLYHOSTSTRATEGIES
 #define GEN_PASS_DECL_SEQBOATMMASYNCTF32
+#define GEN_PASS_DECL_SEQBOATVECTORTOMMASYNC
 #define GEN_PASS_DECL_SEQBOATLOOPANNOTATIONS
 #define GEN_PASS_DECL_SEQBOATDEALLOCATEHOSTBUFFERS
 #define GEN_PASS_DECL_SEQBOATINLINEKERNELCALLS
@@ -124,10 +125,16 @@ linalg::GenericOp getContractionEpilogue(linalg::MatmulOp mm);
 std::string getContractionKernelName(linalg::MatmulOp mm);
 
 /// Why block tiles TM x TN and reduction tile BK cannot compile an
-/// M x N x K contraction kernel; empty when they can. `gpu` adds the
+/// M x N x K contraction kernel whose X and W elements are `operandBytes`
+/// wide (4: f32, 2: f16 or bf16); empty when they can. `gpu` adds the
 /// shared-memory limit of a block.
 std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
-                                  int64_t tn, int64_t bk, bool gpu);
+                                  int64_t tn, int64_t bk, bool gpu,
+                                  int64_t operandBytes = 4);
+
+/// The width in bytes of a contraction kernel's X and W elements (4 for
+/// f32, 2 for f16 and bf16).
+int64_t getContractionOperandBytes(func::FuncOp kernel);
 
 /// (M, N, K) of a contraction kernel function: its arguments are static
 /// (X[M, K], W[N, K], bias[N], Y[M, N]) memrefs; nullopt otherwise.

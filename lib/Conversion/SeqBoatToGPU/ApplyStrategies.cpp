@@ -283,7 +283,6 @@ void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
       FunctionType::get(kernel.getContext(), types, TypeRange()));
   for (auto [arg, type] : llvm::zip(kernel.getArguments(), types))
     arg.setType(type);
-  auto outType = RankedTensorType::get({piece.m, piece.n}, x.getElementType());
   kernel.walk([&](Operation *op) {
     if (auto toTensor = dyn_cast<bufferization::ToTensorOp>(op)) {
       auto buffer = cast<MemRefType>(toTensor.getBuffer().getType());
@@ -294,7 +293,8 @@ void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
     for (OpResult r : op->getResults())
       if (auto t = dyn_cast<RankedTensorType>(r.getType());
           t && t.getShape() == ArrayRef<int64_t>{m, n})
-        r.setType(outType);
+        // The f32 accumulator and a 16-bit result keep their types.
+        r.setType(t.clone({piece.m, piece.n}));
   });
 }
 

@@ -14,6 +14,13 @@
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%t.missing.mlir" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not seqboat-opt %S/Inputs/linear.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%s" 2>&1 | FileCheck %s --check-prefix=NOTLIB
+// 16-bit operands: mma k = 16 and 8 values per 16-byte copy, so K tiles of
+// 16, 32 or 64; the pipeline's tile-k=8 becomes 16 for them; a library
+// without the 16-bit entry points is named.
+// RUN: not seqboat-opt %S/Inputs/linear_bf16.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=12" 2>&1 | FileCheck %s --check-prefix=BK16
+// RUN: seqboat-opt %S/Inputs/linear_bf16.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=8" | FileCheck %s --check-prefix=K8
+// RUN: not seqboat-opt %S/Inputs/linear_f16.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=64 tile-n=128" 2>&1 | FileCheck %s --check-prefix=SMEM16
+// RUN: not seqboat-opt %S/Inputs/linear_bf16.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY16
 // Scan kernels: a chunk that is not positive; a scan op on dynamic shapes is
 // not formed and the lowering names it.
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu scan-chunk=0" 2>&1 | FileCheck %s --check-prefix=CHUNK
@@ -54,3 +61,8 @@
 
 // RUN: not seqboat-opt %S/Inputs/bad_contraction.mlir --seqboat-apply-strategies="tile-m=32 tile-n=32" 2>&1 | FileCheck %s --check-prefix=BADKERNEL
 // BADKERNEL: error: contraction kernel: expected (X[M, K], W[N, K], bias[N], Y[M, N]) static memref arguments
+
+// BK16: linear_bf16.mlir:{{[0-9]+}}:{{[0-9]+}}: error: contraction kernel (M=64, N=64, K=64, tiles 64x64x12): tile-k must be 16, 32 or 64 with 16-bit operands
+// K8: seqboat.tiles = array<i64: 64, 64, 16>
+// SMEM16: error: contraction kernel (M=64, N=64, K=64, tiles 64x128x64): needs {{[0-9]+}} B of shared memory, more than 49152 B
+// ENTRY16: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction16_gpu

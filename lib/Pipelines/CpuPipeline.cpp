@@ -143,7 +143,11 @@ void seqboat::buildKernelStrategy(
   // The scan roots those lowerings made (ema_conv's state scan).
   pm.addPass(createSeqBoatFormScanKernels());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createSeqBoatFormKernels());
+  SeqBoatFormKernelsOptions formation;
+  // precision=autocast: GEMMs fed by 16-bit weights on 16-bit tensor cores,
+  // their activations rounded (an IR change, so the CPU runs it too).
+  formation.autocast = strategies.precision == "autocast";
+  pm.addPass(createSeqBoatFormKernels(formation));
   if (!kernelWork.empty()) {
     SeqBoatPrintKernelWorkOptions work;
     work.output = kernelWork.str();

@@ -76,6 +76,7 @@ class BuildConfig:
     dtype: str = "f32"               # activations and dense weights: f32, f16, bf16
     param_dtype: str = "same"        # small parameters: "same" (dtype) or "f32"
     dynamic: bool = False            # B and L written as ? in the signature
+    autocast: bool = False           # layer: reference rounds the projections' inputs to dtype
 
     @property
     def taps(self):
@@ -456,8 +457,14 @@ def _case_layer(rng, cfg):
              "bidirectional": cfg.bidirectional, "eps": F32(cfg.eps),
              "norm": Enum("norm", cfg.norm), "prenorm": cfg.prenorm,
              "window": cfg.window}
+    # precision=autocast: the three projections read their f32 inputs
+    # rounded to the (16-bit) dtype.
+    gemm_input = None
+    if cfg.autocast and cfg.dtype != "f32":
+        def gemm_input(t):
+            return round_to(t.astype(np.float32), cfg.dtype).astype(np.float64)
     return Case("layer", [p[name] for name in ref.LAYER_OPERANDS], attrs,
-                [ref.layer(p, lcfg)])
+                [ref.layer(p, lcfg, gemm_input=gemm_input)])
 
 
 # Affine maps the generated linalg text uses.
@@ -867,6 +874,9 @@ def _parser():
                         help="small parameters in the --dtype (same) or in f32")
     common.add_argument("--dynamic", action="store_true",
                         help="write the batch and sequence dims as ?")
+    common.add_argument("--autocast", action="store_true",
+                        help="layer: the reference rounds what the three projections read "
+                             "to --dtype, as precision=autocast computes")
     for op in OPS:
         sub.add_parser(op, parents=[common], help="build a %s case" % op)
 

@@ -485,7 +485,7 @@ def normalize(x, kind, w, b, eps):
     raise ValueError("unknown norm %r" % (kind,))
 
 
-def _layer(params, cfg, return_intermediates=False):
+def _layer(params, cfg, return_intermediates=False, gemm_input=None):
     if isinstance(cfg, dict):
         cfg = LayerConfig(**cfg)
     missing = [n for n in LAYER_OPERANDS if n not in params]
@@ -504,18 +504,21 @@ def _layer(params, cfg, return_intermediates=False):
     def norm(t):
         return normalize(t, cfg.norm, p["norm_w"], p["norm_b"], eps)
 
+    # What the three projections read (rounded to 16 bits by precision=autocast).
+    gin = gemm_input or (lambda t: t)
+
     # 1-2: normalisation and EMA
     xn = norm(x) if cfg.prenorm else x
     mx = silu(ema_conv.f64(xn, p["ema_delta"], p["ema_alpha"], p["ema_beta"],
                            p["ema_gamma"], p["ema_omega"], cfg.bidirectional))
     # 3: router logits and the hx branch
-    hu = mx @ p["hx_w"].T + p["hx_b"]
+    hu = gin(mx) @ p["hx_w"].T + p["hx_b"]
     u, hx = hu[..., 0:2], hu[..., 2:]
     # 4: routing and compaction
     gate, active = route.f64(u, p["log_temp"])
     pos, count = compact_index.f64(active)
     # 5: projections of the gathered tokens
-    base = silu(gather.f64(mx, pos) @ p["mx_w"].T + p["mx_b"])
+    base = silu(gin(gather.f64(mx, pos)) @ p["mx_w"].T + p["mx_b"])
     z, r, v = base[..., 0:zdim], base[..., zdim:zdim + hdim], base[..., zdim + hdim:]
     # 6: queries and keys
     q = z * p["qk_gamma"][0] + p["qk_beta"][0]
@@ -523,7 +526,7 @@ def _layer(params, cfg, return_intermediates=False):
     # 7: attention over the compacted tokens
     o = local_attention.f64(q, k, v, pos, count, p["rel_bias"], cfg.window,
                             cfg.bidirectional, cfg.activation)
-    h = (o * r) @ p["h_w"].T + p["h_b"]
+    h = gin(o * r) @ p["h_w"].T + p["h_b"]
     # 8: back to original positions, gated
     hf = scatter.f64(h, pos, length) * (gate * active)[..., None]
     # 9: residual and output
@@ -537,7 +540,7 @@ def _layer(params, cfg, return_intermediates=False):
     return out, inter
 
 
-def layer(params, cfg, return_intermediates=False):
+def layer(params, cfg, return_intermediates=False, gemm_input=None):
     """One whole SeqBoat layer, ``out : [B, L, D]`` (float32).
 
     ``params`` maps the operand names of ``seqboat.layer``
@@ -564,8 +567,11 @@ def layer(params, cfg, return_intermediates=False):
     variance), rmsnorm ``x / sqrt(mean(x^2) + eps) * norm_w``, none identity.
     With ``return_intermediates`` also returns a dict of the intermediate
     values (xn, mx, u, hx, gate, active, pos, count, z, r, v, q, k, o, h, hf).
+    ``gemm_input``, if given, maps what each of the three projections reads
+    (``mx``, ``gather(mx, pos)``, ``o * r``) before the product: rounding to
+    a 16-bit type models ``precision=autocast``.
     """
-    return _to_public(_layer(params, cfg, return_intermediates))
+    return _to_public(_layer(params, cfg, return_intermediates, gemm_input))
 
 
 layer.f64 = _layer

@@ -257,7 +257,12 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     The kernel function has a memref ABI (`X, W, bias, Y`); the caller passes
     `bufferization.to_buffer` views of its tensors and a fresh `Y` buffer, so
     the HBM traffic of the fused kernel is X, W and bias once and Y once.
-    Contractions that do not fit the pattern are left alone. A projection
+    Contractions that do not fit the pattern are left alone. X and W are
+    both f32, or both f16 or bf16 (into the f32 accumulator); a bias that is
+    the extension of a 16-bit tensor is read as it is and extended in the
+    epilogue. With `autocast`, an f32 X multiplying a W that is the
+    extension of a 16-bit tensor is rounded to that type and W read as it
+    is (the 16-bit tensor-core form PyTorch autocast computes). A projection
     in the form `seqboat-decompose` writes (a reduction generic over
     `x[..., K]` and a transposed copy of `W`, accumulating into the bias
     broadcast along the rows) is first raised to this pattern (rows
@@ -274,7 +279,11 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"parallel", "parallel-kernels", "bool", /*default=*/"true",
-           "Form a parallel kernel of every other linalg op">
+           "Form a parallel kernel of every other linalg op">,
+    Option<"autocast", "autocast", "bool", /*default=*/"false",
+           "Round the f32 X of a contraction whose W is the extension of a "
+           "16-bit tensor to that type, and read W as it is: 16-bit tensor "
+           "cores, as PyTorch autocast computes (precision=autocast)">
   ];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",
@@ -344,7 +353,9 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            "Reduction tile (shared-memory stage depth) of contraction kernels">,
     Option<"precision", "precision", "std::string", /*default=*/"\"tf32\"",
            "f32 contractions on the GPU: tf32 (tensor cores, PyTorch's "
-           "allow_tf32) or ieee (exact f32 FFMA)">,
+           "allow_tf32), ieee (exact f32 FFMA) or autocast (tf32 here; "
+           "seqboat-form-kernels{autocast} made the 16-bit GEMMs); 16-bit "
+           "contractions use 16-bit tensor cores under every precision">,
     Option<"scanChunk", "scan-chunk", "int64_t", /*default=*/"16",
            "Chunk of the EMA scan within one thread of a scan kernel "
            "(ema_conv), bound as the scan strategy's param">,

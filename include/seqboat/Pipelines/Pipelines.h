@@ -159,7 +159,11 @@ struct KernelKnobOptions : public Base {
   ::mlir::detail::PassOptions::Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("f32 contractions on the GPU: tf32 (tensor cores, "
-                     "PyTorch's allow_tf32) or ieee (exact f32 FFMA)"),
+                     "PyTorch's allow_tf32), ieee (exact f32 FFMA) or "
+                     "autocast (as tf32, but a GEMM whose weights are f16 "
+                     "or bf16 rounds its activations to that type and runs "
+                     "on 16-bit tensor cores, as PyTorch autocast does; "
+                     "on every target)"),
       llvm::cl::init("tf32")};
 
   SeqBoatApplyStrategiesOptions strategyOptions(StringRef target) const {

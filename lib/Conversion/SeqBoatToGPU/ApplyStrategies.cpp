@@ -41,6 +41,9 @@ constexpr const char kBuiltinLibrary[] =
 /// Params the contraction strategy binds after the module.
 constexpr unsigned kContractionParams = 7;
 
+/// The pass's default contraction tiles (its tile-m, tile-n, tile-k).
+constexpr int64_t kDefaultTileM = 64, kDefaultTileN = 64, kDefaultTileK = 16;
+
 /// Threads per block of the contraction strategy (2x2 warps).
 constexpr int64_t kThreads = 128;
 /// Static shared memory a block may use without opting in.
@@ -676,9 +679,9 @@ struct SeqBoatApplyStrategies
           << target << "' (expected gpu or cpu)";
       return signalPassFailure();
     }
-    if (precision != "tf32" && precision != "ieee") {
+    if (precision != "tf32" && precision != "ieee" && precision != "autocast") {
       emitError(module.getLoc(), "seqboat-apply-strategies: unknown precision '")
-          << precision << "' (expected tf32 or ieee)";
+          << precision << "' (expected tf32, ieee or autocast)";
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> kernels;
@@ -833,6 +836,13 @@ private:
     std::optional<std::array<int64_t, 3>> mnk =
         getContractionKernelShape(kernel);
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
+    // 16-bit tiles take half the shared memory of f32 ones: at the
+    // pipeline's default tiles (64x64x16), 16-bit kernels take 128 rows
+    // (twice the reuse of each W slice; at 64 rows ptxas spilled 8 bytes in
+    // two of the bf16 benchmark layer's projections).
+    if (half && tiles == ArrayRef<int64_t>{kDefaultTileM, kDefaultTileN,
+                                           kDefaultTileK})
+      tiles[0] = 2 * kDefaultTileM;
     bool fitted = false;
     if (auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr)) {
       if (attr.size() != 3)

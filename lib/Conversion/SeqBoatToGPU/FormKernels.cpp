@@ -350,6 +350,126 @@ static bool raiseProjection(linalg::GenericOp g) {
   return true;
 }
 
+/// The 16-bit (f16, bf16) tensor whose exact extension to f32 `v` is (an
+/// all-parallel generic of identity maps whose body is one `arith.extf` of
+/// its input), or null.
+static Value extendedFrom(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
+      g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 0 ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return {};
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto ext = yield.getNumOperands() == 1
+                 ? yield.getOperand(0).getDefiningOp<arith::ExtFOp>()
+                 : arith::ExtFOp();
+  if (!ext || body->getOperations().size() != 2 ||
+      ext.getIn() != body->getArgument(0) || !ext.getType().isF32())
+    return {};
+  Type from = ext.getIn().getType();
+  return from.isF16() || from.isBF16() ? g.getDpsInputs()[0] : Value();
+}
+
+/// A contraction's 16-bit operands read as they are:
+/// - a bias that is the extension of a 16-bit tensor is read in that type
+///   and extended in the epilogue (exact: the same values);
+/// - with `autocast`, an f32 X multiplying a W that is the extension of a
+///   16-bit W16 is rounded to W16's type (`arith.truncf`, to nearest even;
+///   before a `collapse_shape` of its rows, so that its producer fuses into
+///   the rounding) and the matmul reads X16 and W16 into its f32
+///   accumulator: what a PyTorch autocast model computes, on 16-bit tensor
+///   cores. Otherwise both stay f32.
+/// The extensions are erased once nothing reads them.
+static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
+  MLIRContext *ctx = kernel.matmul.getContext();
+  SetVector<Operation *> dead;
+  linalg::GenericOp epi = kernel.epilogue;
+  if (Value bias16 = extendedFrom(epi.getDpsInputs()[1])) {
+    OpBuilder b(epi);
+    Location loc = epi.getLoc();
+    dead.insert(epi.getDpsInputs()[1].getDefiningOp());
+    auto newEpi = linalg::GenericOp::create(
+        b, loc, epi.getResultTypes(),
+        ValueRange{epi.getDpsInputs()[0], bias16}, epi.getDpsInits(),
+        epi.getIndexingMapsArray(), epi.getIteratorTypesArray(),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          IRMapping mapping;
+          Block *old = epi.getBody();
+          mapping.map(old->getArgument(0), args[0]);
+          mapping.map(old->getArgument(1),
+                      arith::ExtFOp::create(nb, nloc, nb.getF32Type(), args[1]));
+          mapping.map(old->getArgument(2), args[2]);
+          for (Operation &op : old->without_terminator())
+            nb.clone(op, mapping);
+          linalg::YieldOp::create(
+              nb, nloc,
+              mapping.lookup(old->getTerminator()->getOperand(0)));
+        });
+    epi.getResult(0).replaceAllUsesWith(newEpi.getResult(0));
+    epi->erase();
+    kernel.epilogue = newEpi;
+  }
+
+  linalg::MatmulOp mm = kernel.matmul;
+  Value x = mm.getDpsInputs()[0], w = mm.getDpsInputs()[1];
+  Value w16 = autocast && getElementTypeOrSelf(x.getType()).isF32()
+                  ? extendedFrom(w)
+                  : Value();
+  if (w16) {
+    OpBuilder b(mm);
+    Location loc = mm.getLoc();
+    Type half = getElementTypeOrSelf(w16.getType());
+    // Round where X's rows are still whole: before their collapse.
+    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+    Value source = collapse ? collapse.getSrc() : x;
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    unsigned rank = sourceType.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    Value rounded =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{sourceType.clone(half)}, ValueRange{source},
+            ValueRange{tensor::EmptyOp::create(b, loc, sourceType.getShape(),
+                                               half)
+                           .getResult()},
+            ArrayRef<AffineMap>{id, id},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(
+                  nb, nloc,
+                  Value(arith::TruncFOp::create(nb, nloc, half, args[0])));
+            })
+            .getResult(0);
+    if (collapse)
+      rounded = tensor::CollapseShapeOp::create(
+          b, loc, rounded, collapse.getReassociationIndices());
+    auto matmul = linalg::MatmulOp::create(
+        b, loc, mm.getResultTypes(), ValueRange{rounded, w16},
+        mm.getDpsInits());
+    matmul.setIndexingMapsAttr(mm.getIndexingMaps());
+    dead.insert(w.getDefiningOp());
+    if (collapse)
+      dead.insert(collapse);
+    mm.getResult(0).replaceAllUsesWith(matmul.getResult(0));
+    mm->erase();
+    kernel.matmul = matmul;
+  }
+  for (Operation *op : llvm::to_vector(dead))
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+      dead.insert(linalgOp.getDpsInits()[0].getDefiningOp());
+  // eraseDead skips what is not a linalg op or an empty tensor.
+  for (Operation *op : dead)
+    if (auto c = dyn_cast_or_null<tensor::CollapseShapeOp>(op);
+        c && c->use_empty())
+      c->erase();
+  dead.remove_if([](Operation *op) {
+    return isa_and_nonnull<tensor::CollapseShapeOp>(op);
+  });
+  eraseDead(dead);
+}
+
 /// Contraction roots of `caller`, in program order (the kernel numbering).
 static SmallVector<ContractionKernel> contractionKernels(func::FuncOp caller) {
   SmallVector<ContractionKernel> kernels;
@@ -945,12 +1065,31 @@ void padToGeneric(tensor::PadOp pad) {
   pad->erase();
 }
 
-/// Fuses each cheap elementwise op with a rank-0 result (a scalar
-/// parameter converted to f32: a 16-bit log_temp) into the body of every
-/// linalg.generic that reads it (upstream elementwise fusion): tiling has no
-/// slice of a rank-0 tensor to fuse it through, so it would otherwise stay
-/// outside the threads' loops, on the host. The producer goes when nothing
-/// else reads it.
+/// Whether `g` converts its one input elementwise (identity maps, a body of
+/// one `arith.extf` or `arith.truncf`).
+static bool isConversion(linalg::GenericOp g) {
+  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0 ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block *body = g.getBody();
+  return body->getOperations().size() == 2 &&
+         isa<arith::ExtFOp, arith::TruncFOp>(body->front()) &&
+         body->front().getOperand(0) == body->getArgument(0);
+}
+
+/// Fuses into the body of a linalg.generic that reads it (upstream
+/// elementwise fusion):
+/// - each cheap elementwise op with a rank-0 result (a scalar parameter
+///   converted to f32: a 16-bit log_temp): tiling has no slice of a rank-0
+///   tensor to fuse it through, so it would otherwise stay outside the
+///   threads' loops, on the host;
+/// - each conversion read by a generic with reductions (a 16-bit x under a
+///   norm's row statistics): fused through tiling, it would be computed as
+///   a whole row in the thread's local memory before the reduction walks
+///   it; in the body, one value at a time.
+/// The producer goes when nothing else reads it.
 void inlineScalarProducers(func::FuncOp caller) {
   IRRewriter rewriter(caller.getContext());
   for (bool changed = true; changed;) {
@@ -962,10 +1101,22 @@ void inlineScalarProducers(func::FuncOp caller) {
       for (OpOperand *operand : consumer.getDpsInputOperands()) {
         auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
         if (!producer || !isCheapElementwise(producer) ||
-            cast<RankedTensorType>(producer->getResult(0).getType())
-                    .getRank() != 0 ||
+            !(cast<RankedTensorType>(producer->getResult(0).getType())
+                      .getRank() == 0 ||
+              (isConversion(producer) &&
+               consumer.getNumReductionLoops() > 0)) ||
             !linalg::areElementwiseOpsFusable(operand))
           continue;
+        // A conversion others read too is fused as a copy of its own:
+        // fusing it would make the fused op also yield (and a kernel
+        // store) the converted tensor for them.
+        if (isConversion(producer) && !producer->hasOneUse()) {
+          rewriter.setInsertionPoint(producer);
+          Operation *copy = rewriter.clone(*producer);
+          rewriter.modifyOpInPlace(
+              consumer, [&] { operand->set(copy->getResult(0)); });
+          producer = cast<linalg::GenericOp>(copy);
+        }
         rewriter.setInsertionPoint(consumer);
         FailureOr<linalg::ElementwiseOpFusionResult> fused =
             linalg::fuseElementwiseOps(rewriter, operand);
@@ -1195,8 +1346,10 @@ struct SeqBoatFormKernels
                  })
                  .wasInterrupted()) {
       }
-      for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller)))
+      for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller))) {
+        readHalfOperands(kernel, autocast);
         outline(kernel, caller, symbols, i);
+      }
       if (!parallel)
         continue;
       SmallVector<tensor::PadOp> pads;

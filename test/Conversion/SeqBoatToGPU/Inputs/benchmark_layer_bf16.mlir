@@ -1,0 +1,7 @@
+// The benchmark layer of bench/bench_gpu.py in bf16 (B=8, L=4096, D=512, N=16, Z=128,
+// H=1024, w=256, bidirectional softmax, pre-LayerNorm; every operand bf16),
+// signature only.
+func.func @layer(%in0: tensor<8x4096x512xbf16>, %in1: tensor<512xbf16>, %in2: tensor<512xbf16>, %in3: tensor<1024x16xbf16>, %in4: tensor<1024x16xbf16>, %in5: tensor<1024x16xbf16>, %in6: tensor<1024x16xbf16>, %in7: tensor<512xbf16>, %in8: tensor<514x512xbf16>, %in9: tensor<514xbf16>, %in10: tensor<bf16>, %in11: tensor<2176x512xbf16>, %in12: tensor<2176xbf16>, %in13: tensor<2x128xbf16>, %in14: tensor<2x128xbf16>, %in15: tensor<8191xbf16>, %in16: tensor<512x1024xbf16>, %in17: tensor<512xbf16>) -> tensor<8x4096x512xbf16> {
+  %r = "seqboat.layer"(%in0, %in1, %in2, %in3, %in4, %in5, %in6, %in7, %in8, %in9, %in10, %in11, %in12, %in13, %in14, %in15, %in16, %in17) <{activation = #seqboat.activation<softmax>, bidirectional = true, eps = 1.000000e-05 : f32, norm = #seqboat.norm<layernorm>, prenorm = true, window = 256 : i64}> : (tensor<8x4096x512xbf16>, tensor<512xbf16>, tensor<512xbf16>, tensor<1024x16xbf16>, tensor<1024x16xbf16>, tensor<1024x16xbf16>, tensor<1024x16xbf16>, tensor<512xbf16>, tensor<514x512xbf16>, tensor<514xbf16>, tensor<bf16>, tensor<2176x512xbf16>, tensor<2176xbf16>, tensor<2x128xbf16>, tensor<2x128xbf16>, tensor<8191xbf16>, tensor<512x1024xbf16>, tensor<512xbf16>) -> tensor<8x4096x512xbf16>
+  return %r : tensor<8x4096x512xbf16>
+}

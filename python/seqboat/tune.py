@@ -51,7 +51,8 @@ from . import kernels as kernel_report
 
 # Per-chip limits and roofline (public datasheet numbers).
 CHIPS = {
-    # tf32: dense TF32 tensor-core peak (mma.sync), for contraction kernels.
+    # tf32: dense TF32 tensor-core peak (mma.sync), for contraction kernels;
+    # 16-bit (f16/bf16) operands run at twice that (HALF_OVER_TF32).
     "sm_80": dict(sms=108, regs=65536, smem=167936, threads=2048, blocks=32,
                   bandwidth=2.0e12, flops=19.5e12, tf32=156e12),
     "sm_86": dict(sms=84, regs=65536, smem=102400, threads=1536, blocks=16,
@@ -62,6 +63,9 @@ CHIPS = {
                   bandwidth=3.35e12, flops=67.0e12, tf32=494.7e12),
 }
 BLOCK_SMEM_LIMIT = 48 * 1024
+# Dense f16/bf16 tensor-core peak over dense TF32 (A100 312/156, H100
+# 989/495 TFLOPS).
+HALF_OVER_TF32 = 2.0
 # Kernels whose dot products the unroll knob applies to.
 UNROLLED_KERNELS = ("ema_hx_route", "mx_proj", "attention", "output")
 DB_VERSION = 1
@@ -421,15 +425,17 @@ def contraction_work(op, config):
     s = op["shape"]
     m, n, k = s["M"], s["N"], s["K"]
     tm, tn = config["tile_m"], config["tile_n"]
+    # Element bytes of X and W (2 for f16/bf16) and of Y and the bias.
+    ob, yb = op.get("operand_bytes", 4), op.get("result_bytes", 4)
     peeled = peeled_kernel_names(op)
     mm, nm = m - m % tm, n - n % tn
     if mm == 0 or nm == 0 or k % config.get("tile_k", 16):
         # Nothing to peel: the whole contraction as a parallel kernel.
         return [(op["kernel"] + PARALLEL_SUFFIX, math.ceil(m * n / 128.0), 128,
-                 4 * (m * k + n * k + m * n + n), 2.0 * m * n * k)]
+                 ob * (m * k + n * k) + yb * (m * n + n), 2.0 * m * n * k)]
     grid = (mm // tm) * (nm // tn)
-    compulsory = 4 * (mm * k + nm * k + mm * nm + nm)
-    rereads = 4 * (mm * k * (nm // tn - 1) + nm * k * (mm // tm - 1))
+    compulsory = ob * (mm * k + nm * k) + yb * (mm * nm + nm)
+    rereads = ob * (mm * k * (nm // tn - 1) + nm * k * (mm // tm - 1))
     nbytes = compulsory + rereads / L2_OVER_HBM
     rows = [(op["kernel"], grid, CONTRACTION_THREADS, nbytes, 2.0 * mm * nm * k)]
     # The peeled parts: every output element reads its X row and W row (the
@@ -438,7 +444,7 @@ def contraction_work(op, config):
         if pm and pn:
             rows.append((peeled[suffix] + PARALLEL_SUFFIX,
                          math.ceil(pm * pn / 128.0), 128,
-                         4 * (pm * k + pn * k + pm * pn + pn), 2.0 * pm * pn * k))
+                         ob * (pm * k + pn * k) + yb * (pm * pn + pn), 2.0 * pm * pn * k))
     return rows
 
 
@@ -492,8 +498,10 @@ def kernel_costs(op, config, ptxas, chip_name):
     chip = CHIPS.get(chip_name, CHIPS["sm_90"])
     t = block_threads(config)
     # Contractions run on tensor cores (TF32 mma.sync) unless compiled with
-    # precision=ieee (FFMA).
-    tensor_cores = op.get("kind") == "contraction" and op.get("precision", "tf32") == "tf32"
+    # precision=ieee (FFMA); 16-bit operands always do, at twice the peak.
+    half = op.get("operand_bytes", 4) == 2
+    tensor_cores = op.get("kind") == "contraction" and (
+        op.get("precision", "tf32") in ("tf32", "autocast") or half)
     rows = []
     for name, grid, lanes, nbytes, flops in kernel_work(op, config):
         # Parallel kernels (a contraction's peeled remainder or fallback) run
@@ -501,6 +509,8 @@ def kernel_costs(op, config, ptxas, chip_name):
         parallel = name.endswith(PARALLEL_SUFFIX)
         name = name[:-len(PARALLEL_SUFFIX)] if parallel else name
         peak = chip["tf32"] if tensor_cores and not parallel else chip["flops"]
+        if half and tensor_cores and not parallel:
+            peak *= HALF_OVER_TF32
         rows.append(_roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip))
     return rows
 
@@ -515,9 +525,12 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
     bytes of its buffers once. (Work files without the grid: ceil(points /
     128) full blocks of 128.)"""
     if kernel["kind"] == "contraction":
-        tiles = kernel.get("tiles", [64, 64, 16])
+        # The strategy's default tiles (16-bit operands: 128 rows).
+        default = [128, 64, 16] if kernel.get("operand_bytes", 4) == 2 else [64, 64, 16]
+        tiles = kernel.get("tiles", default)
         op = {"kind": "contraction", "kernel": kernel["name"], "shape": kernel["shape"],
-              "precision": precision}
+              "precision": precision, "operand_bytes": kernel.get("operand_bytes", 4),
+              "result_bytes": kernel.get("result_bytes", 4)}
         config = {"tile_m": tiles[0], "tile_n": tiles[1], "tile_k": tiles[2]}
         return kernel_costs(op, config, ptxas, chip_name)
     chip = CHIPS.get(chip_name, CHIPS["sm_90"])

@@ -189,6 +189,13 @@ struct SeqBoatPrintKernelWorkPass
             {"M", (*mnk)[0]}, {"N", (*mnk)[1]}, {"K", (*mnk)[2]}};
         if (auto tiles = kernel->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr))
           entry["tiles"] = llvm::json::Array(tiles.asArrayRef());
+        // X and W element bytes (2: 16-bit tensor cores) and Y's.
+        entry["operand_bytes"] = getContractionOperandBytes(kernel);
+        entry["result_bytes"] =
+            (cast<MemRefType>(kernel.getArgumentTypes()[3])
+                 .getElementTypeBitWidth() +
+             7) /
+            8;
       } else {
         Distribution d = distributedPoints(kernel, knobs->threads);
         entry["points"] = d.points;

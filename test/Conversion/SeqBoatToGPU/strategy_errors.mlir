@@ -45,7 +45,7 @@
 // NEG: error: {{.*}}tile-n must be a positive multiple of 16
 // GRID: error: {{.*}}the copy grid of 64x2 threads needs tile-m and tile-n to be multiples of 64
 // TARGET: error: seqboat-apply-strategies: unknown target 'tpu' (expected gpu or cpu)
-// PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32 or ieee)
+// PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32, ieee or autocast)
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // CHUNK: seqboat_layer.mlir:{{[0-9]+}}:{{[0-9]+}}: error: scan kernel: scan-chunk must be positive, got 0

@@ -372,6 +372,154 @@ static Value extendedFrom(Value v) {
   return from.isF16() || from.isBF16() ? g.getDpsInputs()[0] : Value();
 }
 
+/// `source` (f32) rounded to the 16-bit `half`: an existing rounding of it
+/// (a conversion generic) or a new one right after its definition, so that
+/// every reader it may serve is after it.
+static Value roundedTo(Value source, Type half) {
+  for (Operation *user : source.getUsers())
+    if (auto g = dyn_cast<linalg::GenericOp>(user);
+        g && g.getDpsInputs().size() == 1 && g.getDpsInputs()[0] == source &&
+        g.getNumDpsInits() == 1 && g.getNumReductionLoops() == 0 &&
+        getElementTypeOrSelf(g.getResult(0).getType()) == half &&
+        llvm::all_of(g.getIndexingMapsArray(),
+                     [](AffineMap m) { return m.isIdentity(); }) &&
+        g.getBody()->getOperations().size() == 2 &&
+        isa<arith::TruncFOp>(g.getBody()->front()))
+      return g.getResult(0);
+  OpBuilder b(source.getContext());
+  if (Operation *def = source.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
+  Location loc = source.getLoc();
+  auto type = cast<RankedTensorType>(source.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type.clone(half)}, ValueRange{source},
+             ValueRange{
+                 tensor::EmptyOp::create(b, loc, type.getShape(), half)
+                     .getResult()},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   Value(arith::TruncFOp::create(nb, nloc, half, args[0])));
+             })
+      .getResult(0);
+}
+
+/// Whether `v`, in the body of `g`, only moves values of f32 tensors `g`
+/// reads through `tensor.extract` (collected in `extracts`), selected
+/// between them and constants exact in `half` (`selects`): rounding its
+/// result is then the same as reading rounded tensors.
+static bool onlyMoves(Value v, linalg::GenericOp g, Type half,
+                      SetVector<Operation *> &extracts,
+                      SetVector<Operation *> &selects) {
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getParentOp() != g || !v.hasOneUse())
+    return false;
+  if (auto extract = dyn_cast<tensor::ExtractOp>(def)) {
+    Value t = extract.getTensor();
+    if (!extract.getType().isF32() || isa<BlockArgument>(t) ||
+        g->isAncestor(t.getDefiningOp()))
+      return false;
+    extracts.insert(def);
+    return true;
+  }
+  if (auto select = dyn_cast<arith::SelectOp>(def)) {
+    for (Value operand : {select.getTrueValue(), select.getFalseValue()}) {
+      FloatAttr c;
+      if (matchPattern(operand, m_Constant(&c))) {
+        bool lost = false;
+        APFloat value = c.getValue();
+        value.convert(cast<FloatType>(half).getFloatSemantics(),
+                      APFloat::rmNearestTiesToEven, &lost);
+        if (lost)
+          return false;
+        continue;
+      }
+      if (!onlyMoves(operand, g, half, extracts, selects))
+        return false;
+    }
+    selects.insert(def);
+    return true;
+  }
+  return false;
+}
+
+/// `g` rounded to `half`, if its result only moves values of f32 tensors it
+/// reads through `tensor.extract` (a gather of rows): the same generic
+/// reading those tensors rounded (each rounded once, shared with their other
+/// readers); null otherwise.
+static Value roundThroughGather(linalg::GenericOp g, Type half) {
+  if (!g.hasPureTensorSemantics() || g->getNumResults() != 1 ||
+      g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 0 ||
+      !g->hasOneUse() || !getElementTypeOrSelf(g.getResult(0).getType()).isF32() ||
+      g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)))
+    return {};
+  auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+  SetVector<Operation *> extracts, selects;
+  if (!onlyMoves(yield.getOperand(0), g, half, extracts, selects))
+    return {};
+  IRMapping mapping;
+  for (Operation *op : extracts) {
+    Value t = cast<tensor::ExtractOp>(op).getTensor();
+    if (!mapping.contains(t))
+      mapping.map(t, roundedTo(t, half));
+  }
+  OpBuilder b(g);
+  Location loc = g.getLoc();
+  auto type = cast<RankedTensorType>(g.getResult(0).getType());
+  auto rounded = linalg::GenericOp::create(
+      b, loc, TypeRange{type.clone(half)}, g.getDpsInputs(),
+      ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(), half)
+                     .getResult()},
+      g.getIndexingMapsArray(), g.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Block *old = g.getBody();
+        for (auto [from, to] : llvm::zip(old->getArguments(), args))
+          mapping.map(from, to);
+        for (Operation &op : old->without_terminator()) {
+          if (extracts.contains(&op)) {
+            auto extract = cast<tensor::ExtractOp>(op);
+            mapping.map(extract.getResult(),
+                        tensor::ExtractOp::create(
+                            nb, nloc, mapping.lookup(extract.getTensor()),
+                            llvm::map_to_vector(extract.getIndices(),
+                                                [&](Value i) {
+                                                  return mapping.lookupOrDefault(i);
+                                                })));
+          } else if (selects.contains(&op)) {
+            auto select = cast<arith::SelectOp>(op);
+            auto moved = [&](Value v) -> Value {
+              FloatAttr c;
+              if (matchPattern(v, m_Constant(&c))) {
+                bool lost = false;
+                APFloat value = c.getValue();
+                value.convert(cast<FloatType>(half).getFloatSemantics(),
+                              APFloat::rmNearestTiesToEven, &lost);
+                return arith::ConstantOp::create(
+                    nb, nloc, FloatAttr::get(half, value));
+              }
+              return mapping.lookup(v);
+            };
+            mapping.map(select.getResult(),
+                        arith::SelectOp::create(
+                            nb, nloc, mapping.lookupOrDefault(select.getCondition()),
+                            moved(select.getTrueValue()),
+                            moved(select.getFalseValue())));
+          } else {
+            nb.clone(op, mapping);
+          }
+        }
+        linalg::YieldOp::create(nb, nloc, mapping.lookup(yield.getOperand(0)));
+      });
+  return rounded.getResult(0);
+}
+
 /// A contraction's 16-bit operands read as they are:
 /// - a bias that is the extension of a 16-bit tensor is read in that type
 ///   and extended in the epilogue (exact: the same values);
@@ -383,7 +531,6 @@ static Value extendedFrom(Value v) {
 ///   cores. Otherwise both stay f32.
 /// The extensions are erased once nothing reads them.
 static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
-  MLIRContext *ctx = kernel.matmul.getContext();
   SetVector<Operation *> dead;
   linalg::GenericOp epi = kernel.epilogue;
   if (Value bias16 = extendedFrom(epi.getDpsInputs()[1])) {
@@ -421,27 +568,20 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
     OpBuilder b(mm);
     Location loc = mm.getLoc();
     Type half = getElementTypeOrSelf(w16.getType());
-    // Round where X's rows are still whole: before their collapse.
+    // Round where X's rows are still whole: before their collapse; a
+    // gather of rows reads the rounded rows instead (rounded once for all
+    // their readers: the EMA output both the hx projection and the gather
+    // for the mx projection read).
     auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
     Value source = collapse ? collapse.getSrc() : x;
-    auto sourceType = cast<RankedTensorType>(source.getType());
-    unsigned rank = sourceType.getRank();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    Value rounded =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{sourceType.clone(half)}, ValueRange{source},
-            ValueRange{tensor::EmptyOp::create(b, loc, sourceType.getShape(),
-                                               half)
-                           .getResult()},
-            ArrayRef<AffineMap>{id, id},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &nb, Location nloc, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nloc,
-                  Value(arith::TruncFOp::create(nb, nloc, half, args[0])));
-            })
-            .getResult(0);
+    Value rounded;
+    auto gather = source.getDefiningOp<linalg::GenericOp>();
+    if (gather)
+      rounded = roundThroughGather(gather, half);
+    if (rounded)
+      dead.insert(gather);
+    else
+      rounded = roundedTo(source, half);
     if (collapse)
       rounded = tensor::CollapseShapeOp::create(
           b, loc, rounded, collapse.getReassociationIndices());
@@ -1088,7 +1228,10 @@ static bool isConversion(linalg::GenericOp g) {
 /// - each conversion read by a generic with reductions (a 16-bit x under a
 ///   norm's row statistics): fused through tiling, it would be computed as
 ///   a whole row in the thread's local memory before the reduction walks
-///   it; in the body, one value at a time.
+///   it; in the body, one value at a time;
+/// - each conversion read through a map that is not a projected
+///   permutation (a row of the 16-bit qk_gamma read at a constant index),
+///   which tiling cannot fuse: it would be a kernel of its own.
 /// The producer goes when nothing else reads it.
 void inlineScalarProducers(func::FuncOp caller) {
   IRRewriter rewriter(caller.getContext());
@@ -1104,7 +1247,9 @@ void inlineScalarProducers(func::FuncOp caller) {
             !(cast<RankedTensorType>(producer->getResult(0).getType())
                       .getRank() == 0 ||
               (isConversion(producer) &&
-               consumer.getNumReductionLoops() > 0)) ||
+               (consumer.getNumReductionLoops() > 0 ||
+                !consumer.getMatchingIndexingMap(operand)
+                     .isProjectedPermutation()))) ||
             !linalg::areElementwiseOpsFusable(operand))
           continue;
         // A conversion others read too is fused as a copy of its own:

@@ -78,9 +78,16 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
       knob.defaultValue = knob.values.front();
     return knob;
   };
-  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, 64, true));
+  // 16-bit X and W: mma k = 16, 8 values per 16-byte copy, 128 rows by
+  // default (the strategy's rules for them).
+  bool half = getElementTypeOrSelf(mm->getOperand(0).getType())
+                  .getIntOrFloatBitWidth() == 16;
+  int64_t bytes = half ? 2 : 4;
+  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, half ? 128 : 64, true));
   space.knobs.push_back(knob("tile_n", {16, 32, 64, 128}, n, 64, true));
-  space.knobs.push_back(knob("tile_k", {8, 16, 32}, k, 16, false));
+  space.knobs.push_back(knob("tile_k", half ? ArrayRef<int64_t>{16, 32, 64}
+                                            : ArrayRef<int64_t>{8, 16, 32},
+                             k, 16, false));
   space.constraints.push_back(
       "tile_m <= M and tile_n <= N (M = " + std::to_string(m) + ", N = " +
       std::to_string(n) +
@@ -88,9 +95,12 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
       "kernels); tile_k divides K (K = " +
       std::to_string(k) + ")");
   space.constraints.push_back(
-      "tile_m and tile_n are multiples of 128 / (tile_k / 4) (copy grid)");
-  space.constraints.push_back("4 * (tile_m * tile_n + 2 * tile_k * (tile_m + "
-                              "tile_n) + tile_n) bytes <= 49152 (shared memory)");
+      "tile_m and tile_n are multiples of 128 / (tile_k * " +
+      std::to_string(bytes) + " / 16) (copy grid)");
+  space.constraints.push_back(
+      "4 * tile_m * tile_n + 2 * " + std::to_string(bytes) +
+      " * tile_k * (tile_m + tile_n) + 4 * tile_n bytes <= 49152 (shared "
+      "memory)");
   return space;
 }
 

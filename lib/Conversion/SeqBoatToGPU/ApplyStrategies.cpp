@@ -124,9 +124,10 @@ static bool legalContractionTiles(int64_t tm, int64_t tn, int64_t bk,
 int64_t seqboat::getContractionOperandBytes(func::FuncOp kernel) {
   ArrayRef<Type> args = kernel.getArgumentTypes();
   auto x = args.empty() ? MemRefType() : dyn_cast<MemRefType>(args[0]);
-  if (!x || !x.getElementType().isIntOrFloat())
+  Type elt = x ? x.getElementType() : Type();
+  if (elt && elt.isF32())
     return 4;
-  return x.getElementType().getIntOrFloatBitWidth() / 8;
+  return elt && (elt.isF16() || elt.isBF16()) ? 2 : 0;
 }
 
 std::optional<std::array<int64_t, 3>>
@@ -819,6 +820,9 @@ private:
     // tensor cores, or exact FFMA under precision=ieee. The CPU runs the
     // products exactly in f32 in every case.
     int64_t bytes = getContractionOperandBytes(kernel);
+    if (bytes != 2 && bytes != 4)
+      return emitError(kernel.getLoc(),
+                       "contraction kernel: X and W must be f32, f16 or bf16");
     bool half = bytes == 2;
     bool ffma = target == "gpu" && precision == "ieee" && !half;
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -145,6 +146,7 @@ std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
   MLIRContext *ctx = mm.getContext();
   if (!mm.hasPureTensorSemantics() || mm.getNumDpsInputs() != 2 ||
       !isStaticFloat(mm.getDpsInputs()[0].getType(), 2) ||
+      !isStaticFloat(mm.getDpsInputs()[1].getType(), 2) ||
       getElementTypeOrSelf(mm.getDpsInputs()[0].getType()) !=
           getElementTypeOrSelf(mm.getDpsInputs()[1].getType()) ||
       !isStaticF32(mm.getResult(0).getType(), 2) || !mm->hasOneUse())
@@ -160,6 +162,13 @@ std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
   linalg::FillOp fill = matchFill(mm.getDpsInitOperand(0)->get());
   auto epi = dyn_cast<linalg::GenericOp>(*mm->getUsers().begin());
   if (!fill || !epi || !isBiasEpilogue(epi, mm.getResult(0)))
+    return std::nullopt;
+  // One 16-bit type per kernel (the mma lowering takes f16 or bf16).
+  SmallPtrSet<Type, 2> halves;
+  for (Value v : {mm.getDpsInputs()[0], epi.getDpsInputs()[1], epi.getResult(0)})
+    if (getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() == 16)
+      halves.insert(getElementTypeOrSelf(v.getType()));
+  if (halves.size() > 1)
     return std::nullopt;
   return ContractionKernel{fill, mm, epi};
 }
@@ -372,20 +381,36 @@ static Value extendedFrom(Value v) {
   return from.isF16() || from.isBF16() ? g.getDpsInputs()[0] : Value();
 }
 
+/// Whether `g` converts its one input elementwise (identity maps, a body of
+/// one `arith.extf` or `arith.truncf`).
+static bool isConversion(linalg::GenericOp g) {
+  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0 ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block *body = g.getBody();
+  return body->getOperations().size() == 2 &&
+         isa<arith::ExtFOp, arith::TruncFOp>(body->front()) &&
+         body->front().getOperand(0) == body->getArgument(0);
+}
+
 /// `source` (f32) rounded to the 16-bit `half`: an existing rounding of it
 /// (a conversion generic) or a new one right after its definition, so that
 /// every reader it may serve is after it.
-static Value roundedTo(Value source, Type half) {
-  for (Operation *user : source.getUsers())
-    if (auto g = dyn_cast<linalg::GenericOp>(user);
-        g && g.getDpsInputs().size() == 1 && g.getDpsInputs()[0] == source &&
-        g.getNumDpsInits() == 1 && g.getNumReductionLoops() == 0 &&
-        getElementTypeOrSelf(g.getResult(0).getType()) == half &&
-        llvm::all_of(g.getIndexingMapsArray(),
-                     [](AffineMap m) { return m.isIdentity(); }) &&
-        g.getBody()->getOperations().size() == 2 &&
-        isa<arith::TruncFOp>(g.getBody()->front()))
+static Value roundedTo(Value source, Type half, Operation *reader) {
+  DominanceInfo dominance(reader->getParentOfType<func::FuncOp>());
+  for (Operation *user : source.getUsers()) {
+    auto g = dyn_cast<linalg::GenericOp>(user);
+    if (!g || !g.hasPureTensorSemantics() || g.getDpsInputs().size() != 1 ||
+        g.getDpsInputs()[0] != source || !isConversion(g) ||
+        getElementTypeOrSelf(g.getResult(0).getType()) != half ||
+        !dominance.properlyDominates(g.getOperation(), reader))
+      continue;
+    auto trunc = dyn_cast<arith::TruncFOp>(g.getBody()->front());
+    if (trunc && !trunc.getRoundingmodeAttr())
       return g.getResult(0);
+  }
   OpBuilder b(source.getContext());
   if (Operation *def = source.getDefiningOp())
     b.setInsertionPointAfter(def);
@@ -424,7 +449,7 @@ static bool onlyMoves(Value v, linalg::GenericOp g, Type half,
   if (auto extract = dyn_cast<tensor::ExtractOp>(def)) {
     Value t = extract.getTensor();
     if (!extract.getType().isF32() || isa<BlockArgument>(t) ||
-        g->isAncestor(t.getDefiningOp()))
+        !isStaticTensor(t.getType()) || g->isAncestor(t.getDefiningOp()))
       return false;
     extracts.insert(def);
     return true;
@@ -464,16 +489,17 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
   SetVector<Operation *> extracts, selects;
   if (!onlyMoves(yield.getOperand(0), g, half, extracts, selects))
     return {};
-  IRMapping mapping;
+  // The rounded tensors (for the extracts only) and the body's clone.
+  IRMapping rounded, mapping;
   for (Operation *op : extracts) {
     Value t = cast<tensor::ExtractOp>(op).getTensor();
-    if (!mapping.contains(t))
-      mapping.map(t, roundedTo(t, half));
+    if (!rounded.contains(t))
+      rounded.map(t, roundedTo(t, half, g));
   }
   OpBuilder b(g);
   Location loc = g.getLoc();
   auto type = cast<RankedTensorType>(g.getResult(0).getType());
-  auto rounded = linalg::GenericOp::create(
+  auto result = linalg::GenericOp::create(
       b, loc, TypeRange{type.clone(half)}, g.getDpsInputs(),
       ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(), half)
                      .getResult()},
@@ -487,7 +513,7 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
             auto extract = cast<tensor::ExtractOp>(op);
             mapping.map(extract.getResult(),
                         tensor::ExtractOp::create(
-                            nb, nloc, mapping.lookup(extract.getTensor()),
+                            nb, nloc, rounded.lookup(extract.getTensor()),
                             llvm::map_to_vector(extract.getIndices(),
                                                 [&](Value i) {
                                                   return mapping.lookupOrDefault(i);
@@ -517,7 +543,7 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
         }
         linalg::YieldOp::create(nb, nloc, mapping.lookup(yield.getOperand(0)));
       });
-  return rounded.getResult(0);
+  return result.getResult(0);
 }
 
 /// A contraction's 16-bit operands read as they are:
@@ -533,7 +559,27 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
 static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
   SetVector<Operation *> dead;
   linalg::GenericOp epi = kernel.epilogue;
-  if (Value bias16 = extendedFrom(epi.getDpsInputs()[1])) {
+  // The kernel's one 16-bit type, if any (X's, Y's, or under autocast the
+  // 16-bit W's): a 16-bit bias or W of another type stays extended.
+  Type half;
+  for (Value v : {kernel.matmul.getDpsInputs()[0], epi.getResult(0)})
+    if (getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() == 16)
+      half = getElementTypeOrSelf(v.getType());
+  Value w16Candidate =
+      autocast &&
+              getElementTypeOrSelf(kernel.matmul.getDpsInputs()[0].getType())
+                  .isF32()
+          ? extendedFrom(kernel.matmul.getDpsInputs()[1])
+          : Value();
+  if (w16Candidate && half &&
+      getElementTypeOrSelf(w16Candidate.getType()) != half)
+    w16Candidate = Value();
+  if (w16Candidate)
+    half = getElementTypeOrSelf(w16Candidate.getType());
+  Value bias16 = extendedFrom(epi.getDpsInputs()[1]);
+  if (bias16 && half && getElementTypeOrSelf(bias16.getType()) != half)
+    bias16 = Value();
+  if (bias16) {
     OpBuilder b(epi);
     Location loc = epi.getLoc();
     dead.insert(epi.getDpsInputs()[1].getDefiningOp());
@@ -561,13 +607,9 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
 
   linalg::MatmulOp mm = kernel.matmul;
   Value x = mm.getDpsInputs()[0], w = mm.getDpsInputs()[1];
-  Value w16 = autocast && getElementTypeOrSelf(x.getType()).isF32()
-                  ? extendedFrom(w)
-                  : Value();
-  if (w16) {
+  if (Value w16 = w16Candidate) {
     OpBuilder b(mm);
     Location loc = mm.getLoc();
-    Type half = getElementTypeOrSelf(w16.getType());
     // Round where X's rows are still whole: before their collapse; a
     // gather of rows reads the rounded rows instead (rounded once for all
     // their readers: the EMA output both the hx projection and the gather
@@ -581,7 +623,7 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
     if (rounded)
       dead.insert(gather);
     else
-      rounded = roundedTo(source, half);
+      rounded = roundedTo(source, half, mm);
     if (collapse)
       rounded = tensor::CollapseShapeOp::create(
           b, loc, rounded, collapse.getReassociationIndices());
@@ -589,6 +631,8 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
         b, loc, mm.getResultTypes(), ValueRange{rounded, w16},
         mm.getDpsInits());
     matmul.setIndexingMapsAttr(mm.getIndexingMaps());
+    // The matmul's tiles and knobs (seqboat-apply-tuning) stay with it.
+    matmul->setDiscardableAttrs(mm->getDiscardableAttrDictionary());
     dead.insert(w.getDefiningOp());
     if (collapse)
       dead.insert(collapse);
@@ -599,14 +643,17 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
   for (Operation *op : llvm::to_vector(dead))
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
       dead.insert(linalgOp.getDpsInits()[0].getDefiningOp());
-  // eraseDead skips what is not a linalg op or an empty tensor.
+  // eraseDead skips what is not a linalg op or an empty tensor: the
+  // collapses are taken out first, then erased.
+  SmallVector<Operation *> collapses;
   for (Operation *op : dead)
-    if (auto c = dyn_cast_or_null<tensor::CollapseShapeOp>(op);
-        c && c->use_empty())
-      c->erase();
-  dead.remove_if([](Operation *op) {
-    return isa_and_nonnull<tensor::CollapseShapeOp>(op);
-  });
+    if (isa_and_nonnull<tensor::CollapseShapeOp>(op))
+      collapses.push_back(op);
+  for (Operation *op : collapses) {
+    dead.remove(op);
+    if (op->use_empty())
+      op->erase();
+  }
   eraseDead(dead);
 }
 
@@ -1205,19 +1252,6 @@ void padToGeneric(tensor::PadOp pad) {
   pad->erase();
 }
 
-/// Whether `g` converts its one input elementwise (identity maps, a body of
-/// one `arith.extf` or `arith.truncf`).
-static bool isConversion(linalg::GenericOp g) {
-  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumReductionLoops() != 0 ||
-      !llvm::all_of(g.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return false;
-  Block *body = g.getBody();
-  return body->getOperations().size() == 2 &&
-         isa<arith::ExtFOp, arith::TruncFOp>(body->front()) &&
-         body->front().getOperand(0) == body->getArgument(0);
-}
 
 /// Fuses into the body of a linalg.generic that reads it (upstream
 /// elementwise fusion):
@@ -1255,6 +1289,7 @@ void inlineScalarProducers(func::FuncOp caller) {
         // A conversion others read too is fused as a copy of its own:
         // fusing it would make the fused op also yield (and a kernel
         // store) the converted tensor for them.
+        Value original = producer->getResult(0);
         if (isConversion(producer) && !producer->hasOneUse()) {
           rewriter.setInsertionPoint(producer);
           Operation *copy = rewriter.clone(*producer);
@@ -1265,8 +1300,14 @@ void inlineScalarProducers(func::FuncOp caller) {
         rewriter.setInsertionPoint(consumer);
         FailureOr<linalg::ElementwiseOpFusionResult> fused =
             linalg::fuseElementwiseOps(rewriter, operand);
-        if (failed(fused))
+        if (failed(fused)) {
+          // A copy made for this consumer goes back.
+          if (producer->getResult(0) != original) {
+            rewriter.modifyOpInPlace(consumer, [&] { operand->set(original); });
+            rewriter.eraseOp(producer);
+          }
           continue;
+        }
         // The fused op's results: the producer's still used elsewhere,
         // then the consumer's.
         unsigned first =

@@ -181,7 +181,14 @@ struct SeqBoatVectorToMmaSync
       swapFloatType(fn, bf16, f16);
     RewritePatternSet prepare(ctx);
     populatePrepareVectorToMMAPatterns(prepare, /*useNvGpu=*/true);
-    if (failed(applyPatternsGreedily(fn, std::move(prepare))))
+    // While bf16 values pass for f16, nothing may be folded: a constant
+    // would be evaluated with the wrong semantics.
+    GreedyRewriteConfig config;
+    if (carry)
+      config.enableFolding(false)
+          .enableConstantCSE(false)
+          .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(fn, std::move(prepare), config)))
       return signalPassFailure();
     IRRewriter rewriter(ctx);
     if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, fn)))

@@ -36,6 +36,22 @@ func.func @bf16_tile(%a: memref<16x16xbf16, #gpu.address_space<workgroup>>,
 
 // -----
 
+// bf16 1/128 has the bits of f16 1.0: nothing is folded while bf16 passes
+// for f16 (x * 1/128 is not x).
+// CHECK-LABEL: func.func @bf16_constants(
+// CHECK:         %[[EIGHTH:.*]] = arith.constant dense<7.812500e-03> : vector<4xbf16>
+// CHECK:         %[[P:.*]] = arith.mulf %{{.*}}, %[[EIGHTH]] : vector<4xbf16>
+// CHECK:         vector.store %[[P]]
+func.func @bf16_constants(%x: vector<4xbf16>, %m: memref<4xbf16>) {
+  %c0 = arith.constant 0 : index
+  %eighth = arith.constant dense<7.812500e-03> : vector<4xbf16>
+  %p = arith.mulf %x, %eighth : vector<4xbf16>
+  vector.store %p, %m[%c0] : memref<4xbf16>, vector<4xbf16>
+  return
+}
+
+// -----
+
 // f16 is upstream's path: nvgpu.mma.sync, left for convert-nvgpu-to-nvvm.
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (n, k)>

@@ -132,8 +132,8 @@ std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
                                   int64_t tn, int64_t bk, bool gpu,
                                   int64_t operandBytes = 4);
 
-/// The width in bytes of a contraction kernel's X and W elements (4 for
-/// f32, 2 for f16 and bf16).
+/// The width in bytes of a contraction kernel's X elements (4 for f32, 2
+/// for f16 and bf16; 0 for anything else, which the strategy refuses).
 int64_t getContractionOperandBytes(func::FuncOp kernel);
 
 /// (M, N, K) of a contraction kernel function: its arguments are static

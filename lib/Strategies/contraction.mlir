@@ -405,7 +405,9 @@ module attributes {transform.with_named_sequence} {
 
   // Entry points. Params: TM, TN, BK, WM, WN (the matmul's per-warp tile on
   // tensor cores, per-thread tile for FFMA), CTM, CTK.
-  transform.named_sequence @seqboat_contraction_gpu(%root: !transform.any_op {transform.readonly},
+  // Tensor-core entry points: tile, fuse, promote, distribute (the matmul
+  // on 2x2 warps) and bufferize; then the lowering of their operand type.
+  transform.named_sequence @seqboat_gpu_warp_tiles(%root: !transform.any_op {transform.readonly},
       %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
       %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
       %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
@@ -421,6 +423,17 @@ module attributes {transform.with_named_sequence} {
         (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
         : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
     transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_contraction_gpu(%root: !transform.any_op {transform.readonly},
+      %tm: !transform.param<i64> {transform.readonly}, %tn: !transform.param<i64> {transform.readonly},
+      %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
+      %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
+      %ctk: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_gpu_warp_tiles failures(propagate) (%root, %tm, %tn, %bk, %wm, %wn, %ctm, %ctk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>,
+           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
     transform.include @seqboat_gpu_map_and_lower failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
@@ -474,17 +487,9 @@ module attributes {transform.with_named_sequence} {
       %bk: !transform.param<i64> {transform.readonly}, %wm: !transform.param<i64> {transform.readonly},
       %wn: !transform.param<i64> {transform.readonly}, %ctm: !transform.param<i64> {transform.readonly},
       %ctk: !transform.param<i64> {transform.readonly}) {
-    %epi, %mm, %fill = transform.include @seqboat_tile_and_fuse failures(propagate) (%root, %tm, %tn, %bk)
-        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>)
-          -> (!transform.any_op, !transform.any_op, !transform.any_op)
-    %padded, %epi_p = transform.include @seqboat_promote_gpu failures(propagate) (%mm, %fill, %epi)
-        : (!transform.any_op, !transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
-    transform.include @seqboat_distribute failures(propagate) (%root, %epi_p, %ctm, %ctk)
-        : (!transform.any_op, !transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
-    %mm_w, %warps = transform.structured.tile_using_forall %padded tile_sizes [%wm, %wn]
-        (mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>])
-        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
-    transform.include @seqboat_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_gpu_warp_tiles failures(propagate) (%root, %tm, %tn, %bk, %wm, %wn, %ctm, %ctk)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>,
+           !transform.param<i64>, !transform.param<i64>, !transform.param<i64>, !transform.param<i64>) -> ()
     transform.include @seqboat_gpu_map_and_lower16 failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }

@@ -359,30 +359,8 @@ static bool raiseProjection(linalg::GenericOp g) {
   return true;
 }
 
-/// The 16-bit (f16, bf16) tensor whose exact extension to f32 `v` is (an
-/// all-parallel generic of identity maps whose body is one `arith.extf` of
-/// its input), or null.
-static Value extendedFrom(Value v) {
-  auto g = v.getDefiningOp<linalg::GenericOp>();
-  if (!g || !g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
-      g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 0 ||
-      !llvm::all_of(g.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return {};
-  Block *body = g.getBody();
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto ext = yield.getNumOperands() == 1
-                 ? yield.getOperand(0).getDefiningOp<arith::ExtFOp>()
-                 : arith::ExtFOp();
-  if (!ext || body->getOperations().size() != 2 ||
-      ext.getIn() != body->getArgument(0) || !ext.getType().isF32())
-    return {};
-  Type from = ext.getIn().getType();
-  return from.isF16() || from.isBF16() ? g.getDpsInputs()[0] : Value();
-}
-
 /// Whether `g` converts its one input elementwise (identity maps, a body of
-/// one `arith.extf` or `arith.truncf`).
+/// one `arith.extf` or `arith.truncf` of it, yielded).
 static bool isConversion(linalg::GenericOp g) {
   if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
       g.getNumReductionLoops() != 0 ||
@@ -390,10 +368,25 @@ static bool isConversion(linalg::GenericOp g) {
                     [](AffineMap m) { return m.isIdentity(); }))
     return false;
   Block *body = g.getBody();
+  Operation &op = body->front();
   return body->getOperations().size() == 2 &&
-         isa<arith::ExtFOp, arith::TruncFOp>(body->front()) &&
-         body->front().getOperand(0) == body->getArgument(0);
+         isa<arith::ExtFOp, arith::TruncFOp>(op) &&
+         op.getOperand(0) == body->getArgument(0) &&
+         body->getTerminator()->getOperands() == op.getResults();
 }
+
+/// The 16-bit (f16, bf16) tensor whose exact extension to f32 `v` is (a
+/// conversion generic whose body is one `arith.extf`), or null.
+static Value extendedFrom(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !g.hasPureTensorSemantics() || !isConversion(g) ||
+      !isa<arith::ExtFOp>(g.getBody()->front()) ||
+      !getElementTypeOrSelf(v.getType()).isF32())
+    return {};
+  Type from = getElementTypeOrSelf(g.getDpsInputs()[0].getType());
+  return from.isF16() || from.isBF16() ? g.getDpsInputs()[0] : Value();
+}
+
 
 /// `source` (f32) rounded to the 16-bit `half`: an existing rounding of it
 /// (a conversion generic) or a new one right after its definition, so that
@@ -436,6 +429,19 @@ static Value roundedTo(Value source, Type half, Operation *reader) {
       .getResult(0);
 }
 
+/// The float constant `v` as a `half` attribute, if `v` is one and its
+/// value is exact in `half`; null otherwise.
+static FloatAttr exactConstantIn(Value v, Type half) {
+  FloatAttr c;
+  if (!matchPattern(v, m_Constant(&c)))
+    return {};
+  bool lost = false;
+  APFloat value = c.getValue();
+  value.convert(cast<FloatType>(half).getFloatSemantics(),
+                APFloat::rmNearestTiesToEven, &lost);
+  return lost ? FloatAttr() : FloatAttr::get(half, value);
+}
+
 /// Whether `v`, in the body of `g`, only moves values of f32 tensors `g`
 /// reads through `tensor.extract` (collected in `extracts`), selected
 /// between them and constants exact in `half` (`selects`): rounding its
@@ -456,13 +462,8 @@ static bool onlyMoves(Value v, linalg::GenericOp g, Type half,
   }
   if (auto select = dyn_cast<arith::SelectOp>(def)) {
     for (Value operand : {select.getTrueValue(), select.getFalseValue()}) {
-      FloatAttr c;
-      if (matchPattern(operand, m_Constant(&c))) {
-        bool lost = false;
-        APFloat value = c.getValue();
-        value.convert(cast<FloatType>(half).getFloatSemantics(),
-                      APFloat::rmNearestTiesToEven, &lost);
-        if (lost)
+      if (matchPattern(operand, m_Constant())) {
+        if (!exactConstantIn(operand, half))
           return false;
         continue;
       }
@@ -521,15 +522,8 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
           } else if (selects.contains(&op)) {
             auto select = cast<arith::SelectOp>(op);
             auto moved = [&](Value v) -> Value {
-              FloatAttr c;
-              if (matchPattern(v, m_Constant(&c))) {
-                bool lost = false;
-                APFloat value = c.getValue();
-                value.convert(cast<FloatType>(half).getFloatSemantics(),
-                              APFloat::rmNearestTiesToEven, &lost);
-                return arith::ConstantOp::create(
-                    nb, nloc, FloatAttr::get(half, value));
-              }
+              if (FloatAttr c = exactConstantIn(v, half))
+                return arith::ConstantOp::create(nb, nloc, c);
               return mapping.lookup(v);
             };
             mapping.map(select.getResult(),

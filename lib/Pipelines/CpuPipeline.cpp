@@ -106,7 +106,9 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
 void seqboat::buildSeqBoatToLLVMCpuPipeline(OpPassManager &pm,
                                             const CpuCompileOptions &options) {
   pm.addPass(createSeqBoatComputeInF32());
-  pm.addPass(createSeqBoatDecompose());
+  SeqBoatDecomposeOptions decompose;
+  decompose.hostRowBlocks = true;
+  pm.addPass(createSeqBoatDecompose(decompose));
   if (options.countBounded) {
     SeqBoatBoundByCountOptions bound;
     bound.rowBlock = options.rowBlock;

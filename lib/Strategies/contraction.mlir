@@ -550,7 +550,7 @@ module attributes {transform.with_named_sequence} {
     // Each thread's point (and the loops left in it) as scalar loops.
     %ops = transform.structured.match interface{LinalgOp} in %func : (!transform.any_op) -> !transform.any_op
     %loops = transform.structured.convert_to_loops %ops : (!transform.any_op) -> !transform.any_op
-    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    %launch = transform.seqboat.map_forall_to_blocks %func : (!transform.any_op) -> !transform.any_op
     %launch2 = transform.seqboat.map_nested_forall_to_threads %launch block_threads = %threads
         : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
     %f = transform.include @seqboat_kernel failures(propagate) (%root)

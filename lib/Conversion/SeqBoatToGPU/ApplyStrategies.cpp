@@ -19,6 +19,10 @@
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -157,7 +161,8 @@ seqboat::getDistributedLoops(ArrayRef<utils::IteratorType> iterators,
   SmallVector<unsigned> loops;
   for (int64_t i = static_cast<int64_t>(ranges.size()) - 1;
        i >= 0 && loops.size() < 3; --i)
-    if (iterators[i] == utils::IteratorType::parallel && ranges[i] > 1)
+    if (iterators[i] == utils::IteratorType::parallel &&
+        (ranges[i] > 1 || ShapedType::isDynamic(ranges[i])))
       loops.push_back(i);
   return loops;
 }
@@ -168,7 +173,11 @@ seqboat::getBlockUnits(ArrayRef<utils::IteratorType> iterators,
   SmallVector<int64_t> perBlock(units.size(), 0);
   int64_t budget = threads;
   for (unsigned i : getDistributedLoops(iterators, units)) {
-    perBlock[i] = largestDivisor(units[i], budget);
+    // A runtime extent (B, L) takes what is left of the block: its last
+    // block tile is partial and masked.
+    perBlock[i] = ShapedType::isDynamic(units[i])
+                      ? budget
+                      : largestDivisor(units[i], budget);
     budget /= perBlock[i];
   }
   return perBlock;
@@ -192,8 +201,9 @@ SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
       if (!isRowStatistic(in->get().getDefiningOp()))
         continue;
       AffineMap map = generic.getMatchingIndexingMap(in);
+      // (Formation fuses a statistic only where these extents are static.)
       for (unsigned d = 0; d < ranges.size(); ++d)
-        if (!map.isFunctionOfDim(d))
+        if (!map.isFunctionOfDim(d) && !ShapedType::isDynamic(ranges[d]))
           grains[d] = std::max<int64_t>(ranges[d], 1);
     }
     return grains;
@@ -425,6 +435,53 @@ void computeInPlaceOn(RewriterBase &rewriter, linalg::GenericOp generic,
   rewriter.replaceOp(generic, updated->getResults());
 }
 
+/// Rewrites `forall` to run from 0 by 1 (GPU mapping wants that):
+/// upstream's normalizeForallOp where its bounds are static; with runtime
+/// bounds (B, L) that one builds index arithmetic on i64 step attributes,
+/// so the trip counts are ceildiv(ub - lb, step) as affine maps here and
+/// each induction variable is lb + iv·step.
+LogicalResult normalizeForall(RewriterBase &rewriter, scf::ForallOp forall) {
+  SmallVector<OpFoldResult> lbs = forall.getMixedLowerBound(),
+                            ubs = forall.getMixedUpperBound(),
+                            steps = forall.getMixedStep();
+  if (llvm::all_of(llvm::concat<OpFoldResult>(lbs, ubs, steps),
+                   [](OpFoldResult f) { return isa<Attribute>(f); }))
+    return mlir::normalizeForallOp(rewriter, forall);
+  Location loc = forall.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr s0, s1, s2, d0;
+  bindSymbols(ctx, s0, s1, s2);
+  bindDims(ctx, d0);
+  auto asIndex = [&](OpFoldResult f) -> OpFoldResult {
+    if (std::optional<int64_t> c = getConstantIntValue(f))
+      return rewriter.getIndexAttr(*c);
+    return f;
+  };
+  SmallVector<OpFoldResult> counts;
+  for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps))
+    counts.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, (s1 - s0).ceilDiv(s2),
+        {asIndex(lb), asIndex(ub), asIndex(step)}));
+  auto normalized = scf::ForallOp::create(
+      rewriter, loc, counts, forall.getOutputs(), forall.getMapping(),
+      [](OpBuilder &, Location, ValueRange) {});
+  Block *fresh = normalized.getBody();
+  rewriter.inlineRegionBefore(forall.getBodyRegion(),
+                              normalized.getBodyRegion(),
+                              normalized.getBodyRegion().begin());
+  rewriter.eraseBlock(fresh);
+  rewriter.setInsertionPointToStart(normalized.getBody());
+  for (auto [iv, lb, step] :
+       llvm::zip(normalized.getInductionVars(), lbs, steps)) {
+    OpFoldResult value = affine::makeComposedFoldedAffineApply(
+        rewriter, loc, s0 + d0 * s1, {iv, asIndex(lb), asIndex(step)});
+    Value v = getValueOrCreateConstantIndexOp(rewriter, loc, value);
+    rewriter.replaceAllUsesExcept(iv, v, v.getDefiningOp());
+  }
+  rewriter.replaceOp(forall, normalized->getResults());
+  return success();
+}
+
 /// Tiles `root`, the op whose result a kernel stores, to blocks and threads
 /// through its TilingInterface, fusing its producers (fill, pads) into both
 /// levels: up to three parallel loops (the innermost ones with more than
@@ -440,11 +497,14 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   {
     OpBuilder b(root);
     for (Range range : root.getIterationDomain(b)) {
-      std::optional<int64_t> size = getConstantIntValue(range.size);
-      if (!size || !isConstantIntValue(range.offset, 0))
+      if (!isConstantIntValue(range.offset, 0) ||
+          !isConstantIntValue(range.stride, 1))
         return emitError(kernel.getLoc())
-               << kind << " kernel: dynamic loop ranges are not supported yet";
-      ranges.push_back(*size);
+               << kind << " kernel: loop ranges must start at 0 by 1";
+      // A runtime extent (B, L) is tiled like a large one: its last tile is
+      // partial, masked by the tiled op's sizes.
+      ranges.push_back(
+          getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
     }
   }
   unsigned rank = ranges.size();
@@ -455,7 +515,8 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   SmallVector<int64_t> grains = getThreadGrains(root, ranges);
   SmallVector<int64_t> units(rank);
   for (unsigned i = 0; i < rank; ++i)
-    units[i] = ranges[i] / grains[i];
+    units[i] = ShapedType::isDynamic(ranges[i]) ? ranges[i]
+                                                : ranges[i] / grains[i];
   SmallVector<int64_t> perBlock = getBlockUnits(iterators, units, threads);
   for (unsigned i = 0; i < rank; ++i) {
     if (perBlock[i] == 0)
@@ -528,7 +589,8 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   // these loops (a reduction's fill must stay outside).
   SmallVector<int64_t> pointTiles(rank, 0);
   for (unsigned i = 0; i < rank; ++i)
-    if (blockTiles[i] == 0 && ranges[i] > 1)
+    if (blockTiles[i] == 0 &&
+        (ranges[i] > 1 || ShapedType::isDynamic(ranges[i])))
       pointTiles[i] = 1;
   auto linalgThread = dyn_cast<linalg::LinalgOp>(*inThread);
   // Whether a fused producer is read along one of these loops.
@@ -577,6 +639,18 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
     for (OpResult r : op->getResults())
       rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
   }
+  // With runtime extents, a thread forall's trip count and the sizes of
+  // tiles are `tensor.dim`s of the block's tiled ops (static extents fold
+  // them to constants): rewritten into the sizes those ops are computed
+  // from, so that the block-level copies that fusion left behind die
+  // instead of being computed whole by the block.
+  if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+    RewritePatternSet patterns(ctx);
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    if (failed(applyPatternsGreedily(kernel, std::move(patterns))))
+      return emitError(kernel.getLoc())
+             << kind << " kernel: resolving the runtime tile sizes failed";
+  }
   // A scan kernel's epilogue reads the scan op's tile it was fused with: it
   // computes in place on that tile, so the scan op's result keeps being
   // written straight into the kernel's output (empty-tensor elimination
@@ -607,7 +681,7 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   // holds them).
   for (scf::ForallOp forall : llvm::reverse(foralls)) {
     rewriter.setInsertionPoint(forall);
-    if (failed(mlir::normalizeForallOp(rewriter, forall)))
+    if (failed(normalizeForall(rewriter, forall)))
       return emitError(kernel.getLoc())
              << kind << " kernel: cannot normalize a tile loop";
   }

@@ -17,7 +17,10 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -48,6 +51,27 @@ bool isStaticTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.hasStaticShape() &&
          llvm::all_of(tensor.getShape(), [](int64_t d) { return d > 0; });
+}
+
+/// A tensor a kernel can take: ranked, and non-empty where its shape is
+/// static. Dynamic sizes (B and L) are the runtime's: the strategies tile
+/// them with runtime trip counts and the host skips a launch of no blocks.
+bool isKernelTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && llvm::all_of(tensor.getShape(), [](int64_t d) {
+           return d > 0 || ShapedType::isDynamic(d);
+         });
+}
+
+/// Whether the sizes of `op`'s dynamic results can be computed before it
+/// runs (the host allocates them before the kernel call).
+bool reifiesResults(Operation *op) {
+  return llvm::all_of(op->getResultTypes(),
+                      [](Type t) {
+                        auto ranked = dyn_cast<RankedTensorType>(t);
+                        return ranked && ranked.hasStaticShape();
+                      }) ||
+         isa<ReifyRankedShapedTypeOpInterface>(op);
 }
 
 /// A non-empty static f32 tensor of `rank`.
@@ -714,7 +738,62 @@ MemRefType inputBufferType(Value tensor, StringRef kind) {
 struct KernelBody {
   func::FuncOp fn;
   IRMapping mapping;
+  /// The caller's tensors passed as the kernel's arguments, in order (inputs,
+  /// then results).
+  SmallVector<Value> arguments;
 };
+
+/// The first of `candidates` (tensors of the caller) with a dim that equals
+/// dim `dim` of the caller's `shaped` at run time (ValueBounds on the
+/// caller's IR), and that dim.
+std::optional<std::pair<unsigned, int64_t>>
+findEqualDim(Value shaped, int64_t dim, ArrayRef<Value> candidates) {
+  for (auto [i, c] : llvm::enumerate(candidates)) {
+    auto type = cast<RankedTensorType>(c.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (c == shaped && d == dim)
+        return std::make_pair(static_cast<unsigned>(i), d);
+      FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(
+          ValueBoundsConstraintSet::Variable(shaped, dim),
+          ValueBoundsConstraintSet::Variable(c, d));
+      if (succeeded(equal) && *equal)
+        return std::make_pair(static_cast<unsigned>(i), d);
+    }
+  }
+  return std::nullopt;
+}
+
+/// Whether every dynamic size of `shaped` (a tensor of the caller) is the
+/// size of one of `candidates`, so a kernel taking them can rebuild it.
+bool sizesKnownFrom(Value shaped, ArrayRef<Value> candidates) {
+  auto type = cast<RankedTensorType>(shaped.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d) && !findEqualDim(shaped, d, candidates))
+      return false;
+  return true;
+}
+
+/// Inside `body`: an empty tensor of the type of the caller's `shaped`, its
+/// dynamic sizes read from the kernel's arguments they equal.
+Value emptyLike(OpBuilder &b, Location loc, Value shaped,
+                KernelBody &body) {
+  auto type = cast<RankedTensorType>(shaped.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    std::optional<std::pair<unsigned, int64_t>> equal =
+        findEqualDim(shaped, d, body.arguments);
+    // Formation checked it (sizesKnownFrom).
+    assert(equal && "a kernel tensor whose size the kernel cannot read");
+    sizes.push_back(memref::DimOp::create(b, loc,
+                                          body.fn.getArgument(equal->first),
+                                          equal->second));
+  }
+  return tensor::EmptyOp::create(b, loc, type, sizes);
+}
 
 KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
                        SymbolTable &symbols, StringRef name, StringRef kind,
@@ -733,7 +812,8 @@ KernelBody beginKernel(OpBuilder &b, Location loc, func::FuncOp caller,
   if (Attribute knobs = root->getAttr(kKnobsAttr))
     fn->setAttr(kKnobsAttr, knobs);
   symbols.insert(fn);
-  KernelBody kernel{fn, {}};
+  KernelBody kernel{fn, {}, SmallVector<Value>(inputs)};
+  llvm::append_range(kernel.arguments, results);
   b.setInsertionPointToStart(fn.addEntryBlock());
   for (auto [tensor, arg] : llvm::zip(inputs, fn.getArguments()))
     kernel.mapping.map(tensor, bufferization::ToTensorOp::create(
@@ -755,6 +835,53 @@ void endKernel(OpBuilder &b, Location loc, func::FuncOp fn,
   func::ReturnOp::create(b, loc);
 }
 
+/// The runtime sizes of `result`'s dynamic dims (B, L), computed at the
+/// builder's insertion point from what its op reads (the op's reified
+/// shape).
+SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc,
+                                      Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  if (type.hasStaticShape())
+    return {};
+  auto r = cast<OpResult>(result);
+  ReifiedRankedShapedTypeDims shapes;
+  // Formation outlines only ops that reify their shapes (reifiesResults).
+  LogicalResult reified = reifyResultShapes(b, r.getOwner(), shapes);
+  assert(succeeded(reified) && "kernel root without a reified shape");
+  (void)reified;
+  SmallVector<Value> sizes;
+  for (auto [d, size] : llvm::enumerate(shapes[r.getResultNumber()]))
+    if (type.isDynamicDim(d))
+      sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  return sizes;
+}
+
+/// Rewrites the `tensor.dim`s of `op`'s results (a size an epilogue's init
+/// or a later op reads) into sizes computed from what `op` reads (its
+/// reified shape), so that `op` can move into a kernel.
+void resolveDimsOf(Operation *op) {
+  SmallVector<tensor::DimOp> dims;
+  for (Value r : op->getResults())
+    for (Operation *user : r.getUsers())
+      if (auto dim = dyn_cast<tensor::DimOp>(user))
+        dims.push_back(dim);
+  if (dims.empty())
+    return;
+  OpBuilder b(op);
+  ReifiedRankedShapedTypeDims shapes;
+  if (failed(reifyResultShapes(b, op, shapes)))
+    return;
+  for (tensor::DimOp dim : dims) {
+    std::optional<int64_t> d = dim.getConstantIndex();
+    if (!d)
+      continue;
+    auto r = cast<OpResult>(dim.getSource());
+    dim.replaceAllUsesWith(getValueOrCreateConstantIndexOp(
+        b, dim.getLoc(), shapes[r.getResultNumber()][*d]));
+    dim->erase();
+  }
+}
+
 /// Replaces `results` by a call of `fn` at the builder's insertion point: the
 /// caller passes read-only views of `inputs` and a fresh buffer per result.
 void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
@@ -764,7 +891,8 @@ void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
     args.push_back(bufferization::ToBufferOp::create(
         b, loc, inputBufferType(tensor, kind), tensor, /*read_only=*/true));
   for (Value y : results)
-    args.push_back(memref::AllocOp::create(b, loc, bufferType(y)));
+    args.push_back(memref::AllocOp::create(b, loc, bufferType(y),
+                                           dynamicResultSizes(b, loc, y)));
   auto call = func::CallOp::create(b, loc, fn, args);
   // Marks the call for the host-side mapping (its buffers must be visible
   // to the kernel).
@@ -850,14 +978,19 @@ struct ParallelKernel {
   /// Constants they capture or take as scalar operands (cloned).
   SetVector<Value> constants;
   /// Runtime scalars they use, each a `tensor.extract` of a static tensor
-  /// at constant indices (a decay passed as tensor<f32>): the tensor is an
-  /// input and the extract is cloned into the kernel.
+  /// at constant indices (a decay passed as tensor<f32>) or a `tensor.dim`
+  /// of a kernel tensor (a runtime length): the tensor is an input and the
+  /// op is cloned into the kernel.
   SetVector<Value> scalars;
 };
 
 /// A runtime scalar a kernel can take: an element of a static tensor at
-/// constant indices, whose tensor becomes a kernel input.
+/// constant indices, or a size of a kernel tensor (a runtime B or L), whose
+/// tensor becomes a kernel input.
 bool isExtractedScalar(Value v) {
+  if (auto dim = v.getDefiningOp<tensor::DimOp>())
+    return isKernelTensor(dim.getSource().getType()) &&
+           matchPattern(dim.getIndex(), m_Constant());
   auto extract = v.getDefiningOp<tensor::ExtractOp>();
   return extract && isStaticTensor(extract.getTensor().getType()) &&
          llvm::all_of(extract.getIndices(), [](Value i) {
@@ -870,32 +1003,46 @@ bool isExtractedScalar(Value v) {
 bool collectReads(linalg::LinalgOp op, ParallelKernel &kernel) {
   if (!op.hasPureTensorSemantics())
     return false;
-  auto addScalar = [&](Value v) {
+  std::function<bool(Value, unsigned)> addScalar = [&](Value v,
+                                                      unsigned depth) {
     if (matchPattern(v, m_Constant())) {
       kernel.constants.insert(v);
       return true;
     }
+    // Index arithmetic on runtime sizes (L - 1 - t of a reversed read):
+    // its operands first, then the op, cloned into the kernel in order.
+    Operation *def = v.getDefiningOp();
+    if (def && depth > 0 && v.getType().isIndex() &&
+        isa<arith::ArithDialect>(def->getDialect()) &&
+        def->getNumRegions() == 0 && def->getNumResults() == 1 &&
+        isPure(def) && def->getNumOperands() > 0) {
+      for (Value operand : def->getOperands())
+        if (!addScalar(operand, depth - 1))
+          return false;
+      kernel.scalars.insert(v);
+      return true;
+    }
     if (!isExtractedScalar(v))
       return false; // another runtime scalar: not passed yet
-    auto extract = v.getDefiningOp<tensor::ExtractOp>();
-    kernel.inputs.insert(extract.getTensor());
-    for (Value i : extract.getIndices())
+    // The tensor is an input; the indices are constants.
+    kernel.inputs.insert(def->getOperand(0));
+    for (Value i : def->getOperands().drop_front())
       kernel.constants.insert(i);
     kernel.scalars.insert(v);
     return true;
   };
   for (Value v : capturedValues(op)) {
-    if (isStaticTensor(v.getType()))
+    if (isKernelTensor(v.getType()))
       kernel.inputs.insert(v);
-    else if (!addScalar(v))
+    else if (!addScalar(v, 4))
       return false;
   }
   for (Value v : op.getDpsInputs()) {
     if (isa<RankedTensorType>(v.getType())) {
-      if (!isStaticTensor(v.getType()))
+      if (!isKernelTensor(v.getType()))
         return false;
       kernel.inputs.insert(v);
-    } else if (!addScalar(v)) {
+    } else if (!addScalar(v, 4)) {
       return false;
     }
   }
@@ -943,8 +1090,8 @@ bool isDataMovement(linalg::LinalgOp op) {
                     [](AffineMap m) { return m.isProjectedPermutation(); }))
     return false;
   return llvm::all_of(op.getBlock()->without_terminator(), [](Operation &o) {
-    if (isa<linalg::IndexOp, tensor::ExtractOp, arith::SelectOp,
-            arith::ConstantOp>(o))
+    if (isa<linalg::IndexOp, tensor::ExtractOp, tensor::DimOp,
+            arith::SelectOp, arith::ConstantOp>(o))
       return true;
     // Integer and index arithmetic only.
     return isa<arith::ArithDialect>(o.getDialect()) &&
@@ -997,6 +1144,17 @@ bool readsBroadcast(linalg::LinalgOp consumer, OpOperand &operand) {
   return consumer.getNumReductionLoops() == 0 &&
          map.isProjectedPermutation() &&
          map.getNumResults() < consumer.getNumLoops();
+}
+
+/// Whether the loops along which `consumer` reads `operand` broadcast have
+/// static extents (a thread then takes whole rows along them).
+bool broadcastAlongStaticLoops(linalg::LinalgOp consumer, OpOperand &operand) {
+  AffineMap map = consumer.getMatchingIndexingMap(&operand);
+  SmallVector<int64_t> ranges = consumer.getStaticLoopRanges();
+  for (unsigned d = 0; d < ranges.size(); ++d)
+    if (!map.isFunctionOfDim(d) && ShapedType::isDynamic(ranges[d]))
+      return false;
+  return true;
 }
 
 /// isRowStatistic, looking at most `depth` elementwise ops up.
@@ -1075,7 +1233,7 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     if (!producer || taken.contains(producer) ||
         !producer.hasPureTensorSemantics() ||
         producer->getNumResults() != 1 ||
-        !isStaticTensor(producer->getResult(0).getType()) ||
+        !isKernelTensor(producer->getResult(0).getType()) ||
         producer->getParentOfType<scf::ForallOp>())
       continue;
     // One use read one-to-one; or data movement read only by this consumer
@@ -1097,6 +1255,7 @@ void fuseInputProducers(linalg::LinalgOp consumer, ParallelKernel &kernel,
     bool row = !oneToOne && !gather && !recomputed &&
                consumer == kernel.root &&
                readsBroadcast(consumer, *operand) &&
+               broadcastAlongStaticLoops(consumer, *operand) &&
                seqboat::isRowStatistic(producer) &&
                feedsOnly(producer, consumer, /*depth=*/4);
     bool recompute = !oneToOne && !gather && !row &&
@@ -1152,7 +1311,8 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op->getNumResults() == 0 ||
       op.getNumDpsInits() != op->getNumResults() ||
       op.getNumParallelLoops() == 0 ||
-      !llvm::all_of(op->getResultTypes(), isStaticTensor))
+      !llvm::all_of(op->getResultTypes(), isKernelTensor) ||
+      !reifiesResults(op))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
       mm && getContractionEpilogue(mm))
@@ -1174,7 +1334,7 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
     // An accumulator carried by a host loop is updated in place there; a
     // kernel would need its result buffer to be the carried one (the scan
     // strategy's job): not formed yet.
-    if (copied && (!isStaticTensor(init.get().getType()) ||
+    if (copied && (!isKernelTensor(init.get().getType()) ||
                    isa<BlockArgument>(init.get())))
       return std::nullopt;
     if (copied)
@@ -1186,6 +1346,14 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
   // Results of fused producers are computed inside, not read.
   for (const FusedProducer &fused : kernel.producers)
     kernel.inputs.remove(fused.op->getResult(0));
+  // The kernel makes the inits of the ops it computes: their dynamic sizes
+  // must be sizes of its arguments.
+  SmallVector<Value> arguments(kernel.inputs.begin(), kernel.inputs.end());
+  llvm::append_range(arguments, op->getResults());
+  for (FusedProducer &fused : kernel.producers)
+    for (Value init : fused.op.getDpsInits())
+      if (!sizesKnownFrom(init, arguments))
+        return std::nullopt;
   return kernel;
 }
 
@@ -1196,16 +1364,26 @@ void padToGeneric(tensor::PadOp pad) {
   Value padValue = pad.getConstantPaddingValue();
   auto srcType = dyn_cast<RankedTensorType>(pad.getSource().getType());
   auto resultType = pad.getResultType();
+  // Static low pads; the high ones and the sizes may be runtime values (a
+  // sequence padded to a multiple of a chunk).
   if (!padValue || !matchPattern(padValue, m_Constant()) || !srcType ||
-      !isStaticTensor(srcType) || !isStaticTensor(resultType) ||
-      !pad.getLow().empty() || !pad.getHigh().empty())
+      !isKernelTensor(srcType) || !isKernelTensor(resultType) ||
+      !pad.getLow().empty())
     return;
   OpBuilder b(pad);
   Location loc = pad.getLoc();
   int64_t rank = resultType.getRank();
   SmallVector<int64_t> low(pad.getStaticLow());
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                        resultType.getElementType());
+  SmallVector<Value> sizes;
+  if (!resultType.hasStaticShape()) {
+    ReifiedRankedShapedTypeDims shapes;
+    if (failed(reifyResultShapes(b, pad, shapes)))
+      return;
+    for (int64_t d = 0; d < rank; ++d)
+      if (resultType.isDynamicDim(d))
+        sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, shapes[0][d]));
+  }
+  Value empty = tensor::EmptyOp::create(b, loc, resultType, sizes);
   Value source = pad.getSource();
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, ValueRange{}, ValueRange{empty},
@@ -1221,7 +1399,11 @@ void padToGeneric(tensor::PadOp pad) {
               nb, nloc, i, arith::ConstantIndexOp::create(nb, nloc, low[d]));
           Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
           Value size =
-              arith::ConstantIndexOp::create(nb, nloc, srcType.getDimSize(d));
+              srcType.isDynamicDim(d)
+                  ? tensor::DimOp::create(nb, nloc, source, d).getResult()
+                  : arith::ConstantIndexOp::create(nb, nloc,
+                                                   srcType.getDimSize(d))
+                        .getResult();
           Value ok = arith::AndIOp::create(
               nb, nloc,
               arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::sge,
@@ -1391,10 +1573,8 @@ SmallVector<ParallelKernel, 0> parallelKernels(func::FuncOp caller) {
 /// fused `producer` when there is one.
 Value freshInit(OpBuilder &b, Location loc, Value init,
                 linalg::LinalgOp producer, bool copied,
-                const IRMapping &mapping) {
-  auto type = cast<RankedTensorType>(init.getType());
-  Value fresh =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+                const IRMapping &mapping, KernelBody &body) {
+  Value fresh = emptyLike(b, loc, init, body);
   if (copied)
     fresh = linalg::CopyOp::create(b, loc, mapping.lookup(init), fresh)
                 ->getResult(0);
@@ -1425,6 +1605,11 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   linalg::LinalgOp root = kernel.root;
   Location loc = root.getLoc();
   SmallVector<Value> inputs(kernel.inputs.begin(), kernel.inputs.end());
+  // Sizes read from what moves into the kernel (consumers first: each
+  // producer's sizes may read an earlier one's).
+  resolveDimsOf(root);
+  for (const FusedProducer &fused : llvm::reverse(kernel.producers))
+    resolveDimsOf(fused.op);
 
   OpBuilder b(caller);
   KernelBody body = beginKernel(
@@ -1444,7 +1629,7 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
     for (auto [init, initProducer] :
          llvm::zip(op.getDpsInits(), fused.initProducers))
       producerMapping.map(init, freshInit(b, loc, init, initProducer,
-                                          /*copied=*/false, mapping));
+                                          /*copied=*/false, mapping, body));
     Operation *clone = b.clone(*fused.op, producerMapping);
     mapping.map(fused.op->getResult(0), clone->getResult(0));
   }
@@ -1452,11 +1637,14 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
   // fused), which the strategy replaces by the output argument.
   for (auto [init, producer, copied] :
        llvm::zip(root.getDpsInits(), kernel.initProducers, kernel.copiedInits))
-    mapping.map(init, freshInit(b, loc, init, producer, copied, mapping));
+    mapping.map(init,
+                freshInit(b, loc, init, producer, copied, mapping, body));
   endKernel(b, loc, body.fn, b.clone(*root, mapping)->getResults());
 
   b.setInsertionPoint(root);
   callKernel(b, loc, body.fn, "parallel", inputs, root->getResults());
+  for (const FusedProducer &fused : llvm::reverse(kernel.producers))
+    resolveDimsOf(fused.op);
   SmallVector<Value> rootInits(root.getDpsInits());
 
   // The fused producers (consumers first), what they and their init
@@ -1583,15 +1771,26 @@ struct SeqBoatFormKernels
 /// for a predicate false then true along i: a binary search of
 /// ceil(log2(n + 1)) fixed steps (no data-dependent trip count, so every
 /// thread of a warp runs the same loop), each halving [lo, hi].
-Value lowerBound(OpBuilder &b, Location loc, int64_t n,
+Value lowerBound(OpBuilder &b, Location loc, OpFoldResult size,
                  function_ref<Value(OpBuilder &, Location, Value)> right) {
   auto index = [&](OpBuilder &ib, int64_t v) {
     return arith::ConstantIndexOp::create(ib, loc, v).getResult();
   };
-  int64_t steps = llvm::Log2_64_Ceil(static_cast<uint64_t>(n) + 1);
+  Value steps, n = getValueOrCreateConstantIndexOp(b, loc, size);
+  if (std::optional<int64_t> c = getConstantIntValue(size)) {
+    steps = index(b, llvm::Log2_64_Ceil(static_cast<uint64_t>(*c) + 1));
+  } else {
+    // A runtime n: ceil(log2(n + 1)) = 64 - clz(n), the same for every
+    // thread of a row.
+    Value n64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), n);
+    Value bits = arith::SubIOp::create(
+        b, loc, arith::ConstantIntOp::create(b, loc, 64, 64),
+        math::CountLeadingZerosOp::create(b, loc, n64));
+    steps = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), bits);
+  }
+  Value last = arith::SubIOp::create(b, loc, n, index(b, 1));
   auto search = scf::ForOp::create(
-      b, loc, index(b, 0), index(b, steps), index(b, 1),
-      ValueRange{index(b, 0), index(b, n)},
+      b, loc, index(b, 0), steps, index(b, 1), ValueRange{index(b, 0), n},
       [&](OpBuilder &ib, Location il, Value, ValueRange range) {
         Value lo = range[0], hi = range[1];
         Value open =
@@ -1599,7 +1798,7 @@ Value lowerBound(OpBuilder &b, Location loc, int64_t n,
         Value mid = arith::ShRUIOp::create(
             ib, il, arith::AddIOp::create(ib, il, lo, hi), index(ib, 1));
         // mid < n whenever the range is open; clamped for the closed ones.
-        Value probe = arith::MinUIOp::create(ib, il, mid, index(ib, n - 1));
+        Value probe = arith::MinUIOp::create(ib, il, mid, last);
         Value isRight = right(ib, il, probe);
         Value down = arith::AndIOp::create(ib, il, open, isRight);
         Value up = arith::AndIOp::create(
@@ -1617,9 +1816,13 @@ Value lowerBound(OpBuilder &b, Location loc, int64_t n,
 /// seqboat::parallelGeneric computing `type` from nothing but its loop
 /// indices, which `body` receives.
 Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
-                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+                   ArrayRef<OpFoldResult> sizes = {}) {
+  SmallVector<OpFoldResult> shape(sizes);
+  if (shape.empty())
+    shape = getAsIndexOpFoldResult(b.getContext(), type.getShape());
   return parallelGeneric(
-      b, loc, type.getShape(), type.getElementType(), ValueRange{},
+      b, loc, shape, type.getElementType(), ValueRange{},
       ArrayRef<AffineMap>{}, [&](OpBuilder &nb, Location l, ValueRange) {
         SmallVector<Value> indices;
         for (int64_t d = 0; d < type.getRank(); ++d)
@@ -1634,24 +1837,35 @@ Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
 /// slot i with pos[i] < 0 or pos[i] >= t (lowerBound) when pos[i] == t, and
 /// 0 otherwise. Every element of the output is then one thread's, where the
 /// scatter's scan kernel gave a thread a whole column of the output.
-/// Static shapes only; other scatters stay scan kernels.
+/// B and L may be runtime sizes; scatters of other positions stay scan
+/// kernels.
 void scatterAsGather(OpBuilder &b, ScatterOp op) {
   auto compact = op.getPos().getDefiningOp<CompactIndexOp>();
   auto xcType = cast<RankedTensorType>(op.getXc().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   if (!compact || op.getPos() != compact->getResult(0) ||
-      !isStaticTensor(xcType) || !isStaticTensor(outType) ||
-      !isStaticTensor(op.getPos().getType()))
+      !isKernelTensor(xcType) || !isKernelTensor(outType) ||
+      !isKernelTensor(op.getPos().getType()))
     return;
-  int64_t slots = xcType.getDimSize(1);
   Type et = outType.getElementType();
   Value xc = op.getXc(), pos = op.getPos();
+  // B and L may be runtime sizes: those of the op's reified shape.
+  ReifiedRankedShapedTypeDims shapes;
+  if (failed(reifyResultShapes(b, op, shapes)))
+    return;
   Value out = indexGeneric(
       b, op.getLoc(), outType, [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value bi = ix[0], t = ix[1], f = ix[2];
         Value t32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), t);
         Value zero32 = arith::ConstantIntOp::create(nb, l, 0, 32);
-        Value last = arith::ConstantIndexOp::create(nb, l, slots - 1);
+        // The compacted slots S (a runtime size: read from xc).
+        OpFoldResult slots =
+            xcType.isDynamicDim(1)
+                ? OpFoldResult(tensor::DimOp::create(nb, l, xc, 1).getResult())
+                : OpFoldResult(nb.getIndexAttr(xcType.getDimSize(1)));
+        Value slotsV = getValueOrCreateConstantIndexOp(nb, l, slots);
+        Value last = arith::SubIOp::create(
+            nb, l, slotsV, arith::ConstantIndexOp::create(nb, l, 1));
         auto posAt = [&](OpBuilder &ib, Location il, Value i) {
           return tensor::ExtractOp::create(ib, il, pos, ValueRange{bi, i})
               .getResult();
@@ -1669,8 +1883,7 @@ void scatterAsGather(OpBuilder &b, ScatterOp op) {
         });
         Value row = arith::MinUIOp::create(nb, l, i, last);
         Value inSlots = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ult, i,
-            arith::ConstantIndexOp::create(nb, l, slots));
+            nb, l, arith::CmpIPredicate::ult, i, slotsV);
         Value hit = arith::AndIOp::create(
             nb, l, inSlots,
             arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
@@ -1678,7 +1891,8 @@ void scatterAsGather(OpBuilder &b, ScatterOp op) {
         Value v = tensor::ExtractOp::create(nb, l, xc, ValueRange{bi, row, f});
         Value zero = arith::ConstantOp::create(nb, l, et, nb.getZeroAttr(et));
         return arith::SelectOp::create(nb, l, hit, v, zero).getResult();
-      });
+      },
+      shapes[0]);
   op.replaceAllUsesWith(out);
   op->erase();
 }
@@ -1788,7 +2002,7 @@ void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
         Value want = arith::AddIOp::create(
             nb, l, arith::IndexCastOp::create(nb, l, i32, ix[1]),
             arith::ConstantIntOp::create(nb, l, 1, 32));
-        Value t = lowerBound(nb, l, padded,
+        Value t = lowerBound(nb, l, nb.getIndexAttr(padded),
                              [&](OpBuilder &ib, Location il, Value probe) {
                                return arith::CmpIOp::create(
                                           ib, il, arith::CmpIPredicate::sge,
@@ -1846,11 +2060,13 @@ void rewriteHostOps(func::FuncOp caller,
 }
 
 /// Ops whose lowering has a sequential part (the ScanKernelRoot trait) and
-/// that can be tiled, on static non-empty tensors: the roots of scan kernels.
+/// that can be tiled, on kernel tensors (isKernelTensor: B and L may be
+/// dynamic): the roots of scan kernels.
 bool isScanRoot(Operation *op) {
   return isScanKernelRoot(op) && isa<TilingInterface>(op) &&
-         llvm::all_of(op->getOperandTypes(), isStaticTensor) &&
-         llvm::all_of(op->getResultTypes(), isStaticTensor);
+         llvm::all_of(op->getOperandTypes(), isKernelTensor) &&
+         llvm::all_of(op->getResultTypes(), isKernelTensor) &&
+         reifiesResults(op);
 }
 
 /// The elementwise epilogue a scan kernel computes after its root: the only
@@ -1881,7 +2097,7 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
       if (!epi.getMatchingIndexingMap(in).isIdentity())
         return {};
       readsRoot = true;
-    } else if (!isStaticTensor(in->get().getType())) {
+    } else if (!isKernelTensor(in->get().getType())) {
       return {};
     }
   }
@@ -1894,6 +2110,7 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
 void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
                  unsigned index) {
   Location loc = op->getLoc();
+  resolveDimsOf(op);
   linalg::GenericOp epi = matchScanEpilogue(op);
   SetVector<Value> unique(op->getOperands().begin(), op->getOperands().end());
   if (epi)
@@ -1910,7 +2127,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   Operation *kernelOp = b.clone(*op, body.mapping);
   if (epi) {
     Value init = epi.getDpsInitOperand(0)->get();
-    body.mapping.map(init, b.clone(*init.getDefiningOp())->getResult(0));
+    body.mapping.map(init, emptyLike(b, loc, init, body));
     SetVector<Value> captured = capturedValues(epi);
     for (Value v : captured)
       body.mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
@@ -1919,6 +2136,8 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   endKernel(b, loc, body.fn, kernelOp->getResults());
   b.setInsertionPoint(epi ? epi.getOperation() : op);
   callKernel(b, loc, body.fn, "scan", inputs, results);
+  // The result sizes of the call may read op's (the epilogue's shape).
+  resolveDimsOf(op);
   if (epi)
     epi->erase();
   op->erase();

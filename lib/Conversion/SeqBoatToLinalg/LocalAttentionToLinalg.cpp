@@ -114,23 +114,20 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
 
   LogicalResult matchAndRewrite(LocalAttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    // A tile of queries may have a dynamic number of rows (a partial tile):
-    // its size is the tile's second value. Everything else is static.
+    // A tile of queries (the strategies' tiles) may have a dynamic number
+    // of rows (a partial tile; its size is the tile's second value) and read
+    // keys of a dynamic batch and sequence (dynamic B and S); the features
+    // and rel_bias are static.
     auto outType = cast<RankedTensorType>(op.getOut().getType());
-    bool dynamicRowsOnly =
-        !op.getQueryTile().empty() && !outType.isDynamicDim(0) &&
-        !outType.isDynamicDim(2) &&
-        llvm::all_of(op->getOperandTypes(), [](Type t) {
-          auto type = dyn_cast<RankedTensorType>(t);
-          return !type || type.hasStaticShape();
-        });
+    bool tiled = !op.getQueryTile().empty();
+    if (tiled && failed(requireStaticFeatures(rewriter, op, {op.getRelBias()})))
+      return failure();
     // Dynamic B and S (the whole op): one query at a time, as the tiles.
-    bool dynamicSeq = op.getQueryTile().empty() && hasDynamicDims(op);
+    bool dynamicSeq = !tiled && hasDynamicDims(op);
     if (dynamicSeq && failed(requireStaticFeatures(rewriter, op,
                                                    {op.getRelBias()})))
       return failure();
-    if (!dynamicRowsOnly && !dynamicSeq &&
-        failed(requireStaticShapes(rewriter, op)))
+    if (!tiled && !dynamicSeq && failed(requireStaticShapes(rewriter, op)))
       return failure();
     Location loc = op.getLoc();
     auto qType = cast<RankedTensorType>(op.getQ().getType());
@@ -185,8 +182,12 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
     SmallVector<Value> dynamicSizes;
     if (outType.isDynamicDim(0))
       dynamicSizes.push_back(bszV);
+    // The tile's rows as the op's reified shape has them (unclamped), so
+    // the strategy's tile write can take over this tensor (empty-tensor
+    // elimination) instead of a copy from a scratch buffer.
     if (outType.isDynamicDim(1))
-      dynamicSizes.push_back(rows);
+      dynamicSizes.push_back(op.getQueryTile().empty() ? rows
+                                                       : op.getQueryTile()[1]);
     Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
                                           et, dynamicSizes);
     Value out0 = linalg::FillOp::create(rewriter, loc,

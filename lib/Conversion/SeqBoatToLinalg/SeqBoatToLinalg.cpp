@@ -158,8 +158,22 @@ bool seqboat::hasDynamicDims(Operation *op) {
 }
 
 bool seqboat::isKeptForScanKernel(Operation *op) {
-  return isa<StateScanOp>(op) && !op->getParentOfType<scf::ForallOp>() &&
-         hasLowerableShapes(op);
+  auto scan = dyn_cast<StateScanOp>(op);
+  if (!scan || op->getParentOfType<scf::ForallOp>())
+    return false;
+  // Static features; the batch and the chunk count may be runtime values.
+  auto ok = [&](Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type)
+      return true;
+    for (auto [i, size] : llvm::enumerate(type.getShape()))
+      if (size == 0 || (ShapedType::isDynamic(size) &&
+                        (v == scan.getDecay() || i > 1)))
+        return false;
+    return true;
+  };
+  return llvm::all_of(op->getOperands(), ok) &&
+         llvm::all_of(op->getResults(), ok);
 }
 
 namespace {
@@ -241,21 +255,6 @@ struct ConvertSeqBoatToLinalgPass
     if (layers.wasInterrupted())
       return signalPassFailure();
 
-    // The kernel (GPU) strategies need static shapes; dynamic B and L are
-    // the linalg path's (docs/dialect.md).
-    if (skipKernels) {
-      WalkResult dynamic = root->walk([](Operation *op) {
-        if (!isa_and_present<SeqBoatDialect>(op->getDialect()) ||
-            !hasDynamicDims(op))
-          return WalkResult::advance();
-        op->emitOpError("has dynamic dims, which the kernel strategies do "
-                        "not support yet (the CPU linalg path, "
-                        "--seqboat-to-llvm-cpu, does)");
-        return WalkResult::interrupt();
-      });
-      if (dynamic.wasInterrupted())
-        return signalPassFailure();
-    }
     // With skip-kernels, the ops of formed kernel functions are left to
     // their strategy (seqboat-form-scan-kernels).
     auto inKernel = [&](Operation *op) {

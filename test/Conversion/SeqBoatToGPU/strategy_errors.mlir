@@ -21,10 +21,10 @@
 // RUN: seqboat-opt %S/Inputs/linear_bf16.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=8" | FileCheck %s --check-prefix=K8
 // RUN: not seqboat-opt %S/Inputs/linear_f16.mlir --seqboat-form-kernels --seqboat-apply-strategies="tile-k=64 tile-n=128" 2>&1 | FileCheck %s --check-prefix=SMEM16
 // RUN: not seqboat-opt %S/Inputs/linear_bf16.mlir --seqboat-form-kernels --seqboat-apply-strategies="library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY16
-// Scan kernels: a chunk that is not positive; a scan op on dynamic shapes is
-// not formed and the lowering names it.
+// Scan kernels: a chunk that is not positive; a scan op with a dynamic
+// feature dim (only B and L may be dynamic) is refused by its lowering.
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu scan-chunk=0" 2>&1 | FileCheck %s --check-prefix=CHUNK
-// RUN: not seqboat-opt %S/Inputs/dynamic_scan.mlir --seqboat-gpu-pipeline="format=isa" 2>&1 | FileCheck %s --check-prefix=DYNSCAN
+// RUN: not seqboat-opt %S/Inputs/dynamic_features.mlir --seqboat-gpu-pipeline="format=isa" 2>&1 | FileCheck %s --check-prefix=DYNSCAN
 // Entry points whose arity is not what the strategy binds:
 // RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-PARALLEL
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-SCAN
@@ -49,7 +49,7 @@
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu
 // CHUNK: seqboat_layer.mlir:{{[0-9]+}}:{{[0-9]+}}: error: scan kernel: scan-chunk must be positive, got 0
-// DYNSCAN: dynamic_scan.mlir:3:18: error: 'seqboat.compact_index' op has dynamic dims, which the kernel strategies do not support yet (the CPU linalg path, --seqboat-to-llvm-cpu, does)
+// DYNSCAN: dynamic_features.mlir:3:8: error: 'seqboat.short_conv' op could not be lowered to linalg: only the batch and sequence dims may be dynamic, and no dim may be empty
 // ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 3 arguments; the strategy binds the module and one param (the threads per block)
 // ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and two params (the EMA chunk, the threads per block)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu

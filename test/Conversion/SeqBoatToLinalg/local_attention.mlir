@@ -118,12 +118,13 @@ func.func @query_blocks(%q: tensor<2x128x8xf32>, %v: tensor<2x128x32xf32>, %pos:
 // A tile of query rows [first, first + n): the query loop runs over the rows
 // whose slot is active (r < min(n, count - first)), queries and the window
 // are taken at slot first + r, the result row is r. Negative values (a
-// malformed tile) are clamped to 0.
+// malformed tile) are clamped to 0 for the loops; the result has the op's
+// reified shape (n rows), so a strategy's tile write takes it over.
 // CHECK-LABEL: func @query_rows
 // CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<2x37x8xf32>, %{{[a-z0-9]+}}: tensor<2x37x32xf32>, %{{[a-z0-9]+}}: tensor<2x37xi32>, %{{[a-z0-9]+}}: tensor<2xi32>, %[[FIRST0:[a-z0-9]+]]: index, %[[N0:[a-z0-9]+]]: index
 // CHECK-DAG: %[[N:.*]] = arith.maxsi %[[N0]], %c0
 // CHECK-DAG: %[[FIRST:.*]] = arith.maxsi %[[FIRST0]], %c0
-// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<2x?x32xf32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N0]]) : tensor<2x?x32xf32>
 // CHECK: scf.for %[[B:.*]] = %c0 to %c2 step %c1
 // CHECK:   %[[CNT:.*]] = arith.minsi %{{.*}}, %c37
 // CHECK:   %[[LEFT:.*]] = arith.subi %[[CNT]], %[[FIRST]]

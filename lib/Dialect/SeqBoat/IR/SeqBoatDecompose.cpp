@@ -117,6 +117,8 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
       return emitOpError("decomposition needs non-empty operands, but got ")
              << type;
   }
+  // Projections as host row blocks (seqboat-decompose{host-row-blocks}).
+  bool rowBlocks = (*this)->hasAttr(kHostRowBlocksAttr);
   // A 16-bit layer is the f32 layer between conversions: it rounds once, at
   // y (docs/dialect.md, "Element types").
   if (hasNarrowFloats(*this)) {
@@ -127,6 +129,8 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
                          .getDefiningOp<LayerOp>();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(wideLayer);
+    if (rowBlocks)
+      wideLayer->setAttr(kHostRowBlocksAttr, b.getUnitAttr());
     FailureOr<SmallVector<Value>> parts = wideLayer.decomposeOperation(b);
     if (failed(parts)) {
       wide.front().getDefiningOp()->erase();
@@ -168,7 +172,7 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   Value mx = siluTensor(b, loc, ema);
 
   // 3. hu = mx hx_w^T + hx_b: u = hu[..., 0:2], hx = hu[..., 2:].
-  Value hu = linearProjection(b, loc, mx, getHxW(), getHxB());
+  Value hu = linearProjection(b, loc, mx, getHxW(), getHxB(), rowBlocks);
   Value u = mixedSlice(b, loc, hu, at3(0), sizes3(2));
 
   // 4. Routing and compaction.
@@ -184,7 +188,7 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
   // 5. base = silu(gather(mx, pos) mx_w^T + mx_b) = z | r | v.
   Value gathered = GatherOp::create(b, loc, xType, mx, pos);
   Value base = siluTensor(
-      b, loc, linearProjection(b, loc, gathered, getMxW(), getMxB()));
+      b, loc, linearProjection(b, loc, gathered, getMxW(), getMxB(), rowBlocks));
 
   // 6. q, k = z * qk_gamma[i] + qk_beta[i].
   Value zPart = mixedSlice(b, loc, base, at3(0), sizes3(z));
@@ -215,7 +219,7 @@ FailureOr<SmallVector<Value>> LayerOp::decomposeOperation(OpBuilder &b) {
       [](OpBuilder &nb, Location nl, ValueRange a) {
         return arith::MulFOp::create(nb, nl, a[0], a[1]).getResult();
       });
-  Value hOut = linearProjection(b, loc, gated, getHW(), getHB());
+  Value hOut = linearProjection(b, loc, gated, getHW(), getHB(), rowBlocks);
 
   // 8-9. out = silu(x + hx + scatter(h, pos) * gate * active).
   // A dynamic L omits `length` (L = S).

@@ -3,6 +3,9 @@
 #include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/TransformOps/GPUTransformOps.h"
 #include "mlir/Dialect/GPU/TransformOps/Utils.h"
@@ -14,6 +17,224 @@ using namespace mlir::seqboat;
 
 #define GET_OP_CLASSES
 #include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.cpp.inc"
+
+namespace {
+
+bool isNormalized(scf::ForallOp forall) {
+  return llvm::all_of(forall.getMixedLowerBound(),
+                      [](OpFoldResult f) { return isConstantIntValue(f, 0); }) &&
+         llvm::all_of(forall.getMixedStep(),
+                      [](OpFoldResult f) { return isConstantIntValue(f, 1); });
+}
+
+bool hasMapping(scf::ForallOp forall, bool blocks) {
+  std::optional<ArrayAttr> mapping = forall.getMapping();
+  return mapping && !mapping->empty() &&
+         llvm::all_of(*mapping, [&](Attribute a) {
+           return blocks ? isa<mlir::gpu::GPUBlockMappingAttr>(a)
+                         : isa<mlir::gpu::GPUThreadMappingAttr>(a);
+         });
+}
+
+/// A constant (inclusive) upper bound of the index `v`: through the min
+/// and max a tile's clamped extent is built of (max(min(T, n - i), 0)),
+/// else from ValueBounds.
+std::optional<int64_t> upperBound(Value v, unsigned depth = 8) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return c;
+  if (depth == 0)
+    return std::nullopt;
+  if (auto max = v.getDefiningOp<arith::MaxSIOp>()) {
+    std::optional<int64_t> a = upperBound(max.getLhs(), depth - 1),
+                           b = upperBound(max.getRhs(), depth - 1);
+    if (a && b)
+      return std::max(*a, *b);
+    return std::nullopt;
+  }
+  if (auto min = v.getDefiningOp<arith::MinSIOp>()) {
+    std::optional<int64_t> a = upperBound(min.getLhs(), depth - 1),
+                           b = upperBound(min.getRhs(), depth - 1);
+    if (a && b)
+      return std::min(*a, *b);
+    return a ? a : b;
+  }
+  FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+      presburger::BoundType::UB, v, /*stopCondition=*/nullptr,
+      /*closedUB=*/true);
+  if (succeeded(bound))
+    return *bound;
+  return std::nullopt;
+}
+
+/// Gives each bufferized thread forall in `launch` with runtime trip counts
+/// (the threads of a partial tile) static ones, their constant upper
+/// bounds, and guards its body by the runtime counts: upstream's thread
+/// mapping needs static counts.
+LogicalResult boundThreadForalls(RewriterBase &rewriter,
+                                 mlir::gpu::LaunchOp launch,
+                                 scf::ForallOp &unbounded) {
+  SmallVector<scf::ForallOp> foralls;
+  launch.walk([&](scf::ForallOp forall) {
+    if (hasMapping(forall, /*blocks=*/false) && forall.getNumResults() == 0 &&
+        isNormalized(forall) &&
+        llvm::any_of(forall.getMixedUpperBound(),
+                     [](OpFoldResult f) { return isa<Value>(f); }))
+      foralls.push_back(forall);
+  });
+  for (scf::ForallOp forall : foralls) {
+    SmallVector<OpFoldResult> ubs = forall.getMixedUpperBound();
+    SmallVector<OpFoldResult> bounds;
+    for (OpFoldResult ub : ubs) {
+      if (isa<Attribute>(ub)) {
+        bounds.push_back(ub);
+        continue;
+      }
+      std::optional<int64_t> bound = upperBound(cast<Value>(ub));
+      if (!bound || *bound < 1) {
+        unbounded = forall;
+        return failure();
+      }
+      bounds.push_back(rewriter.getIndexAttr(*bound));
+    }
+    Location loc = forall.getLoc();
+    rewriter.setInsertionPoint(forall);
+    // (With its empty scf.forall.in_parallel terminator.)
+    auto bounded = scf::ForallOp::create(rewriter, loc, bounds, ValueRange{},
+                                         forall.getMapping());
+    // The guard: every induction variable below its runtime count.
+    rewriter.setInsertionPoint(bounded.getBody()->getTerminator());
+    Value inside;
+    for (auto [iv, ub] : llvm::zip(bounded.getInductionVars(), ubs)) {
+      if (isa<Attribute>(ub))
+        continue;
+      Value below = arith::CmpIOp::create(rewriter, loc,
+                                          arith::CmpIPredicate::ult, iv,
+                                          cast<Value>(ub));
+      inside = inside ? arith::AndIOp::create(rewriter, loc, inside, below)
+                            .getResult()
+                      : below;
+    }
+    auto guard = scf::IfOp::create(rewriter, loc, inside, /*withElse=*/false);
+    Block *body = forall.getBody();
+    // The old body without its (empty) terminator into the guard.
+    rewriter.eraseOp(body->getTerminator());
+    Block *then = guard.thenBlock();
+    rewriter.inlineBlockBefore(body, then->getTerminator(),
+                               bounded.getInductionVars());
+    rewriter.eraseOp(forall);
+  }
+  return success();
+}
+
+} // namespace
+
+DiagnosedSilenceableFailure SeqBoatMapForallToBlocksOp::apply(
+    transform::TransformRewriter &rewriter,
+    transform::TransformResults &results, transform::TransformState &state) {
+  SmallVector<Operation *> launches;
+  for (Operation *target : state.getPayloadOps(getTarget())) {
+    SmallVector<scf::ForallOp> foralls;
+    target->walk([&](scf::ForallOp forall) {
+      if (hasMapping(forall, /*blocks=*/true) &&
+          !forall->getParentOfType<scf::ForallOp>())
+        foralls.push_back(forall);
+    });
+    if (foralls.size() != 1) {
+      DiagnosedSilenceableFailure diag =
+          emitSilenceableError()
+          << "expects one block forall in the payload, found "
+          << foralls.size();
+      diag.attachNote(target->getLoc()) << "payload op";
+      return diag;
+    }
+    scf::ForallOp forall = foralls.front();
+    if (!isNormalized(forall) || forall.getNumResults() != 0) {
+      DiagnosedSilenceableFailure diag =
+          emitSilenceableError()
+          << "expects a normalized block forall without results";
+      diag.attachNote(forall.getLoc()) << "block forall";
+      return diag;
+    }
+    Location loc = forall.getLoc();
+    rewriter.setInsertionPoint(forall);
+    auto transformOp = cast<transform::TransformOpInterface>(getOperation());
+    if (llvm::all_of(forall.getMixedUpperBound(),
+                     [](OpFoldResult f) { return isa<Attribute>(f); })) {
+      // Static grids: exactly upstream's generate_gpu_launch mapping.
+      mlir::gpu::LaunchOp launch;
+      DiagnosedSilenceableFailure diag = transform::gpu::createGpuLaunch(
+          rewriter, target->getLoc(), transformOp, launch);
+      if (!diag.succeeded())
+        return diag;
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      auto moved = cast<scf::ForallOp>(rewriter.clone(*forall));
+      rewriter.eraseOp(forall);
+      SmallVector<int64_t> gridDims;
+      transform::gpu::GpuBlockIdBuilder ids(getContext());
+      diag = transform::gpu::mapForallToBlocksImpl(rewriter, transformOp,
+                                                   moved, gridDims, ids);
+      if (!diag.succeeded())
+        return diag;
+      gridDims.resize(3, 1);
+      diag = transform::gpu::alterGpuLaunch(rewriter, launch, transformOp,
+                                            gridDims[0], gridDims[1],
+                                            gridDims[2]);
+      if (!diag.succeeded())
+        return diag;
+      launches.push_back(launch);
+      continue;
+    }
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<Value> grid(3, one);
+    SmallVector<int64_t> ids;
+    for (auto [attr, ub] :
+         llvm::zip(*forall.getMapping(), forall.getMixedUpperBound())) {
+      int64_t id =
+          static_cast<int64_t>(cast<mlir::gpu::GPUBlockMappingAttr>(attr)
+                                   .getBlock());
+      if (id > 2 || llvm::is_contained(ids, id)) {
+        DiagnosedSilenceableFailure diag =
+            emitSilenceableError() << "expects distinct x, y, z block mappings";
+        diag.attachNote(forall.getLoc()) << "block forall";
+        return diag;
+      }
+      ids.push_back(id);
+      grid[id] = getValueOrCreateConstantIndexOp(rewriter, loc, ub);
+    }
+    // A runtime grid: no launch when it has no blocks.
+    Value any;
+    for (Value g : grid) {
+      if (getConstantIntValue(g))
+        continue;
+      Value positive = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::sgt, g,
+          arith::ConstantIndexOp::create(rewriter, loc, 0));
+      any = any ? arith::AndIOp::create(rewriter, loc, any, positive)
+                      .getResult()
+                : positive;
+    }
+    if (any) {
+      auto guard = scf::IfOp::create(rewriter, loc, any, /*withElse=*/false);
+      rewriter.setInsertionPoint(guard.thenBlock()->getTerminator());
+    }
+    auto launch = mlir::gpu::LaunchOp::create(rewriter, loc, grid[0], grid[1],
+                                              grid[2], one, one, one);
+    rewriter.setInsertionPointToEnd(&launch.getBody().front());
+    auto terminator = mlir::gpu::TerminatorOp::create(rewriter, loc);
+    Block *body = forall.getBody();
+    rewriter.eraseOp(body->getTerminator());
+    SmallVector<Value> ivs;
+    mlir::gpu::KernelDim3 blockIds = launch.getBlockIds();
+    Value byId[3] = {blockIds.x, blockIds.y, blockIds.z};
+    for (int64_t id : ids)
+      ivs.push_back(byId[id]);
+    rewriter.inlineBlockBefore(body, terminator, ivs);
+    rewriter.eraseOp(forall);
+    launches.push_back(launch);
+  }
+  results.set(cast<OpResult>(getResult()), launches);
+  return DiagnosedSilenceableFailure::success();
+}
 
 DiagnosedSilenceableFailure SeqBoatMapNestedForallToThreadsOp::apply(
     transform::TransformRewriter &rewriter,
@@ -51,6 +272,15 @@ DiagnosedSilenceableFailure SeqBoatMapNestedForallToThreadsOp::apply(
                                           blockDims[1], blockDims[2]);
     if (!diag.succeeded())
       return diag;
+    scf::ForallOp unbounded;
+    if (failed(boundThreadForalls(rewriter, launch, unbounded))) {
+      DiagnosedSilenceableFailure diag =
+          emitSilenceableError() << "a thread forall with a runtime trip "
+                                    "count that has no static upper bound";
+      diag.attachNote(unbounded.getLoc())
+          << "thread forall: " << *unbounded.getOperation();
+      return diag;
+    }
     rewriter.setInsertionPointToStart(&launch.getBody().front());
     diag = transform::gpu::mapNestedForallToThreadsImpl(
         rewriter, transformOp, launch, blockDims, /*warpSize=*/32,

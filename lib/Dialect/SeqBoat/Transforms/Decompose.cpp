@@ -2,6 +2,7 @@
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Dialect/SeqBoat/Transforms/Passes.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -16,11 +17,17 @@ using namespace mlir::seqboat;
 namespace {
 struct SeqBoatDecomposePass
     : public seqboat::impl::SeqBoatDecomposeBase<SeqBoatDecomposePass> {
+  using Base::Base;
   void runOnOperation() override {
     SmallVector<linalg::AggregatedOpInterface> worklist;
     getOperation()->walk([&](LayerOp op) {
       worklist.push_back(cast<linalg::AggregatedOpInterface>(*op));
     });
+    // The decomposition reads the option from the op (AggregatedOpInterface
+    // takes no options).
+    for (linalg::AggregatedOpInterface op : worklist)
+      if (hostRowBlocks)
+        op->setAttr(kHostRowBlocksAttr, UnitAttr::get(&getContext()));
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : worklist) {
       rewriter.setInsertionPoint(op);

@@ -160,12 +160,12 @@ static Value linearProjectionOfShape(OpBuilder &b, Location loc, Value x,
 static constexpr int64_t kDynamicRowBlock = 64;
 
 Value seqboat::linearProjection(OpBuilder &b, Location loc, Value x, Value w,
-                                Value bias) {
+                                Value bias, bool hostRowBlocks) {
   auto xType = cast<RankedTensorType>(x.getType());
-  if (xType.hasStaticShape() || xType.getRank() != 3 ||
+  if (!hostRowBlocks || xType.hasStaticShape() || xType.getRank() != 3 ||
       xType.isDynamicDim(2))
     return linearProjectionOfShape(b, loc, x, w, bias);
-  // Dynamic B or L: per batch row, the tokens in blocks of a static
+  // Dynamic B or L for the host: per batch row, the tokens in blocks of a static
   // kDynamicRowBlock rows (projections of static shape, which the host
   // contraction strategy compiles like the static layer's), then the
   // remaining tokens (fewer than a block) as one projection of dynamic shape.

@@ -28,8 +28,13 @@ def SeqBoatMapNestedForallToThreadsOp
     knob of a strategy (seqboat-apply-strategies binds it from the
     kernel's `seqboat.knobs`); it must be positive and at most 1024.
 
+    A thread forall whose trip counts are runtime values (the last, partial
+    tile of a runtime extent) is first given static trip counts, their
+    upper bounds (ValueBounds), with its body guarded by the runtime ones.
+
     Produces a silenceable failure where the upstream mapping does (a forall
-    needing more threads than the block has, mixed mappings).
+    needing more threads than the block has, mixed mappings) and where a
+    runtime trip count has no static upper bound.
   }];
 
   let cppNamespace = "::mlir::seqboat";
@@ -39,6 +44,35 @@ def SeqBoatMapNestedForallToThreadsOp
   let assemblyFormat = [{
     $target `block_threads` `=` $block_threads attr-dict
     `:` functional-type(operands, results)
+  }];
+}
+
+def SeqBoatMapForallToBlocksOp
+    : Op<Transform_Dialect, "seqboat.map_forall_to_blocks",
+         [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+          DeclareOpInterfaceMethods<TransformOpInterface>]> {
+  let summary = "transform.gpu.map_forall_to_blocks generate_gpu_launch, "
+                "with runtime grids";
+  let description = [{
+    Turns the top-level `scf.forall` with `#gpu.block` mappings of each
+    function in `target` into a `gpu.launch` of 1x1x1 threads whose grid is
+    the forall's trip counts, each induction variable its block id, as
+    upstream's `transform.gpu.map_forall_to_blocks generate_gpu_launch`
+    does. Unlike upstream, a trip count may be a runtime value (a dynamic
+    batch or sequence length): the grid is then computed on the host, and
+    the launch runs only when every grid dimension is positive (a launch of
+    no blocks is an error on the device; no work is then to be done).
+
+    The forall must be normalised (from 0 by 1) and have no results
+    (bufferized). A function without a block forall, or with more than
+    one, is a silenceable failure.
+  }];
+
+  let cppNamespace = "::mlir::seqboat";
+  let arguments = (ins TransformHandleTypeInterface:$target);
+  let results = (outs TransformHandleTypeInterface:$result);
+  let assemblyFormat = [{
+    $target attr-dict `:` functional-type(operands, results)
   }];
 }
 

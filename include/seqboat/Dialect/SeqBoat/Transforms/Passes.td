@@ -14,11 +14,24 @@ def SeqBoatDecompose : Pass<"seqboat-decompose"> {
     `seqboat.compact_index`, `seqboat.gather`, `seqboat.local_attention` and
     `seqboat.scatter`. The primitive ops are left for
     `convert-seqboat-to-linalg` or a GPU strategy.
+
+    A projection is one `linalg.generic` over all tokens, whatever B and L
+    are (kernel formation makes it one kernel). With `host-row-blocks` (the
+    CPU pipeline `seqboat-to-llvm-cpu` sets it), a projection over a
+    dynamic B or L is instead a host loop over batch rows and blocks of 64
+    tokens, projections of static shape that the host contraction strategy
+    compiles, then the last partial block.
   }];
+  let options = [
+    Option<"hostRowBlocks", "host-row-blocks", "bool", /*default=*/"false",
+           "Projections over a dynamic B or L as host loops over blocks of "
+           "64 tokens (for the CPU host strategies)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

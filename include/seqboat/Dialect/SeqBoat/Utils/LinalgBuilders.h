@@ -77,9 +77,16 @@ Value accumulateGeneric(OpBuilder &b, Location loc, Value init,
                         ArrayRef<utils::IteratorType> iterators,
                         ScalarBody term);
 
-/// `x[..., I] . w[O, I]^T + bias[O]` for x of any rank >= 2.
+/// `x[..., I] . w[O, I]^T + bias[O]` for x of any rank >= 2: one
+/// linalg.generic; with `hostRowBlocks` and a dynamic B or L, a host loop
+/// over batch rows and blocks of 64 tokens (static-shape projections for the
+/// host strategies) and the last partial block.
 Value linearProjection(OpBuilder &b, Location loc, Value x, Value w,
-                       Value bias);
+                       Value bias, bool hostRowBlocks = false);
+
+/// Discardable attribute on a seqboat.layer asking its decomposition for
+/// host row blocks (seqboat-decompose{host-row-blocks}).
+constexpr llvm::StringLiteral kHostRowBlocksAttr = "seqboat.host_row_blocks";
 
 /// tensor.extract_slice with static offsets and sizes, unit strides. When
 /// `resultShape` is given, unit dimensions are dropped (rank-reducing).

@@ -77,7 +77,10 @@ OPERAND_SOURCES = (
     ("h_b", "h_proj.bias"),
 )
 
-CPU_PIPELINE = ["--seqboat-decompose", "--convert-seqboat-to-linalg", "--seqboat-cpu-pipeline"]
+# host-row-blocks: projections over a dynamic B or L in blocks of 64 tokens
+# that the CPU host strategies compile (as --seqboat-to-llvm-cpu does).
+CPU_PIPELINE = ["--seqboat-decompose=host-row-blocks", "--convert-seqboat-to-linalg",
+                "--seqboat-cpu-pipeline"]
 
 
 class ImportFailure(Exception):

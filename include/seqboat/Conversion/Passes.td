@@ -269,7 +269,7 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     collapsed, the matmul on `W` itself, a bias epilogue).
 
     With `parallel-kernels` (default), every other linalg op on static
-    tensors then becomes a kernel of its own, `@<caller>_parallel_<i>`
+    tensors, or tensors whose batch and length are runtime sizes, then becomes a kernel of its own, `@<caller>_parallel_<i>`
     (`seqboat.kernel_kind = "parallel"`): the op, the producers of its
     inits, the producers of inputs it reads one-to-one over its parallel
     loops (no other users; fused into its tiles), reading its inputs and the tensors its body captures
@@ -301,7 +301,8 @@ def SeqBoatFormScanKernels : Pass<"seqboat-form-scan-kernels", "::mlir::ModuleOp
     but a loop with a sequential part: `ema_conv` (the recurrence carried
     across chunks), `compact_index` (a prefix count), `scatter` (rows moved
     by slot) and `local_attention` (online softmax over the window). Each
-    such op on static, non-empty tensors becomes a private function
+    such op on tensors with non-empty static dims (B and L may be runtime
+    sizes) becomes a private function
     `@<caller>_scan_<i>` tagged `seqboat.kernel_kind = "scan"`, holding the
     op itself, with a memref ABI (operands, then results) and a call where
     it was.

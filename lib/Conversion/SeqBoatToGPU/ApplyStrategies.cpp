@@ -791,7 +791,7 @@ private:
           op->getParentOfType<scf::ForallOp>())
         return WalkResult::advance(); // in a kernel (or a forall mapped later)
       op->emitOpError("has no GPU strategy yet: kernels are formed from "
-                      "linalg ops on static tensors (a linalg.matmul in the "
+                      "linalg ops on ranked tensors (a static linalg.matmul in the "
                       "nn.Linear layout with a bias epilogue as a contraction "
                       "kernel, any other as a parallel kernel; "
                       "seqboat-form-kernels)");

@@ -957,7 +957,7 @@ struct FusedProducer {
   SmallVector<linalg::LinalgOp> initProducers;
 };
 
-/// A parallel kernel: one linalg op (the root) computing static tensors,
+/// A parallel kernel: one linalg op (the root) computing kernel tensors,
 /// with the producers of its inits that the strategy fuses into its tiles.
 struct ParallelKernel {
   linalg::LinalgOp root;

@@ -53,7 +53,7 @@
 // ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 3 arguments; the strategy binds the module and one param (the threads per block)
 // ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and two params (the EMA chunk, the threads per block)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
-// LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on static tensors
+// LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on ranked tensors
 // PARALLEL: func.func private @linear_kn_parallel_0({{.*}}seqboat.kernel_kind = "parallel"
 // PARALLEL: gpu.launch
 // PARALLEL-NOT: @linear_kn_parallel_1

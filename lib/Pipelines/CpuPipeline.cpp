@@ -165,8 +165,13 @@ void seqboat::buildSeqBoatKernelsCpuPipeline(
     OpPassManager &pm, const KernelStrategyOptions &options) {
   ConvertSeqBoatLayerToKernelsOptions knobs = options.strategyKnobs();
   knobs.freeScratch = false;
-  buildKernelStrategy(pm, knobs, options.strategyOptions("cpu"),
+  buildKernelStrategy(pm, knobs,
+                      options.strategyOptions(options.gpuThreads ? "gpu-mapped"
+                                                                 : "cpu"),
                       options.kernelWork);
+  // The GPU mapping's launches, run as loops over blocks and threads.
+  if (options.gpuThreads)
+    pm.addPass(createSeqBoatLaunchesToLoops());
   // Kernel results, the layer's scratch, loop-carried buffers (kernels
   // called in a host scf.for): ownership-based deallocation, as on the
   // linalg path.

@@ -117,6 +117,29 @@ def ConvertSeqBoatLayerToKernels : Pass<"seqboat-layer-to-kernels", "::mlir::fun
   ];
 }
 
+def SeqBoatLaunchesToLoops : Pass<"seqboat-launches-to-loops"> {
+  let summary = "Run gpu.launch ops whose threads do not communicate as CPU loops";
+  let description = [{
+    Replaces each `gpu.launch` by `scf.for` loops over its grid (z, y, x)
+    and its block (z, y, x), the block and thread ids (block arguments and
+    `gpu.block_id`/`gpu.thread_id`/`gpu.block_dim`/`gpu.grid_dim` ops) by
+    the loops' induction variables and the launch's sizes. This is the
+    sequential execution of the launch, valid when its threads do not
+    communicate: no workgroup or private memory attributions, no workgroup
+    buffers, no shuffles or lane ids, no nvgpu operations, and no
+    `gpu.barrier` but one right before the terminator (the parallel and scan
+    strategies' launches). Any other launch is an error naming the reason.
+    `seqboat-kernels-cpu-pipeline{gpu-threads}` runs it after the GPU
+    strategies of parallel and scan kernels, so their block and thread
+    mapping (indices, the guards of partial tiles, runtime grids) is
+    checked against the reference on the CPU.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def SeqBoatMapKernelsToGPU : Pass<"seqboat-map-kernels-to-gpu", "::mlir::func::FuncOp"> {
   let summary = "Map block/thread scf.forall kernels to gpu.launch";
   let description = [{
@@ -340,10 +363,15 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
     (`@seqboat_<kind>_gpu_ieee`).
     `target=cpu`: the same tiles as sequential loops and FMAs, for checking
     the schedule's numerics without a GPU.
+    `target=gpu-mapped`: parallel and scan kernels take their GPU strategy
+    (their `gpu.launch` then runs as CPU loops with
+    `seqboat-launches-to-loops`), contraction kernels their CPU one; what
+    is left on the host is not an error.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"gpu\"",
-           "Strategy target: gpu or cpu">,
+           "Strategy target: gpu, cpu or gpu-mapped (the GPU mapping of "
+           "parallel and scan kernels, the CPU contraction strategy)">,
     Option<"library", "library", "std::string", /*default=*/"\"\"",
            "Transform-dialect strategy library (default: the built-in one)">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"64",

@@ -193,7 +193,15 @@ struct KernelKnobOptions : public Base {
 /// Options of `seqboat-kernels-cpu-pipeline`.
 struct KernelStrategyOptions
     : public KernelKnobOptions<KernelStrategyOptions,
-                               HostLoweringOptions<KernelStrategyOptions>> {};
+                               HostLoweringOptions<KernelStrategyOptions>> {
+  PassOptions::Option<bool> gpuThreads{
+      *this, "gpu-threads",
+      llvm::cl::desc("Parallel and scan kernels take their GPU strategy, "
+                     "whose gpu.launch runs as loops over blocks and threads "
+                     "(seqboat-launches-to-loops): checks their GPU mapping "
+                     "on the CPU; contraction kernels take the CPU strategy"),
+      llvm::cl::init(false)};
+};
 
 /// Options of `seqboat-gpu-pipeline`.
 struct GpuPipelineOptions : public KernelKnobOptions<GpuPipelineOptions> {

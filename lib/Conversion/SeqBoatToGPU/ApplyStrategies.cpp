@@ -749,9 +749,9 @@ struct SeqBoatApplyStrategies
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (target != "gpu" && target != "cpu") {
+    if (target != "gpu" && target != "cpu" && target != "gpu-mapped") {
       emitError(module.getLoc(), "seqboat-apply-strategies: unknown target '")
-          << target << "' (expected gpu or cpu)";
+          << target << "' (expected gpu, cpu or gpu-mapped)";
       return signalPassFailure();
     }
     if (precision != "tf32" && precision != "ieee" && precision != "autocast") {
@@ -841,13 +841,22 @@ private:
     return success();
   }
 
+  /// The strategy variant of parallel and scan kernels (gpu-mapped: their
+  /// GPU mapping) and of contraction kernels (gpu-mapped: the CPU one).
+  std::string threadTarget() const {
+    return target == "gpu-mapped" ? std::string("gpu") : std::string(target);
+  }
+  std::string contractionTarget() const {
+    return target == "gpu-mapped" ? std::string("cpu") : std::string(target);
+  }
+
   LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
     FailureOr<KernelKnobs> knobs =
         getKernelKnobs(kernel, {parallelThreads, scanChunk});
     if (failed(knobs))
       return failure();
     FailureOr<transform::NamedSequenceOp> entry =
-        lookupEntry(kernel, "seqboat_parallel_" + target, 1,
+        lookupEntry(kernel, "seqboat_parallel_" + threadTarget(), 1,
                     "one param (the threads per block)");
     if (failed(entry))
       return failure();
@@ -865,7 +874,7 @@ private:
     if (failed(knobs))
       return failure();
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, "seqboat_scan_" + target, 2,
+        kernel, "seqboat_scan_" + threadTarget(), 2,
         "two params (the EMA chunk, the threads per block)");
     if (failed(entry))
       return failure();
@@ -901,7 +910,8 @@ private:
     bool ffma = target == "gpu" && precision == "ieee" && !half;
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
         kernel,
-        ("seqboat_" + kind.getValue() + (half ? "16" : "") + "_" + target +
+        ("seqboat_" + kind.getValue() + (half ? "16" : "") + "_" +
+         contractionTarget() +
          (ffma ? "_ieee" : ""))
             .str(),
         kContractionParams,

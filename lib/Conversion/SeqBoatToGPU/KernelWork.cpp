@@ -158,6 +158,18 @@ struct SeqBoatPrintKernelWorkPass
       auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
       if (!kind)
         continue;
+      // The work of a kernel with runtime sizes depends on them.
+      if (llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
+            auto m = dyn_cast<MemRefType>(t);
+            return m && !m.hasStaticShape();
+          })) {
+        kernel.emitError("seqboat-print-kernel-work: kernel '")
+            << kernel.getSymName()
+            << "' has runtime sizes (a dynamic batch or length); its work "
+               "is modelled on static shapes: compile a static "
+               "specialisation (the sizes to model at)";
+        return signalPassFailure();
+      }
       double bytes = 0;
       for (Type t : kernel.getArgumentTypes())
         if (auto m = dyn_cast<MemRefType>(t); m && m.hasStaticShape())

@@ -74,6 +74,15 @@ bool reifiesResults(Operation *op) {
          isa<ReifyRankedShapedTypeOpInterface>(op);
 }
 
+/// Whether every `tensor.dim` of `op`'s results asks for a constant dim
+/// (resolveDimsOf can then rewrite them before `op` moves into a kernel).
+bool dimUsesResolvable(Operation *op) {
+  return llvm::all_of(op->getUsers(), [](Operation *user) {
+    auto dim = dyn_cast<tensor::DimOp>(user);
+    return !dim || dim.getConstantIndex().has_value();
+  });
+}
+
 /// A non-empty static f32 tensor of `rank`.
 bool isStaticF32(Type type, int64_t rank) {
   return isStaticTensor(type) &&
@@ -1347,13 +1356,22 @@ std::optional<ParallelKernel> matchParallel(linalg::LinalgOp op) {
   for (const FusedProducer &fused : kernel.producers)
     kernel.inputs.remove(fused.op->getResult(0));
   // The kernel makes the inits of the ops it computes: their dynamic sizes
-  // must be sizes of its arguments.
+  // must be sizes of its arguments. And what moves in must not be asked
+  // its sizes in a way resolveDimsOf cannot rewrite.
   SmallVector<Value> arguments(kernel.inputs.begin(), kernel.inputs.end());
   llvm::append_range(arguments, op->getResults());
-  for (FusedProducer &fused : kernel.producers)
+  for (Value init : op.getDpsInits())
+    if (!sizesKnownFrom(init, arguments))
+      return std::nullopt;
+  if (!dimUsesResolvable(op))
+    return std::nullopt;
+  for (FusedProducer &fused : kernel.producers) {
+    if (!dimUsesResolvable(fused.op))
+      return std::nullopt;
     for (Value init : fused.op.getDpsInits())
       if (!sizesKnownFrom(init, arguments))
         return std::nullopt;
+  }
   return kernel;
 }
 
@@ -2066,7 +2084,7 @@ bool isScanRoot(Operation *op) {
   return isScanKernelRoot(op) && isa<TilingInterface>(op) &&
          llvm::all_of(op->getOperandTypes(), isKernelTensor) &&
          llvm::all_of(op->getResultTypes(), isKernelTensor) &&
-         reifiesResults(op);
+         reifiesResults(op) && dimUsesResolvable(op);
 }
 
 /// The elementwise epilogue a scan kernel computes after its root: the only
@@ -2101,6 +2119,10 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
       return {};
     }
   }
+  // The kernel makes the epilogue's init from the sizes of its result.
+  if (!sizesKnownFrom(epi.getDpsInitOperand(0)->get(),
+                      SmallVector<Value>(epi->getResults())))
+    return {};
   return readsRoot ? epi : linalg::GenericOp();
 }
 

@@ -44,7 +44,7 @@
 // BK: error: {{.*}}tile-k must be 8, 16 or 32
 // NEG: error: {{.*}}tile-n must be a positive multiple of 16
 // GRID: error: {{.*}}the copy grid of 64x2 threads needs tile-m and tile-n to be multiples of 64
-// TARGET: error: seqboat-apply-strategies: unknown target 'tpu' (expected gpu or cpu)
+// TARGET: error: seqboat-apply-strategies: unknown target 'tpu' (expected gpu, cpu or gpu-mapped)
 // PRECISION: error: seqboat-apply-strategies: unknown precision 'bf32' (expected tf32, ieee or autocast)
 // MISSING: error: seqboat-apply-strategies: cannot load the strategy library '{{.*}}.missing.mlir'
 // ENTRY: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_contraction_gpu

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
@@ -1018,11 +1019,12 @@ bool collectReads(linalg::LinalgOp op, ParallelKernel &kernel) {
       kernel.constants.insert(v);
       return true;
     }
-    // Index arithmetic on runtime sizes (L - 1 - t of a reversed read):
+    // Index arithmetic on runtime sizes (L - 1 - t of a reversed read, the
+    // chunk count ceil(L / C) + 1 of the compaction):
     // its operands first, then the op, cloned into the kernel in order.
     Operation *def = v.getDefiningOp();
     if (def && depth > 0 && v.getType().isIndex() &&
-        isa<arith::ArithDialect>(def->getDialect()) &&
+        isa<arith::ArithDialect, affine::AffineDialect>(def->getDialect()) &&
         def->getNumRegions() == 0 && def->getNumResults() == 1 &&
         isPure(def) && def->getNumOperands() > 0) {
       for (Value operand : def->getOperands())
@@ -1677,6 +1679,11 @@ void outline(ParallelKernel kernel, func::FuncOp caller, SymbolTable &symbols,
     addInitDefs(dead, op.getDpsInits(), fused.initProducers);
   }
   addInitDefs(dead, rootInits, kernel.initProducers);
+  // The call's result sizes may read what is erased now (the root's reified
+  // shape is its init's, a fill's): read from what those ops read instead.
+  for (Operation *op : dead)
+    if (op)
+      resolveDimsOf(op);
   eraseDead(dead);
   for (Value v : kernel.scalars)
     if (v.use_empty())
@@ -1932,23 +1939,46 @@ constexpr int64_t kCompactChunk = 64;
 /// flags and the prefix are read by index, masked at the ends).
 void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
   auto activeType = cast<RankedTensorType>(op.getActive().getType());
-  if (!isStaticTensor(activeType) ||
-      !isStaticTensor(op.getPos().getType()) ||
-      !isStaticTensor(op.getCount().getType()))
+  auto posType = cast<RankedTensorType>(op.getPos().getType());
+  auto countType = cast<RankedTensorType>(op.getCount().getType());
+  if (!isKernelTensor(activeType) || !isKernelTensor(posType) ||
+      !isKernelTensor(countType))
     return;
-  int64_t bsz = activeType.getDimSize(0), len = activeType.getDimSize(1);
-  int64_t slots = cast<RankedTensorType>(op.getPos().getType()).getDimSize(1);
-  int64_t chunk = std::min<int64_t>(len, kCompactChunk);
-  int64_t chunks = llvm::divideCeil(len, chunk);
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
-  Type i32 = b.getI32Type();
+  // B, L and S may be runtime sizes (the op's reified shape).
+  ReifiedRankedShapedTypeDims shapes;
+  if (failed(reifyResultShapes(b, op, shapes)))
+    return;
   Value active = op.getActive();
+  OpFoldResult bsz = tensor::getMixedSize(b, loc, active, 0);
+  OpFoldResult len = tensor::getMixedSize(b, loc, active, 1);
+  std::optional<int64_t> staticLen = getConstantIntValue(len);
+  int64_t chunk =
+      staticLen ? std::min<int64_t>(*staticLen, kCompactChunk) : kCompactChunk;
+  AffineExpr s0;
+  bindSymbols(ctx, s0);
+  OpFoldResult chunks = affine::makeComposedFoldedAffineApply(
+      b, loc, s0.ceilDiv(chunk), {len});
+  OpFoldResult chunksPlusOne =
+      affine::makeComposedFoldedAffineApply(b, loc, s0 + 1, {chunks});
+  OpFoldResult padded =
+      affine::makeComposedFoldedAffineApply(b, loc, s0 * chunk, {chunks});
+  // Sizes read inside a body: a constant, or the dim of a tensor the body
+  // captures (a runtime size).
+  auto sizeIn = [](OpBuilder &nb, Location l, OpFoldResult size, Value of,
+                   int64_t dim) -> Value {
+    if (std::optional<int64_t> c = getConstantIntValue(size))
+      return arith::ConstantIndexOp::create(nb, l, *c);
+    return tensor::DimOp::create(nb, l, of, dim);
+  };
+  Type i32 = b.getI32Type();
   // start[b, c] = sum over t < c·C of active[b, t]: loops (b, c, t), for
   // c up to NC, whose start is the row's count.
   Value starts = reductionGeneric(
-      b, loc, ArrayRef<int64_t>{bsz, chunks + 1}, /*numReductionDims=*/1,
-      ValueRange{active}, ArrayRef<AffineMap>{dimsMap(ctx, 3, {0, 2})},
+      b, loc, ArrayRef<OpFoldResult>{bsz, chunksPlusOne},
+      /*numReductionDims=*/1, ValueRange{active},
+      ArrayRef<AffineMap>{dimsMap(ctx, 3, {0, 2})},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value c = linalg::IndexOp::create(nb, l, 1);
         Value t = linalg::IndexOp::create(nb, l, 2);
@@ -1959,16 +1989,21 @@ void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
         Value on = arith::AndIOp::create(nb, l, before, args[0]);
         return arith::ExtUIOp::create(nb, l, i32, on).getResult();
       },
-      filledTensor(b, loc, ArrayRef<int64_t>{bsz, chunks + 1}, i32, 0));
+      filledTensor(b, loc, ArrayRef<OpFoldResult>{bsz, chunksPlusOne}, i32,
+                   0));
   Value start = tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({bsz, chunks}, i32), starts,
+      b, loc, starts,
       ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(bsz), b.getIndexAttr(chunks)},
+      ArrayRef<OpFoldResult>{bsz, chunks},
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   // The flags as 0/1 in [B, NC, C] chunks, 0 past L: data movement, fused
   // into the prefix kernel (each thread reads its chunk's flags).
+  SmallVector<OpFoldResult> flagSizes = {bsz, chunks, b.getIndexAttr(chunk)};
+  SmallVector<int64_t> flagShape;
+  SmallVector<Value> unusedDynamic;
+  dispatchIndexOpFoldResults(flagSizes, unusedDynamic, flagShape);
   Value flags = indexGeneric(
-      b, loc, RankedTensorType::get({bsz, chunks, chunk}, i32),
+      b, loc, RankedTensorType::get(flagShape, i32),
       [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value t = arith::AddIOp::create(
             nb, l,
@@ -1976,19 +2011,19 @@ void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
                 nb, l, ix[1], arith::ConstantIndexOp::create(nb, l, chunk)),
             ix[2]);
         Value inRange = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ult, t,
-            arith::ConstantIndexOp::create(nb, l, len));
+            nb, l, arith::CmpIPredicate::ult, t, sizeIn(nb, l, len, active, 1));
         Value clamped = arith::SelectOp::create(
             nb, l, inRange, t, arith::ConstantIndexOp::create(nb, l, 0));
         Value a =
             tensor::ExtractOp::create(nb, l, active, ValueRange{ix[0], clamped});
         Value on = arith::AndIOp::create(nb, l, inRange, a);
         return arith::ExtUIOp::create(nb, l, i32, on).getResult();
-      });
+      },
+      flagSizes);
   // prefix[b, c, i] = start[b, c] + sum over j <= i of flags[b, c, j]:
   // loops (b, c, i, j).
   Value prefix = reductionGeneric(
-      b, loc, ArrayRef<int64_t>{bsz, chunks, chunk}, /*numReductionDims=*/1,
+      b, loc, ArrayRef<OpFoldResult>(flagSizes), /*numReductionDims=*/1,
       ValueRange{start, flags},
       ArrayRef<AffineMap>{dimsMap(ctx, 4, {0, 1}), dimsMap(ctx, 4, {0, 1, 3})},
       [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -2004,23 +2039,25 @@ void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
         Value base = arith::SelectOp::create(nb, l, first, args[0], zero);
         return arith::AddIOp::create(nb, l, add, base).getResult();
       },
-      filledTensor(b, loc, ArrayRef<int64_t>{bsz, chunks, chunk}, i32, 0));
-  int64_t padded = chunks * chunk;
+      filledTensor(b, loc, ArrayRef<OpFoldResult>(flagSizes), i32, 0));
   Value flat = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({bsz, padded}, i32), prefix,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+      b, loc, prefix, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
   auto prefixAt = [&](OpBuilder &nb, Location l, Value bi, Value t) {
     return tensor::ExtractOp::create(nb, l, flat, ValueRange{bi, t})
         .getResult();
   };
   Value pos = indexGeneric(
-      b, loc, RankedTensorType::get({bsz, slots}, i32),
+      b, loc, posType,
       [&](OpBuilder &nb, Location l, ValueRange ix) {
         Value bi = ix[0];
         Value want = arith::AddIOp::create(
             nb, l, arith::IndexCastOp::create(nb, l, i32, ix[1]),
             arith::ConstantIntOp::create(nb, l, 1, 32));
-        Value t = lowerBound(nb, l, nb.getIndexAttr(padded),
+        OpFoldResult searched =
+            getConstantIntValue(padded)
+                ? padded
+                : OpFoldResult(tensor::DimOp::create(nb, l, flat, 1).getResult());
+        Value t = lowerBound(nb, l, searched,
                              [&](OpBuilder &ib, Location il, Value probe) {
                                return arith::CmpIOp::create(
                                           ib, il, arith::CmpIPredicate::sge,
@@ -2028,22 +2065,25 @@ void compactAsParallelScan(OpBuilder &b, CompactIndexOp op) {
                                    .getResult();
                              });
         Value found = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ult, t,
-            arith::ConstantIndexOp::create(nb, l, len));
+            nb, l, arith::CmpIPredicate::ult, t, sizeIn(nb, l, len, active, 1));
         return arith::SelectOp::create(
                    nb, l, found, arith::IndexCastOp::create(nb, l, i32, t),
                    arith::ConstantIntOp::create(nb, l, -1, 32))
             .getResult();
-      });
+      },
+      shapes[0]);
   Value count = indexGeneric(
-      b, loc, RankedTensorType::get({bsz}, i32),
+      b, loc, countType,
       [&](OpBuilder &nb, Location l, ValueRange ix) {
-        return tensor::ExtractOp::create(
-                   nb, l, starts,
-                   ValueRange{ix[0],
-                              arith::ConstantIndexOp::create(nb, l, chunks)})
+        // Column NC of the starts: the last one.
+        Value last = arith::SubIOp::create(
+            nb, l, sizeIn(nb, l, chunksPlusOne, starts, 1),
+            arith::ConstantIndexOp::create(nb, l, 1));
+        return tensor::ExtractOp::create(nb, l, starts,
+                                         ValueRange{ix[0], last})
             .getResult();
-      });
+      },
+      shapes[1]);
   op.getPos().replaceAllUsesWith(pos);
   op.getCount().replaceAllUsesWith(count);
   op->erase();

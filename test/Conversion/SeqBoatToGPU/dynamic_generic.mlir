@@ -49,8 +49,8 @@ func.func @silu(%x: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
   return %y : tensor<?x?x16xf32>
 }
 
-// A scan op on a dynamic batch is a scan kernel too: one launch over the
-// runtime batch, in the gpu.binary.
+// compact_index on a dynamic batch is the parallel prefix count (kernels of
+// runtime grids) like a static one, in the gpu.binary.
 // SCAN: gpu.binary @seqboat_kernels
 // SCAN: llvm.func @dynamic_scan(
-// SCAN: gpu.launch_func {{.*}} @seqboat_kernels::@dynamic_scan_scan_0_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}})
+// SCAN-COUNT-3: gpu.launch_func {{.*}} @seqboat_kernels::@dynamic_scan_parallel_{{[0-9]+}}_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}})

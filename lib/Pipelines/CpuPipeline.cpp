@@ -80,6 +80,8 @@ void seqboat::buildBuffersToLLVM(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createSeqBoatHoistStaticAllocas());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // ([B·L, F] buffers viewed as [B, L, F] at runtime B and L.)
+  pm.addPass(createSeqBoatExpandShapesToCasts());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSeqBoatExpandBF16());

@@ -64,6 +64,8 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  // ([B·L, F] buffers viewed as [B, L, F] at runtime B and L.)
+  pm.addPass(createSeqBoatExpandShapesToCasts());
   pm.addPass(memref::createExpandStridedMetadataPass());
   // The offsets of subviews it expanded.
   pm.addPass(createLowerAffinePass());

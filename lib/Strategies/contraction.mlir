@@ -73,6 +73,19 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
     %mm_k, %kloop = transform.structured.tile_using_for %mm_f tile_sizes [0, 0, %bk]
         : (!transform.any_op, !transform.param<i64>) -> (!transform.any_op, !transform.any_op)
+    // A runtime M is a multiple of TM here (the driver peeled the rest):
+    // the tile sizes min(TM, M - i·TM) fold to TM, so every tile is static.
+    transform.apply_patterns to %func {
+      transform.apply_patterns.canonicalization
+      transform.apply_patterns.scf.for_loop_canonicalization
+      transform.apply_patterns.tensor.fold_tensor_empty
+    } : !transform.any_op
+    // (Static tiles have no min to simplify: not a failure.)
+    transform.sequence %func : !transform.any_op failures(suppress) {
+    ^bb0(%f: !transform.any_op):
+      %mins = transform.structured.match ops{["affine.min"]} in %f : (!transform.any_op) -> !transform.any_op
+      transform.affine.simplify_min_max_affine_ops %mins : !transform.any_op
+    }
     transform.apply_patterns to %func {
       transform.apply_patterns.canonicalization
       transform.apply_patterns.tensor.fold_tensor_empty
@@ -190,7 +203,9 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @seqboat_gpu_stage(%root: !transform.any_op {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
-    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    // (Upstream's generate_gpu_launch mapping; with a runtime M, the grid's
+    // row count is computed on the host.)
+    %launch = transform.seqboat.map_forall_to_blocks %func : (!transform.any_op) -> !transform.any_op
     %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
     %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
@@ -316,7 +331,9 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @seqboat_gpu_map_and_lower_ieee(%root: !transform.any_op {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
-    %launch = transform.gpu.map_forall_to_blocks %func generate_gpu_launch : (!transform.any_op) -> !transform.any_op
+    // (Upstream's generate_gpu_launch mapping; with a runtime M, the grid's
+    // row count is computed on the host.)
+    %launch = transform.seqboat.map_forall_to_blocks %func : (!transform.any_op) -> !transform.any_op
     %launch2 = transform.gpu.map_nested_forall_to_threads %launch block_dims = [128, 1, 1] : (!transform.any_op) -> !transform.any_op
     %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op

@@ -527,12 +527,12 @@ _MLP_TEXT = """\
 func.func @{entry}(%x: tensor<{M}x{D}x{T}>, %w1: tensor<{H}x{D}x{T}>, %b1: tensor<{H}x{T}>,
                  %w2: tensor<{D}x{H}x{T}>, %b2: tensor<{D}x{T}>) -> tensor<{M}x{D}x{T}> {{
   %zero = arith.constant 0.0 : f32
-  %e0 = tensor.empty() : tensor<{M}x{H}xf32>
+{DIM}  %e0 = tensor.empty({SZ}) : tensor<{M}x{H}xf32>
   %acc0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
   %acc = linalg.matmul indexing_maps = [#mA, #mW, #mC]
       ins(%x, %w1 : tensor<{M}x{D}x{T}>, tensor<{H}x{D}x{T}>)
       outs(%acc0 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
-  %h0 = tensor.empty() : tensor<{M}x{H}x{T}>
+  %h0 = tensor.empty({SZ}) : tensor<{M}x{H}x{T}>
   %h = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
       ins(%acc, %b1 : tensor<{M}x{H}xf32>, tensor<{H}x{T}>) outs(%h0 : tensor<{M}x{H}x{T}>) {{
   ^bb0(%a: f32, %b: {T}, %o: {T}):
@@ -544,12 +544,12 @@ func.func @{entry}(%x: tensor<{M}x{D}x{T}>, %w1: tensor<{H}x{D}x{T}>, %b1: tenso
     %r = arith.divf %t, %d : f32
 {TRUNC}    linalg.yield {OUT} : {T}
   }} -> tensor<{M}x{H}x{T}>
-  %e1 = tensor.empty() : tensor<{M}x{D}xf32>
+  %e1 = tensor.empty({SZ}) : tensor<{M}x{D}xf32>
   %acc1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
   %acc2 = linalg.matmul indexing_maps = [#mA, #mW, #mC]
       ins(%h, %w2 : tensor<{M}x{H}x{T}>, tensor<{D}x{H}x{T}>)
       outs(%acc1 : tensor<{M}x{D}xf32>) -> tensor<{M}x{D}xf32>
-  %y0 = tensor.empty() : tensor<{M}x{D}x{T}>
+  %y0 = tensor.empty({SZ}) : tensor<{M}x{D}x{T}>
   %y = linalg.generic {{indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}}
       ins(%acc2, %b2 : tensor<{M}x{D}xf32>, tensor<{D}x{T}>) outs(%y0 : tensor<{M}x{D}x{T}>) {{
   ^bb0(%a: f32, %b: {T}, %o: {T}):
@@ -561,11 +561,17 @@ func.func @{entry}(%x: tensor<{M}x{D}x{T}>, %w1: tensor<{H}x{D}x{T}>, %b1: tenso
 """
 
 
-def _mlp_text(m, d, h, elt):
+def _mlp_text(m, d, h, elt, dynamic=False):
     """The feed-forward block in element type ``elt``: X, W and the biases
     in it, f32 accumulators, each projection's result rounded to it once
-    (where a PyTorch autocast model rounds an nn.Linear's output)."""
+    (where a PyTorch autocast model rounds an nn.Linear's output). With
+    ``dynamic``, the rows (M = B*L) are a runtime size."""
     t = {"f32": "f32", "f16": "f16", "bf16": "bf16"}[elt]
+    dim, size = "", ""
+    if dynamic:
+        m, size = "?", "%m"
+        dim = ("  %%c0 = arith.constant 0 : index\n"
+               "  %%m = tensor.dim %%x, %%c0 : tensor<?x%dx%s>\n" % (d, t))
     if elt == "f32":
         ext, trunc, bias, out = "", "", "%b", "%r"
     else:
@@ -573,7 +579,7 @@ def _mlp_text(m, d, h, elt):
         trunc = "    %%rr = arith.truncf %%r : f32 to %s\n" % t
         bias, out = "%bb", "%rr"
     return _MLP_TEXT.format(entry="{entry}", M=m, D=d, H=h, T=t, EXT=ext, TRUNC=trunc,
-                            BIAS=bias, OUT=out)
+                            BIAS=bias, OUT=out, DIM=dim, SZ=size)
 
 
 def _case_mlp(rng, cfg):
@@ -589,7 +595,7 @@ def _case_mlp(rng, cfg):
     b1 = _normal(rng, (cfg.H,), 0.1)
     w2 = _normal(rng, (cfg.D, cfg.H), cfg.H ** -0.5)
     b2 = _normal(rng, (cfg.D,), 0.1)
-    text = _mlp_text(rows, cfg.D, cfg.H, cfg.dtype)
+    text = _mlp_text(rows, cfg.D, cfg.H, cfg.dtype, cfg.dynamic)
 
     def reference(ins):
         x, w1, b1, w2, b2 = (a.astype(np.float64) for a in ins)
@@ -598,7 +604,11 @@ def _case_mlp(rng, cfg):
         if cfg.dtype != "f32":
             h = round_to(h.astype(np.float32), cfg.dtype).astype(np.float64)
         return [_f32(h @ w2.T + b2)]
-    return Case("mlp", [x, w1, b1, w2, b2], {}, None, text=text, reference=reference)
+    case = Case("mlp", [x, w1, b1, w2, b2], {}, None, text=text, reference=reference)
+    if cfg.dynamic:
+        # The rows X and Y: [?, D].
+        case.in_dynamic, case.out_dynamic = [1, 0, 0, 0, 0], [1]
+    return case
 
 
 def _chela_text(b, l, d, z, h, w, k, chunk):
@@ -722,7 +732,9 @@ def _make_dynamic(op, case):
     """Writes the batch and sequence dims of ``case`` as ``?``: every operand
     and result except the small parameters (and the layer's weights) has its
     B (and L / S) dim dynamic; ``scatter`` drops ``length`` (L = S)."""
-    if op in ("mlp", "chela", "ema_kernel"):
+    if op == "mlp":
+        return  # written dynamic by _case_mlp
+    if op in ("chela", "ema_kernel"):
         raise ValueError("%s cases have no dynamic form" % op)
     if op == "layer":
         case.in_dynamic = [2 if name == "x" else 0 for name in ref.LAYER_OPERANDS]

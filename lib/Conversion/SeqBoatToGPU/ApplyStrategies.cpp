@@ -135,7 +135,7 @@ int64_t seqboat::getContractionOperandBytes(func::FuncOp kernel) {
 }
 
 std::optional<std::array<int64_t, 3>>
-seqboat::getContractionKernelShape(func::FuncOp kernel) {
+seqboat::getContractionKernelShape(func::FuncOp kernel, bool dynamicRows) {
   ArrayRef<Type> args = kernel.getArgumentTypes();
   if (args.size() != 4)
     return std::nullopt;
@@ -143,9 +143,13 @@ seqboat::getContractionKernelShape(func::FuncOp kernel) {
   auto w = dyn_cast<MemRefType>(args[1]);
   auto bias = dyn_cast<MemRefType>(args[2]);
   auto y = dyn_cast<MemRefType>(args[3]);
+  // Static but for M (dim 0 of X and Y) where dynamicRows allows it.
+  auto rowsStatic = [&](MemRefType t) {
+    return dynamicRows ? !t.isDynamicDim(1) : t.hasStaticShape();
+  };
   if (!x || !w || !bias || !y || x.getRank() != 2 || w.getRank() != 2 ||
-      bias.getRank() != 1 || y.getRank() != 2 || !x.hasStaticShape() ||
-      !w.hasStaticShape() || !bias.hasStaticShape() || !y.hasStaticShape())
+      bias.getRank() != 1 || y.getRank() != 2 || !rowsStatic(x) ||
+      !w.hasStaticShape() || !bias.hasStaticShape() || !rowsStatic(y))
     return std::nullopt;
   int64_t m = x.getDimSize(0), n = w.getDimSize(0), k = x.getDimSize(1);
   if (w.getDimSize(1) != k || bias.getDimSize(0) != n ||
@@ -241,12 +245,16 @@ namespace {
 FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                                                   ArrayRef<int64_t> tiles,
                                                   bool gpu, bool ffma) {
-  std::optional<std::array<int64_t, 3>> mnk = getContractionKernelShape(kernel);
+  std::optional<std::array<int64_t, 3>> mnk =
+      getContractionKernelShape(kernel, /*dynamicRows=*/true);
   if (!mnk)
     return emitError(kernel.getLoc(),
                      "contraction kernel: expected (X[M, K], W[N, K], "
-                     "bias[N], Y[M, N]) static memref arguments");
+                     "bias[N], Y[M, N]) memref arguments, static but for M");
   auto [m, n, k] = *mnk;
+  // A runtime M was peeled to a multiple of TM (peelDynamicContraction).
+  if (ShapedType::isDynamic(m))
+    m = tiles[0];
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
   int64_t bytes = getContractionOperandBytes(kernel);
   // What is wrong with the tiles in themselves (shared memory, the copy
@@ -267,7 +275,8 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
   return params;
 }
 
-/// A part of a contraction kernel's output, Y[m0 : m0 + m, n0 : n0 + n].
+/// A part of a contraction kernel's output, Y[m0 : m0 + m, n0 : n0 + n]
+/// (m0 and m ShapedType::kDynamic for the runtime rows of a dynamic M).
 struct ContractionPiece {
   int64_t m0, m, n0, n;
   StringRef suffix;
@@ -304,6 +313,8 @@ void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
           RankedTensorType::get(buffer.getShape(), buffer.getElementType())));
       return;
     }
+    // (With a runtime M, dynamic empties keep their size operand: a dim of
+    // the retyped X.)
     for (OpResult r : op->getResults())
       if (auto t = dyn_cast<RankedTensorType>(r.getType());
           t && t.getShape() == ArrayRef<int64_t>{m, n})
@@ -371,6 +382,136 @@ peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
       SmallVector<Value> operands;
       for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
         SmallVector<int64_t> strides(sizes[i].size(), 1);
+        operands.push_back(memref::SubViewOp::create(
+            b, loc, cast<MemRefType>(fn.getArgumentTypes()[i]), operand,
+            offsets[i], sizes[i], strides));
+      }
+      auto peeled = func::CallOp::create(b, loc, fn, operands);
+      peeled->setAttr(kKernelKindAttr, fn->getAttr(kKernelKindAttr));
+    }
+    call.erase();
+  }
+  functions.erase(functions.begin());
+  return functions;
+}
+
+/// The kernel calls of `kernel` in `module`, or an error.
+FailureOr<SmallVector<func::CallOp>> kernelCalls(ModuleOp module,
+                                                 func::FuncOp kernel) {
+  SmallVector<func::CallOp> calls;
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(kernel, module);
+  if (!uses)
+    return emitError(kernel.getLoc(), "contraction kernel: unknown uses");
+  for (const SymbolTable::SymbolUse &use : *uses) {
+    auto call = dyn_cast<func::CallOp>(use.getUser());
+    if (!call)
+      return emitError(use.getUser()->getLoc(),
+                       "contraction kernel: used other than by a call");
+    calls.push_back(call);
+  }
+  return calls;
+}
+
+/// Tells the strategy that the rows of `kernel` (a contraction kernel with
+/// a runtime M) are a multiple of `tm`: X is read as its first
+/// (M floordiv TM)·TM rows, which is all of them, and every [M, N] tensor
+/// is sized so. Tiling by TM rows then gives static tiles (the affine.min of
+/// a partial tile folds away).
+void assumeRowsMultipleOf(func::FuncOp kernel, int64_t tm) {
+  bufferization::ToTensorOp x;
+  kernel.walk([&](bufferization::ToTensorOp t) {
+    if (t.getBuffer() == kernel.getArgument(0))
+      x = t;
+  });
+  if (!x)
+    return;
+  OpBuilder b(x->getContext());
+  b.setInsertionPointAfter(x);
+  Location loc = x.getLoc();
+  auto type = cast<RankedTensorType>(x.getType());
+  Value m = tensor::DimOp::create(b, loc, x, 0);
+  AffineExpr s0 = b.getAffineSymbolExpr(0);
+  Value m0 = affine::AffineApplyOp::create(
+      b, loc, AffineMap::get(0, 1, s0.floorDiv(tm) * tm), ValueRange{m});
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0)),
+      strides(2, b.getIndexAttr(1)),
+      sizes = {m0, b.getIndexAttr(type.getDimSize(1))};
+  auto slice = tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
+  x.getResult().replaceAllUsesExcept(
+      slice, SmallPtrSet<Operation *, 2>{m.getDefiningOp(), slice});
+  kernel.walk([&](tensor::EmptyOp empty) {
+    if (empty.getType().getRank() == 2 && empty.getType().isDynamicDim(0))
+      empty.getDynamicSizesMutable().assign(m0);
+  });
+}
+
+/// Peels a contraction kernel with a runtime M (B·L rows) at run time:
+/// `kernel` keeps Y[0 : M0, 0 : nMain] with M0 = (M floordiv TM)·TM, which
+/// the tiles divide (assumeRowsMultipleOf); the last M - M0 < TM rows, and
+/// the columns [nMain, N) of the rows above, become kernels of their own
+/// (returned; kind "parallel"), all three called on subviews where
+/// `kernel` was. A piece of no rows launches no blocks.
+FailureOr<SmallVector<func::FuncOp>>
+peelDynamicContraction(ModuleOp module, func::FuncOp kernel, int64_t tm,
+                       int64_t nMain) {
+  auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
+  auto w = cast<MemRefType>(kernel.getArgumentTypes()[1]);
+  int64_t n = w.getDimSize(0), k = x.getDimSize(1);
+  if (llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
+        return !cast<MemRefType>(t).getLayout().isIdentity();
+      }))
+    return emitError(kernel.getLoc(), "contraction kernel: peeling needs "
+                                      "identity-layout arguments");
+  FailureOr<SmallVector<func::CallOp>> calls = kernelCalls(module, kernel);
+  if (failed(calls))
+    return failure();
+
+  const int64_t dyn = ShapedType::kDynamic;
+  // Which rows each piece takes: [0, M0) or [M0, M).
+  enum Rows { Main, Last };
+  SmallVector<std::pair<ContractionPiece, Rows>> pieces = {
+      {{0, dyn, 0, nMain, ""}, Main}, {{dyn, dyn, 0, n, "_rows"}, Last}};
+  if (nMain < n)
+    pieces.push_back({{0, dyn, nMain, n - nMain, "_cols"}, Main});
+
+  SymbolTable symbols(module);
+  SmallVector<func::FuncOp> functions = {kernel};
+  for (const auto &[piece, rows] : ArrayRef(pieces).drop_front()) {
+    func::FuncOp clone = kernel.clone();
+    clone.setSymName((kernel.getSymName() + piece.suffix).str());
+    clone->setAttr(kKernelKindAttr,
+                   StringAttr::get(kernel.getContext(), "parallel"));
+    symbols.insert(clone, std::next(Block::iterator(kernel)));
+    functions.push_back(clone);
+  }
+  for (auto [fn, piece] : llvm::zip(functions, pieces))
+    retypeContraction(fn, piece.first);
+  assumeRowsMultipleOf(kernel, tm);
+
+  for (func::CallOp call : *calls) {
+    OpBuilder b(call);
+    Location loc = call.getLoc();
+    Value m = memref::DimOp::create(b, loc, call.getOperand(0), 0);
+    AffineExpr s0 = b.getAffineSymbolExpr(0);
+    OpFoldResult m0 = affine::makeComposedFoldedAffineApply(
+        b, loc, AffineMap::get(0, 1, s0.floorDiv(tm) * tm), {m});
+    OpFoldResult last = affine::makeComposedFoldedAffineApply(
+        b, loc, AffineMap::get(0, 1, s0 % tm), {m});
+    auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+    for (auto [fn, entry] : llvm::zip(functions, pieces)) {
+      auto &[piece, rows] = entry;
+      OpFoldResult r0 = rows == Main ? index(0) : m0;
+      OpFoldResult rn = rows == Main ? m0 : last;
+      SmallVector<SmallVector<OpFoldResult>> offsets = {
+          {r0, index(0)}, {index(piece.n0), index(0)}, {index(piece.n0)},
+          {r0, index(piece.n0)}};
+      SmallVector<SmallVector<OpFoldResult>> sizes = {
+          {rn, index(k)}, {index(piece.n), index(k)}, {index(piece.n)},
+          {rn, index(piece.n)}};
+      SmallVector<Value> operands;
+      for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
+        SmallVector<OpFoldResult> strides(sizes[i].size(), index(1));
         operands.push_back(memref::SubViewOp::create(
             b, loc, cast<MemRefType>(fn.getArgumentTypes()[i]), operand,
             offsets[i], sizes[i], strides));
@@ -922,7 +1063,10 @@ private:
 
     bool gpu = target == "gpu";
     std::optional<std::array<int64_t, 3>> mnk =
-        getContractionKernelShape(kernel);
+        getContractionKernelShape(kernel, /*dynamicRows=*/true);
+    // A runtime M (B·L rows): the tiles are fitted to N and K alone, and
+    // the rows are peeled at run time.
+    bool dynamicRows = mnk && ShapedType::isDynamic((*mnk)[0]);
     SmallVector<int64_t> tiles = {tileM, tileN, tileK};
     // 16-bit tiles take half the shared memory of f32 ones: at the
     // pipeline's default tiles (64x64x16), 16-bit kernels take 128 rows
@@ -945,6 +1089,8 @@ private:
       // Tiles that are illegal in themselves -- copy grid, shared memory,
       // signs -- are the user's error, reported below.
       auto [m, n, k] = *mnk;
+      if (dynamicRows)
+        m = tiles[0];
       // mma k is 16 for 16-bit operands: a K tile of 8 becomes 16.
       if (half && tiles[2] == 8)
         tiles[2] = 16;
@@ -965,9 +1111,34 @@ private:
     // that are larger than M or N, leave nothing to peel: the whole kernel
     // compiles with the parallel strategy, with a warning.
     // (The tiles themselves are checked first, on a problem they divide.)
-    if (mnk && legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes) &&
-        ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
-         (*mnk)[2] % tiles[2] != 0)) {
+    if (mnk && dynamicRows &&
+        legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes)) {
+      auto [m, n, k] = *mnk;
+      int64_t nMain = n - n % tiles[1];
+      if (k % tiles[2] != 0 || nMain == 0) {
+        emitWarning(kernel.getLoc(), "contraction kernel (M=?, N=")
+            << n << ", K=" << k << "): tiles " << tiles[0] << "x" << tiles[1]
+            << "x" << tiles[2]
+            << (k % tiles[2] != 0
+                    ? " do not divide K (partial K tiles are not supported yet)"
+                    : " do not fit in N (nothing left to peel)")
+            << (fitted ? " and no smaller legal tiles do" : "")
+            << "; compiled with the parallel strategy instead (no tensor "
+               "cores)";
+        return applyParallel(module, kernel);
+      }
+      FailureOr<SmallVector<func::FuncOp>> rest =
+          peelDynamicContraction(module, kernel, tiles[0], nMain);
+      if (failed(rest))
+        return failure();
+      for (func::FuncOp piece : *rest)
+        if (failed(applyParallel(module, piece)))
+          return failure();
+    } else if (mnk &&
+               legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu,
+                                     bytes) &&
+               ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
+                (*mnk)[2] % tiles[2] != 0)) {
       auto [m, n, k] = *mnk;
       int64_t mMain = m - m % tiles[0], nMain = n - n % tiles[1];
       if (k % tiles[2] != 0 || mMain == 0 || nMain == 0) {

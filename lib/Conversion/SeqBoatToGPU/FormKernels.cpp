@@ -99,6 +99,19 @@ bool isStaticFloat(Type type, int64_t rank) {
   return elt.isF32() || elt.isF16() || elt.isBF16();
 }
 
+/// A float tensor (f32, f16 or bf16; f32 only if `f32`) of `rank` whose
+/// dims are static and non-empty except its leading `rank - 1` (rows: a
+/// runtime B or L), which may be dynamic. A contraction's X[M, K] and Y[M,
+/// N] with M = B·L.
+bool isRowsFloat(Type type, int64_t rank, bool f32 = false) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getRank() != rank || !isKernelTensor(type) ||
+      tensor.isDynamicDim(rank - 1))
+    return false;
+  Type elt = tensor.getElementType();
+  return elt.isF32() || (!f32 && (elt.isF16() || elt.isBF16()));
+}
+
 /// Values from outside `op` that it uses: the fill value, or what an
 /// epilogue body captures. The kernel clones them, so they must be constants.
 SetVector<Value> capturedValues(Operation *op) {
@@ -159,7 +172,7 @@ bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
       epi.getNumDpsInits() != 1 || epi.getNumLoops() != 2 ||
       epi.getNumParallelLoops() != 2 || epi.getDpsInputs()[0] != acc ||
       !isStaticFloat(epi.getDpsInputs()[1].getType(), 1) ||
-      !isStaticFloat(epi.getResult(0).getType(), 2) ||
+      !isRowsFloat(epi.getResult(0).getType(), 2) ||
       cast<RankedTensorType>(epi.getResult(0).getType()).getShape() !=
           cast<RankedTensorType>(acc.getType()).getShape() ||
       epi.payloadUsesValueFromOperand(epi.getDpsInitOperand(0)) ||
@@ -179,11 +192,12 @@ bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
 std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
   MLIRContext *ctx = mm.getContext();
   if (!mm.hasPureTensorSemantics() || mm.getNumDpsInputs() != 2 ||
-      !isStaticFloat(mm.getDpsInputs()[0].getType(), 2) ||
+      !isRowsFloat(mm.getDpsInputs()[0].getType(), 2) ||
       !isStaticFloat(mm.getDpsInputs()[1].getType(), 2) ||
       getElementTypeOrSelf(mm.getDpsInputs()[0].getType()) !=
           getElementTypeOrSelf(mm.getDpsInputs()[1].getType()) ||
-      !isStaticF32(mm.getResult(0).getType(), 2) || !mm->hasOneUse())
+      !isRowsFloat(mm.getResult(0).getType(), 2, /*f32=*/true) ||
+      !mm->hasOneUse())
     return std::nullopt;
   // nn.Linear layout: X[m, k] . W[n, k]^T.
   AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
@@ -269,8 +283,9 @@ static bool raiseProjection(linalg::GenericOp g) {
     return false;
   auto yType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
   auto xType = dyn_cast<RankedTensorType>(g.getDpsInputs()[0].getType());
-  if (!yType || !xType || !isStaticF32(yType, yType.getRank()) ||
-      !isStaticF32(xType, yType.getRank()) || yType.getRank() < 2)
+  if (!yType || !xType || yType.getRank() < 2 ||
+      !isRowsFloat(yType, yType.getRank(), /*f32=*/true) ||
+      !isRowsFloat(xType, yType.getRank(), /*f32=*/true))
     return false;
   unsigned rank = yType.getRank(), loops = rank + 1;
   // Loops (rows..., k, n).
@@ -318,9 +333,12 @@ static bool raiseProjection(linalg::GenericOp g) {
   OpBuilder b(g);
   Location loc = g.getLoc();
   int64_t n = yType.getShape().back();
+  // M = B·L rows, dynamic when any of them is.
   int64_t m = 1;
   for (int64_t d : yType.getShape().drop_back())
-    m *= d;
+    m = ShapedType::isDynamic(d) || ShapedType::isDynamic(m)
+            ? ShapedType::kDynamic
+            : m * d;
   SmallVector<ReassociationIndices> rows;
   ReassociationIndices lead;
   for (unsigned d = 0; d + 1 < rank; ++d)
@@ -329,15 +347,23 @@ static bool raiseProjection(linalg::GenericOp g) {
   rows.push_back({static_cast<int64_t>(rank - 1)});
   Value x = g.getDpsInputs()[0];
   Type f32 = b.getF32Type();
+  // The rows' runtime sizes, to expand them back.
+  SmallVector<OpFoldResult> rowSizes =
+      tensor::getMixedSizes(b, loc, g.getDpsInputs()[0]);
+  rowSizes.back() = b.getIndexAttr(n);
   if (rank > 2)
     x = tensor::CollapseShapeOp::create(b, loc, x, rows);
   auto mnType = RankedTensorType::get({m, n}, f32);
+  // An [M, N] tensor: M read from X where it is dynamic.
+  auto emptyMN = [&]() -> Value {
+    SmallVector<Value> sizes;
+    if (ShapedType::isDynamic(m))
+      sizes.push_back(tensor::DimOp::create(b, loc, x, 0));
+    return tensor::EmptyOp::create(b, loc, mnType, sizes);
+  };
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
-  Value accInit = linalg::FillOp::create(
-                      b, loc, zero,
-                      tensor::EmptyOp::create(b, loc, mnType.getShape(), f32)
-                          .getResult())
-                      .getResult(0);
+  Value accInit =
+      linalg::FillOp::create(b, loc, zero, emptyMN()).getResult(0);
   AffineExpr mm = getAffineDimExpr(0, ctx), nn = getAffineDimExpr(1, ctx),
              kk = getAffineDimExpr(2, ctx);
   auto matmul = linalg::MatmulOp::create(
@@ -352,9 +378,7 @@ static bool raiseProjection(linalg::GenericOp g) {
   linalg::GenericOp consumer = elementwiseConsumer(g);
   Value y = linalg::GenericOp::create(
                 b, loc, TypeRange{mnType}, ValueRange{matmul.getResult(0), bias},
-                ValueRange{tensor::EmptyOp::create(b, loc, mnType.getShape(),
-                                                   f32)
-                               .getResult()},
+                ValueRange{emptyMN()},
                 ArrayRef<AffineMap>{id2, col, id2},
                 SmallVector<utils::IteratorType>(
                     2, utils::IteratorType::parallel),
@@ -373,7 +397,7 @@ static bool raiseProjection(linalg::GenericOp g) {
                 })
                 .getResult(0);
   if (rank > 2)
-    y = tensor::ExpandShapeOp::create(b, loc, yType, y, rows);
+    y = tensor::ExpandShapeOp::create(b, loc, yType, y, rows, rowSizes);
   Operation *wT = g.getDpsInputs()[1].getDefiningOp();
   Operation *init = g.getDpsInitOperand(0)->get().getDefiningOp();
   SetVector<Operation *> dead;
@@ -894,15 +918,19 @@ void resolveDimsOf(Operation *op) {
 
 /// Replaces `results` by a call of `fn` at the builder's insertion point: the
 /// caller passes read-only views of `inputs` and a fresh buffer per result.
+/// `resultSizes`, when given, are the dynamic sizes of the one result
+/// (else they are reified from its op).
 void callKernel(OpBuilder &b, Location loc, func::FuncOp fn, StringRef kind,
-                ArrayRef<Value> inputs, ValueRange results) {
+                ArrayRef<Value> inputs, ValueRange results,
+                std::optional<SmallVector<Value>> resultSizes = std::nullopt) {
   SmallVector<Value> args;
   for (Value tensor : inputs)
     args.push_back(bufferization::ToBufferOp::create(
         b, loc, inputBufferType(tensor, kind), tensor, /*read_only=*/true));
   for (Value y : results)
-    args.push_back(memref::AllocOp::create(b, loc, bufferType(y),
-                                           dynamicResultSizes(b, loc, y)));
+    args.push_back(memref::AllocOp::create(
+        b, loc, bufferType(y),
+        resultSizes ? *resultSizes : dynamicResultSizes(b, loc, y)));
   auto call = func::CallOp::create(b, loc, fn, args);
   // Marks the call for the host-side mapping (its buffers must be visible
   // to the kernel).
@@ -935,20 +963,30 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   constants.insert(kernel.fill.getDpsInputs()[0]);
   for (Value c : constants)
     b.clone(*c.getDefiningOp(), mapping);
-  b.clone(*kernel.fill.getDpsInitOperand(0)->get().getDefiningOp(), mapping);
+  // A runtime M (B·L rows) is read from X in the kernel.
+  auto yType = cast<RankedTensorType>(y.getType());
+  auto emptyMN = [&](RankedTensorType type) -> Value {
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(0))
+      sizes.push_back(tensor::DimOp::create(b, loc, mapping.lookup(x), 0));
+    return tensor::EmptyOp::create(b, loc, type, sizes);
+  };
+  Value accInit = kernel.fill.getDpsInitOperand(0)->get();
+  mapping.map(accInit, emptyMN(cast<RankedTensorType>(accInit.getType())));
   b.clone(*kernel.fill, mapping);
   b.clone(*kernel.matmul, mapping);
   // The epilogue's init is never read: the kernel gives it a fresh empty
   // tensor, which the strategy then replaces by Y itself.
-  auto yType = cast<RankedTensorType>(y.getType());
-  mapping.map(kernel.epilogue.getDpsInitOperand(0)->get(),
-              tensor::EmptyOp::create(b, loc, yType.getShape(),
-                                      yType.getElementType()));
+  mapping.map(kernel.epilogue.getDpsInitOperand(0)->get(), emptyMN(yType));
   b.clone(*kernel.epilogue, mapping);
   endKernel(b, loc, body.fn, mapping.lookup(y));
 
   b.setInsertionPoint(kernel.epilogue);
-  callKernel(b, loc, body.fn, "contraction", inputs, y);
+  // Y has X's rows.
+  SmallVector<Value> ySizes;
+  if (yType.isDynamicDim(0))
+    ySizes.push_back(tensor::DimOp::create(b, loc, x, 0));
+  callKernel(b, loc, body.fn, "contraction", inputs, y, ySizes);
 
   // Both inits may be the same tensor.empty: erased once.
   SetVector<Operation *> dead;

@@ -60,7 +60,7 @@
 // LEFTCPU: linalg.matmul
 
 // RUN: not seqboat-opt %S/Inputs/bad_contraction.mlir --seqboat-apply-strategies="tile-m=32 tile-n=32" 2>&1 | FileCheck %s --check-prefix=BADKERNEL
-// BADKERNEL: error: contraction kernel: expected (X[M, K], W[N, K], bias[N], Y[M, N]) static memref arguments
+// BADKERNEL: error: contraction kernel: expected (X[M, K], W[N, K], bias[N], Y[M, N]) memref arguments, static but for M
 
 // BK16: linear_bf16.mlir:{{[0-9]+}}:{{[0-9]+}}: error: contraction kernel (M=64, N=64, K=64, tiles 64x64x12): tile-k must be 16, 32 or 64 with 16-bit operands
 // K8: seqboat.tiles = array<i64: 64, 64, 16>

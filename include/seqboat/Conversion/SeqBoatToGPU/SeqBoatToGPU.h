@@ -138,9 +138,11 @@ std::string checkContractionTiles(int64_t m, int64_t n, int64_t k, int64_t tm,
 int64_t getContractionOperandBytes(func::FuncOp kernel);
 
 /// (M, N, K) of a contraction kernel function: its arguments are static
-/// (X[M, K], W[N, K], bias[N], Y[M, N]) memrefs; nullopt otherwise.
+/// (X[M, K], W[N, K], bias[N], Y[M, N]) memrefs; nullopt otherwise. With
+/// `dynamicRows`, M may be a runtime size (B·L rows; then
+/// ShapedType::kDynamic).
 std::optional<std::array<int64_t, 3>>
-getContractionKernelShape(func::FuncOp kernel);
+getContractionKernelShape(func::FuncOp kernel, bool dynamicRows = false);
 
 /// The op whose result a formed kernel function stores (its root), if it
 /// implements TilingInterface.

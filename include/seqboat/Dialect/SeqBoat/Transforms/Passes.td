@@ -173,6 +173,28 @@ def SeqBoatHoistStaticAllocas : Pass<"seqboat-hoist-static-allocas", "::mlir::fu
   }];
 }
 
+def SeqBoatExpandShapesToCasts : Pass<"seqboat-expand-shapes-to-casts"> {
+  let summary = "Rewrite memref.expand_shape with several runtime sizes in one "
+                "group as memref.reinterpret_cast";
+  let description = [{
+    A `[B·L, F]` buffer viewed as `[B, L, F]` at a runtime B and L (a
+    contraction kernel's rows expanded back) is a `memref.expand_shape`
+    whose reassociation group holds two dynamic sizes. Upstream
+    `expand-strided-metadata` (MLIR 22) derives an expanded dynamic size by
+    division, which cannot work for two of them in one group, and crashes
+    on it. This pass rewrites every `memref.expand_shape` with such a group
+    into `memref.extract_strided_metadata` of its source and a
+    `memref.reinterpret_cast` to the sizes of its `output_shape` and the
+    strides they imply (the innermost size of a group keeps the source
+    dim's stride, each outer one the stride within times the size within).
+    Other expand_shapes are left to upstream. Run before
+    `expand-strided-metadata`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def SeqBoatParallelizeOuterLoops
     : Pass<"seqboat-parallelize-outer-loops", "::mlir::func::FuncOp"> {
   let summary = "Make the outermost parallel loop of every loop nest the one "

@@ -473,9 +473,9 @@ static Value roundedTo(Value source, Type half, Operation *reader) {
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
   return linalg::GenericOp::create(
              b, loc, TypeRange{type.clone(half)}, ValueRange{source},
-             ValueRange{
-                 tensor::EmptyOp::create(b, loc, type.getShape(), half)
-                     .getResult()},
+             ValueRange{tensor::EmptyOp::create(
+                            b, loc, tensor::getMixedSizes(b, loc, source), half)
+                            .getResult()},
              ArrayRef<AffineMap>{id, id},
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),

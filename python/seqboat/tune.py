@@ -3,7 +3,7 @@
     seqboat-tune FILE.mlir --chip sm_90 [--budget 50] [--db seqboat-tuning.json]
         [--jobs N] [--top 5] [--repeat 20] [--seed 0] [--plot tune.svg]
         [--ptxas-options "..."] [--fix KNOB=VALUE] [--no-measure] [--force]
-        [--size B=N --size L=N] [--build BUILD]
+        [--size B=N --size L=N | --size M=N] [--build BUILD]
 
 For each op that ``seqboat-opt --seqboat-print-tuning-space`` lists:
 
@@ -637,12 +637,13 @@ def measure(args, op, config, dbkey, inputs, outputs_ref):
 
 
 def parse_sizes(specs):
-    """--size B=N / L=N as a dict."""
+    """--size B=N / L=N / M=N as a dict."""
     sizes = {}
     for spec in specs:
         name, _, value = spec.partition("=")
-        if name not in ("B", "L"):
-            raise TuneError("--size %s: the dynamic sizes are B and L" % spec)
+        if name not in ("B", "L", "M"):
+            raise TuneError("--size %s: the dynamic sizes are B, L and M "
+                            "(a contraction's rows)" % spec)
         try:
             sizes[name] = int(value)
         except ValueError:
@@ -653,8 +654,25 @@ def parse_sizes(specs):
 
 
 def bind_sizes(op, sizes):
-    """Gives a layer with a dynamic B or L the sizes to tune at (--size): the
-    static model and the measured inputs need them."""
+    """Gives a layer with a dynamic B or L, or a contraction with a runtime
+    number of rows M, the sizes to tune at (--size; M is B*L unless given):
+    the static model and the measured inputs need them."""
+    if op.get("kind") == "contraction":
+        shape = op["shape"]
+        if "M" in shape:
+            return
+        m = sizes.get("M")
+        if m is None and "B" in sizes and "L" in sizes:
+            m = sizes["B"] * sizes["L"]
+        if m is None:
+            raise TuneError("%s is a contraction over a runtime number of rows: give "
+                            "the rows to model it at with --size M=N (or --size B=N "
+                            "--size L=N)" % op["loc"])
+        shape["M"] = m
+        # One config for every M: the tiles are compiled in, the rows the
+        # tiles do not divide are split off at run time.
+        op["bound"] = {"M": m}
+        return
     if op.get("kind") != "layer":
         return
     shape = op["shape"]
@@ -693,6 +711,9 @@ def make_inputs(args, work):
         if x != "?":
             return int(x)
         name = "BL"[at] if at < 2 else None
+        # The rows of a plain contraction ([?, K]): --size M.
+        if name == "B" and name not in sizes and "M" in sizes:
+            name = "M"
         if name not in sizes:
             raise TuneError("@%s has a dynamic dimension: give the sizes to measure at "
                             "with --size B=N --size L=N" % args.entry)
@@ -805,6 +826,10 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
         print("%s: dynamic L, tuned at %s for the bucket L <= %d"
               % (op["loc"], ", ".join("%s = %d" % kv for kv in sorted(op["bound"].items())),
                  bucket))
+    if op.get("kind") == "contraction" and "bound" in op:
+        entry["tuned_at"] = dict(op["bound"])
+        print("%s: runtime rows, tuned at M = %d (one config for every M)"
+              % (op["loc"], op["bound"]["M"]))
     entry["op_loc"] = op["loc"]
     space_size = 1
     for k in op["knobs"]:
@@ -922,8 +947,9 @@ def main(argv=None):
     parser.add_argument("--fix", action="append", default=[], metavar="KNOB=VALUE",
                         help="search only configs with this knob value (repeatable)")
     parser.add_argument("--size", action="append", default=[], metavar="SYMBOL=N",
-                        help="a dynamic B or L to tune at (repeatable); the config found "
-                             "applies to the op at every size")
+                        help="a dynamic B or L to tune at (repeatable; M=N: the rows of a "
+                             "contraction with a runtime row count, B*L by default); the "
+                             "config found applies to the op at every size")
     parser.add_argument("--no-measure", action="store_true", help="rank by the static model only")
     parser.add_argument("--measure-on", choices=("gpu", "cpu"),
                         help="where to time the best variants (default: the GPU when there is "

@@ -253,6 +253,7 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                      "bias[N], Y[M, N]) memref arguments, static but for M");
   auto [m, n, k] = *mnk;
   // A runtime M was peeled to a multiple of TM (peelDynamicContraction).
+  std::string mText = ShapedType::isDynamic(m) ? "?" : std::to_string(m);
   if (ShapedType::isDynamic(m))
     m = tiles[0];
   int64_t tm = tiles[0], tn = tiles[1], bk = tiles[2];
@@ -265,8 +266,8 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
     why = checkContractionTiles(m, n, k, tm, tn, bk, gpu, bytes);
   if (!why.empty())
     return emitError(kernel.getLoc(), "contraction kernel (M=")
-           << m << ", N=" << n << ", K=" << k << ", tiles " << tm << "x" << tn
-           << "x" << bk << "): " << why;
+           << mText << ", N=" << n << ", K=" << k << ", tiles " << tm << "x"
+           << tn << "x" << bk << "): " << why;
   int64_t ctk = bk * bytes / 16;
   // The matmul's tile per warp (2x2 warps) or, for FFMA, per thread (16x8).
   int64_t wm = ffma ? tm / 16 : tm / 2, wn = ffma ? tn / 8 : tn / 2;

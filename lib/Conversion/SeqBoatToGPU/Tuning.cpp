@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include <limits>
+
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
 #include "seqboat/Support/CheckedArith.h"
@@ -83,14 +85,21 @@ static FailureOr<TuningSpace> getContractionSpace(linalg::MatmulOp mm) {
   bool half = getElementTypeOrSelf(mm->getOperand(0).getType())
                   .getIntOrFloatBitWidth() == 16;
   int64_t bytes = half ? 2 : 4;
-  space.knobs.push_back(knob("tile_m", {32, 64, 128}, m, half ? 128 : 64, true));
+  // A runtime M (B·L rows) takes any tile_m: the rows past the last whole
+  // tile are peeled at run time.
+  bool dynamicM = ShapedType::isDynamic(m);
+  space.knobs.push_back(knob("tile_m", {32, 64, 128},
+                             dynamicM ? std::numeric_limits<int64_t>::max() : m,
+                             half ? 128 : 64, true));
   space.knobs.push_back(knob("tile_n", {16, 32, 64, 128}, n, 64, true));
   space.knobs.push_back(knob("tile_k", half ? ArrayRef<int64_t>{16, 32, 64}
                                             : ArrayRef<int64_t>{8, 16, 32},
                              k, 16, false));
   space.constraints.push_back(
-      "tile_m <= M and tile_n <= N (M = " + std::to_string(m) + ", N = " +
-      std::to_string(n) +
+      "tile_m <= M and tile_n <= N (M = " +
+      (dynamicM ? std::string("? (B·L rows at run time, split at run time)")
+                : std::to_string(m)) +
+      ", N = " + std::to_string(n) +
       "; rows and columns past the last whole tile are peeled into parallel "
       "kernels); tile_k divides K (K = " +
       std::to_string(k) + ")");
@@ -321,12 +330,18 @@ struct SeqBoatPrintTuningSpacePass
           {"kernel", getContractionKernelName(mm) + "_kernel"},
           {"loc", loc},
           {"key", space->key},
+          // (A runtime M is left out: the tuner binds it, --size.)
           {"shape",
-           llvm::json::Object{
-               {"M", dims[0]},
-               {"N", dims[1]},
-               {"K", cast<RankedTensorType>(mm->getOperand(0).getType())
-                         .getDimSize(1)}}},
+           ShapedType::isDynamic(dims[0])
+               ? llvm::json::Object{{"N", dims[1]},
+                                    {"K", cast<RankedTensorType>(
+                                              mm->getOperand(0).getType())
+                                              .getDimSize(1)}}
+               : llvm::json::Object{
+                     {"M", dims[0]},
+                     {"N", dims[1]},
+                     {"K", cast<RankedTensorType>(mm->getOperand(0).getType())
+                               .getDimSize(1)}}},
           {"knobs", std::move(knobs)},
           {"constraints", llvm::json::Array(space->constraints)}});
     });

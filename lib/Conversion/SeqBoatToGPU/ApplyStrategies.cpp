@@ -137,12 +137,18 @@ int64_t seqboat::getContractionOperandBytes(func::FuncOp kernel) {
 std::optional<std::array<int64_t, 3>>
 seqboat::getContractionKernelShape(func::FuncOp kernel, bool dynamicRows) {
   ArrayRef<Type> args = kernel.getArgumentTypes();
-  if (args.size() != 4)
+  if (args.size() < 4)
     return std::nullopt;
   auto x = dyn_cast<MemRefType>(args[0]);
   auto w = dyn_cast<MemRefType>(args[1]);
   auto bias = dyn_cast<MemRefType>(args[2]);
-  auto y = dyn_cast<MemRefType>(args[3]);
+  auto y = dyn_cast<MemRefType>(args.back());
+  // What else the epilogue reads (a residual): [M, N] like Y.
+  for (Type t : args.drop_front(3).drop_back()) {
+    auto extra = dyn_cast<MemRefType>(t);
+    if (!y || !extra || extra.getShape() != y.getShape())
+      return std::nullopt;
+  }
   // Static but for M (dim 0 of X and Y) where dynamicRows allows it.
   auto rowsStatic = [&](MemRefType t) {
     return dynamicRows ? !t.isDynamicDim(1) : t.hasStaticShape();
@@ -302,7 +308,9 @@ void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
   sub(args[0], {piece.m0, 0}, {piece.m, k});
   sub(args[1], {piece.n0, 0}, {piece.n, k});
   sub(args[2], {piece.n0}, {piece.n});
-  sub(args[3], {piece.m0, piece.n0}, {piece.m, piece.n});
+  // The epilogue's other [M, N] inputs, then Y.
+  for (Type t : args.drop_front(3))
+    sub(t, {piece.m0, piece.n0}, {piece.m, piece.n});
   kernel.setFunctionType(
       FunctionType::get(kernel.getContext(), types, TypeRange()));
   for (auto [arg, type] : llvm::zip(kernel.getArguments(), types))
@@ -377,9 +385,14 @@ peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
     Location loc = call.getLoc();
     for (auto [fn, piece] : llvm::zip(functions, pieces)) {
       SmallVector<SmallVector<int64_t>> offsets = {
-          {piece.m0, 0}, {piece.n0, 0}, {piece.n0}, {piece.m0, piece.n0}};
+          {piece.m0, 0}, {piece.n0, 0}, {piece.n0}};
       SmallVector<SmallVector<int64_t>> sizes = {
-          {piece.m, k}, {piece.n, k}, {piece.n}, {piece.m, piece.n}};
+          {piece.m, k}, {piece.n, k}, {piece.n}};
+      // The epilogue's other [M, N] inputs, then Y.
+      for (size_t i = 3; i < call.getNumOperands(); ++i) {
+        offsets.push_back({piece.m0, piece.n0});
+        sizes.push_back({piece.m, piece.n});
+      }
       SmallVector<Value> operands;
       for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
         SmallVector<int64_t> strides(sizes[i].size(), 1);
@@ -505,11 +518,14 @@ peelDynamicContraction(ModuleOp module, func::FuncOp kernel, int64_t tm,
       OpFoldResult r0 = rows == Main ? index(0) : m0;
       OpFoldResult rn = rows == Main ? m0 : last;
       SmallVector<SmallVector<OpFoldResult>> offsets = {
-          {r0, index(0)}, {index(piece.n0), index(0)}, {index(piece.n0)},
-          {r0, index(piece.n0)}};
+          {r0, index(0)}, {index(piece.n0), index(0)}, {index(piece.n0)}};
       SmallVector<SmallVector<OpFoldResult>> sizes = {
-          {rn, index(k)}, {index(piece.n), index(k)}, {index(piece.n)},
-          {rn, index(piece.n)}};
+          {rn, index(k)}, {index(piece.n), index(k)}, {index(piece.n)}};
+      // The epilogue's other [M, N] inputs, then Y.
+      for (size_t i = 3; i < call.getNumOperands(); ++i) {
+        offsets.push_back({r0, index(piece.n0)});
+        sizes.push_back({rn, index(piece.n)});
+      }
       SmallVector<Value> operands;
       for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
         SmallVector<OpFoldResult> strides(sizes[i].size(), index(1));

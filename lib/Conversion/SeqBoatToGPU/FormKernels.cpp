@@ -162,13 +162,24 @@ linalg::FillOp matchFill(Value init) {
 }
 
 /// The epilogue the contraction strategy fuses: elementwise over [M, N],
-/// reading the accumulator (input 0, identity) and a bias [N] (input 1,
-/// broadcast along rows; f32, f16 or bf16), not reading its init, with a
-/// body of scalar arith/math ops; its result [M, N] of any of those types
-/// (a 16-bit projection rounds its f32 accumulator there).
+/// reading the accumulator (input 0, identity), a bias [N] (input 1,
+/// broadcast along rows; f32, f16 or bf16) and any number of other [M, N]
+/// tensors of those types (identity: a residual), not reading its init,
+/// with a body of scalar arith/math ops; its result [M, N] of any of those
+/// types (a 16-bit projection rounds its f32 accumulator there).
 bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
   MLIRContext *ctx = epi.getContext();
-  if (!epi.hasPureTensorSemantics() || epi.getNumDpsInputs() != 2 ||
+  auto resultType = dyn_cast<RankedTensorType>(epi.getResult(0).getType());
+  SmallVector<Value> epiInputs = epi.getDpsInputs();
+  ArrayRef<Value> extras =
+      ArrayRef(epiInputs).drop_front(std::min<size_t>(2, epiInputs.size()));
+  if (!resultType || llvm::any_of(extras, [&](Value v) {
+        auto t = dyn_cast<RankedTensorType>(v.getType());
+        return !t || !isRowsFloat(t, 2) ||
+               t.getShape() != resultType.getShape();
+      }))
+    return false;
+  if (!epi.hasPureTensorSemantics() || epi.getNumDpsInputs() < 2 ||
       epi.getNumDpsInits() != 1 || epi.getNumLoops() != 2 ||
       epi.getNumParallelLoops() != 2 || epi.getDpsInputs()[0] != acc ||
       !isStaticFloat(epi.getDpsInputs()[1].getType(), 1) ||
@@ -181,7 +192,9 @@ bool isBiasEpilogue(linalg::GenericOp epi, Value acc) {
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap columns = AffineMap::get(2, 0, getAffineDimExpr(1, ctx), ctx);
   SmallVector<AffineMap> maps = epi.getIndexingMapsArray();
-  if (maps[0] != identity || maps[1] != columns || maps[2] != identity)
+  if (maps[0] != identity || maps[1] != columns ||
+      !llvm::all_of(ArrayRef(maps).drop_front(2),
+                    [&](AffineMap m) { return m == identity; }))
     return false;
   return hasScalarBody(epi);
 }
@@ -213,7 +226,10 @@ std::optional<ContractionKernel> matchContraction(linalg::MatmulOp mm) {
     return std::nullopt;
   // One 16-bit type per kernel (the mma lowering takes f16 or bf16).
   SmallPtrSet<Type, 2> halves;
-  for (Value v : {mm.getDpsInputs()[0], epi.getDpsInputs()[1], epi.getResult(0)})
+  SmallVector<Value> values = {mm.getDpsInputs()[0], epi.getResult(0)};
+  SmallVector<Value> epiInputs = epi.getDpsInputs();
+  llvm::append_range(values, ArrayRef(epiInputs).drop_front());
+  for (Value v : values)
     if (getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() == 16)
       halves.insert(getElementTypeOrSelf(v.getType()));
   if (halves.size() > 1)
@@ -415,6 +431,116 @@ static bool raiseProjection(linalg::GenericOp g) {
   }
   eraseDead(dead);
   return true;
+}
+
+/// Moves the only consumer of a contraction kernel's result into its
+/// epilogue when it is elementwise over the same elements (identity maps;
+/// through an expand_shape of the rows: [M, N] -> [B, L, N]) and reads
+/// other tensors of that shape, one-to-one (a residual `y + x`): the
+/// epilogue then reads them too (collapsed to [M, N]) and computes the
+/// consumer's body after its own, so the projection's result makes no HBM
+/// round trip. One consumer per kernel.
+static void absorbConsumer(ContractionKernel &kernel) {
+  linalg::GenericOp epi = kernel.epilogue;
+  if (epi.getNumDpsInputs() != 2 || !epi.getResult(0).hasOneUse())
+    return;
+  Operation *user = *epi.getResult(0).getUsers().begin();
+  auto expand = dyn_cast<tensor::ExpandShapeOp>(user);
+  Value read = epi.getResult(0);
+  if (expand) {
+    if (!expand.getResult().hasOneUse())
+      return;
+    user = *expand.getResult().getUsers().begin();
+    read = expand.getResult();
+  }
+  auto g = dyn_cast<linalg::GenericOp>(user);
+  // (In the same block: not into a loop the projection is outside of.)
+  if (!g || g->getBlock() != epi->getBlock() || !g.hasPureTensorSemantics() ||
+      g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0 ||
+      g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)) ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }) ||
+      !allConstant(capturedValues(g)) || !hasScalarBody(g))
+    return;
+  auto shape = cast<RankedTensorType>(read.getType()).getShape();
+  auto resultType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
+  if (!resultType || resultType.getShape() != shape ||
+      !isRowsFloat(resultType, resultType.getRank()))
+    return;
+  int64_t readIndex = -1;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    if (in->get() == read) {
+      if (readIndex >= 0)
+        return;
+      readIndex = in->getOperandNumber();
+      continue;
+    }
+    auto t = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!t || t.getShape() != shape || !isRowsFloat(t, t.getRank()))
+      return;
+  }
+  if (readIndex < 0)
+    return;
+
+  OpBuilder b(g);
+  Location loc = g.getLoc();
+  MLIRContext *ctx = g.getContext();
+  SmallVector<Value> inputs(epi.getDpsInputs());
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in->get() != read)
+      inputs.push_back(
+          expand ? tensor::CollapseShapeOp::create(
+                       b, loc, in->get(), expand.getReassociationIndices())
+                       .getResult()
+                 : in->get());
+  auto mnType = cast<RankedTensorType>(epi.getResult(0).getType())
+                    .clone(resultType.getElementType());
+  SmallVector<Value> sizes;
+  if (mnType.isDynamicDim(0))
+    sizes.push_back(tensor::DimOp::create(b, loc, epi.getDpsInputs()[0], 0));
+  Value init = tensor::EmptyOp::create(b, loc, mnType, sizes);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+  SmallVector<AffineMap> maps = epi.getIndexingMapsArray();
+  maps.pop_back();
+  maps.append(inputs.size() - 2, id);
+  maps.push_back(id);
+  auto fused = linalg::GenericOp::create(
+      b, loc, TypeRange{mnType}, inputs, ValueRange{init}, maps,
+      epi.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        IRMapping mapping;
+        Block *eb = epi.getBody();
+        mapping.map(eb->getArgument(0), args[0]);
+        mapping.map(eb->getArgument(1), args[1]);
+        for (Operation &op : eb->without_terminator())
+          nb.clone(op, mapping);
+        Value v = mapping.lookup(eb->getTerminator()->getOperand(0));
+        Block *gb = g.getBody();
+        unsigned next = 2;
+        for (OpOperand *in : g.getDpsInputOperands())
+          mapping.map(gb->getArgument(in->getOperandNumber()),
+                      in->getOperandNumber() == readIndex ? v : args[next++]);
+        for (Operation &op : gb->without_terminator())
+          nb.clone(op, mapping);
+        linalg::YieldOp::create(
+            nb, nloc, mapping.lookup(gb->getTerminator()->getOperand(0)));
+      });
+  Value result = fused.getResult(0);
+  if (expand)
+    result = tensor::ExpandShapeOp::create(
+        b, loc, resultType, result, expand.getReassociationIndices(),
+        expand.getMixedOutputShape());
+  g.getResult(0).replaceAllUsesWith(result);
+  SetVector<Operation *> dead;
+  dead.insert(g.getDpsInits()[0].getDefiningOp());
+  g->erase();
+  if (expand)
+    expand->erase();
+  dead.insert(epi.getDpsInits()[0].getDefiningOp());
+  epi->erase();
+  eraseDead(dead);
+  kernel.epilogue = fused;
 }
 
 /// Whether `g` converts its one input elementwise (identity maps, a body of
@@ -635,17 +761,17 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
     OpBuilder b(epi);
     Location loc = epi.getLoc();
     dead.insert(epi.getDpsInputs()[1].getDefiningOp());
+    SmallVector<Value> inputs(epi.getDpsInputs());
+    inputs[1] = bias16;
     auto newEpi = linalg::GenericOp::create(
-        b, loc, epi.getResultTypes(),
-        ValueRange{epi.getDpsInputs()[0], bias16}, epi.getDpsInits(),
+        b, loc, epi.getResultTypes(), inputs, epi.getDpsInits(),
         epi.getIndexingMapsArray(), epi.getIteratorTypesArray(),
         [&](OpBuilder &nb, Location nloc, ValueRange args) {
           IRMapping mapping;
           Block *old = epi.getBody();
-          mapping.map(old->getArgument(0), args[0]);
+          mapping.map(old->getArguments(), args);
           mapping.map(old->getArgument(1),
                       arith::ExtFOp::create(nb, nloc, nb.getF32Type(), args[1]));
-          mapping.map(old->getArgument(2), args[2]);
           for (Operation &op : old->without_terminator())
             nb.clone(op, mapping);
           linalg::YieldOp::create(
@@ -949,7 +1075,10 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
   Value w = kernel.matmul.getDpsInputs()[1];
   Value bias = kernel.epilogue.getDpsInputs()[1];
   Value y = kernel.epilogue.getResult(0);
+  // X, W, the bias, then what else the epilogue reads (a residual).
   SmallVector<Value> inputs = {x, w, bias};
+  SmallVector<Value> epiInputs = kernel.epilogue.getDpsInputs();
+  llvm::append_range(inputs, ArrayRef(epiInputs).drop_front(2));
 
   OpBuilder b(caller);
   KernelBody body = beginKernel(b, loc, caller, symbols,
@@ -1778,6 +1907,7 @@ struct SeqBoatFormKernels
                  .wasInterrupted()) {
       }
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller))) {
+        absorbConsumer(kernel);
         readHalfOperands(kernel, autocast);
         outline(kernel, caller, symbols, i);
       }

@@ -204,7 +204,7 @@ struct SeqBoatPrintKernelWorkPass
         // X and W element bytes (2: 16-bit tensor cores) and Y's.
         entry["operand_bytes"] = getContractionOperandBytes(kernel);
         entry["result_bytes"] =
-            (cast<MemRefType>(kernel.getArgumentTypes()[3])
+            (cast<MemRefType>(kernel.getArgumentTypes().back())
                  .getElementTypeBitWidth() +
              7) /
             8;

@@ -239,3 +239,89 @@ func.func @decomposed(%x: tensor<2x64x32xf32>, %w: tensor<64x32xf32>, %b: tensor
   } -> tensor<2x64x64xf32>
   return %y : tensor<2x64x64xf32>
 }
+
+// -----
+
+// The only consumer of a projection, elementwise over the same elements
+// (through the rows' expand_shape) and reading another tensor of that shape
+// one-to-one (a residual), is computed in the epilogue: the kernel takes x
+// as one more [M, N] argument and the consumer is gone from the caller.
+#rid3  = affine_map<(b, t, d) -> (b, t, d)>
+#rid   = affine_map<(m, n) -> (m, n)>
+#rbias = affine_map<(m, n) -> (n)>
+#rA    = affine_map<(m, n, k) -> (m, k)>
+#rW    = affine_map<(m, n, k) -> (n, k)>
+#rC    = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @residual_contraction_0(
+// CHECK-SAME:    %{{.*}}: memref<128x64xf32>, %{{.*}}: memref<64x64xf32>, %{{.*}}: memref<64xf32>, %{{.*}}: memref<128x64xf32>, %{{.*}}: memref<128x64xf32>)
+// CHECK:         linalg.matmul
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<128x64xf32>, tensor<64xf32>, tensor<128x64xf32>)
+// CHECK:           arith.addf
+// CHECK:           arith.addf
+// CHECK-LABEL: func.func @residual(
+// CHECK:         tensor.collapse_shape %arg0
+// CHECK:         call @residual_contraction_0(
+// CHECK-NOT:     linalg.generic
+// CHECK:         tensor.expand_shape
+// CHECK:         return
+func.func @residual(%x: tensor<2x64x64xf32>, %w: tensor<64x64xf32>, %b: tensor<64xf32>) -> tensor<2x64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %x2 = tensor.collapse_shape %x [[0, 1], [2]] : tensor<2x64x64xf32> into tensor<128x64xf32>
+  %e = tensor.empty() : tensor<128x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<128x64xf32>) -> tensor<128x64xf32>
+  %acc = linalg.matmul indexing_maps = [#rA, #rW, #rC]
+      ins(%x2, %w : tensor<128x64xf32>, tensor<64x64xf32>) outs(%acc0 : tensor<128x64xf32>) -> tensor<128x64xf32>
+  %y2 = linalg.generic {indexing_maps = [#rid, #rbias, #rid], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<128x64xf32>, tensor<64xf32>) outs(%e : tensor<128x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<128x64xf32>
+  %y3 = tensor.expand_shape %y2 [[0, 1], [2]] output_shape [2, 64, 64] : tensor<128x64xf32> into tensor<2x64x64xf32>
+  %er = tensor.empty() : tensor<2x64x64xf32>
+  %y = linalg.generic {indexing_maps = [#rid3, #rid3, #rid3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y3, %x : tensor<2x64x64xf32>, tensor<2x64x64xf32>) outs(%er : tensor<2x64x64xf32>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  } -> tensor<2x64x64xf32>
+  return %y : tensor<2x64x64xf32>
+}
+
+// -----
+
+// A consumer that reads the projection through a transpose is not
+// elementwise over the same elements: it stays a kernel of its own.
+#tid   = affine_map<(m, n) -> (m, n)>
+#ttr   = affine_map<(m, n) -> (n, m)>
+#tbias = affine_map<(m, n) -> (n)>
+#tA    = affine_map<(m, n, k) -> (m, k)>
+#tW    = affine_map<(m, n, k) -> (n, k)>
+#tC    = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @transposed_contraction_0(
+// CHECK-SAME:    %{{.*}}: memref<64x64xf32>, %{{.*}}: memref<64x64xf32>, %{{.*}}: memref<64xf32>, %{{.*}}: memref<64x64xf32>)
+// CHECK-LABEL: func.func @transposed(
+// CHECK:         call @transposed_contraction_0(
+// CHECK:         linalg.generic
+func.func @transposed(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>, %b: tensor<64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %acc = linalg.matmul indexing_maps = [#tA, #tW, #tC]
+      ins(%x, %w : tensor<64x64xf32>, tensor<64x64xf32>) outs(%acc0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y2 = linalg.generic {indexing_maps = [#tid, #tbias, #tid], iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %b : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  %e2 = tensor.empty() : tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#ttr, #tid, #tid], iterator_types = ["parallel", "parallel"]}
+      ins(%y2, %x : tensor<64x64xf32>, tensor<64x64xf32>) outs(%e2 : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}

@@ -258,7 +258,7 @@ FailureOr<SmallVector<int64_t>> contractionParams(func::FuncOp kernel,
                      "contraction kernel: expected (X[M, K], W[N, K], "
                      "bias[N], Y[M, N]) memref arguments, static but for M");
   auto [m, n, k] = *mnk;
-  // A runtime M was peeled to a multiple of TM (peelDynamicContraction).
+  // A runtime M was peeled to a multiple of TM (peelContraction).
   std::string mText = ShapedType::isDynamic(m) ? "?" : std::to_string(m);
   if (ShapedType::isDynamic(m))
     m = tiles[0];
@@ -332,83 +332,6 @@ void retypeContraction(func::FuncOp kernel, const ContractionPiece &piece) {
   });
 }
 
-/// Peels a contraction kernel whose block tiles divide K but not M or N:
-/// `kernel` keeps Y[0 : mMain, 0 : nMain], which the tiles divide; the
-/// rows [mMain, M) and the columns [nMain, N) of the rows above become
-/// kernels of their own (returned; kind "parallel"), all three called on
-/// subviews of the caller's buffers where `kernel` was.
-FailureOr<SmallVector<func::FuncOp>>
-peelContraction(ModuleOp module, func::FuncOp kernel, int64_t mMain,
-                int64_t nMain) {
-  auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
-  auto w = cast<MemRefType>(kernel.getArgumentTypes()[1]);
-  int64_t m = x.getDimSize(0), n = w.getDimSize(0), k = x.getDimSize(1);
-  if (llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
-        return !cast<MemRefType>(t).getLayout().isIdentity();
-      }))
-    return emitError(kernel.getLoc(), "contraction kernel: peeling needs "
-                                      "identity-layout arguments");
-  SmallVector<func::CallOp> calls;
-  std::optional<SymbolTable::UseRange> uses =
-      SymbolTable::getSymbolUses(kernel, module);
-  if (!uses)
-    return emitError(kernel.getLoc(), "contraction kernel: unknown uses");
-  for (const SymbolTable::SymbolUse &use : *uses) {
-    auto call = dyn_cast<func::CallOp>(use.getUser());
-    if (!call)
-      return emitError(use.getUser()->getLoc(),
-                       "contraction kernel: used other than by a call");
-    calls.push_back(call);
-  }
-
-  SmallVector<ContractionPiece> pieces = {{0, mMain, 0, nMain, ""}};
-  if (mMain < m)
-    pieces.push_back({mMain, m - mMain, 0, n, "_rows"});
-  if (nMain < n)
-    pieces.push_back({0, mMain, nMain, n - nMain, "_cols"});
-
-  SymbolTable symbols(module);
-  SmallVector<func::FuncOp> functions = {kernel};
-  for (const ContractionPiece &piece : ArrayRef(pieces).drop_front()) {
-    func::FuncOp clone = kernel.clone();
-    clone.setSymName((kernel.getSymName() + piece.suffix).str());
-    clone->setAttr(kKernelKindAttr,
-                   StringAttr::get(kernel.getContext(), "parallel"));
-    symbols.insert(clone, std::next(Block::iterator(kernel)));
-    functions.push_back(clone);
-  }
-  for (auto [fn, piece] : llvm::zip(functions, pieces))
-    retypeContraction(fn, piece);
-
-  for (func::CallOp call : calls) {
-    OpBuilder b(call);
-    Location loc = call.getLoc();
-    for (auto [fn, piece] : llvm::zip(functions, pieces)) {
-      SmallVector<SmallVector<int64_t>> offsets = {
-          {piece.m0, 0}, {piece.n0, 0}, {piece.n0}};
-      SmallVector<SmallVector<int64_t>> sizes = {
-          {piece.m, k}, {piece.n, k}, {piece.n}};
-      // The epilogue's other [M, N] inputs, then Y.
-      for (size_t i = 3; i < call.getNumOperands(); ++i) {
-        offsets.push_back({piece.m0, piece.n0});
-        sizes.push_back({piece.m, piece.n});
-      }
-      SmallVector<Value> operands;
-      for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
-        SmallVector<int64_t> strides(sizes[i].size(), 1);
-        operands.push_back(memref::SubViewOp::create(
-            b, loc, cast<MemRefType>(fn.getArgumentTypes()[i]), operand,
-            offsets[i], sizes[i], strides));
-      }
-      auto peeled = func::CallOp::create(b, loc, fn, operands);
-      peeled->setAttr(kKernelKindAttr, fn->getAttr(kKernelKindAttr));
-    }
-    call.erase();
-  }
-  functions.erase(functions.begin());
-  return functions;
-}
-
 /// The kernel calls of `kernel` in `module`, or an error.
 FailureOr<SmallVector<func::CallOp>> kernelCalls(ModuleOp module,
                                                  func::FuncOp kernel) {
@@ -460,18 +383,20 @@ void assumeRowsMultipleOf(func::FuncOp kernel, int64_t tm) {
   });
 }
 
-/// Peels a contraction kernel with a runtime M (B·L rows) at run time:
-/// `kernel` keeps Y[0 : M0, 0 : nMain] with M0 = (M floordiv TM)·TM, which
-/// the tiles divide (assumeRowsMultipleOf); the last M - M0 < TM rows, and
-/// the columns [nMain, N) of the rows above, become kernels of their own
-/// (returned; kind "parallel"), all three called on subviews where
-/// `kernel` was. A piece of no rows launches no blocks.
+/// Peels a contraction kernel whose block tiles TM x TN divide K but not M
+/// or N, or whose M is a runtime size (B·L rows): `kernel` keeps Y[0 : M0,
+/// 0 : N0] with M0 = (M floordiv TM)·TM and N0 = (N floordiv TN)·TN, which
+/// the tiles divide; the rows [M0, M) and the columns [N0, N) of the rows
+/// above become kernels of their own (returned; kind "parallel"), all
+/// called on subviews where `kernel` was. A static M is split at compile
+/// time (the subviews fold to constants); a runtime M at run time, in every
+/// call, with `kernel` told that its rows are a multiple of TM
+/// (assumeRowsMultipleOf); a piece of no rows then launches no blocks.
 FailureOr<SmallVector<func::FuncOp>>
-peelDynamicContraction(ModuleOp module, func::FuncOp kernel, int64_t tm,
-                       int64_t nMain) {
+peelContraction(ModuleOp module, func::FuncOp kernel, int64_t tm, int64_t tn) {
   auto x = cast<MemRefType>(kernel.getArgumentTypes()[0]);
   auto w = cast<MemRefType>(kernel.getArgumentTypes()[1]);
-  int64_t n = w.getDimSize(0), k = x.getDimSize(1);
+  int64_t m = x.getDimSize(0), n = w.getDimSize(0), k = x.getDimSize(1);
   if (llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
         return !cast<MemRefType>(t).getLayout().isIdentity();
       }))
@@ -482,12 +407,17 @@ peelDynamicContraction(ModuleOp module, func::FuncOp kernel, int64_t tm,
     return failure();
 
   const int64_t dyn = ShapedType::kDynamic;
+  bool dynamicRows = ShapedType::isDynamic(m);
+  int64_t mMain = dynamicRows ? dyn : m - m % tm, nMain = n - n % tn;
   // Which rows each piece takes: [0, M0) or [M0, M).
   enum Rows { Main, Last };
   SmallVector<std::pair<ContractionPiece, Rows>> pieces = {
-      {{0, dyn, 0, nMain, ""}, Main}, {{dyn, dyn, 0, n, "_rows"}, Last}};
+      {{0, mMain, 0, nMain, ""}, Main}};
+  if (dynamicRows || mMain < m)
+    pieces.push_back(
+        {{mMain, dynamicRows ? dyn : m - mMain, 0, n, "_rows"}, Last});
   if (nMain < n)
-    pieces.push_back({{0, dyn, nMain, n - nMain, "_cols"}, Main});
+    pieces.push_back({{0, mMain, nMain, n - nMain, "_cols"}, Main});
 
   SymbolTable symbols(module);
   SmallVector<func::FuncOp> functions = {kernel};
@@ -501,22 +431,26 @@ peelDynamicContraction(ModuleOp module, func::FuncOp kernel, int64_t tm,
   }
   for (auto [fn, piece] : llvm::zip(functions, pieces))
     retypeContraction(fn, piece.first);
-  assumeRowsMultipleOf(kernel, tm);
+  if (dynamicRows)
+    assumeRowsMultipleOf(kernel, tm);
 
   for (func::CallOp call : *calls) {
     OpBuilder b(call);
     Location loc = call.getLoc();
-    Value m = memref::DimOp::create(b, loc, call.getOperand(0), 0);
+    auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+    OpFoldResult rows =
+        dynamicRows
+            ? OpFoldResult(memref::DimOp::create(b, loc, call.getOperand(0), 0))
+            : index(m);
     AffineExpr s0 = b.getAffineSymbolExpr(0);
     OpFoldResult m0 = affine::makeComposedFoldedAffineApply(
-        b, loc, AffineMap::get(0, 1, s0.floorDiv(tm) * tm), {m});
+        b, loc, AffineMap::get(0, 1, s0.floorDiv(tm) * tm), {rows});
     OpFoldResult last = affine::makeComposedFoldedAffineApply(
-        b, loc, AffineMap::get(0, 1, s0 % tm), {m});
-    auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+        b, loc, AffineMap::get(0, 1, s0 % tm), {rows});
     for (auto [fn, entry] : llvm::zip(functions, pieces)) {
-      auto &[piece, rows] = entry;
-      OpFoldResult r0 = rows == Main ? index(0) : m0;
-      OpFoldResult rn = rows == Main ? m0 : last;
+      auto &[piece, part] = entry;
+      OpFoldResult r0 = part == Main ? index(0) : m0;
+      OpFoldResult rn = part == Main ? m0 : last;
       SmallVector<SmallVector<OpFoldResult>> offsets = {
           {r0, index(0)}, {index(piece.n0), index(0)}, {index(piece.n0)}};
       SmallVector<SmallVector<OpFoldResult>> sizes = {
@@ -1128,50 +1062,35 @@ private:
     // that are larger than M or N, leave nothing to peel: the whole kernel
     // compiles with the parallel strategy, with a warning.
     // (The tiles themselves are checked first, on a problem they divide.)
-    if (mnk && dynamicRows &&
-        legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes)) {
+    // A runtime M is always peeled (at run time; its rows past the last
+    // whole tile are never known to be none).
+    if (mnk && legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu, bytes) &&
+        (dynamicRows || (*mnk)[0] % tiles[0] != 0 ||
+         (*mnk)[1] % tiles[1] != 0 || (*mnk)[2] % tiles[2] != 0)) {
       auto [m, n, k] = *mnk;
-      int64_t nMain = n - n % tiles[1];
-      if (k % tiles[2] != 0 || nMain == 0) {
-        emitWarning(kernel.getLoc(), "contraction kernel (M=?, N=")
-            << n << ", K=" << k << "): tiles " << tiles[0] << "x" << tiles[1]
-            << "x" << tiles[2]
-            << (k % tiles[2] != 0
-                    ? " do not divide K (partial K tiles are not supported yet)"
-                    : " do not fit in N (nothing left to peel)")
-            << (fitted ? " and no smaller legal tiles do" : "")
-            << "; compiled with the parallel strategy instead (no tensor "
-               "cores)";
+      bool noRows = !dynamicRows && m < tiles[0];
+      if (k % tiles[2] != 0 || noRows || n < tiles[1]) {
+        InFlightDiagnostic warning =
+            emitWarning(kernel.getLoc(), "contraction kernel (M=");
+        if (dynamicRows)
+          warning << "?";
+        else
+          warning << m;
+        warning << ", N=" << n << ", K=" << k << "): tiles " << tiles[0]
+                << "x" << tiles[1] << "x" << tiles[2]
+                << (k % tiles[2] != 0
+                        ? " do not divide K (partial K tiles are not "
+                          "supported yet)"
+                        : dynamicRows
+                              ? " do not fit in N (nothing left to peel)"
+                              : " do not fit in M and N (nothing left to peel)")
+                << (fitted ? " and no smaller legal tiles do" : "")
+                << "; compiled with the parallel strategy instead (no tensor "
+                   "cores)";
         return applyParallel(module, kernel);
       }
       FailureOr<SmallVector<func::FuncOp>> rest =
-          peelDynamicContraction(module, kernel, tiles[0], nMain);
-      if (failed(rest))
-        return failure();
-      for (func::FuncOp piece : *rest)
-        if (failed(applyParallel(module, piece)))
-          return failure();
-    } else if (mnk &&
-               legalContractionTiles(tiles[0], tiles[1], tiles[2], gpu,
-                                     bytes) &&
-               ((*mnk)[0] % tiles[0] != 0 || (*mnk)[1] % tiles[1] != 0 ||
-                (*mnk)[2] % tiles[2] != 0)) {
-      auto [m, n, k] = *mnk;
-      int64_t mMain = m - m % tiles[0], nMain = n - n % tiles[1];
-      if (k % tiles[2] != 0 || mMain == 0 || nMain == 0) {
-        emitWarning(kernel.getLoc(), "contraction kernel (M=")
-            << m << ", N=" << n << ", K=" << k << "): tiles " << tiles[0]
-            << "x" << tiles[1] << "x" << tiles[2]
-            << (k % tiles[2] != 0
-                    ? " do not divide K (partial K tiles are not supported yet)"
-                    : " do not fit in M and N (nothing left to peel)")
-            << (fitted ? " and no smaller legal tiles do" : "")
-            << "; compiled with the parallel strategy instead (no tensor "
-               "cores)";
-        return applyParallel(module, kernel);
-      }
-      FailureOr<SmallVector<func::FuncOp>> rest =
-          peelContraction(module, kernel, mMain, nMain);
+          peelContraction(module, kernel, tiles[0], tiles[1]);
       if (failed(rest))
         return failure();
       for (func::FuncOp piece : *rest)

@@ -112,6 +112,16 @@ bool isRowsFloat(Type type, int64_t rank, bool f32 = false) {
   return elt.isF32() || (!f32 && (elt.isF16() || elt.isBF16()));
 }
 
+/// An empty [M, N] tensor of `type` whose runtime M (B·L rows), if it has
+/// one, is dim 0 of `rows` (the contraction's X or accumulator).
+Value emptyRowsLike(OpBuilder &b, Location loc, RankedTensorType type,
+                    Value rows) {
+  SmallVector<Value> sizes;
+  if (type.isDynamicDim(0))
+    sizes.push_back(tensor::DimOp::create(b, loc, rows, 0));
+  return tensor::EmptyOp::create(b, loc, type, sizes);
+}
+
 /// Values from outside `op` that it uses: the fill value, or what an
 /// epilogue body captures. The kernel clones them, so they must be constants.
 SetVector<Value> capturedValues(Operation *op) {
@@ -370,16 +380,10 @@ static bool raiseProjection(linalg::GenericOp g) {
   if (rank > 2)
     x = tensor::CollapseShapeOp::create(b, loc, x, rows);
   auto mnType = RankedTensorType::get({m, n}, f32);
-  // An [M, N] tensor: M read from X where it is dynamic.
-  auto emptyMN = [&]() -> Value {
-    SmallVector<Value> sizes;
-    if (ShapedType::isDynamic(m))
-      sizes.push_back(tensor::DimOp::create(b, loc, x, 0));
-    return tensor::EmptyOp::create(b, loc, mnType, sizes);
-  };
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
   Value accInit =
-      linalg::FillOp::create(b, loc, zero, emptyMN()).getResult(0);
+      linalg::FillOp::create(b, loc, zero, emptyRowsLike(b, loc, mnType, x))
+          .getResult(0);
   AffineExpr mm = getAffineDimExpr(0, ctx), nn = getAffineDimExpr(1, ctx),
              kk = getAffineDimExpr(2, ctx);
   auto matmul = linalg::MatmulOp::create(
@@ -394,7 +398,7 @@ static bool raiseProjection(linalg::GenericOp g) {
   linalg::GenericOp consumer = elementwiseConsumer(g);
   Value y = linalg::GenericOp::create(
                 b, loc, TypeRange{mnType}, ValueRange{matmul.getResult(0), bias},
-                ValueRange{emptyMN()},
+                ValueRange{emptyRowsLike(b, loc, mnType, x)},
                 ArrayRef<AffineMap>{id2, col, id2},
                 SmallVector<utils::IteratorType>(
                     2, utils::IteratorType::parallel),
@@ -496,10 +500,7 @@ static void absorbConsumer(ContractionKernel &kernel) {
                  : in->get());
   auto mnType = cast<RankedTensorType>(epi.getResult(0).getType())
                     .clone(resultType.getElementType());
-  SmallVector<Value> sizes;
-  if (mnType.isDynamicDim(0))
-    sizes.push_back(tensor::DimOp::create(b, loc, epi.getDpsInputs()[0], 0));
-  Value init = tensor::EmptyOp::create(b, loc, mnType, sizes);
+  Value init = emptyRowsLike(b, loc, mnType, epi.getDpsInputs()[0]);
   AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
   SmallVector<AffineMap> maps = epi.getIndexingMapsArray();
   maps.pop_back();
@@ -1094,19 +1095,16 @@ void outline(ContractionKernel kernel, func::FuncOp caller,
     b.clone(*c.getDefiningOp(), mapping);
   // A runtime M (B·L rows) is read from X in the kernel.
   auto yType = cast<RankedTensorType>(y.getType());
-  auto emptyMN = [&](RankedTensorType type) -> Value {
-    SmallVector<Value> sizes;
-    if (type.isDynamicDim(0))
-      sizes.push_back(tensor::DimOp::create(b, loc, mapping.lookup(x), 0));
-    return tensor::EmptyOp::create(b, loc, type, sizes);
-  };
   Value accInit = kernel.fill.getDpsInitOperand(0)->get();
-  mapping.map(accInit, emptyMN(cast<RankedTensorType>(accInit.getType())));
+  mapping.map(accInit,
+              emptyRowsLike(b, loc, cast<RankedTensorType>(accInit.getType()),
+                            mapping.lookup(x)));
   b.clone(*kernel.fill, mapping);
   b.clone(*kernel.matmul, mapping);
   // The epilogue's init is never read: the kernel gives it a fresh empty
   // tensor, which the strategy then replaces by Y itself.
-  mapping.map(kernel.epilogue.getDpsInitOperand(0)->get(), emptyMN(yType));
+  mapping.map(kernel.epilogue.getDpsInitOperand(0)->get(),
+              emptyRowsLike(b, loc, yType, mapping.lookup(x)));
   b.clone(*kernel.epilogue, mapping);
   endKernel(b, loc, body.fn, mapping.lookup(y));
 

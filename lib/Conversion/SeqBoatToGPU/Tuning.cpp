@@ -322,6 +322,13 @@ struct SeqBoatPrintTuningSpacePass
         return;
       llvm::json::Array knobs = knobsJson(*space);
       auto dims = cast<RankedTensorType>(mm->getResult(0).getType()).getShape();
+      llvm::json::Object shape{
+          {"N", dims[1]},
+          {"K", cast<RankedTensorType>(mm->getOperand(0).getType())
+                    .getDimSize(1)}};
+      // A runtime M is left out: the tuner binds it (--size).
+      if (!ShapedType::isDynamic(dims[0]))
+        shape["M"] = dims[0];
       std::string loc;
       llvm::raw_string_ostream(loc) << mm.getLoc();
       ops.push_back(llvm::json::Object{
@@ -330,18 +337,7 @@ struct SeqBoatPrintTuningSpacePass
           {"kernel", getContractionKernelName(mm) + "_kernel"},
           {"loc", loc},
           {"key", space->key},
-          // (A runtime M is left out: the tuner binds it, --size.)
-          {"shape",
-           ShapedType::isDynamic(dims[0])
-               ? llvm::json::Object{{"N", dims[1]},
-                                    {"K", cast<RankedTensorType>(
-                                              mm->getOperand(0).getType())
-                                              .getDimSize(1)}}
-               : llvm::json::Object{
-                     {"M", dims[0]},
-                     {"N", dims[1]},
-                     {"K", cast<RankedTensorType>(mm->getOperand(0).getType())
-                               .getDimSize(1)}}},
+          {"shape", std::move(shape)},
           {"knobs", std::move(knobs)},
           {"constraints", llvm::json::Array(space->constraints)}});
     });

@@ -642,6 +642,72 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
+  // The attention strategy: a local_attention (with the epilogue that reads
+  // it) formed into a scan kernel, which seqboat-apply-strategies has tiled
+  // onto blocks of (one batch row, QB query slots, HB features of v). Each
+  // block's query tile becomes FlashAttention-2's loop over tiles of %kb keys
+  // (convert-seqboat-to-linalg{attention-key-block}: the online softmax
+  // between two linalg.matmul per key tile, keys outside the tile's windows
+  // never visited). Entry points take the module, the key block and the
+  // threads per block.
+  transform.named_sequence @seqboat_attention_lower(%root: !transform.any_op {transform.readonly},
+                                                    %kb: !transform.param<i64> {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %lowered = transform.apply_registered_pass "convert-seqboat-to-linalg"
+        with options = { "attention-key-block" = %kb } to %func
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_attention_cpu(%root: !transform.any_op {transform.readonly},
+                                                  %kb: !transform.param<i64> {transform.readonly},
+                                                  %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.include @seqboat_parallel_cpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.yield
+  }
+
+  // GPU: every linalg op of the block (the gathers of the query, key and
+  // value tiles, the two products, the masks, the row statistics, the
+  // rescaling, the output and its epilogue) becomes a phase spread over the
+  // block's threads, the phases separated by barriers; the block's tiles,
+  // the running max and sum and the accumulator live in shared memory.
+  transform.named_sequence @seqboat_attention_gpu(%root: !transform.any_op {transform.readonly},
+                                                  %kb: !transform.param<i64> {transform.readonly},
+                                                  %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    // The output tile is written in place; what is left is the block's scratch.
+    transform.bufferization.eliminate_empty_tensors %func : !transform.any_op
+    %shared = transform.seqboat.promote_block_tensors %func : (!transform.any_op) -> !transform.any_op
+    %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %threads
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.apply_patterns to %phases {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %phases : !transform.any_op
+    transform.include @seqboat_parallel_gpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %allocas = transform.structured.match ops{["memref.alloca"]} in %f : (!transform.any_op) -> !transform.op<"memref.alloca">
+    %gets, %globals = transform.memref.alloca_to_global %allocas
+        : (!transform.op<"memref.alloca">) -> (!transform.any_op, !transform.any_op)
+    %loops = transform.structured.match ops{["scf.for"]} in %f : (!transform.any_op) -> !transform.any_op
+    %no_unroll = transform.param.constant #llvm.loop_annotation<unroll = #llvm.loop_unroll<disable = true>>
+        -> !transform.any_param
+    transform.annotate %loops "llvm.loop_annotation" = %no_unroll : !transform.any_op, !transform.any_param
+    transform.yield
+  }
+
   // Host entry point, on buffers. The root is a linalg.generic whose first
   // loop is its one reduction. Params: the cache block and the register
   // tile (packed, one value per loop, 0 for the reduction) and the

@@ -39,6 +39,12 @@ def ConvertSeqBoatToLinalg : Pass<"convert-seqboat-to-linalg"> {
     Option<"attentionBlock", "attention-block", "int64_t", /*default=*/"64",
            "Query slots per block of local_attention (at most; a divisor of "
            "S is taken)">,
+    Option<"attentionKeyBlock", "attention-key-block", "int64_t",
+           /*default=*/"0",
+           "Query tiles of local_attention on one batch row (the attention "
+           "strategy's block tiles) as loops over tiles of this many keys: "
+           "the online softmax with two linalg.matmul per key tile. 0: a "
+           "tile is lowered one query at a time">,
     Option<"fuseEmaDirections", "fuse-ema-directions", "bool",
            /*default=*/"false",
            "Scan a bidirectional ema_conv's two directions as one scan over "
@@ -391,7 +397,15 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
     Option<"parallelThreads", "parallel-threads", "int64_t",
            /*default=*/"128",
            "Threads per block of parallel and scan kernels (a multiple of 32, "
-           "at most 1024), bound as their strategies' param">
+           "at most 1024), bound as their strategies' param">,
+    Option<"attentionQueryBlock", "attention-query-block", "int64_t",
+           /*default=*/"32",
+           "Query slots per block of the attention strategy">,
+    Option<"attentionKeyBlock", "attention-key-block", "int64_t",
+           /*default=*/"32",
+           "Keys per tile of the attention strategy's loop (the online "
+           "softmax); 0: attention kernels take the scan strategy (a "
+           "thread per query walks its window)">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

@@ -150,6 +150,17 @@ struct KernelKnobOptions : public Base {
                      "override it"),
       llvm::cl::init(128)};
 
+  ::mlir::detail::PassOptions::Option<int64_t> attentionQueryBlock{
+      *this, "attention-query-block",
+      llvm::cl::desc("Query slots per block of the attention strategy"),
+      llvm::cl::init(32)};
+
+  ::mlir::detail::PassOptions::Option<int64_t> attentionKeyBlock{
+      *this, "attention-key-block",
+      llvm::cl::desc("Keys per tile of the attention strategy's online "
+                     "softmax; 0: attention kernels take the scan strategy"),
+      llvm::cl::init(32)};
+
   ::mlir::detail::PassOptions::Option<std::string> kernelWork{
       *this, "kernel-work",
       llvm::cl::desc("Write the work of every formed kernel as JSON to this "
@@ -176,6 +187,8 @@ struct KernelKnobOptions : public Base {
     options.precision = precision;
     options.scanChunk = scanChunk;
     options.parallelThreads = parallelThreads;
+    options.attentionQueryBlock = attentionQueryBlock;
+    options.attentionKeyBlock = attentionKeyBlock;
     return options;
   }
 

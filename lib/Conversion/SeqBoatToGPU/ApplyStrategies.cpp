@@ -582,8 +582,12 @@ LogicalResult normalizeForall(RewriterBase &rewriter, scf::ForallOp forall) {
 /// first, and
 /// the thread forall gives each thread one point of the block tile. Other
 /// parallel loops and every reduction run in order within a thread.
+/// Tiles `root` (and fuses its producers) onto blocks and threads. With
+/// `blockTiles` given, onto blocks of exactly those tiles and no further:
+/// the strategy distributes what the block computes.
 LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
-                                     StringRef kind, int64_t threads) {
+                                     StringRef kind, int64_t threads,
+                                     ArrayRef<int64_t> givenBlockTiles = {}) {
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   SmallVector<int64_t> ranges;
   {
@@ -617,7 +621,10 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
     if (perBlock[i] > 1)
       threadTiles[i] = grains[i];
   }
-  if (llvm::all_of(perBlock, [](int64_t p) { return p == 0; })) {
+  if (!givenBlockTiles.empty()) {
+    blockTiles.assign(givenBlockTiles.begin(), givenBlockTiles.end());
+    threadTiles.assign(rank, 0);
+  } else if (llvm::all_of(perBlock, [](int64_t p) { return p == 0; })) {
     // One point: one block of one thread.
     for (unsigned i = 0; i < rank; ++i)
       if (iterators[i] == utils::IteratorType::parallel) {
@@ -747,7 +754,7 @@ LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
   // computes in place on that tile, so the scan op's result keeps being
   // written straight into the kernel's output (empty-tensor elimination
   // follows the in-place chain) instead of into a thread-local buffer.
-  if (kind == "scan") {
+  if (kind == "scan" || kind == "attention") {
     SmallVector<std::pair<linalg::GenericOp, OpOperand *>> inPlace;
     kernel.walk([&](linalg::GenericOp generic) {
       if (!generic->getParentOfType<scf::ForallOp>() ||
@@ -980,8 +987,75 @@ private:
                     {knobs->scanChunk, knobs->threads});
   }
 
+  /// A scan kernel whose root is a local_attention (or the epilogue that
+  /// reads one, the layer's gate by r): the attention strategy. Its op is
+  /// tiled onto blocks of (one batch row, `attention-query-block` query
+  /// slots, a block of v's features); the library turns each block's query
+  /// tile into loops over tiles of `attention-key-block` keys (the online
+  /// softmax, two linalg.matmul per key tile) and maps them.
+  LogicalResult applyAttention(ModuleOp module, func::FuncOp kernel,
+                               TilingInterface root) {
+    FailureOr<KernelKnobs> knobs =
+        getKernelKnobs(kernel, {parallelThreads, scanChunk});
+    if (failed(knobs))
+      return failure();
+    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
+        kernel, "seqboat_attention_" + contractionTarget(), 2,
+        "two params (the key block, the threads per block)");
+    if (failed(entry))
+      return failure();
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"attention-query-block",
+                                        attentionQueryBlock},
+          {"attention-key-block", attentionKeyBlock}})
+      if (value <= 0 || value > 1024)
+        return emitError(kernel.getLoc(), "attention kernel: ")
+               << name << " must be in [1, 1024], got " << value;
+    SmallVector<int64_t> ranges;
+    {
+      OpBuilder b(root);
+      for (Range range : root.getIterationDomain(b))
+        ranges.push_back(
+            getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
+    }
+    if (ranges.size() != 3)
+      return emitError(kernel.getLoc(),
+                       "attention kernel: expected a (batch, query slot, "
+                       "feature) iteration domain");
+    // v's features per block: those a thread of the scan strategy takes
+    // (all up to 2·Z, else a divisor of H), so the scores are recomputed
+    // for H / HB blocks at most.
+    int64_t hb = getThreadGrains(root, ranges)[2];
+    int64_t qb = attentionQueryBlock;
+    if (!ShapedType::isDynamic(ranges[1]))
+      qb = std::min(qb, std::max<int64_t>(ranges[1], 1));
+    if (failed(tileToBlocksAndThreads(kernel, root, "attention",
+                                      knobs->threads, {1, qb, hb})))
+      return failure();
+    return runEntry(module, kernel, *entry,
+                    {attentionKeyBlock, knobs->threads});
+  }
+
+  /// The local_attention a scan kernel computes, directly or through its
+  /// epilogue.
+  static bool isAttentionKernel(TilingInterface root) {
+    if (!root)
+      return false;
+    if (isa<seqboat::LocalAttentionOp>(root.getOperation()))
+      return true;
+    auto generic = dyn_cast<linalg::GenericOp>(root.getOperation());
+    return generic &&
+           llvm::any_of(generic.getDpsInputs(), [](Value in) {
+             return in.getDefiningOp<seqboat::LocalAttentionOp>();
+           });
+  }
+
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
+    if (kind && kind.getValue() == "scan" && attentionKeyBlock > 0 &&
+        contractionTarget() == "cpu" &&
+        isAttentionKernel(getKernelRoot(kernel)))
+      return applyAttention(module, kernel, getKernelRoot(kernel));
     if (kind && kind.getValue() == "parallel")
       return applyParallel(module, kernel);
     if (kind && kind.getValue() == "scan")

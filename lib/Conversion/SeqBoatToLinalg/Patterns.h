@@ -14,6 +14,12 @@ void populateRoutingPatterns(RewritePatternSet &patterns);
 void populateLocalAttentionPatterns(RewritePatternSet &patterns,
                                     int64_t queryBlock);
 void populateLinearAttentionPatterns(RewritePatternSet &patterns);
+/// The attention strategy's form of a local_attention query tile on one
+/// batch row: loops over tiles of `keyBlock` keys with the online softmax,
+/// two linalg.matmul per tile (LocalAttentionFlash.cpp). Nothing when
+/// `keyBlock` is 0.
+void populateLocalAttentionFlashPatterns(RewritePatternSet &patterns,
+                                         int64_t keyBlock);
 
 /// Fails the match unless every operand and result has a static, non-empty
 /// shape.

@@ -198,13 +198,15 @@ void seqboat::populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                               int64_t emaChunk,
                                               bool keepScanRoots,
                                               int64_t attentionBlock,
-                                              bool fuseEmaDirections) {
+                                              bool fuseEmaDirections,
+                                              int64_t attentionKeyBlock) {
   patterns.add<ComputeNarrowFloatsInF32>(patterns.getContext());
   populateEmaConvPatterns(patterns, emaChunk, keepScanRoots,
                           fuseEmaDirections);
   populateConvPatterns(patterns);
   populateRoutingPatterns(patterns);
   populateLocalAttentionPatterns(patterns, attentionBlock);
+  populateLocalAttentionFlashPatterns(patterns, attentionKeyBlock);
   populateLinearAttentionPatterns(patterns);
 }
 
@@ -246,6 +248,12 @@ struct ConvertSeqBoatToLinalgPass
             << name << "' must be positive, got " << value;
         return signalPassFailure();
       }
+    if (attentionKeyBlock < 0) {
+      emitError(getOperation()->getLoc(),
+                "option 'attention-key-block' must be 0 or positive, got ")
+          << attentionKeyBlock;
+      return signalPassFailure();
+    }
     Operation *root = getOperation();
     WalkResult layers = root->walk([](LayerOp op) {
       op.emitOpError("must be decomposed before lowering; run "
@@ -267,7 +275,8 @@ struct ConvertSeqBoatToLinalgPass
     // With skip-kernels, scan-kernel roots the lowerings create (ema_conv's
     // state scan) are kept for a second seqboat-form-scan-kernels.
     populateSeqBoatToLinalgPatterns(patterns, emaChunk, skipKernels,
-                                    attentionBlock, fuseEmaDirections);
+                                    attentionBlock, fuseEmaDirections,
+                                    attentionKeyBlock);
     KnobsListener knobs;
     if (!skipKernels) {
       GreedyRewriteConfig config;

@@ -26,12 +26,15 @@ namespace seqboat {
 /// seqboat-form-scan-kernels. `attentionBlock`: query slots per block of
 /// local_attention's blocked form (at most). With `fuseEmaDirections`, a
 /// bidirectional ema_conv is one scan over [x | x reversed] (2D channels)
-/// instead of two scans of D channels.
+/// instead of two scans of D channels. With `attentionKeyBlock` > 0, query
+/// tiles of local_attention on one batch row become loops over tiles of that
+/// many keys with the online softmax and two linalg.matmul per tile.
 void populateSeqBoatToLinalgPatterns(RewritePatternSet &patterns,
                                      int64_t emaChunk,
                                      bool keepScanRoots = false,
                                      int64_t attentionBlock = 64,
-                                     bool fuseEmaDirections = false);
+                                     bool fuseEmaDirections = false,
+                                     int64_t attentionKeyBlock = 0);
 
 } // namespace seqboat
 } // namespace mlir

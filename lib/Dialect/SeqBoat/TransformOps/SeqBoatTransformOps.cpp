@@ -2,6 +2,7 @@
 
 #include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -10,7 +11,13 @@
 #include "mlir/Dialect/GPU/TransformOps/GPUTransformOps.h"
 #include "mlir/Dialect/GPU/TransformOps/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Interfaces/TilingInterface.h"
 
 using namespace mlir;
 using namespace mlir::seqboat;
@@ -302,6 +309,139 @@ void SeqBoatMapNestedForallToThreadsOp::getEffects(
 }
 
 namespace {
+
+/// Whether `op` is in a block forall and not in a thread forall.
+bool inBlockNotThread(Operation *op) {
+  bool block = false;
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto forall = dyn_cast<scf::ForallOp>(p)) {
+      if (hasMapping(forall, /*blocks=*/false))
+        return false;
+      block |= hasMapping(forall, /*blocks=*/true);
+    }
+  return block;
+}
+
+} // namespace
+
+DiagnosedSilenceableFailure SeqBoatPromoteBlockTensorsOp::apply(
+    transform::TransformRewriter &rewriter,
+    transform::TransformResults &results, transform::TransformState &state) {
+  auto workgroup = mlir::gpu::AddressSpaceAttr::get(
+      getContext(), mlir::gpu::AddressSpace::Workgroup);
+  SmallVector<Operation *> targets;
+  for (Operation *target : state.getPayloadOps(getTarget())) {
+    SmallVector<tensor::EmptyOp> empties;
+    target->walk([&](tensor::EmptyOp empty) {
+      if (inBlockNotThread(empty))
+        empties.push_back(empty);
+    });
+    for (tensor::EmptyOp empty : empties) {
+      RankedTensorType type = empty.getType();
+      if (!type.hasStaticShape()) {
+        DiagnosedSilenceableFailure diag =
+            emitSilenceableError()
+            << "a block's scratch tensor of runtime size cannot be in "
+               "workgroup memory";
+        diag.attachNote(empty.getLoc()) << "tensor.empty: " << type;
+        return diag;
+      }
+      rewriter.setInsertionPoint(empty);
+      auto memType = MemRefType::get(type.getShape(), type.getElementType(),
+                                     MemRefLayoutAttrInterface(), workgroup);
+      Value buffer = memref::AllocaOp::create(rewriter, empty.getLoc(), memType);
+      auto tensor = bufferization::ToTensorOp::create(
+          rewriter, empty.getLoc(), type, buffer, /*restrict=*/true,
+          /*writable=*/true);
+      rewriter.replaceOp(empty, tensor.getResult());
+    }
+    targets.push_back(target);
+  }
+  results.set(cast<OpResult>(getResult()), targets);
+  return DiagnosedSilenceableFailure::success();
+}
+
+DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
+    transform::TransformRewriter &rewriter,
+    transform::TransformResults &results, transform::TransformState &state) {
+  ArrayRef<Attribute> params = state.getParams(getBlockThreads());
+  auto value = params.size() == 1 ? dyn_cast<IntegerAttr>(params.front())
+                                  : IntegerAttr();
+  if (!value || value.getInt() < 1 || value.getInt() > 1024)
+    return emitDefiniteFailure()
+           << "block_threads must be one integer in [1, 1024]";
+  int64_t threads = value.getInt();
+  MLIRContext *ctx = getContext();
+  SmallVector<Operation *> targets;
+  for (Operation *target : state.getPayloadOps(getTarget())) {
+    SmallVector<linalg::LinalgOp> ops;
+    target->walk([&](linalg::LinalgOp op) {
+      if (inBlockNotThread(op) && op->getNumResults() > 0)
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+      // Threads per parallel loop, innermost first.
+      SmallVector<int64_t> numThreads(ranges.size(), 0);
+      int64_t budget = threads;
+      for (int64_t d = static_cast<int64_t>(ranges.size()) - 1;
+           d >= 0 && budget > 1; --d) {
+        if (iterators[d] != utils::IteratorType::parallel || ranges[d] == 1)
+          continue;
+        int64_t n = budget;
+        if (!ShapedType::isDynamic(ranges[d])) {
+          n = 1;
+          for (int64_t c = std::min(budget, ranges[d]); c >= 1; --c)
+            if (ranges[d] % c == 0 && budget % c == 0) {
+              n = c;
+              break;
+            }
+        }
+        if (n <= 1)
+          continue;
+        numThreads[d] = n;
+        budget /= n;
+      }
+      int64_t tiled = llvm::count_if(numThreads, [](int64_t n) { return n; });
+      if (tiled == 0)
+        continue;
+      SmallVector<Attribute> mapping;
+      for (int64_t d = tiled - 1; d >= 0; --d)
+        mapping.push_back(mlir::gpu::GPUThreadMappingAttr::get(
+            ctx, static_cast<mlir::gpu::MappingId>(
+                     static_cast<int64_t>(mlir::gpu::MappingId::LinearDim0) +
+                     d)));
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      options.setNumThreads(getAsIndexOpFoldResult(ctx, numThreads));
+      options.setMapping(mapping);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiledOp = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiledOp)) {
+        DiagnosedSilenceableFailure diag =
+            emitSilenceableError() << "could not tile a block's op to threads";
+        diag.attachNote(op.getLoc()) << "op: " << op->getName();
+        return diag;
+      }
+      rewriter.replaceOp(op, tiledOp->replacements);
+    }
+    targets.push_back(target);
+  }
+  results.set(cast<OpResult>(getResult()), targets);
+  return DiagnosedSilenceableFailure::success();
+}
+
+void SeqBoatTileBlockToThreadsOp::getEffects(
+    SmallVectorImpl<MemoryEffects::EffectInstance> &effects) {
+  transform::consumesHandle(getTargetMutable(), effects);
+  transform::onlyReadsHandle(getBlockThreadsMutable(), effects);
+  transform::producesHandle(getOperation()->getOpResults(), effects);
+  transform::modifiesPayload(effects);
+}
+
+namespace {
 class SeqBoatTransformDialectExtension
     : public transform::TransformDialectExtension<
           SeqBoatTransformDialectExtension> {
@@ -311,6 +451,11 @@ public:
   SeqBoatTransformDialectExtension() {
     declareGeneratedDialect<mlir::gpu::GPUDialect>();
     declareGeneratedDialect<arith::ArithDialect>();
+    declareGeneratedDialect<bufferization::BufferizationDialect>();
+    declareGeneratedDialect<memref::MemRefDialect>();
+    declareGeneratedDialect<scf::SCFDialect>();
+    declareGeneratedDialect<tensor::TensorDialect>();
+    declareGeneratedDialect<affine::AffineDialect>();
     registerTransformOps<
 #define GET_OP_LIST
 #include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.cpp.inc"

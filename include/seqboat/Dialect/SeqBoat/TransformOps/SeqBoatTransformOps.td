@@ -76,4 +76,57 @@ def SeqBoatMapForallToBlocksOp
   }];
 }
 
+def SeqBoatPromoteBlockTensorsOp
+    : Op<Transform_Dialect, "seqboat.promote_block_tensors",
+         [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+          DeclareOpInterfaceMethods<TransformOpInterface>]> {
+  let summary = "a block's scratch tensors in workgroup memory";
+  let description = [{
+    In each function of `target`, every `tensor.empty` of static shape
+    nested in an `scf.forall` with `#gpu.block` mappings and not in one with
+    `#gpu.thread` mappings (a tensor the whole block computes, which its
+    threads share) becomes a `memref.alloca` in
+    `#gpu.address_space<workgroup>`, read back with
+    `bufferization.to_tensor ... restrict writable`, so bufferization keeps
+    it there. Run it after `transform.bufferization.eliminate_empty_tensors`:
+    the empties left are scratch, not the block's output tile. A dynamic one
+    is a silenceable failure (shared memory is sized at compile time).
+  }];
+
+  let cppNamespace = "::mlir::seqboat";
+  let arguments = (ins TransformHandleTypeInterface:$target);
+  let results = (outs TransformHandleTypeInterface:$result);
+  let assemblyFormat = [{
+    $target attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def SeqBoatTileBlockToThreadsOp
+    : Op<Transform_Dialect, "seqboat.tile_block_to_threads",
+         [DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+          DeclareOpInterfaceMethods<TransformOpInterface>]> {
+  let summary = "every linalg op of a block onto the block's threads";
+  let description = [{
+    In each function of `target`, every linalg op nested in an `scf.forall`
+    with `#gpu.block` mappings (through `scf.for` and `scf.if`, as a block's
+    loop over key tiles) and not yet in a thread forall is tiled through
+    `TilingInterface` into an `scf.forall` over at most `block_threads`
+    threads (`#gpu.thread<linear_dim_*>`): its parallel loops, innermost
+    first, take as many threads as divide them (a runtime extent takes what
+    is left), and each thread runs its tile's reduction loops whole (a row
+    max, a dot product). Each op is then a phase of the block, which
+    `transform.seqboat.map_nested_forall_to_threads` separates by barriers.
+    `block_threads` is a `!transform.param<i64>` in [1, 1024].
+  }];
+
+  let cppNamespace = "::mlir::seqboat";
+  let arguments = (ins TransformHandleTypeInterface:$target,
+                   TransformParamTypeInterface:$block_threads);
+  let results = (outs TransformHandleTypeInterface:$result);
+  let assemblyFormat = [{
+    $target `block_threads` `=` $block_threads attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
 #endif // SEQBOAT_TRANSFORM_OPS

@@ -665,6 +665,11 @@ module attributes {transform.with_named_sequence} {
                                                   %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
         : (!transform.any_op, !transform.param<i64>) -> ()
+    // The GPU's phases (below), as loops over the block's threads in turn.
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %phases = transform.seqboat.tile_block_to_threads %func block_threads = %threads
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
     transform.include @seqboat_parallel_cpu failures(propagate) (%root, %threads)
         : (!transform.any_op, !transform.param<i64>) -> ()
     transform.yield

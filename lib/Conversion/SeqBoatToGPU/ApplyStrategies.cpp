@@ -1025,10 +1025,37 @@ private:
     // v's features per block: those a thread of the scan strategy takes
     // (all up to 2·Z, else a divisor of H), so the scores are recomputed
     // for H / HB blocks at most.
-    int64_t hb = getThreadGrains(root, ranges)[2];
-    int64_t qb = attentionQueryBlock;
+    int64_t qb = attentionQueryBlock, kb = attentionKeyBlock;
     if (!ShapedType::isDynamic(ranges[1]))
       qb = std::min(qb, std::max<int64_t>(ranges[1], 1));
+    int64_t h = ranges[2];
+    int64_t z = 0;
+    kernel.walk([&](seqboat::LocalAttentionOp op) {
+      z = cast<ShapedType>(op.getQ().getType()).getDimSize(2);
+    });
+    if (ShapedType::isDynamic(h) || ShapedType::isDynamic(z) || z <= 0)
+      return emitError(kernel.getLoc(),
+                       "attention kernel: the features (Z, H) must be static");
+    // The block's tiles in shared memory (f32): the queries and keys
+    // (QB·Z, KB·Z), the values and the accumulator (KB·HB, QB·HB), the
+    // scores (QB·KB), the running max and sum and the block max (3·QB).
+    auto sharedBytes = [&](int64_t hb) {
+      return 4 * (qb * z + kb * z + kb * hb + qb * hb + qb * kb + 3 * qb);
+    };
+    int64_t hb = getThreadGrains(root, ranges)[2];
+    while (hb > 1 && sharedBytes(hb) > kSharedBytes) {
+      int64_t next = largestDivisor(h, hb - 1);
+      if (next >= hb)
+        break;
+      hb = next;
+    }
+    if (sharedBytes(hb) > kSharedBytes)
+      return emitError(kernel.getLoc(), "attention kernel (Z=")
+             << z << ", H=" << h << ", query block " << qb << ", key block "
+             << kb << "): the block's tiles need " << sharedBytes(hb)
+             << " bytes of shared memory, more than "
+             << kSharedBytes << "; use smaller attention-query-block "
+             << "or attention-key-block";
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
                                       knobs->threads, {1, qb, hb})))
       return failure();
@@ -1053,7 +1080,6 @@ private:
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
     if (kind && kind.getValue() == "scan" && attentionKeyBlock > 0 &&
-        contractionTarget() == "cpu" &&
         isAttentionKernel(getKernelRoot(kernel)))
       return applyAttention(module, kernel, getKernelRoot(kernel));
     if (kind && kind.getValue() == "parallel")

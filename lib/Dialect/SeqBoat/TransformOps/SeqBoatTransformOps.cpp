@@ -337,6 +337,11 @@ DiagnosedSilenceableFailure SeqBoatPromoteBlockTensorsOp::apply(
         empties.push_back(empty);
     });
     for (tensor::EmptyOp empty : empties) {
+      // (Left dead by empty-tensor elimination.)
+      if (empty->use_empty()) {
+        rewriter.eraseOp(empty);
+        continue;
+      }
       RankedTensorType type = empty.getType();
       if (!type.hasStaticShape()) {
         DiagnosedSilenceableFailure diag =

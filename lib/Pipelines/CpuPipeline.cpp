@@ -157,6 +157,8 @@ void seqboat::buildKernelStrategy(
     work.output = kernelWork.str();
     work.scanChunk = strategies.scanChunk;
     work.parallelThreads = strategies.parallelThreads;
+    work.attentionQueryBlock = strategies.attentionQueryBlock;
+    work.attentionKeyBlock = strategies.attentionKeyBlock;
     pm.addPass(createSeqBoatPrintKernelWork(work));
   }
   pm.addPass(createSeqBoatApplyStrategies(strategies));

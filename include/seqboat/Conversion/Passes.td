@@ -245,7 +245,15 @@ def SeqBoatPrintKernelWork : Pass<"seqboat-print-kernel-work", "::mlir::ModuleOp
     Option<"parallelThreads", "parallel-threads", "int64_t",
            /*default=*/"128",
            "Threads per block of parallel and scan kernels (as "
-           "seqboat-apply-strategies')">
+           "seqboat-apply-strategies')">,
+    Option<"attentionQueryBlock", "attention-query-block", "int64_t",
+           /*default=*/"32",
+           "Query slots per block of the attention strategy (as "
+           "seqboat-apply-strategies')">,
+    Option<"attentionKeyBlock", "attention-key-block", "int64_t",
+           /*default=*/"0",
+           "Keys per tile of the attention strategy, 0 for the scan "
+           "strategy (as seqboat-apply-strategies')">
   ];
 }
 
@@ -402,10 +410,11 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            /*default=*/"32",
            "Query slots per block of the attention strategy">,
     Option<"attentionKeyBlock", "attention-key-block", "int64_t",
-           /*default=*/"32",
+           /*default=*/"0",
            "Keys per tile of the attention strategy's loop (the online "
-           "softmax); 0: attention kernels take the scan strategy (a "
-           "thread per query walks its window)">
+           "softmax; 32 is a good start); 0 (the default): attention "
+           "kernels take the scan strategy (a thread per query walks its "
+           "window)">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

@@ -158,8 +158,9 @@ struct KernelKnobOptions : public Base {
   ::mlir::detail::PassOptions::Option<int64_t> attentionKeyBlock{
       *this, "attention-key-block",
       llvm::cl::desc("Keys per tile of the attention strategy's online "
-                     "softmax; 0: attention kernels take the scan strategy"),
-      llvm::cl::init(32)};
+                     "softmax (32 is a good start); 0, the default: "
+                     "attention kernels take the scan strategy"),
+      llvm::cl::init(0)};
 
   ::mlir::detail::PassOptions::Option<std::string> kernelWork{
       *this, "kernel-work",

@@ -235,6 +235,64 @@ SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
   return grains;
 }
 
+FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
+                                                     int64_t queryBlock,
+                                                     int64_t keyBlock) {
+  TilingInterface root = getKernelRoot(kernel);
+  seqboat::LocalAttentionOp attention;
+  kernel.walk([&](seqboat::LocalAttentionOp op) { attention = op; });
+  if (!root || !attention)
+    return failure();
+  SmallVector<int64_t> ranges;
+  {
+    // Whatever reifying the domain creates is erased again.
+    struct Created : OpBuilder::Listener {
+      SmallVector<Operation *> ops;
+      void notifyOperationInserted(Operation *op,
+                                   OpBuilder::InsertPoint) override {
+        ops.push_back(op);
+      }
+    } created;
+    OpBuilder b(root, &created);
+    for (Range range : root.getIterationDomain(b))
+      ranges.push_back(
+          getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
+    for (Operation *op : llvm::reverse(created.ops))
+      op->erase();
+  }
+  int64_t z = cast<ShapedType>(attention.getQ().getType()).getDimSize(2);
+  if (ranges.size() != 3 || ShapedType::isDynamic(ranges[2]) ||
+      ShapedType::isDynamic(z) || z <= 0 || ranges[2] <= 0)
+    return failure();
+  AttentionBlock block;
+  block.z = z;
+  block.h = ranges[2];
+  block.keys = keyBlock;
+  block.queries = queryBlock;
+  if (!ShapedType::isDynamic(ranges[1]))
+    block.queries = std::min(queryBlock, std::max<int64_t>(ranges[1], 1));
+  int64_t qb = block.queries, kb = keyBlock;
+  // The block's tiles in shared memory (f32): the queries and keys (QB·Z,
+  // KB·Z), the values and the accumulator (KB·HB, QB·HB), the scores
+  // (QB·KB), the running max and sum and the block max (3·QB).
+  auto bytes = [&](int64_t hb) {
+    return 4 * (qb * z + kb * z + kb * hb + qb * hb + qb * kb + 3 * qb);
+  };
+  // v's features per block: those a thread of the scan strategy would take
+  // (all up to 2·Z, else a divisor of H), fewer while the tiles do not fit
+  // (each block of features recomputes its scores).
+  int64_t hb = getThreadGrains(root, ranges)[2];
+  while (hb > 1 && bytes(hb) > kSharedBytes) {
+    int64_t next = largestDivisor(block.h, hb - 1);
+    if (next >= hb)
+      break;
+    hb = next;
+  }
+  block.features = hb;
+  block.sharedBytes = bytes(hb);
+  return block;
+}
+
 TilingInterface seqboat::getKernelRoot(func::FuncOp kernel) {
   TilingInterface root;
   kernel.walk([&](bufferization::MaterializeInDestinationOp store) {
@@ -853,6 +911,12 @@ struct SeqBoatApplyStrategies
           << target << "' (expected gpu, cpu or gpu-mapped)";
       return signalPassFailure();
     }
+    if (attentionKeyBlock < 0 || attentionKeyBlock > 1024) {
+      emitError(module.getLoc(), "seqboat-apply-strategies: "
+                                 "attention-key-block must be in [0, 1024], got ")
+          << static_cast<int64_t>(attentionKeyBlock);
+      return signalPassFailure();
+    }
     if (precision != "tf32" && precision != "ieee" && precision != "autocast") {
       emitError(module.getLoc(), "seqboat-apply-strategies: unknown precision '")
           << precision << "' (expected tf32, ieee or autocast)";
@@ -1011,51 +1075,21 @@ private:
       if (value <= 0 || value > 1024)
         return emitError(kernel.getLoc(), "attention kernel: ")
                << name << " must be in [1, 1024], got " << value;
-    SmallVector<int64_t> ranges;
-    {
-      OpBuilder b(root);
-      for (Range range : root.getIterationDomain(b))
-        ranges.push_back(
-            getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
-    }
-    if (ranges.size() != 3)
+    FailureOr<AttentionBlock> block =
+        getAttentionBlock(kernel, attentionQueryBlock, attentionKeyBlock);
+    if (failed(block))
       return emitError(kernel.getLoc(),
-                       "attention kernel: expected a (batch, query slot, "
-                       "feature) iteration domain");
-    // v's features per block: those a thread of the scan strategy takes
-    // (all up to 2·Z, else a divisor of H), so the scores are recomputed
-    // for H / HB blocks at most.
-    int64_t qb = attentionQueryBlock, kb = attentionKeyBlock;
-    if (!ShapedType::isDynamic(ranges[1]))
-      qb = std::min(qb, std::max<int64_t>(ranges[1], 1));
-    int64_t h = ranges[2];
-    int64_t z = 0;
-    kernel.walk([&](seqboat::LocalAttentionOp op) {
-      z = cast<ShapedType>(op.getQ().getType()).getDimSize(2);
-    });
-    if (ShapedType::isDynamic(h) || ShapedType::isDynamic(z) || z <= 0)
-      return emitError(kernel.getLoc(),
-                       "attention kernel: the features (Z, H) must be static");
-    // The block's tiles in shared memory (f32): the queries and keys
-    // (QB·Z, KB·Z), the values and the accumulator (KB·HB, QB·HB), the
-    // scores (QB·KB), the running max and sum and the block max (3·QB).
-    auto sharedBytes = [&](int64_t hb) {
-      return 4 * (qb * z + kb * z + kb * hb + qb * hb + qb * kb + 3 * qb);
-    };
-    int64_t hb = getThreadGrains(root, ranges)[2];
-    while (hb > 1 && sharedBytes(hb) > kSharedBytes) {
-      int64_t next = largestDivisor(h, hb - 1);
-      if (next >= hb)
-        break;
-      hb = next;
-    }
-    if (sharedBytes(hb) > kSharedBytes)
+                       "attention kernel: expected a local_attention with "
+                       "static features (Z, H) over (batch, query slot, "
+                       "feature)");
+    if (block->sharedBytes > kSharedBytes)
       return emitError(kernel.getLoc(), "attention kernel (Z=")
-             << z << ", H=" << h << ", query block " << qb << ", key block "
-             << kb << "): the block's tiles need " << sharedBytes(hb)
-             << " bytes of shared memory, more than "
-             << kSharedBytes << "; use smaller attention-query-block "
-             << "or attention-key-block";
+             << block->z << ", H=" << block->h << ", query block "
+             << block->queries << ", key block " << block->keys
+             << "): the block's tiles need " << block->sharedBytes
+             << " bytes of shared memory, more than " << kSharedBytes
+             << "; use smaller attention-query-block or attention-key-block";
+    int64_t qb = block->queries, hb = block->features;
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
                                       knobs->threads, {1, qb, hb})))
       return failure();
@@ -1079,7 +1113,14 @@ private:
 
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
+    // (On the GPU an attention kernel over a runtime B or S keeps the scan
+    // strategy for now: its attention-strategy kernel spills in ptxas.)
+    bool runtimeSizes = llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
+      auto m = dyn_cast<MemRefType>(t);
+      return m && !m.hasStaticShape();
+    });
     if (kind && kind.getValue() == "scan" && attentionKeyBlock > 0 &&
+        !(target == "gpu" && runtimeSizes) &&
         isAttentionKernel(getKernelRoot(kernel)))
       return applyAttention(module, kernel, getKernelRoot(kernel));
     if (kind && kind.getValue() == "parallel")

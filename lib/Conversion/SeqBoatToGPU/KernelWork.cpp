@@ -208,8 +208,52 @@ struct SeqBoatPrintKernelWorkPass
                  .getElementTypeBitWidth() +
              7) /
             8;
+      } else if (FailureOr<AttentionBlock> block = getAttentionBlock(
+                     kernel, attentionQueryBlock, attentionKeyBlock);
+                 kind.getValue() == "scan" && attentionKeyBlock > 0 &&
+                 succeeded(block)) {
+        // The attention strategy: B·⌈S/QB⌉·(H/HB) blocks, each over the
+        // key tiles of its queries' windows (every slot active).
+        LocalAttentionOp op;
+        kernel.walk([&](LocalAttentionOp a) { op = a; });
+        double b = dim(op.getQ(), 0), s = dim(op.getQ(), 1);
+        int64_t w = windowReach(op.getWindow(), dim(op.getQ(), 1));
+        double qb = block->queries, kb = block->keys, hb = block->features,
+               z = block->z, h = block->h;
+        double span = std::min(s, qb + (op.getBidirectional() ? 2.0 : 1.0) * w);
+        double keys = std::ceil(span / kb) * kb;
+        double blocks = b * std::ceil(s / qb) * (h / hb);
+        // Per key tile: the scores (QB·KB·Z multiply-adds), P·V (QB·KB·HB)
+        // and the mask, exp and rescaling (~8 per score).
+        double attentionFlops = blocks * keys * qb * (2 * z + 2 * hb + 8);
+        flops = flops - seqboatFlops(op, knobs->scanChunk) + attentionFlops;
+        entry["flops"] = flops;
+        entry["strategy"] = "attention";
+        entry["points"] = static_cast<int64_t>(blocks) * knobs->threads;
+        entry["threads"] = knobs->threads;
+        entry["blocks"] = static_cast<int64_t>(blocks);
+        entry["lanes"] = knobs->threads;
+        // Bytes the blocks read through L2 (each block its queries, the key
+        // and value rows of its tiles) and write: the re-reads the HBM
+        // count above leaves out.
+        entry["l2_bytes"] =
+            4.0 * blocks * (qb * z + keys * (z + hb) + qb * hb);
+        entry["shared_bytes"] = block->sharedBytes;
       } else {
         Distribution d = distributedPoints(kernel, knobs->threads);
+        if (kind.getValue() == "scan") {
+          // A scan-strategy attention thread walks its query's window,
+          // reading a key row and a value block per key through L2.
+          kernel.walk([&](LocalAttentionOp op) {
+            double s = dim(op.getQ(), 1), z = dim(op.getQ(), 2),
+                   h = dim(op.getV(), 2);
+            int64_t w = windowReach(op.getWindow(), dim(op.getQ(), 1));
+            double span = std::min(s, (op.getBidirectional() ? 2.0 : 1.0) * w + 1);
+            double grain = d.points > 0 ? h * dim(op.getQ(), 0) * s / d.points
+                                        : h;
+            entry["l2_bytes"] = 4.0 * d.points * span * (z + grain);
+          });
+        }
         entry["points"] = d.points;
         entry["threads"] = knobs->threads;
         entry["blocks"] = d.blocks;

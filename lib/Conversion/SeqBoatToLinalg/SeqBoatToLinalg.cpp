@@ -251,7 +251,7 @@ struct ConvertSeqBoatToLinalgPass
     if (attentionKeyBlock < 0) {
       emitError(getOperation()->getLoc(),
                 "option 'attention-key-block' must be 0 or positive, got ")
-          << attentionKeyBlock;
+          << static_cast<int64_t>(attentionKeyBlock);
       return signalPassFailure();
     }
     Operation *root = getOperation();

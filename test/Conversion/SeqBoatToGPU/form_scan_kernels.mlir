@@ -1,5 +1,6 @@
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels | FileCheck %s
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=TILED
+// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=32" | FileCheck %s --check-prefix=ATTN
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --convert-seqboat-to-linalg=skip-kernels | FileCheck %s --check-prefix=SKIP
 
 // The ops with a sequential part (the window loop of local_attention,
@@ -102,6 +103,29 @@ func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x6
 // (the attention's output gated by r, read at an offset of a wider
 // projection) is computed by the same kernel: its other inputs become kernel
 // inputs, the kernel's result is the gated one.
+// The attention strategy (attention-key-block=32): blocks of
+// (batch row, 32 query slots, 16 features of v), each block a loop over
+// tiles of 32 keys from the first key of its queries' windows to the last
+// (here (i - 4, i + 32 + 4) clamped to count), with the online softmax
+// between two linalg.matmul, every op of the block a phase over its threads.
+// ATTN-LABEL: func.func private @attend_scan_0(
+// ATTN:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 2, 2) {
+// ATTN:           scf.if
+// ATTN:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32 {
+// ATTN:               scf.forall (%{{.*}}, %{{.*}}) in (4, 32) {
+// ATTN:                 linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%{{.*}}, %{{.*}} : memref<8x8xf32, {{.*}}>, memref<1x8xf32, {{.*}}>) outs(%{{.*}} : memref<8x1xf32, {{.*}}>)
+// ATTN:               } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// ATTN:               scf.forall (%{{.*}}) in (32) {
+// ATTN:                 arith.maximumf
+// ATTN:               } {mapping = [#gpu.thread<linear_dim_0>]}
+// ATTN:               scf.forall (%{{.*}}, %{{.*}}) in (4, 32) {
+// ATTN:                 math.exp
+// ATTN:               scf.forall (%{{.*}}, %{{.*}}) in (8, 16) {
+// ATTN:                 linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x32xf32, {{.*}}>, memref<32x1xf32, {{.*}}>) outs(%{{.*}} : memref<4x1xf32, {{.*}}>)
+// ATTN:               } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// ATTN:             }
+// ATTN:           } else {
+// ATTN:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
 // CHECK-LABEL: func.func private @gated_scan_0(
 // CHECK-SAME:      %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64xi32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2xi32, strided<[1], offset: ?>>, %[[R:.*]]: memref<2x64x40xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32>)
 // CHECK:         %[[RT:.*]] = bufferization.to_tensor %[[R]]
@@ -113,8 +137,9 @@ func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x6
 // CHECK:         call @gated_scan_0(
 // CHECK-NOT:     linalg.generic
 // CHECK:         return
-// Tiled, each thread computes its tile of the attention straight into the
-// output, then gates it there, in place (no thread-local buffer):
+// Tiled (scan strategy), each thread computes its tile of the attention
+// straight into the output, then gates it there, in place (no thread-local
+// buffer):
 // TILED-LABEL: func.func private @gated_scan_0(
 // TILED:           scf.forall (%{{.*}}, %{{.*}}) in (64, 2) {
 // TILED:             %[[OUT:.*]] = memref.subview %{{.*}} [1, 1, 16] [1, 1, 1] : memref<1x64x32xf32, {{.*}}> to memref<1x1x16xf32

@@ -173,6 +173,18 @@ bool isRowStatistic(Operation *op);
 SmallVector<int64_t> getThreadGrains(TilingInterface root,
                                      ArrayRef<int64_t> ranges);
 
+/// The block of the attention strategy for a kernel computing a
+/// local_attention (directly or through its epilogue): queries x features
+/// of v per block (the queries clamped to S), keys per tile, Z, H and the
+/// shared-memory bytes of its tiles (f32). Failure when the kernel has no
+/// local_attention or its features are not static.
+struct AttentionBlock {
+  int64_t queries = 0, keys = 0, features = 0, z = 0, h = 0, sharedBytes = 0;
+};
+FailureOr<AttentionBlock> getAttentionBlock(func::FuncOp kernel,
+                                            int64_t queryBlock,
+                                            int64_t keyBlock);
+
 /// Per loop of a parallel or scan kernel's root, the units (points over
 /// grains) of the block tile along it: for each distributed loop, innermost
 /// first, the largest divisor of its units that fits what is left of

@@ -522,8 +522,9 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
     the grid its strategy launches: `blocks` blocks of `threads` threads, of
     which `lanes` have a point (the block tile is a divisor of the loops'
     extents, so a block may have idle threads), on the FMA pipes, moving the
-    bytes of its buffers once. (Work files without the grid: ceil(points /
-    128) full blocks of 128.)"""
+    bytes of its buffers once, plus what it re-reads through L2 ("l2_bytes",
+    the attention kernels) at 1 / L2_OVER_HBM of an HBM byte. (Work files
+    without the grid: ceil(points / 128) full blocks of 128.)"""
     if kernel["kind"] == "contraction":
         # The strategy's default tiles (16-bit operands: 128 rows).
         default = [128, 64, 16] if kernel.get("operand_bytes", 4) == 2 else [64, 64, 16]
@@ -542,6 +543,10 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
     # and read back at least once: local memory is HBM behind the caches.
     stack = ptxas.get(kernel["name"], {}).get("stack", 0)
     nbytes = kernel["bytes"] + 2.0 * stack * points
+    # What a kernel's blocks re-read through L2 (an attention kernel's key
+    # and value rows, seqboat-print-kernel-work's "l2_bytes"), at the
+    # HBM-equivalent cost of the contraction model's panel re-reads.
+    nbytes += kernel.get("l2_bytes", 0) / L2_OVER_HBM
     return [_roofline(kernel["name"], grid, lanes, nbytes,
                       kernel["flops"], chip["flops"], threads, {}, ptxas, chip)]
 

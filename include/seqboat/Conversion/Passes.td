@@ -247,11 +247,11 @@ def SeqBoatPrintKernelWork : Pass<"seqboat-print-kernel-work", "::mlir::ModuleOp
            "Threads per block of parallel and scan kernels (as "
            "seqboat-apply-strategies')">,
     Option<"attentionQueryBlock", "attention-query-block", "int64_t",
-           /*default=*/"32",
+           /*default=*/"16",
            "Query slots per block of the attention strategy (as "
            "seqboat-apply-strategies')">,
     Option<"attentionKeyBlock", "attention-key-block", "int64_t",
-           /*default=*/"0",
+           /*default=*/"8",
            "Keys per tile of the attention strategy, 0 for the scan "
            "strategy (as seqboat-apply-strategies')">
   ];
@@ -407,14 +407,13 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            "Threads per block of parallel and scan kernels (a multiple of 32, "
            "at most 1024), bound as their strategies' param">,
     Option<"attentionQueryBlock", "attention-query-block", "int64_t",
-           /*default=*/"32",
+           /*default=*/"16",
            "Query slots per block of the attention strategy">,
     Option<"attentionKeyBlock", "attention-key-block", "int64_t",
-           /*default=*/"0",
+           /*default=*/"8",
            "Keys per tile of the attention strategy's loop (the online "
-           "softmax; 32 is a good start); 0 (the default): attention "
-           "kernels take the scan strategy (a thread per query walks its "
-           "window)">
+           "softmax); 0: attention kernels take the scan strategy (a "
+           "thread per query walks its window)">
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect"

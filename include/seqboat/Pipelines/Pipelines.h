@@ -153,14 +153,13 @@ struct KernelKnobOptions : public Base {
   ::mlir::detail::PassOptions::Option<int64_t> attentionQueryBlock{
       *this, "attention-query-block",
       llvm::cl::desc("Query slots per block of the attention strategy"),
-      llvm::cl::init(32)};
+      llvm::cl::init(16)};
 
   ::mlir::detail::PassOptions::Option<int64_t> attentionKeyBlock{
       *this, "attention-key-block",
       llvm::cl::desc("Keys per tile of the attention strategy's online "
-                     "softmax (32 is a good start); 0, the default: "
-                     "attention kernels take the scan strategy"),
-      llvm::cl::init(0)};
+                     "softmax; 0: attention kernels take the scan strategy"),
+      llvm::cl::init(8)};
 
   ::mlir::detail::PassOptions::Option<std::string> kernelWork{
       *this, "kernel-work",

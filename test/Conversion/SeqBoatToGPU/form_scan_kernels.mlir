@@ -1,6 +1,6 @@
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels | FileCheck %s
-// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies=target=cpu | FileCheck %s --check-prefix=TILED
-// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=32" | FileCheck %s --check-prefix=ATTN
+// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=0" | FileCheck %s --check-prefix=TILED
+// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-query-block=32 attention-key-block=32" | FileCheck %s --check-prefix=ATTN
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --convert-seqboat-to-linalg=skip-kernels | FileCheck %s --check-prefix=SKIP
 
 // The ops with a sequential part (the window loop of local_attention,
@@ -62,7 +62,8 @@
 // CHECK-LABEL: func.func @place(
 // CHECK:         call @place_scan_0({{.*}}) {seqboat.kernel_kind = "scan"}
 
-// The scan strategy tiles each op through its TilingInterface: its parallel
+// The scan strategy (for local_attention with attention-key-block=0) tiles
+// each op through its TilingInterface: its parallel
 // loops on blocks, one point per thread; the thread's tile is lowered to
 // linalg and loops (here the CPU variant, which only bufferizes them).
 // The local attention is tiled over (batch, query slot, feature of v): a
@@ -103,7 +104,7 @@ func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x6
 // (the attention's output gated by r, read at an offset of a wider
 // projection) is computed by the same kernel: its other inputs become kernel
 // inputs, the kernel's result is the gated one.
-// The attention strategy (attention-key-block=32): blocks of
+// The attention strategy (32 query slots, attention-key-block=32): blocks of
 // (batch row, 32 query slots, 16 features of v), each block a loop over
 // tiles of 32 keys from the first key of its queries' windows to the last
 // (here (i - 4, i + 32 + 4) clamped to count), with the online softmax

@@ -855,6 +855,10 @@ FailureOr<KernelKnobs> seqboat::getKernelKnobs(Operation *kernel,
       knobs.threads = threads.getInt();
     if (auto chunk = dict.getAs<IntegerAttr>("scan_chunk"))
       knobs.scanChunk = chunk.getInt();
+    if (auto block = dict.getAs<IntegerAttr>("query_block"))
+      knobs.queryBlock = block.getInt();
+    if (auto block = dict.getAs<IntegerAttr>("key_block"))
+      knobs.keyBlock = block.getInt();
   }
   // The attribute's values are the dialect's to verify; the defaults (pass
   // options) are checked by the same rule.
@@ -864,6 +868,12 @@ FailureOr<KernelKnobs> seqboat::getKernelKnobs(Operation *kernel,
   if (std::optional<std::string> error =
           checkKnob("scan_chunk", knobs.scanChunk))
     return kernel->emitError("scan kernel: scan-chunk ") << *error;
+  for (auto [name, value] : {std::pair<StringRef, int64_t>{"query_block",
+                                                           knobs.queryBlock},
+                             {"key_block", knobs.keyBlock}})
+    if (value != -1)
+      if (std::optional<std::string> error = checkKnob(name, value))
+        return kernel->emitError("attention kernel: ") << name << " " << *error;
   return knobs;
 }
 
@@ -1068,15 +1078,15 @@ private:
         "two params (the key block, the threads per block)");
     if (failed(entry))
       return failure();
-    for (auto [name, value] :
-         {std::pair<StringRef, int64_t>{"attention-query-block",
-                                        attentionQueryBlock},
-          {"attention-key-block", attentionKeyBlock}})
-      if (value <= 0 || value > 1024)
-        return emitError(kernel.getLoc(), "attention kernel: ")
-               << name << " must be in [1, 1024], got " << value;
+    int64_t queryBlock =
+        knobs->queryBlock >= 0 ? knobs->queryBlock : attentionQueryBlock;
+    int64_t keyBlock = knobs->keyBlock >= 0 ? knobs->keyBlock : attentionKeyBlock;
+    if (queryBlock <= 0 || queryBlock > 1024)
+      return emitError(kernel.getLoc(), "attention kernel: ")
+             << "attention-query-block must be in [1, 1024], got "
+             << queryBlock;
     FailureOr<AttentionBlock> block =
-        getAttentionBlock(kernel, attentionQueryBlock, attentionKeyBlock);
+        getAttentionBlock(kernel, queryBlock, keyBlock);
     if (failed(block))
       return emitError(kernel.getLoc(),
                        "attention kernel: expected a local_attention with "
@@ -1093,8 +1103,7 @@ private:
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
                                       knobs->threads, {1, qb, hb})))
       return failure();
-    return runEntry(module, kernel, *entry,
-                    {attentionKeyBlock, knobs->threads});
+    return runEntry(module, kernel, *entry, {keyBlock, knobs->threads});
   }
 
   /// The local_attention a scan kernel computes, directly or through its
@@ -1119,7 +1128,11 @@ private:
       auto m = dyn_cast<MemRefType>(t);
       return m && !m.hasStaticShape();
     });
-    if (kind && kind.getValue() == "scan" && attentionKeyBlock > 0 &&
+    int64_t keyBlock = attentionKeyBlock;
+    if (auto dict = kernel->getAttrOfType<DictionaryAttr>(kKnobsAttr))
+      if (auto block = dict.getAs<IntegerAttr>("key_block"))
+        keyBlock = block.getInt();
+    if (kind && kind.getValue() == "scan" && keyBlock > 0 &&
         !(target == "gpu" && runtimeSizes) &&
         isAttentionKernel(getKernelRoot(kernel)))
       return applyAttention(module, kernel, getKernelRoot(kernel));

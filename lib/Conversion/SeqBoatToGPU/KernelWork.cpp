@@ -209,9 +209,13 @@ struct SeqBoatPrintKernelWorkPass
              7) /
             8;
       } else if (FailureOr<AttentionBlock> block = getAttentionBlock(
-                     kernel, attentionQueryBlock, attentionKeyBlock);
-                 kind.getValue() == "scan" && attentionKeyBlock > 0 &&
-                 succeeded(block)) {
+                     kernel,
+                     knobs->queryBlock >= 0 ? knobs->queryBlock
+                                            : int64_t(attentionQueryBlock),
+                     knobs->keyBlock >= 0 ? knobs->keyBlock
+                                          : int64_t(attentionKeyBlock));
+                 kind.getValue() == "scan" && succeeded(block) &&
+                 block->keys > 0) {
         // The attention strategy: B·⌈S/QB⌉·(H/HB) blocks, each over the
         // key tiles of its queries' windows (every slot active).
         LocalAttentionOp op;

@@ -161,6 +161,15 @@ static TuningSpace getKnobSpace(Operation *op) {
     space.constraints.push_back("scan_chunk values past the first one >= L "
                                 "are dropped (a single chunk either way)");
   }
+  if (isa<LocalAttentionOp>(op)) {
+    space.knobs.push_back({"query_block", {8, 16, 32, 64}, 16});
+    space.knobs.push_back({"key_block", {0, 8, 16, 32}, 8});
+    space.constraints.push_back(
+        "query_block x key_block: the attention strategy's block (query "
+        "slots) and key tile; key_block = 0 is the scan strategy (a thread "
+        "per query); the block's f32 tiles (QB·Z + KB·Z + KB·HB + QB·HB + "
+        "QB·KB + 3·QB, v's features HB shrinking to fit) must fit 48 KiB");
+  }
   return space;
 }
 
@@ -399,7 +408,9 @@ struct SeqBoatApplyTuningPass
         SmallVector<int64_t> values;
         for (auto [i, knob] : llvm::enumerate(space->knobs)) {
           auto it = best.find(knob.name);
-          if (it == best.end() && !(isLayer && i >= 2))
+          // (As the attention knobs of local_attention, past threads.)
+          if (it == best.end() && !(isLayer && i >= 2) &&
+              !(isa<LocalAttentionOp>(op) && i >= 1))
             return op->emitError("tuning database '")
                    << database << "' has a config without the knob '"
                    << knob.name << "' for this op";

@@ -22,7 +22,8 @@ using namespace mlir::seqboat;
 /// and the contraction strategy's.
 static constexpr StringLiteral kKnobNames[] = {
     "threads", "rows_per_block", "unroll", "ema_chunk", "attn_queries",
-    "tile_m",  "tile_n",         "tile_k", "scan_chunk"};
+    "tile_m",  "tile_n",         "tile_k", "scan_chunk", "query_block",
+    "key_block"};
 
 ArrayRef<StringLiteral> mlir::seqboat::getTuningKnobNames() {
   return kKnobNames;

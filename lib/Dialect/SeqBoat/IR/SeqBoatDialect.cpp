@@ -39,10 +39,12 @@ LogicalResult SeqBoatDialect::verifyOperationAttribute(Operation *op,
   for (NamedAttribute entry : dict) {
     StringRef name = entry.getName().getValue();
     auto value = dyn_cast<IntegerAttr>(entry.getValue());
-    if (name != "threads" && name != "scan_chunk")
+    if (name != "threads" && name != "scan_chunk" && name != "query_block" &&
+        name != "key_block")
       return op->emitError("'")
              << kKnobsAttr << "' has no knob '" << name
-             << "' (it takes 'threads' and 'scan_chunk')";
+             << "' (it takes 'threads', 'scan_chunk', 'query_block' and "
+                "'key_block')";
     if (!value)
       return op->emitError("'") << kKnobsAttr << "' knob '" << name
                                 << "' must be an integer, got "
@@ -58,6 +60,17 @@ std::optional<std::string> seqboat::checkKnob(StringRef name, int64_t value) {
   if (name == "threads") {
     if (value < 32 || value > 1024 || value % 32 != 0)
       return "must be a multiple of 32 in [32, 1024], got " +
+             std::to_string(value);
+    return std::nullopt;
+  }
+  if (name == "query_block") {
+    if (value < 1 || value > 1024)
+      return "must be in [1, 1024], got " + std::to_string(value);
+    return std::nullopt;
+  }
+  if (name == "key_block") {
+    if (value < 0 || value > 1024)
+      return "must be in [0, 1024] (0: the scan strategy), got " +
              std::to_string(value);
     return std::nullopt;
   }

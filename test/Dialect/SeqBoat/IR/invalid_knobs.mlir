@@ -10,7 +10,7 @@ func.func @threads_not_warp(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: t
 // -----
 
 func.func @unknown_knob(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
-  // expected-error @+1 {{'seqboat.knobs' has no knob 'tile_m' (it takes 'threads' and 'scan_chunk')}}
+  // expected-error @+1 {{'seqboat.knobs' has no knob 'tile_m' (it takes 'threads', 'scan_chunk', 'query_block' and 'key_block')}}
   %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {tile_m = 64 : i64}}
       : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
   return %y : tensor<2x37x16xf32>
@@ -39,6 +39,24 @@ func.func @chunk_zero(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<
 func.func @not_dict(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
   // expected-error @+1 {{'seqboat.knobs' must be a dictionary, got 64 : i64}}
   %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = 64 : i64}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @key_block_negative(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' knob 'key_block' must be in [0, 1024] (0: the scan strategy), got -8}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {key_block = -8 : i64}}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}
+
+// -----
+
+func.func @query_block_zero(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.knobs' knob 'query_block' must be in [1, 1024], got 0}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.knobs = {query_block = 0 : i64}}
       : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
   return %y : tensor<2x37x16xf32>
 }

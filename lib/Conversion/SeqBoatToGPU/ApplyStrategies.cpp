@@ -1122,18 +1122,11 @@ private:
 
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
-    // (On the GPU an attention kernel over a runtime B or S keeps the scan
-    // strategy for now: its attention-strategy kernel spills in ptxas.)
-    bool runtimeSizes = llvm::any_of(kernel.getArgumentTypes(), [](Type t) {
-      auto m = dyn_cast<MemRefType>(t);
-      return m && !m.hasStaticShape();
-    });
     int64_t keyBlock = attentionKeyBlock;
     if (auto dict = kernel->getAttrOfType<DictionaryAttr>(kKnobsAttr))
       if (auto block = dict.getAs<IntegerAttr>("key_block"))
         keyBlock = block.getInt();
     if (kind && kind.getValue() == "scan" && keyBlock > 0 &&
-        !(target == "gpu" && runtimeSizes) &&
         isAttentionKernel(getKernelRoot(kernel)))
       return applyAttention(module, kernel, getKernelRoot(kernel));
     if (kind && kind.getValue() == "parallel")

@@ -1,0 +1,104 @@
+// RUN: seqboat-opt %s --transform-interpreter --split-input-file --verify-diagnostics | FileCheck %s
+
+// transform.seqboat.promote_block_tensors: a block's scratch tensor (a
+// tensor.empty in a #gpu.block forall, outside thread foralls) becomes a
+// workgroup alloca; the block's output tile (written in place) is untouched.
+// transform.seqboat.tile_block_to_threads: each linalg op of the block a
+// thread forall over at most 64 threads, parallel loops innermost first
+// ([16, 8]: 8 threads along the inner loop, the 8 left along the outer, 2
+// rows each; the row sum's reduction stays whole in each of its 16 threads).
+
+// CHECK-LABEL: func.func @phases(
+// CHECK:         scf.forall (%{{.*}}) in (4) shared_outs
+// CHECK:           %[[BUF:.*]] = memref.alloca() : memref<16x8xf32, #gpu.address_space<workgroup>>
+// CHECK:           %[[T:.*]] = bufferization.to_tensor %[[BUF]] restrict writable
+// CHECK:           scf.forall (%{{.*}}, %{{.*}}) in (8, 8) shared_outs(%{{.*}} = %[[T]])
+// CHECK:             linalg.generic
+// CHECK:             math.exp
+// CHECK:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// CHECK:           scf.forall (%{{.*}}) in (16) shared_outs
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           } {mapping = [#gpu.thread<linear_dim_0>]}
+// CHECK:         } {mapping = [#gpu.block<x>]}
+#id = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (i)>
+func.func @phases(%x: tensor<64x8xf32>, %out: tensor<64xf32>) -> tensor<64xf32> {
+  %r = scf.forall (%b) in (4) shared_outs(%o = %out) -> (tensor<64xf32>) {
+    %off = affine.apply affine_map<(d) -> (d * 16)>(%b)
+    %xs = tensor.extract_slice %x[%off, 0] [16, 8] [1, 1] : tensor<64x8xf32> to tensor<16x8xf32>
+    %os = tensor.extract_slice %o[%off] [16] [1] : tensor<64xf32> to tensor<16xf32>
+    %e = tensor.empty() : tensor<16x8xf32>
+    %p = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%xs : tensor<16x8xf32>) outs(%e : tensor<16x8xf32>) {
+    ^bb0(%a: f32, %c: f32):
+      %v = math.exp %a : f32
+      linalg.yield %v : f32
+    } -> tensor<16x8xf32>
+    %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+        ins(%p : tensor<16x8xf32>) outs(%os : tensor<16xf32>) {
+    ^bb0(%a: f32, %c: f32):
+      %v = arith.addf %a, %c : f32
+      linalg.yield %v : f32
+    } -> tensor<16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %s into %o[%off] [16] [1] : tensor<16xf32> into tensor<64xf32>
+    }
+  } {mapping = [#gpu.block<x>]}
+  return %r : tensor<64xf32>
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    %shared = transform.seqboat.promote_block_tensors %f : (!transform.any_op) -> !transform.any_op
+    %t = transform.param.constant 64 : i64 -> !transform.param<i64>
+    %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %t
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+// A scratch tensor of runtime size cannot be shared memory: a silenceable
+// failure naming it.
+func.func @dynamic_scratch(%x: tensor<64x8xf32>, %n: index, %out: tensor<64xf32>) -> tensor<64xf32> {
+  %r = scf.forall (%b) in (4) shared_outs(%o = %out) -> (tensor<64xf32>) {
+    // expected-note @+1 {{tensor.empty: 'tensor<?x8xf32>'}}
+    %e = tensor.empty(%n) : tensor<?x8xf32>
+    %c = arith.constant 0.0 : f32
+    %f = linalg.fill ins(%c : f32) outs(%e : tensor<?x8xf32>) -> tensor<?x8xf32>
+    %v = tensor.extract %f[%b, %b] : tensor<?x8xf32>
+    %os = tensor.insert %v into %o[%b] : tensor<64xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %os into %o[0] [64] [1] : tensor<64xf32> into tensor<64xf32>
+    }
+  } {mapping = [#gpu.block<x>]}
+  return %r : tensor<64xf32>
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @+1 {{a block's scratch tensor of runtime size cannot be in workgroup memory}}
+    %shared = transform.seqboat.promote_block_tensors %f : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @bad_threads(%x: tensor<8xf32>) -> tensor<8xf32> {
+  return %x : tensor<8xf32>
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t = transform.param.constant 2048 : i64 -> !transform.param<i64>
+    // expected-error @+1 {{block_threads must be one integer in [1, 1024]}}
+    %p = transform.seqboat.tile_block_to_threads %f block_threads = %t
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+}

@@ -679,7 +679,8 @@ module attributes {transform.with_named_sequence} {
   // value tiles, the two products, the masks, the row statistics, the
   // rescaling, the output and its epilogue) becomes a phase spread over the
   // block's threads, the phases separated by barriers; the block's tiles,
-  // the running max and sum and the accumulator live in shared memory.
+  // the running max and sum and the accumulator live in (dynamic) shared
+  // memory.
   transform.named_sequence @seqboat_attention_gpu(%root: !transform.any_op {transform.readonly},
                                                   %kb: !transform.param<i64> {transform.readonly},
                                                   %threads: !transform.param<i64> {transform.readonly}) {
@@ -703,10 +704,10 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op, !transform.param<i64>) -> ()
     %f = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
-    %allocas = transform.structured.match ops{["memref.alloca"]} in %f : (!transform.any_op) -> !transform.op<"memref.alloca">
-    %gets, %globals = transform.memref.alloca_to_global %allocas
-        : (!transform.op<"memref.alloca">) -> (!transform.any_op, !transform.any_op)
-    %loops = transform.structured.match ops{["scf.for"]} in %f : (!transform.any_op) -> !transform.any_op
+    // The block's buffers in dynamic shared memory (past the 48 KiB that
+    // static .shared globals may take; the runtime raises the limit).
+    %f2 = transform.seqboat.workgroup_allocas_to_dynamic_shared %f : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.match ops{["scf.for"]} in %f2 : (!transform.any_op) -> !transform.any_op
     %no_unroll = transform.param.constant #llvm.loop_annotation<unroll = #llvm.loop_unroll<disable = true>>
         -> !transform.any_param
     transform.annotate %loops "llvm.loop_annotation" = %no_unroll : !transform.any_op, !transform.any_param

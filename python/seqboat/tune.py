@@ -547,6 +547,12 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
     # and value rows, seqboat-print-kernel-work's "l2_bytes"), at the
     # HBM-equivalent cost of the contraction model's panel re-reads.
     nbytes += kernel.get("l2_bytes", 0) / L2_OVER_HBM
+    # Dynamic shared memory (the attention strategy's buffers) is not in
+    # ptxas's report: the kernel work's "shared_bytes" is.
+    if kernel.get("shared_bytes"):
+        report = dict(ptxas.get(kernel["name"], {"registers": 32, "smem": 0}))
+        report["smem"] = max(report.get("smem", 0), kernel["shared_bytes"])
+        ptxas = dict(ptxas, **{kernel["name"]: report})
     return [_roofline(kernel["name"], grid, lanes, nbytes,
                       kernel["flops"], chip["flops"], threads, {}, ptxas, chip)]
 

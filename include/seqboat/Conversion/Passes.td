@@ -510,6 +510,21 @@ def SeqBoatVectorToMmaSync : Pass<"seqboat-vector-to-mma-sync",
                            "::mlir::vector::VectorDialect"];
 }
 
+def SeqBoatExternDynamicShared : Pass<"seqboat-extern-dynamic-shared"> {
+  let summary = "Declare dynamic shared memory as the .extern .shared array "
+                "CUDA uses";
+  let description = [{
+    `convert-gpu-to-nvvm` lowers `gpu.dynamic_shared_memory` to an internal,
+    zero-length `llvm.mlir.global` in address space 3. The NVPTX backend
+    demotes such an internal global into a one-byte `.shared` variable of its
+    kernel, which is not the dynamic shared memory window a launch sizes.
+    This pass gives every zero-length, uninitialised global in address space
+    3 external linkage, which NVPTX emits as `.extern .shared .align A .b8
+    name[];`, the form CUDA C++ uses for `extern __shared__` arrays.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def SeqBoatLoopAnnotations : Pass<"seqboat-loop-annotations"> {
   let summary = "Give LLVM branches the loop annotations their scf.for carried";
   let description = [{

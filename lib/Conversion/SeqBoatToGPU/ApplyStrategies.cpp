@@ -52,6 +52,9 @@ constexpr int64_t kDefaultTileM = 64, kDefaultTileN = 64, kDefaultTileK = 16;
 constexpr int64_t kThreads = 128;
 /// Static shared memory a block may use without opting in.
 constexpr int64_t kSharedBytes = 48 * 1024;
+/// Dynamic shared memory a block may take on sm_90 (227 KiB), which the
+/// attention strategy's buffers live in.
+constexpr int64_t kDynamicSharedBytes = 232448;
 
 } // namespace
 
@@ -282,7 +285,7 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
   // (all up to 2·Z, else a divisor of H), fewer while the tiles do not fit
   // (each block of features recomputes its scores).
   int64_t hb = getThreadGrains(root, ranges)[2];
-  while (hb > 1 && bytes(hb) > kSharedBytes) {
+  while (hb > 1 && bytes(hb) > kDynamicSharedBytes) {
     int64_t next = largestDivisor(block.h, hb - 1);
     if (next >= hb)
       break;
@@ -1092,12 +1095,12 @@ private:
                        "attention kernel: expected a local_attention with "
                        "static features (Z, H) over (batch, query slot, "
                        "feature)");
-    if (block->sharedBytes > kSharedBytes)
+    if (block->sharedBytes > kDynamicSharedBytes)
       return emitError(kernel.getLoc(), "attention kernel (Z=")
              << block->z << ", H=" << block->h << ", query block "
              << block->queries << ", key block " << block->keys
              << "): the block's tiles need " << block->sharedBytes
-             << " bytes of shared memory, more than " << kSharedBytes
+             << " bytes of shared memory, more than " << kDynamicSharedBytes
              << "; use smaller attention-query-block or attention-key-block";
     int64_t qb = block->queries, hb = block->features;
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",

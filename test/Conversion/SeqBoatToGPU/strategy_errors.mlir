@@ -29,7 +29,7 @@
 // RUN: not seqboat-opt %S/Inputs/linear_kn.mlir --seqboat-form-kernels --seqboat-apply-strategies="target=cpu library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-PARALLEL
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=0 library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ARITY-SCAN
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=32 library=%S/Inputs/user_strategy.mlir" 2>&1 | FileCheck %s --check-prefix=ENTRY-ATTN
-// RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=512" 2>&1 | FileCheck %s --check-prefix=SMEM-ATTN
+// RUN: not seqboat-opt %S/Inputs/benchmark_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=1024" 2>&1 | FileCheck %s --check-prefix=SMEM-ATTN
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="attention-query-block=2000 attention-key-block=32" 2>&1 | FileCheck %s --check-prefix=QB-ATTN
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=-1" 2>&1 | FileCheck %s --check-prefix=KB-ATTN
 // A contraction the contraction formation does not take has no GPU strategy
@@ -57,7 +57,7 @@
 // ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 3 arguments; the strategy binds the module and one param (the threads per block)
 // ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and two params (the EMA chunk, the threads per block)
 // ENTRY-ATTN: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_attention_cpu
-// SMEM-ATTN: error: attention kernel (Z=8, H=32, query block 16, key block 512): the block's tiles need {{[0-9]+}} bytes of shared memory, more than 49152; use smaller attention-query-block or attention-key-block
+// SMEM-ATTN: error: attention kernel (Z=128, H=1024, query block 16, key block 1024): the block's tiles need {{[0-9]+}} bytes of shared memory, more than 232448; use smaller attention-query-block or attention-key-block
 // QB-ATTN: error: attention kernel: attention-query-block must be in [1, 1024], got 2000
 // KB-ATTN: error: seqboat-apply-strategies: attention-key-block must be in [0, 1024], got -1
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu

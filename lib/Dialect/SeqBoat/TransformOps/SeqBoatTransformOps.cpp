@@ -438,6 +438,78 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
   return DiagnosedSilenceableFailure::success();
 }
 
+DiagnosedSilenceableFailure SeqBoatWorkgroupAllocasToDynamicSharedOp::apply(
+    transform::TransformRewriter &rewriter,
+    transform::TransformResults &results, transform::TransformState &state) {
+  SmallVector<Operation *> targets;
+  for (Operation *target : state.getPayloadOps(getTarget())) {
+    SmallVector<mlir::gpu::LaunchOp> launches;
+    target->walk([&](mlir::gpu::LaunchOp launch) { launches.push_back(launch); });
+    for (mlir::gpu::LaunchOp launch : launches) {
+      SmallVector<memref::AllocaOp> allocas;
+      launch.walk([&](memref::AllocaOp alloca) {
+        if (mlir::gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(
+                alloca.getType()))
+          allocas.push_back(alloca);
+      });
+      if (allocas.empty())
+        continue;
+      // Byte offsets, 16-byte aligned.
+      SmallVector<int64_t> offsets;
+      int64_t total = 0;
+      for (memref::AllocaOp alloca : allocas) {
+        MemRefType type = alloca.getType();
+        if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+            !type.getElementType().isIntOrFloat()) {
+          DiagnosedSilenceableFailure diag =
+              emitSilenceableError()
+              << "a workgroup alloca that is not a static, identity-layout "
+                 "buffer of scalars";
+          diag.attachNote(alloca.getLoc()) << "alloca: " << type;
+          return diag;
+        }
+        total = llvm::alignTo(total, 16);
+        offsets.push_back(total);
+        total += type.getNumElements() *
+                 llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+      }
+      if (total > getMaxBytes()) {
+        DiagnosedSilenceableFailure diag =
+            emitSilenceableError()
+            << "the launch's workgroup buffers need " << total
+            << " bytes of shared memory, more than " << getMaxBytes();
+        diag.attachNote(launch.getLoc()) << "launch";
+        return diag;
+      }
+      auto workgroup = mlir::gpu::AddressSpaceAttr::get(
+          getContext(), mlir::gpu::AddressSpace::Workgroup);
+      rewriter.setInsertionPoint(launch);
+      Value size = arith::ConstantIntOp::create(rewriter, launch.getLoc(),
+                                                rewriter.getI32Type(), total);
+      launch.getDynamicSharedMemorySizeMutable().assign(size);
+      Block &body = launch.getBody().front();
+      rewriter.setInsertionPointToStart(&body);
+      auto bytesType = MemRefType::get({ShapedType::kDynamic},
+                                       rewriter.getI8Type(),
+                                       MemRefLayoutAttrInterface(), workgroup);
+      Value base = mlir::gpu::DynamicSharedMemoryOp::create(
+          rewriter, launch.getLoc(), bytesType);
+      for (auto [alloca, offset] : llvm::zip(allocas, offsets)) {
+        rewriter.setInsertionPointAfterValue(base);
+        Value at = arith::ConstantIndexOp::create(rewriter, alloca.getLoc(),
+                                                  offset);
+        Value view = memref::ViewOp::create(rewriter, alloca.getLoc(),
+                                            alloca.getType(), base, at,
+                                            ValueRange{});
+        rewriter.replaceOp(alloca, view);
+      }
+    }
+    targets.push_back(target);
+  }
+  results.set(cast<OpResult>(getResult()), targets);
+  return DiagnosedSilenceableFailure::success();
+}
+
 void SeqBoatTileBlockToThreadsOp::getEffects(
     SmallVectorImpl<MemoryEffects::EffectInstance> &effects) {
   transform::consumesHandle(getTargetMutable(), effects);

@@ -102,3 +102,64 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// transform.seqboat.workgroup_allocas_to_dynamic_shared: a launch's
+// workgroup allocas become views of one dynamic shared memory buffer at
+// 16-byte aligned offsets (100 B, then 64 B at 112), and the launch passes
+// their total; a private alloca stays.
+// CHECK-LABEL: func.func @dynamic_shared(
+// CHECK:         %[[SIZE:.*]] = arith.constant 176 : i32
+// CHECK:         gpu.launch {{.*}} dynamic_shared_memory_size %[[SIZE]]
+// CHECK:           %[[BASE:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK-DAG:       memref.view %[[BASE]][%c0{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<25xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG:       memref.view %[[BASE]][%c112{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x4xf32, #gpu.address_space<workgroup>>
+// CHECK:           memref.alloca() : memref<2xf32>
+func.func @dynamic_shared(%v: f32) {
+  %c1 = arith.constant 1 : index
+  %c0 = arith.constant 0 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%x = %c1, %y = %c1, %z = %c1)
+             threads(%tx, %ty, %tz) in (%a = %c1, %b = %c1, %c = %c1) {
+    %s = memref.alloca() : memref<25xf32, #gpu.address_space<workgroup>>
+    %t = memref.alloca() : memref<4x4xf32, #gpu.address_space<workgroup>>
+    %p = memref.alloca() : memref<2xf32>
+    memref.store %v, %s[%c0] : memref<25xf32, #gpu.address_space<workgroup>>
+    memref.store %v, %t[%c0, %c0] : memref<4x4xf32, #gpu.address_space<workgroup>>
+    memref.store %v, %p[%c0] : memref<2xf32>
+    gpu.terminator
+  }
+  return
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    %g = transform.seqboat.workgroup_allocas_to_dynamic_shared %f : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @too_much_shared(%v: f32) {
+  %c1 = arith.constant 1 : index
+  %c0 = arith.constant 0 : index
+  // expected-note @+1 {{launch}}
+  gpu.launch blocks(%bx, %by, %bz) in (%x = %c1, %y = %c1, %z = %c1)
+             threads(%tx, %ty, %tz) in (%a = %c1, %b = %c1, %c = %c1) {
+    %s = memref.alloca() : memref<1024xf32, #gpu.address_space<workgroup>>
+    memref.store %v, %s[%c0] : memref<1024xf32, #gpu.address_space<workgroup>>
+    gpu.terminator
+  }
+  return
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @+1 {{the launch's workgroup buffers need 4096 bytes of shared memory, more than 1024}}
+    %g = transform.seqboat.workgroup_allocas_to_dynamic_shared %f {max_bytes = 1024} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}

@@ -129,4 +129,32 @@ def SeqBoatTileBlockToThreadsOp
   }];
 }
 
+def SeqBoatWorkgroupAllocasToDynamicSharedOp
+    : Op<Transform_Dialect, "seqboat.workgroup_allocas_to_dynamic_shared",
+         [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+          DeclareOpInterfaceMethods<TransformOpInterface>]> {
+  let summary = "a launch's workgroup allocas as views of its dynamic shared "
+                "memory";
+  let description = [{
+    In each `gpu.launch` nested in `target`, the `memref.alloca` ops in
+    `#gpu.address_space<workgroup>` (static shapes, identity layouts) become
+    `memref.view`s at 16-byte aligned offsets of one
+    `gpu.dynamic_shared_memory` buffer, and the launch's
+    `dynamic_shared_memory_size` is set to their total. Unlike static
+    `.shared` globals, which a kernel may hold only 48 KiB of, dynamic shared
+    memory reaches the device's limit per block (227 KiB on sm_90; the
+    runtime raises the kernel's limit at launch). A launch without such
+    allocas is left alone; one whose allocas exceed `max_bytes` (default
+    232448) is a silenceable failure.
+  }];
+
+  let cppNamespace = "::mlir::seqboat";
+  let arguments = (ins TransformHandleTypeInterface:$target,
+                   DefaultValuedAttr<I64Attr, "232448">:$max_bytes);
+  let results = (outs TransformHandleTypeInterface:$result);
+  let assemblyFormat = [{
+    $target attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // SEQBOAT_TRANSFORM_OPS

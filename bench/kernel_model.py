@@ -157,10 +157,15 @@ def generic(args):
                                           options.get("precision", "tf32"))
         for name, grid, flops, nbytes, per_sm, us in costs:
             r = report.get(name, {})
+            # Static shared memory from ptxas; dynamic (the attention
+            # strategy's buffers) from the kernel work.
+            smem = r.get("smem", "-")
+            if name == kernel["name"] and kernel.get("shared_bytes"):
+                smem = max(r.get("smem", 0), kernel["shared_bytes"])
             print("| %s | %s | %d | %.3f | %.1f | %s | %s | %s | %d | %.1f |" % (
                 name, kernel["kind"] if name == kernel["name"] else "parallel (peeled)", grid,
                 flops / 1e9, nbytes / 1e6, r.get("registers", "-"), r.get("stack", "-"),
-                r.get("smem", "-"), per_sm, us))
+                smem, per_sm, us))
             total += us
     print("\nmodelled total: %.1f us" % total)
     return 0

@@ -643,9 +643,8 @@ LogicalResult normalizeForall(RewriterBase &rewriter, scf::ForallOp forall) {
 /// first, and
 /// the thread forall gives each thread one point of the block tile. Other
 /// parallel loops and every reduction run in order within a thread.
-/// Tiles `root` (and fuses its producers) onto blocks and threads. With
-/// `blockTiles` given, onto blocks of exactly those tiles and no further:
-/// the strategy distributes what the block computes.
+/// With `givenBlockTiles`, `root` is tiled onto blocks of exactly those
+/// tiles and no further: the strategy distributes what a block computes.
 LogicalResult tileToBlocksAndThreads(func::FuncOp kernel, TilingInterface root,
                                      StringRef kind, int64_t threads,
                                      ArrayRef<int64_t> givenBlockTiles = {}) {

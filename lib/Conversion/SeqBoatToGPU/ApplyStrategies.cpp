@@ -276,10 +276,11 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
     block.queries = std::min(queryBlock, std::max<int64_t>(ranges[1], 1));
   int64_t qb = block.queries, kb = keyBlock;
   // The block's tiles in shared memory (f32): the queries and keys (QB·Z,
-  // KB·Z), the values and the accumulator (KB·HB, QB·HB), the scores
-  // (QB·KB), the running max and sum and the block max (3·QB).
+  // KB·Z), the values and the accumulator (KB·HB, QB·HB), the scores and
+  // the weights (2·QB·KB), the running max and sum and the block max
+  // (3·QB).
   auto bytes = [&](int64_t hb) {
-    return 4 * (qb * z + kb * z + kb * hb + qb * hb + qb * kb + 3 * qb);
+    return 4 * (qb * z + kb * z + kb * hb + qb * hb + 2 * qb * kb + 3 * qb);
   };
   // v's features per block: those a thread of the scan strategy would take
   // (all up to 2·Z, else a divisor of H), fewer while the tiles do not fit

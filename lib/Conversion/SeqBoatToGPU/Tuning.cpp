@@ -168,7 +168,7 @@ static TuningSpace getKnobSpace(Operation *op) {
         "query_block x key_block: the attention strategy's block (query "
         "slots) and key tile; key_block = 0 is the scan strategy (a thread "
         "per query); the block's f32 tiles (QB·Z + KB·Z + KB·HB + QB·HB + "
-        "QB·KB + 3·QB, v's features HB shrinking to fit) must fit 227 KiB "
+        "2·QB·KB + 3·QB, v's features HB shrinking to fit) must fit 227 KiB "
         "of dynamic shared memory");
   }
   return space;

@@ -251,9 +251,12 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                 Value s = matmul(fb, fl, qt, kt,
                                  filledTensor(fb, fl, {qb, kb}, et, 0.0),
                                  /*transposeB=*/true);
-                // Bias, mask and (but for softmax) the activation.
-                s = parallelUpdate(
-                    fb, fl, s, ValueRange{}, {},
+                // Bias, mask and (but for softmax) the activation, into a
+                // tensor of its own: the product is then a producer of this
+                // op's input, which the strategy computes in its tiles.
+                s = parallelGeneric(
+                    fb, fl, {qb, kb}, et, ValueRange{s},
+                    {dimsMap(ctx, 2, {0, 1})},
                     [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
                       Value i = linalg::IndexOp::create(gb, gl, 0);
                       Value j = linalg::IndexOp::create(gb, gl, 1);
@@ -316,22 +319,27 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                           .getResult();
                     });
                 // m' = max(m, block max) in place of m, α = exp(m − m') in
-                // place of the block max: one op, so that both update their
-                // buffers in place (the loop's state stays where it is).
+                // place of the block max, α·l in place of l: one op, so that
+                // each updates its buffer in place (the loop's state stays
+                // where it is) in one phase.
                 AffineMap id1 = dimsMap(ctx, 1, {0});
                 auto update = linalg::GenericOp::create(
-                    fb, fl, TypeRange{args[1].getType(), blockMax.getType()},
-                    ValueRange{}, ValueRange{args[1], blockMax},
-                    ArrayRef<AffineMap>{id1, id1},
+                    fb, fl,
+                    TypeRange{args[1].getType(), blockMax.getType(),
+                              args[2].getType()},
+                    ValueRange{}, ValueRange{args[1], blockMax, args[2]},
+                    ArrayRef<AffineMap>{id1, id1, id1},
                     ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
                     [&](OpBuilder &gb, Location gl, ValueRange a) {
                       Value m = arith::MaximumFOp::create(gb, gl, a[0], a[1]);
                       Value alpha = math::ExpOp::create(
                           gb, gl, arith::SubFOp::create(gb, gl, a[0], m));
-                      linalg::YieldOp::create(gb, gl, ValueRange{m, alpha});
+                      Value l = arith::MulFOp::create(gb, gl, a[2], alpha);
+                      linalg::YieldOp::create(gb, gl, ValueRange{m, alpha, l});
                     });
                 Value newMax = update.getResult(0);
                 Value alpha = update.getResult(1);
+                Value scaledSum = update.getResult(2);
                 // P = exp(S' − m'), 0 where masked.
                 Value p = parallelUpdate(
                     fb, fl, s, ValueRange{newMax}, {rowOf},
@@ -342,11 +350,6 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                           gb, gl, arith::SubFOp::create(gb, gl, a[1], a[0]));
                       return arith::SelectOp::create(
                           gb, gl, masked, constant(gb, gl, et, 0.0), e);
-                    });
-                Value scaledSum = parallelUpdate(
-                    fb, fl, args[2], ValueRange{alpha}, {dimsMap(ctx, 1, {0})},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                      return arith::MulFOp::create(gb, gl, a[1], a[0]);
                     });
                 Value sum = rowReduce(
                     fb, fl, p, scaledSum,

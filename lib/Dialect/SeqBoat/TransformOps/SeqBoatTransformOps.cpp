@@ -384,7 +384,13 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
       if (inBlockNotThread(op) && op->getNumResults() > 0)
         ops.push_back(op);
     });
-    for (linalg::LinalgOp op : ops) {
+    // Consumers first: a fill, or a matmul read by one op only, is computed
+    // in its consumer's thread tiles (one phase, one barrier fewer) instead
+    // of as a phase of its own.
+    llvm::SmallPtrSet<Operation *, 16> fused;
+    for (linalg::LinalgOp op : llvm::reverse(ops)) {
+      if (fused.contains(op.getOperation()))
+        continue;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
       // Threads per parallel loop, innermost first.
@@ -421,16 +427,41 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       options.setNumThreads(getAsIndexOpFoldResult(ctx, numThreads));
       options.setMapping(mapping);
+      scf::SCFTileAndFuseOptions fuseOptions;
+      fuseOptions.setTilingOptions(options);
+      fuseOptions.setFusionControlFn(
+          [&](tensor::ExtractSliceOp, OpResult producer, bool)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            Operation *def = producer.getOwner();
+            if (!inBlockNotThread(def))
+              return std::nullopt;
+            if (isa<linalg::FillOp>(def) ||
+                (isa<linalg::MatmulOp>(def) && producer.hasOneUse()))
+              return scf::SCFTileAndFuseOptions::ControlFnResult{};
+            return std::nullopt;
+          });
       rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiledOp = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      FailureOr<scf::SCFTileAndFuseResult> tiledOp =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(op.getOperation()), fuseOptions);
       if (failed(tiledOp)) {
         DiagnosedSilenceableFailure diag =
             emitSilenceableError() << "could not tile a block's op to threads";
         diag.attachNote(op.getLoc()) << "op: " << op->getName();
         return diag;
       }
-      rewriter.replaceOp(op, tiledOp->replacements);
+      for (OpResult r : op->getResults())
+        rewriter.replaceAllUsesWith(r, tiledOp->replacements.lookup(r));
+      rewriter.eraseOp(op);
+      // Producers computed in the tiles and read by nothing else now.
+      for (Operation *producer : tiledOp->fusedProducers) {
+        if (producer == op.getOperation())
+          continue;
+        if (!producer->use_empty())
+          continue;
+        fused.insert(producer);
+        rewriter.eraseOp(producer);
+      }
     }
     targets.push_back(target);
   }

@@ -116,6 +116,9 @@ def SeqBoatTileBlockToThreadsOp
     is left), and each thread runs its tile's reduction loops whole (a row
     max, a dot product). Each op is then a phase of the block, which
     `transform.seqboat.map_nested_forall_to_threads` separates by barriers.
+    Ops are tiled consumers first; a `linalg.fill`, or a `linalg.matmul`
+    read by one op only, that produces an operand of the op being tiled is
+    computed in that op's thread tiles instead of as a phase of its own.
     `block_threads` is a `!transform.param<i64>` in [1, 1024].
   }];
 

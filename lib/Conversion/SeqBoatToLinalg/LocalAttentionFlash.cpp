@@ -123,22 +123,6 @@ Value matmul(OpBuilder &b, Location loc, Value a, Value bT, Value acc,
   return mm.getResult(0);
 }
 
-/// The activations other than softmax (SPEC: relu2, laplace), on a scalar.
-Value activateScalar(OpBuilder &b, Location l, Activation act, Value s,
-                     Type et) {
-  if (act == Activation::relu2) {
-    Value r = arith::MaximumFOp::create(b, l, s, constant(b, l, et, 0.0));
-    return arith::MulFOp::create(b, l, r, r);
-  }
-  Value t = arith::DivFOp::create(
-      b, l, arith::SubFOp::create(b, l, s, constant(b, l, et, std::sqrt(0.5))),
-      constant(b, l, et, std::sqrt(0.25 / M_PI) * std::sqrt(2.0)));
-  Value e = math::ErfOp::create(b, l, t);
-  return arith::MulFOp::create(
-      b, l, constant(b, l, et, 0.5),
-      arith::AddFOp::create(b, l, constant(b, l, et, 1.0), e));
-}
-
 struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
   LocalAttentionFlash(MLIRContext *ctx, int64_t keyBlock)
       : OpRewritePattern(ctx, /*benefit=*/2), keyBlock(keyBlock) {}
@@ -299,7 +283,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                                                        lowest);
                       return arith::SelectOp::create(
                           gb, gl, allowed,
-                          activateScalar(gb, gl, act, score, et),
+                          activateScore(gb, gl, act, score, et),
                           constant(gb, gl, et, 0.0));
                     });
                 if (!softmax) {

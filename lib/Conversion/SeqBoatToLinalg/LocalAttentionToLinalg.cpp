@@ -81,28 +81,6 @@ Value splat(OpBuilder &b, Location l, Value scalar) {
       b, l, VectorType::get({kRowVector}, scalar.getType()), scalar);
 }
 
-/// relu2 or laplace (with their SPEC constants) of a score, or of a vector
-/// of scores.
-Value activate(OpBuilder &b, Location l, Activation act, Value s, Type et) {
-  auto c = [&](double v) -> Value {
-    Value scalar = constant(b, l, et, v);
-    if (auto type = dyn_cast<VectorType>(s.getType()))
-      return vector::BroadcastOp::create(b, l, type, scalar);
-    return scalar;
-  };
-  if (act == Activation::relu2) {
-    Value r = arith::MaximumFOp::create(b, l, s, c(0.0));
-    return arith::MulFOp::create(b, l, r, r);
-  }
-  // laplace: 0.5 (1 + erf((s - mu) / (std sqrt 2))), mu = sqrt(1/2),
-  // std = sqrt(1/(4 pi)).
-  Value t = arith::DivFOp::create(
-      b, l, arith::SubFOp::create(b, l, s, c(std::sqrt(0.5))),
-      c(std::sqrt(0.25 / M_PI) * std::sqrt(2.0)));
-  Value e = math::ErfOp::create(b, l, t);
-  return arith::MulFOp::create(b, l, c(0.5),
-                               arith::AddFOp::create(b, l, c(1.0), e));
-}
 
 struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
   LocalAttentionLowering(MLIRContext *ctx, int64_t queryBlock)
@@ -496,7 +474,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
             Value m = arith::MaximumFOp::create(kb, kl, args[1], masked);
             return SmallVector<Value>{write(kb, kl, masked, args[0], c), m};
           }
-          Value a = activate(kb, kl, act, s, et);
+          Value a = activateScore(kb, kl, act, s, et);
           a = arith::SelectOp::create(kb, kl, valid, a, zeroVec);
           return SmallVector<Value>{write(kb, kl, a, args[0], c)};
         });
@@ -605,7 +583,7 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
           b, l, lo, hi, out,
           [&](OpBuilder &kb, Location kl, Value j, ValueRange args) {
             Value s = score(kb, kl, j);
-            Value a = activate(kb, kl, act, s, et);
+            Value a = activateScore(kb, kl, act, s, et);
             return SmallVector<Value>{accumulate(kb, kl, args[0], j, {}, a)};
           });
       return SmallVector<Value>(keyLoop.getResults());
@@ -645,6 +623,28 @@ struct LocalAttentionLowering : public OpRewritePattern<LocalAttentionOp> {
 };
 
 } // namespace
+
+Value seqboat::activateScore(OpBuilder &b, Location l, Activation act,
+                             Value s, Type et) {
+  auto c = [&](double v) -> Value {
+    Value scalar = constant(b, l, et, v);
+    if (auto type = dyn_cast<VectorType>(s.getType()))
+      return vector::BroadcastOp::create(b, l, type, scalar);
+    return scalar;
+  };
+  if (act == Activation::relu2) {
+    Value r = arith::MaximumFOp::create(b, l, s, c(0.0));
+    return arith::MulFOp::create(b, l, r, r);
+  }
+  // laplace: 0.5 (1 + erf((s - mu) / (std sqrt 2))), mu = sqrt(1/2),
+  // std = sqrt(1/(4 pi)).
+  Value t = arith::DivFOp::create(
+      b, l, arith::SubFOp::create(b, l, s, c(std::sqrt(0.5))),
+      c(std::sqrt(0.25 / M_PI) * std::sqrt(2.0)));
+  Value e = math::ErfOp::create(b, l, t);
+  return arith::MulFOp::create(b, l, c(0.5),
+                               arith::AddFOp::create(b, l, c(1.0), e));
+}
 
 void seqboat::populateLocalAttentionPatterns(RewritePatternSet &patterns,
                                              int64_t queryBlock) {

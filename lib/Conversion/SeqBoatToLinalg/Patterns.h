@@ -3,6 +3,8 @@
 #ifndef SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H
 #define SEQBOAT_LIB_CONVERSION_SEQBOATTOLINALG_PATTERNS_H
 
+#include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::seqboat {
@@ -14,6 +16,11 @@ void populateRoutingPatterns(RewritePatternSet &patterns);
 void populateLocalAttentionPatterns(RewritePatternSet &patterns,
                                     int64_t queryBlock);
 void populateLinearAttentionPatterns(RewritePatternSet &patterns);
+
+/// relu2 or laplace (with their SPEC constants) of a score `s` of element
+/// type `et`, or of a vector of scores (local attention's lowerings).
+Value activateScore(OpBuilder &b, Location l, Activation act, Value s,
+                    Type et);
 /// The attention strategy's form of a local_attention query tile on one
 /// batch row: loops over tiles of `keyBlock` keys with the online softmax,
 /// two linalg.matmul per tile (LocalAttentionFlash.cpp). Nothing when

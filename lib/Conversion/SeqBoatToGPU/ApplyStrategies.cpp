@@ -238,6 +238,26 @@ SmallVector<int64_t> seqboat::getThreadGrains(TilingInterface root,
   return grains;
 }
 
+SmallVector<int64_t> seqboat::getIterationDomainSizes(TilingInterface op) {
+  // Whatever reifying the domain creates is erased again: the IR is only
+  // read.
+  struct Created : OpBuilder::Listener {
+    SmallVector<Operation *> ops;
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      ops.push_back(op);
+    }
+  } created;
+  OpBuilder b(op, &created);
+  SmallVector<int64_t> sizes;
+  for (const Range &range : op.getIterationDomain(b))
+    sizes.push_back(
+        getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
+  for (Operation *inserted : llvm::reverse(created.ops))
+    inserted->erase();
+  return sizes;
+}
+
 FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
                                                      int64_t queryBlock,
                                                      int64_t keyBlock) {
@@ -246,23 +266,7 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
   kernel.walk([&](seqboat::LocalAttentionOp op) { attention = op; });
   if (!root || !attention)
     return failure();
-  SmallVector<int64_t> ranges;
-  {
-    // Whatever reifying the domain creates is erased again.
-    struct Created : OpBuilder::Listener {
-      SmallVector<Operation *> ops;
-      void notifyOperationInserted(Operation *op,
-                                   OpBuilder::InsertPoint) override {
-        ops.push_back(op);
-      }
-    } created;
-    OpBuilder b(root, &created);
-    for (Range range : root.getIterationDomain(b))
-      ranges.push_back(
-          getConstantIntValue(range.size).value_or(ShapedType::kDynamic));
-    for (Operation *op : llvm::reverse(created.ops))
-      op->erase();
-  }
+  SmallVector<int64_t> ranges = getIterationDomainSizes(root);
   int64_t z = cast<ShapedType>(attention.getQ().getType()).getDimSize(2);
   if (ranges.size() != 3 || ShapedType::isDynamic(ranges[2]) ||
       ShapedType::isDynamic(z) || z <= 0 || ranges[2] <= 0)

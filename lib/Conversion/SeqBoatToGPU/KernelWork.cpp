@@ -116,21 +116,11 @@ Distribution distributedPoints(func::FuncOp kernel, int64_t threads) {
   TilingInterface root = getKernelRoot(kernel);
   if (!root)
     return {};
-  // Whatever reifying the domain creates is erased again: this pass only
-  // reads the IR.
-  struct Created : OpBuilder::Listener {
-    SmallVector<Operation *> ops;
-    void notifyOperationInserted(Operation *op,
-                                 OpBuilder::InsertPoint) override {
-      ops.push_back(op);
-    }
-  } created;
-  OpBuilder b(root, &created);
-  SmallVector<int64_t> ranges;
-  for (const Range &range : root.getIterationDomain(b))
-    ranges.push_back(getConstantIntValue(range.size).value_or(1));
-  for (Operation *op : llvm::reverse(created.ops))
-    op->erase();
+  // (Work is modelled on static shapes: a runtime extent counts as 1.)
+  SmallVector<int64_t> ranges = getIterationDomainSizes(root);
+  for (int64_t &range : ranges)
+    if (ShapedType::isDynamic(range))
+      range = 1;
   // Along a loop with a grain, a thread takes a block of points.
   SmallVector<int64_t> grains = getThreadGrains(root, ranges);
   SmallVector<int64_t> units(ranges.size());

@@ -179,6 +179,10 @@ bool isRowStatistic(Operation *op);
 SmallVector<int64_t> getThreadGrains(TilingInterface root,
                                      ArrayRef<int64_t> ranges);
 
+/// The sizes of `op`'s iteration domain, ShapedType::kDynamic where not
+/// constant; the IR is left as it was.
+SmallVector<int64_t> getIterationDomainSizes(TilingInterface op);
+
 /// The block of the attention strategy for a kernel computing a
 /// local_attention (directly or through its epilogue): queries x features
 /// of v per block (the queries clamped to S), keys per tile, Z, H and the

@@ -875,12 +875,8 @@ FailureOr<KernelKnobs> seqboat::getKernelKnobs(Operation *kernel,
   if (std::optional<std::string> error =
           checkKnob("scan_chunk", knobs.scanChunk))
     return kernel->emitError("scan kernel: scan-chunk ") << *error;
-  for (auto [name, value] : {std::pair<StringRef, int64_t>{"query_block",
-                                                           knobs.queryBlock},
-                             {"key_block", knobs.keyBlock}})
-    if (value != -1)
-      if (std::optional<std::string> error = checkKnob(name, value))
-        return kernel->emitError("attention kernel: ") << name << " " << *error;
+  // (query_block and key_block: the verifier checked the attribute's; the
+  // options are checked where the attention strategy uses them.)
   return knobs;
 }
 
@@ -1023,6 +1019,10 @@ private:
 
   /// The strategy variant of parallel and scan kernels (gpu-mapped: their
   /// GPU mapping) and of contraction kernels (gpu-mapped: the CPU one).
+  /// The knobs a kernel without seqboat.knobs takes: the pass options.
+  KernelKnobs defaultKnobs() const {
+    return {parallelThreads, scanChunk, attentionQueryBlock, attentionKeyBlock};
+  }
   std::string threadTarget() const {
     return target == "gpu-mapped" ? std::string("gpu") : std::string(target);
   }
@@ -1032,7 +1032,7 @@ private:
 
   LogicalResult applyParallel(ModuleOp module, func::FuncOp kernel) {
     FailureOr<KernelKnobs> knobs =
-        getKernelKnobs(kernel, {parallelThreads, scanChunk});
+        getKernelKnobs(kernel, defaultKnobs());
     if (failed(knobs))
       return failure();
     FailureOr<transform::NamedSequenceOp> entry =
@@ -1048,11 +1048,8 @@ private:
   /// A scan kernel: its seqboat op tiled over its parallel loops like a
   /// parallel kernel; the library lowers each thread's tile (binding the
   /// EMA chunk).
-  LogicalResult applyScan(ModuleOp module, func::FuncOp kernel) {
-    FailureOr<KernelKnobs> knobs =
-        getKernelKnobs(kernel, {parallelThreads, scanChunk});
-    if (failed(knobs))
-      return failure();
+  LogicalResult applyScan(ModuleOp module, func::FuncOp kernel,
+                          const KernelKnobs &knobs) {
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
         kernel, "seqboat_scan_" + threadTarget(), 2,
         "two params (the EMA chunk, the threads per block)");
@@ -1062,10 +1059,9 @@ private:
     if (!root)
       return emitError(kernel.getLoc(), "scan kernel: expected one tileable "
                                         "op whose results the kernel stores");
-    if (failed(tileToBlocksAndThreads(kernel, root, "scan", knobs->threads)))
+    if (failed(tileToBlocksAndThreads(kernel, root, "scan", knobs.threads)))
       return failure();
-    return runEntry(module, kernel, *entry,
-                    {knobs->scanChunk, knobs->threads});
+    return runEntry(module, kernel, *entry, {knobs.scanChunk, knobs.threads});
   }
 
   /// A scan kernel whose root is a local_attention (or the epilogue that
@@ -1075,25 +1071,18 @@ private:
   /// tile into loops over tiles of `attention-key-block` keys (the online
   /// softmax, two linalg.matmul per key tile) and maps them.
   LogicalResult applyAttention(ModuleOp module, func::FuncOp kernel,
-                               TilingInterface root) {
-    FailureOr<KernelKnobs> knobs =
-        getKernelKnobs(kernel, {parallelThreads, scanChunk});
-    if (failed(knobs))
-      return failure();
+                               TilingInterface root, const KernelKnobs &knobs) {
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
         kernel, "seqboat_attention_" + contractionTarget(), 2,
         "two params (the key block, the threads per block)");
     if (failed(entry))
       return failure();
-    int64_t queryBlock =
-        knobs->queryBlock >= 0 ? knobs->queryBlock : attentionQueryBlock;
-    int64_t keyBlock = knobs->keyBlock >= 0 ? knobs->keyBlock : attentionKeyBlock;
-    if (queryBlock <= 0 || queryBlock > 1024)
+    if (knobs.queryBlock <= 0 || knobs.queryBlock > 1024)
       return emitError(kernel.getLoc(), "attention kernel: ")
              << "attention-query-block must be in [1, 1024], got "
-             << queryBlock;
+             << knobs.queryBlock;
     FailureOr<AttentionBlock> block =
-        getAttentionBlock(kernel, queryBlock, keyBlock);
+        getAttentionBlock(kernel, knobs.queryBlock, knobs.keyBlock);
     if (failed(block))
       return emitError(kernel.getLoc(),
                        "attention kernel: expected a local_attention with "
@@ -1108,9 +1097,9 @@ private:
              << "; use smaller attention-query-block or attention-key-block";
     int64_t qb = block->queries, hb = block->features;
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
-                                      knobs->threads, {1, qb, hb})))
+                                      knobs.threads, {1, qb, hb})))
       return failure();
-    return runEntry(module, kernel, *entry, {keyBlock, knobs->threads});
+    return runEntry(module, kernel, *entry, {knobs.keyBlock, knobs.threads});
   }
 
   /// The local_attention a scan kernel computes, directly or through its
@@ -1129,17 +1118,17 @@ private:
 
   LogicalResult apply(ModuleOp module, func::FuncOp kernel) {
     auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
-    int64_t keyBlock = attentionKeyBlock;
-    if (auto dict = kernel->getAttrOfType<DictionaryAttr>(kKnobsAttr))
-      if (auto block = dict.getAs<IntegerAttr>("key_block"))
-        keyBlock = block.getInt();
-    if (kind && kind.getValue() == "scan" && keyBlock > 0 &&
-        isAttentionKernel(getKernelRoot(kernel)))
-      return applyAttention(module, kernel, getKernelRoot(kernel));
     if (kind && kind.getValue() == "parallel")
       return applyParallel(module, kernel);
-    if (kind && kind.getValue() == "scan")
-      return applyScan(module, kernel);
+    if (kind && kind.getValue() == "scan") {
+      FailureOr<KernelKnobs> knobs = getKernelKnobs(kernel, defaultKnobs());
+      if (failed(knobs))
+        return failure();
+      TilingInterface root = getKernelRoot(kernel);
+      if (knobs->keyBlock > 0 && isAttentionKernel(root))
+        return applyAttention(module, kernel, root, *knobs);
+      return applyScan(module, kernel, *knobs);
+    }
     if (!kind || kind.getValue() != "contraction")
       return emitError(kernel.getLoc(), "seqboat-apply-strategies: no strategy for "
                               "kernel kind ")

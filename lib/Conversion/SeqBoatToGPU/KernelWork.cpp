@@ -143,6 +143,16 @@ struct SeqBoatPrintKernelWorkPass
   using Base::Base;
 
   void runOnOperation() override {
+    // As seqboat-apply-strategies checks them (the model divides by them).
+    if (attentionQueryBlock < 1 || attentionQueryBlock > 1024 ||
+        attentionKeyBlock < 0 || attentionKeyBlock > 1024) {
+      emitError(getOperation().getLoc(),
+                "seqboat-print-kernel-work: attention-query-block must be in "
+                "[1, 1024] and attention-key-block in [0, 1024], got ")
+          << static_cast<int64_t>(attentionQueryBlock) << " and "
+          << static_cast<int64_t>(attentionKeyBlock);
+      return signalPassFailure();
+    }
     llvm::json::Array kernels;
     for (auto kernel : getOperation().getOps<func::FuncOp>()) {
       auto kind = kernel->getAttrOfType<StringAttr>(kKernelKindAttr);
@@ -166,7 +176,8 @@ struct SeqBoatPrintKernelWorkPass
           bytes += static_cast<double>(m.getNumElements()) *
                    ((m.getElementTypeBitWidth() + 7) / 8);
       FailureOr<KernelKnobs> knobs =
-          getKernelKnobs(kernel, {parallelThreads, scanChunk});
+          getKernelKnobs(kernel, {parallelThreads, scanChunk, attentionQueryBlock,
+                                  attentionKeyBlock});
       if (failed(knobs))
         return signalPassFailure();
       double flops = 0;
@@ -199,11 +210,7 @@ struct SeqBoatPrintKernelWorkPass
              7) /
             8;
       } else if (FailureOr<AttentionBlock> block = getAttentionBlock(
-                     kernel,
-                     knobs->queryBlock >= 0 ? knobs->queryBlock
-                                            : int64_t(attentionQueryBlock),
-                     knobs->keyBlock >= 0 ? knobs->keyBlock
-                                          : int64_t(attentionKeyBlock));
+                     kernel, knobs->queryBlock, knobs->keyBlock);
                  kind.getValue() == "scan" && succeeded(block) &&
                  block->keys > 0) {
         // The attention strategy: B·⌈S/QB⌉·(H/HB) blocks, each over the

@@ -79,11 +79,8 @@ inline constexpr llvm::StringLiteral kTilesAttr = "seqboat.tiles";
 struct KernelKnobs {
   int64_t threads;   // threads per block
   int64_t scanChunk; // the EMA chunk of a scan kernel's thread
-  // The attention strategy's query slots per block and keys per tile (0:
-  // the scan strategy); -1 when the kernel does not set them (the pass
-  // options apply).
-  int64_t queryBlock = -1;
-  int64_t keyBlock = -1;
+  int64_t queryBlock; // the attention strategy's query slots per block
+  int64_t keyBlock;   // its keys per tile (0: the scan strategy)
 };
 
 /// `defaults` overridden by the kernel's (or op's) kKnobsAttr (verified by

@@ -29,10 +29,9 @@ compacted q, k, v, pos and count for every contender:
 """
 
 import argparse
+import functools
 import os
-import re
 import shutil
-import subprocess
 import sys
 import time
 
@@ -43,7 +42,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 SHAPE = dict(B=8, L=4096, Z=128, H=128, window=256, bidirectional=True,
              activation="softmax", M=4096)
 FRACTIONS = (1.0, 0.25)
-AOT_OPTIONS = "chip=sm_90 features=+ptx80 format=fatbin"
 VARIANTS = {"attention": "", "scan": "attention-key-block=0"}
 
 
@@ -55,6 +53,7 @@ def _case(frac, **extra):
 
 
 def prepare(args):
+    from bench_gpu import aot_compile
     from seqboat import builder
     os.makedirs(args.out, exist_ok=True)
     import numpy as np
@@ -65,12 +64,7 @@ def prepare(args):
     with open(src, "w") as f:
         f.write(builder.emit_mlir(case, "local_attention"))
     for name, options in VARIANTS.items():
-        lib = os.path.join(args.out, "%s.so" % name)
-        subprocess.run([sys.executable, "-m", "seqboat.aot", src, "-o", lib,
-                        "--build", args.build,
-                        "--options", (AOT_OPTIONS + " " + options).strip()],
-                       check=True, cwd=os.path.join(ROOT, "python"))
-        print("prepared %s" % lib)
+        aot_compile(src, os.path.join(args.out, "%s.so" % name), args.build, options)
     shutil.copy(os.path.join(args.build, "bin", "seqboat-exec"), args.out)
 
 
@@ -102,7 +96,7 @@ def run(args):
     import numpy as np
     import torch
     import torch.nn.functional as F
-    from bench_gpu import cuda_time
+    from bench_gpu import cuda_time, exec_time
     from seqboat import builder
 
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -127,8 +121,8 @@ def run(args):
         w = cfg.window
         with torch.no_grad():
             mask = dense_bias(pos, count, rel_bias, w, cfg.bidirectional, device="cuda")
-            sdpa = lambda: F.scaled_dot_product_attention(
-                q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), attn_mask=mask)
+            sdpa = functools.partial(F.scaled_dot_product_attention, q.unsqueeze(1),
+                                     k.unsqueeze(1), v.unsqueeze(1), attn_mask=mask)
             expected = torch.nan_to_num(sdpa(), nan=0.0)[:, 0].cpu().numpy()
             contenders = {"SDPA (dense mask)": cuda_time(sdpa, args.repeat)}
             if flex is not None:
@@ -147,15 +141,12 @@ def run(args):
         for name in VARIANTS:
             lib = os.path.join(args.out, "%s.so" % name)
             out = os.path.join(args.out, "f%.2f.%s.out.npy" % (frac, name))
-            text = subprocess.run([exe, lib, "--entry", "local_attention"] + inputs +
-                                  ["--output", out, "--repeat", str(args.repeat), "--time"],
-                                  check=True, stdout=subprocess.PIPE, text=True).stdout
-            ms = float(re.search(r"median ([0-9.]+) ms", text).group(1))
+            ms = exec_time(exe, lib, "local_attention", inputs, out, args.repeat)
             got, _ = builder.load_npy(out)
             diff = np.abs(got - expected)[valid]
             err = float(diff.max() / max(np.abs(expected[valid]).max(), 1e-30)) if diff.size else 0.0
             rows.append((frac, name, ms, contenders, err))
-        del mask
+        del sdpa, mask
         torch.cuda.empty_cache()
     names = list(rows[0][3]) if rows else []
     print("# seqboat local_attention GPU benchmark, %s, %s, torch %s; B=%d S=%d Z=H=%d w=%d "

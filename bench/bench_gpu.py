@@ -112,12 +112,26 @@ def prepare(args):
                 f.write(_layer_ir(cfg, dtype, dynamic))
             if decompose:
                 subprocess.run([opt, src, "--seqboat-decompose", "-o", src], check=True)
-            subprocess.run([sys.executable, "-m", "seqboat.aot", src, "-o", lib,
-                            "--build", args.build,
-                            "--options", (AOT_OPTIONS + " " + options).strip()],
-                           check=True, cwd=os.path.join(ROOT, "python"))
-            print("prepared %s" % lib)
+            aot_compile(src, lib, args.build, options)
     shutil.copy(os.path.join(args.build, "bin", "seqboat-exec"), args.out)
+
+
+def aot_compile(src, lib, build, options=""):
+    """Compiles `src` into the GPU library `lib` (seqboat.aot, AOT_OPTIONS
+    plus `options`)."""
+    subprocess.run([sys.executable, "-m", "seqboat.aot", src, "-o", lib, "--build", build,
+                    "--options", (AOT_OPTIONS + " " + options).strip()],
+                   check=True, cwd=os.path.join(ROOT, "python"))
+    print("prepared %s" % lib)
+
+
+def exec_time(exe, lib, entry, inputs, out, repeat):
+    """Median ms of `entry` of `lib` over `repeat` runs (seqboat-exec, CUDA
+    events), its output written to `out`; `inputs` are --input arguments."""
+    text = subprocess.run([exe, lib, "--entry", entry] + inputs +
+                          ["--output", out, "--repeat", str(repeat), "--time"],
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
+    return float(re.search(r"median ([0-9.]+) ms", text).group(1))
 
 
 def _shapes_only(cfg):
@@ -214,10 +228,7 @@ def run(args):
                     builder.save_npy(path, params[n], builder.layer_operand_type(n, cfg))
                     inputs += ["--input", path]
                 out = os.path.join(case_dir, "%s.out.npy" % name)
-                text = subprocess.run([exe, lib, "--entry", "layer"] + inputs +
-                                      ["--output", out, "--repeat", str(args.repeat), "--time"],
-                                      check=True, stdout=subprocess.PIPE, text=True).stdout
-                seqboat_ms = float(re.search(r"median ([0-9.]+) ms", text).group(1))
+                seqboat_ms = exec_time(exe, lib, "layer", inputs, out, args.repeat)
                 if setting not in baselines:
                     p = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)).cuda()
                          for k, v in params.items()}

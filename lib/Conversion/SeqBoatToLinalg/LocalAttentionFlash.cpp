@@ -372,13 +372,10 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                     gb, gl, any, arith::DivFOp::create(gb, gl, a[0], a[1]),
                     zeroF);
               });
-          result = tensor::CastOp::create(b, l, outType, result);
           scf::YieldOp::create(b, l, result);
         },
         [&](OpBuilder &b, Location l) {
-          Value zeros = filledTensor(b, l, outSizes, et, 0.0);
-          zeros = tensor::CastOp::create(b, l, outType, zeros);
-          scf::YieldOp::create(b, l, zeros);
+          scf::YieldOp::create(b, l, filledTensor(b, l, outSizes, et, 0.0));
         });
     rewriter.replaceOp(op, ifOp.getResults());
     return success();

@@ -254,6 +254,12 @@ struct ConvertSeqBoatToLinalgPass
           << static_cast<int64_t>(attentionKeyBlock);
       return signalPassFailure();
     }
+    if (attentionKeyBlock > 1024) {
+      emitError(getOperation()->getLoc(),
+                "option 'attention-key-block' must be at most 1024, got ")
+          << static_cast<int64_t>(attentionKeyBlock);
+      return signalPassFailure();
+    }
     Operation *root = getOperation();
     WalkResult layers = root->walk([](LayerOp op) {
       op.emitOpError("must be decomposed before lowering; run "

@@ -648,8 +648,24 @@ module attributes {transform.with_named_sequence} {
   // block's query tile becomes FlashAttention-2's loop over tiles of %kb keys
   // (convert-seqboat-to-linalg{attention-key-block}: the online softmax
   // between two linalg.matmul per key tile, keys outside the tile's windows
-  // never visited). Entry points take the module, the key block and the
-  // threads per block.
+  // never visited). Every linalg op of the block then becomes a phase over
+  // the block's threads (the gathers of the query, key and value tiles, the
+  // masks, the row statistics, the rescaling, the output and its epilogue),
+  // the phases separated by barriers; the block's tiles, the running max and
+  // sum and the accumulator live in (dynamic) shared memory.
+  //   @seqboat_attention_gpu       (precision tf32) the two products
+  //                                S = Q.K^T and P.V each a phase over the
+  //                                block's warps, 16-row warp tiles, lowered
+  //                                through vector.contract (unrolled to
+  //                                m16n8k8) to mma.sync TF32 with ldmatrix
+  //   @seqboat_attention_gpu_ieee  (precision ieee) the products as thread
+  //                                phases, one output element per thread
+  //                                (exact FFMA)
+  //   @seqboat_attention_cpu       the same block, warp and thread tiles as
+  //   @seqboat_attention_cpu_ieee  loops; the warp products unrolled to
+  //                                m16n8k8 contractions lowered to FMAs
+  // Products whose shape is no multiple of m16n8k8 stay thread phases.
+  // Entry points take the module, the key block and the threads per block.
   transform.named_sequence @seqboat_attention_lower(%root: !transform.any_op {transform.readonly},
                                                     %kb: !transform.param<i64> {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
@@ -657,12 +673,76 @@ module attributes {transform.with_named_sequence} {
     %lowered = transform.apply_registered_pass "convert-seqboat-to-linalg"
         with options = { "attention-key-block" = %kb } to %func
         : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    // The output tile is written in place; what is left is the block's scratch.
+    transform.bufferization.eliminate_empty_tensors %f : !transform.any_op
+    transform.yield
+  }
+
+  // The tensor-core products: each warp's matmul tile (tagged
+  // seqboat.warp_matmul by tile_block_to_threads) as a vector.contract,
+  // unrolled to the mma shape m16n8k8.
+  transform.named_sequence @seqboat_attention_warp_products(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %mms = transform.structured.match ops{["linalg.matmul"]} attributes{seqboat.warp_matmul} in %func
+        : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %mms : !transform.any_op
+    // Broadcast, multiply and reduce -> one vector.contract per warp tile.
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 8]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
     transform.yield
   }
 
   transform.named_sequence @seqboat_attention_cpu(%root: !transform.any_op {transform.readonly},
                                                   %kb: !transform.param<i64> {transform.readonly},
                                                   %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %phases = transform.seqboat.tile_block_to_threads %func block_threads = %threads warp_matmuls
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.include @seqboat_parallel_cpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.include @seqboat_attention_warp_products failures(propagate) (%root) : (!transform.any_op) -> ()
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.materialize_masks
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_attention_cpu_ieee(%root: !transform.any_op {transform.readonly},
+                                                       %kb: !transform.param<i64> {transform.readonly},
+                                                       %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
         : (!transform.any_op, !transform.param<i64>) -> ()
     // The GPU's phases (below), as loops over the block's threads in turn.
@@ -675,12 +755,21 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
-  // GPU: every linalg op of the block (the gathers of the query, key and
-  // value tiles, the two products, the masks, the row statistics, the
-  // rescaling, the output and its epilogue) becomes a phase spread over the
-  // block's threads, the phases separated by barriers; the block's tiles,
-  // the running max and sum and the accumulator live in (dynamic) shared
-  // memory.
+  // GPU: the block's buffers in (dynamic) shared memory, its phases mapped
+  // on its threads and warps; the loops left in a thread stay loops.
+  transform.named_sequence @seqboat_attention_finish_gpu(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    // (Past the 48 KiB that static .shared globals may take; the runtime
+    // raises the limit.)
+    %f2 = transform.seqboat.workgroup_allocas_to_dynamic_shared %f : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.match ops{["scf.for"]} in %f2 : (!transform.any_op) -> !transform.any_op
+    %no_unroll = transform.param.constant #llvm.loop_annotation<unroll = #llvm.loop_unroll<disable = true>>
+        -> !transform.any_param
+    transform.annotate %loops "llvm.loop_annotation" = %no_unroll : !transform.any_op, !transform.any_param
+    transform.yield
+  }
+
   transform.named_sequence @seqboat_attention_gpu(%root: !transform.any_op {transform.readonly},
                                                   %kb: !transform.param<i64> {transform.readonly},
                                                   %threads: !transform.param<i64> {transform.readonly}) {
@@ -688,11 +777,54 @@ module attributes {transform.with_named_sequence} {
         : (!transform.any_op, !transform.param<i64>) -> ()
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %func {
+    %shared = transform.seqboat.promote_block_tensors %func : (!transform.any_op) -> !transform.any_op
+    %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %threads warp_matmuls
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.apply_patterns to %phases {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
-    // The output tile is written in place; what is left is the block's scratch.
-    transform.bufferization.eliminate_empty_tensors %func : !transform.any_op
+    transform.apply_cse to %phases : !transform.any_op
+    transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_attention_warp_products failures(propagate) (%root) : (!transform.any_op) -> ()
+    // The other phases: each thread's point (and the loops left in it) as
+    // scalar loops; then blocks, warps and threads.
+    %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %ops = transform.structured.match interface{LinalgOp} in %f0 : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.convert_to_loops %ops : (!transform.any_op) -> !transform.any_op
+    // vector.contract -> nvgpu.mma.sync with ldmatrix, f32 operands as TF32,
+    // in each warp forall.
+    %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f2 = transform.apply_registered_pass "seqboat-vector-to-mma-sync" to %f1
+        : (!transform.any_op) -> !transform.any_op
+    %f3 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f2
+        : (!transform.any_op) -> !transform.any_op
+    %launch = transform.seqboat.map_forall_to_blocks %f3 : (!transform.any_op) -> !transform.any_op
+    %launch2 = transform.seqboat.map_nested_forall_to_threads %launch block_threads = %threads
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    %f4 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f4 {
+      transform.apply_patterns.vector.materialize_masks
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f4 : !transform.any_op
+    %f5 = transform.apply_registered_pass "promote-buffers-to-stack"
+        with options = { "max-alloc-size-in-bytes" = 262144 } to %f4
+        : (!transform.any_op) -> !transform.any_op
+    transform.include @seqboat_attention_finish_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_attention_gpu_ieee(%root: !transform.any_op {transform.readonly},
+                                                       %kb: !transform.param<i64> {transform.readonly},
+                                                       %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
     %shared = transform.seqboat.promote_block_tensors %func : (!transform.any_op) -> !transform.any_op
     %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %threads
         : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
@@ -702,15 +834,7 @@ module attributes {transform.with_named_sequence} {
     transform.apply_cse to %phases : !transform.any_op
     transform.include @seqboat_parallel_gpu failures(propagate) (%root, %threads)
         : (!transform.any_op, !transform.param<i64>) -> ()
-    %f = transform.include @seqboat_kernel failures(propagate) (%root)
-        : (!transform.any_op) -> !transform.any_op
-    // The block's buffers in dynamic shared memory (past the 48 KiB that
-    // static .shared globals may take; the runtime raises the limit).
-    %f2 = transform.seqboat.workgroup_allocas_to_dynamic_shared %f : (!transform.any_op) -> !transform.any_op
-    %loops = transform.structured.match ops{["scf.for"]} in %f2 : (!transform.any_op) -> !transform.any_op
-    %no_unroll = transform.param.constant #llvm.loop_annotation<unroll = #llvm.loop_unroll<disable = true>>
-        -> !transform.any_param
-    transform.annotate %loops "llvm.loop_annotation" = %no_unroll : !transform.any_op, !transform.any_param
+    transform.include @seqboat_attention_finish_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
 

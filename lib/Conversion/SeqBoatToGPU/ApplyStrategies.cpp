@@ -1072,9 +1072,12 @@ private:
   /// softmax, two linalg.matmul per key tile) and maps them.
   LogicalResult applyAttention(ModuleOp module, func::FuncOp kernel,
                                TilingInterface root, const KernelKnobs &knobs) {
+    // Tensor cores (TF32) but under precision=ieee; the CPU runs the same
+    // tiles either way (exact f32 products).
+    bool ieee = precision == "ieee";
     FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, "seqboat_attention_" + contractionTarget(), 2,
-        "two params (the key block, the threads per block)");
+        kernel, "seqboat_attention_" + contractionTarget() + (ieee ? "_ieee" : ""),
+        2, "two params (the key block, the threads per block)");
     if (failed(entry))
       return failure();
     if (knobs.queryBlock <= 0 || knobs.queryBlock > 1024)
@@ -1096,6 +1099,21 @@ private:
              << " bytes of shared memory, more than " << kDynamicSharedBytes
              << "; use smaller attention-query-block or attention-key-block";
     int64_t qb = block->queries, hb = block->features;
+    // The products on tensor cores (m16n8k8): QB a multiple of 16, the key
+    // block, Z and the block's features multiples of 8. Otherwise the
+    // product runs as a thread phase (FFMA): said, not silent.
+    if (!ieee && target == "gpu") {
+      bool scores = qb % 16 == 0 && block->keys % 8 == 0 && block->z % 8 == 0;
+      bool values = qb % 16 == 0 && block->keys % 8 == 0 && hb % 8 == 0;
+      if (!scores || !values)
+        emitWarning(kernel.getLoc(), "attention kernel (Z=")
+            << block->z << ", H=" << block->h << ", query block " << qb
+            << ", key block " << block->keys << ", feature block " << hb
+            << "): " << (scores ? "P·V" : values ? "Q·Kᵀ" : "Q·Kᵀ and P·V")
+            << " run without tensor cores (mma.sync m16n8k8 takes a query "
+               "block that is a multiple of 16 and a key block, Z and "
+               "feature block that are multiples of 8)";
+    }
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
                                       knobs.threads, {1, qb, hb})))
       return failure();

@@ -20,6 +20,8 @@
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -190,9 +192,29 @@ struct SeqBoatVectorToMmaSync
           .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
     if (failed(applyPatternsGreedily(fn, std::move(prepare), config)))
       return signalPassFailure();
+    // Upstream roots a conversion slice at every op it could convert on
+    // fragments, scalar ones included (an index arith.subi), and then
+    // fails on them. Where the contractions are warp tiles of a function
+    // that also holds scalar code (the attention strategy's phases), each
+    // warp forall is converted alone.
+    SmallVector<Operation *> roots;
+    fn.walk([&](scf::ForallOp forall) {
+      std::optional<ArrayAttr> mapping = forall.getMapping();
+      if (!mapping || mapping->empty() ||
+          !llvm::all_of(*mapping, llvm::IsaPred<gpu::GPUWarpMappingAttr>))
+        return WalkResult::advance();
+      if (forall.walk([](vector::ContractionOp) {
+                  return WalkResult::interrupt();
+                }).wasInterrupted())
+        roots.push_back(forall);
+      return WalkResult::skip();
+    });
+    if (roots.empty())
+      roots.push_back(fn);
     IRRewriter rewriter(ctx);
-    if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, fn)))
-      return signalPassFailure();
+    for (Operation *root : roots)
+      if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, root)))
+        return signalPassFailure();
     if (carry)
       swapFloatType(fn, f16, bf16);
     // Also erases the reads the conversion replaced by ldmatrix and left

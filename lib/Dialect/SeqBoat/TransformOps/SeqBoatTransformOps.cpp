@@ -39,7 +39,8 @@ bool hasMapping(scf::ForallOp forall, bool blocks) {
   return mapping && !mapping->empty() &&
          llvm::all_of(*mapping, [&](Attribute a) {
            return blocks ? isa<mlir::gpu::GPUBlockMappingAttr>(a)
-                         : isa<mlir::gpu::GPUThreadMappingAttr>(a);
+                         : isa<mlir::gpu::GPUThreadMappingAttr,
+                               mlir::gpu::GPUWarpMappingAttr>(a);
          });
 }
 
@@ -310,6 +311,58 @@ void SeqBoatMapNestedForallToThreadsOp::getEffects(
 
 namespace {
 
+constexpr int64_t kWarpSize = 32;
+constexpr llvm::StringLiteral kWarpMatmulAttr = "seqboat.warp_matmul";
+
+/// Whether `op` is a linalg.matmul the block's `warps` can run on tensor
+/// cores: static M x N x K, M a multiple of 16, N and K multiples of 8.
+bool isWarpMatmul(Operation *op, int64_t warps) {
+  auto mm = dyn_cast<linalg::MatmulOp>(op);
+  if (!mm || warps < 1)
+    return false;
+  SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
+  return ranges.size() == 3 && !ShapedType::isDynamicShape(ranges) &&
+         ranges[0] % 16 == 0 && ranges[1] % 8 == 0 && ranges[2] % 8 == 0 &&
+         ranges[0] > 0 && ranges[1] > 0 && ranges[2] > 0;
+}
+
+/// The largest divisor of `n` that is at most `limit`.
+int64_t largestDivisor(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// Tiles `mm` (an isWarpMatmul) into an scf.forall over at most `warps`
+/// warps: rows of 16 first, then columns of 8; each warp's matmul tagged
+/// seqboat.warp_matmul. Nothing is fused into it.
+LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
+                                int64_t warps) {
+  MLIRContext *ctx = mm.getContext();
+  SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
+  int64_t warpsM = largestDivisor(ranges[0] / 16, warps);
+  int64_t warpsN = largestDivisor(ranges[1] / 8, warps / warpsM);
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  // (Counts, not sizes: the mapping takes normalised foralls.)
+  options.setNumThreads(getAsIndexOpFoldResult(
+      ctx, ArrayRef<int64_t>{warpsM, warpsN, 0}));
+  options.setMapping(ArrayRef<Attribute>{
+      mlir::gpu::GPUWarpMappingAttr::get(ctx, mlir::gpu::MappingId::LinearDim1),
+      mlir::gpu::GPUWarpMappingAttr::get(ctx,
+                                         mlir::gpu::MappingId::LinearDim0)});
+  rewriter.setInsertionPoint(mm);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(mm.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  for (Operation *t : tiled->tiledOps)
+    t->setAttr(kWarpMatmulAttr, UnitAttr::get(ctx));
+  rewriter.replaceOp(mm, tiled->replacements);
+  return success();
+}
+
 /// Whether `op` is in a block forall and not in a thread forall.
 bool inBlockNotThread(Operation *op) {
   bool block = false;
@@ -384,13 +437,25 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
       if (inBlockNotThread(op) && op->getNumResults() > 0)
         ops.push_back(op);
     });
+    bool warpMatmuls = getWarpMatmuls();
+    int64_t warps = threads / kWarpSize;
     // Consumers first: a fill, or a matmul read by one op only, is computed
     // in its consumer's thread tiles (one phase, one barrier fewer) instead
-    // of as a phase of its own.
+    // of as a phase of its own. A matmul on warps is a phase of its own.
     llvm::SmallPtrSet<Operation *, 16> fused;
     for (linalg::LinalgOp op : llvm::reverse(ops)) {
       if (fused.contains(op.getOperation()))
         continue;
+      if (warpMatmuls && isWarpMatmul(op, warps)) {
+        if (failed(tileMatmulToWarps(rewriter, cast<linalg::MatmulOp>(op),
+                                     warps))) {
+          DiagnosedSilenceableFailure diag =
+              emitSilenceableError() << "could not tile a block's matmul to warps";
+          diag.attachNote(op.getLoc()) << "op: " << op->getName();
+          return diag;
+        }
+        continue;
+      }
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
       // Threads per parallel loop, innermost first.
@@ -434,6 +499,8 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
             Operation *def = producer.getOwner();
             if (!inBlockNotThread(def))
+              return std::nullopt;
+            if (warpMatmuls && isWarpMatmul(def, warps))
               return std::nullopt;
             if (isa<linalg::FillOp>(def) ||
                 (isa<linalg::MatmulOp>(def) && producer.hasOneUse()))

@@ -120,14 +120,24 @@ def SeqBoatTileBlockToThreadsOp
     read by one op only, that produces an operand of the op being tiled is
     computed in that op's thread tiles instead of as a phase of its own.
     `block_threads` is a `!transform.param<i64>` in [1, 1024].
+
+    With `warp_matmuls`, a `linalg.matmul` of static shape M x N x K with M a
+    multiple of 16 and N and K multiples of 8 (the tensor cores' TF32 shape
+    m16n8k8), in a block of at least one warp, is a phase of its own over
+    the block's warps instead (`#gpu.warp<linear_dim_*>`): warps take rows of
+    16 first, then columns of 8, each warp a tile whose sizes divide M and
+    N; the tile is tagged `seqboat.warp_matmul` for the lowering to tensor
+    cores. It is not computed in its consumer's tiles, and its accumulator's
+    fill stays a thread phase of its own.
   }];
 
   let cppNamespace = "::mlir::seqboat";
   let arguments = (ins TransformHandleTypeInterface:$target,
-                   TransformParamTypeInterface:$block_threads);
+                   TransformParamTypeInterface:$block_threads,
+                   UnitAttr:$warp_matmuls);
   let results = (outs TransformHandleTypeInterface:$result);
   let assemblyFormat = [{
-    $target `block_threads` `=` $block_threads attr-dict
+    $target `block_threads` `=` $block_threads (`warp_matmuls` $warp_matmuls^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }

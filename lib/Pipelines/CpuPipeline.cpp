@@ -158,7 +158,9 @@ void seqboat::buildKernelStrategy(
     work.scanChunk = strategies.scanChunk;
     work.parallelThreads = strategies.parallelThreads;
     work.attentionQueryBlock = strategies.attentionQueryBlock;
+    work.attentionThreads = strategies.attentionThreads;
     work.attentionKeyBlock = strategies.attentionKeyBlock;
+    work.precision = strategies.precision;
     pm.addPass(createSeqBoatPrintKernelWork(work));
   }
   pm.addPass(createSeqBoatApplyStrategies(strategies));

@@ -553,8 +553,16 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
         report = dict(ptxas.get(kernel["name"], {"registers": 32, "smem": 0}))
         report["smem"] = max(report.get("smem", 0), kernel["shared_bytes"])
         ptxas = dict(ptxas, **{kernel["name"]: report})
+    # The attention strategy's products on tensor cores ("tensor_flops"):
+    # their time at the TF32 peak, the rest (softmax, masks) on the FMA
+    # pipes: the peak that takes as long over all of them.
+    flops = kernel["flops"]
+    peak = chip["flops"]
+    tensor = min(kernel.get("tensor_flops", 0), flops)
+    if tensor and precision != "ieee":
+        peak = flops / ((flops - tensor) / chip["flops"] + tensor / chip["tf32"])
     return [_roofline(kernel["name"], grid, lanes, nbytes,
-                      kernel["flops"], chip["flops"], threads, {}, ptxas, chip)]
+                      flops, peak, threads, {}, ptxas, chip)]
 
 
 def _roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip):

@@ -247,13 +247,20 @@ def SeqBoatPrintKernelWork : Pass<"seqboat-print-kernel-work", "::mlir::ModuleOp
            "Threads per block of parallel and scan kernels (as "
            "seqboat-apply-strategies')">,
     Option<"attentionQueryBlock", "attention-query-block", "int64_t",
-           /*default=*/"16",
+           /*default=*/"64",
            "Query slots per block of the attention strategy (as "
            "seqboat-apply-strategies')">,
+    Option<"attentionThreads", "attention-threads", "int64_t",
+           /*default=*/"256",
+           "Threads per block of the attention strategy (as "
+           "seqboat-apply-strategies')">,
     Option<"attentionKeyBlock", "attention-key-block", "int64_t",
-           /*default=*/"8",
+           /*default=*/"32",
            "Keys per tile of the attention strategy, 0 for the scan "
-           "strategy (as seqboat-apply-strategies')">
+           "strategy (as seqboat-apply-strategies')">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"tf32\"",
+           "tf32, ieee or autocast (as seqboat-apply-strategies'): whether "
+           "the attention strategy's products run on tensor cores">
   ];
 }
 
@@ -407,10 +414,15 @@ def SeqBoatApplyStrategies : Pass<"seqboat-apply-strategies", "::mlir::ModuleOp"
            "Threads per block of parallel and scan kernels (a multiple of 32, "
            "at most 1024), bound as their strategies' param">,
     Option<"attentionQueryBlock", "attention-query-block", "int64_t",
-           /*default=*/"16",
+           /*default=*/"64",
            "Query slots per block of the attention strategy">,
+    Option<"attentionThreads", "attention-threads", "int64_t",
+           /*default=*/"256",
+           "Threads per block of the attention strategy's kernels (a "
+           "multiple of 32, at most 1024; seqboat.knobs `threads` overrides "
+           "it per op); its products take 16 query rows per warp">,
     Option<"attentionKeyBlock", "attention-key-block", "int64_t",
-           /*default=*/"8",
+           /*default=*/"32",
            "Keys per tile of the attention strategy's loop (the online "
            "softmax); 0: attention kernels take the scan strategy (a "
            "thread per query walks its window)">

@@ -153,13 +153,19 @@ struct KernelKnobOptions : public Base {
   ::mlir::detail::PassOptions::Option<int64_t> attentionQueryBlock{
       *this, "attention-query-block",
       llvm::cl::desc("Query slots per block of the attention strategy"),
-      llvm::cl::init(16)};
+      llvm::cl::init(64)};
+
+  ::mlir::detail::PassOptions::Option<int64_t> attentionThreads{
+      *this, "attention-threads",
+      llvm::cl::desc("Threads per block of the attention strategy's kernels "
+                     "(seqboat.knobs `threads` overrides it per op)"),
+      llvm::cl::init(256)};
 
   ::mlir::detail::PassOptions::Option<int64_t> attentionKeyBlock{
       *this, "attention-key-block",
       llvm::cl::desc("Keys per tile of the attention strategy's online "
                      "softmax; 0: attention kernels take the scan strategy"),
-      llvm::cl::init(8)};
+      llvm::cl::init(32)};
 
   ::mlir::detail::PassOptions::Option<std::string> kernelWork{
       *this, "kernel-work",
@@ -188,6 +194,7 @@ struct KernelKnobOptions : public Base {
     options.scanChunk = scanChunk;
     options.parallelThreads = parallelThreads;
     options.attentionQueryBlock = attentionQueryBlock;
+    options.attentionThreads = attentionThreads;
     options.attentionKeyBlock = attentionKeyBlock;
     return options;
   }

@@ -289,13 +289,22 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
   // v's features per block: those a thread of the scan strategy would take
   // (all up to 2·Z, else a divisor of H), fewer while the tiles do not fit
   // (each block of features recomputes its scores).
-  int64_t hb = getThreadGrains(root, ranges)[2];
-  while (hb > 1 && bytes(hb) > kDynamicSharedBytes) {
-    int64_t next = largestDivisor(block.h, hb - 1);
-    if (next >= hb)
-      break;
-    hb = next;
-  }
+  // Two blocks per SM where that leaves at least 32 features (or all of
+  // the grain) to a block: one block of 4 warps cannot hide the latency of
+  // its barriers alone.
+  auto shrink = [&](int64_t hb, int64_t limit) {
+    while (hb > 1 && bytes(hb) > limit) {
+      int64_t next = largestDivisor(block.h, hb - 1);
+      if (next >= hb)
+        break;
+      hb = next;
+    }
+    return hb;
+  };
+  int64_t grain = getThreadGrains(root, ranges)[2];
+  int64_t hb = shrink(grain, kDynamicSharedBytes / 2);
+  if (bytes(hb) > kDynamicSharedBytes / 2 || hb < std::min<int64_t>(grain, 32))
+    hb = shrink(grain, kDynamicSharedBytes);
   block.features = hb;
   block.sharedBytes = bytes(hb);
   return block;
@@ -1143,8 +1152,15 @@ private:
       if (failed(knobs))
         return failure();
       TilingInterface root = getKernelRoot(kernel);
-      if (knobs->keyBlock > 0 && isAttentionKernel(root))
+      if (knobs->keyBlock > 0 && isAttentionKernel(root)) {
+        // The attention strategy's own default threads per block.
+        KernelKnobs defaults = defaultKnobs();
+        defaults.threads = attentionThreads;
+        knobs = getKernelKnobs(kernel, defaults);
+        if (failed(knobs))
+          return failure();
         return applyAttention(module, kernel, root, *knobs);
+      }
       return applyScan(module, kernel, *knobs);
     }
     if (!kind || kind.getValue() != "contraction")

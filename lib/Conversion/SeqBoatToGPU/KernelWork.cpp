@@ -144,6 +144,13 @@ struct SeqBoatPrintKernelWorkPass
 
   void runOnOperation() override {
     // As seqboat-apply-strategies checks them (the model divides by them).
+    if (precision != "tf32" && precision != "ieee" &&
+        precision != "autocast") {
+      emitError(getOperation().getLoc(),
+                "seqboat-print-kernel-work: unknown precision '")
+          << precision << "' (expected tf32, ieee or autocast)";
+      return signalPassFailure();
+    }
     if (attentionQueryBlock < 1 || attentionQueryBlock > 1024 ||
         attentionKeyBlock < 0 || attentionKeyBlock > 1024) {
       emitError(getOperation().getLoc(),
@@ -213,6 +220,12 @@ struct SeqBoatPrintKernelWorkPass
                      kernel, knobs->queryBlock, knobs->keyBlock);
                  kind.getValue() == "scan" && succeeded(block) &&
                  block->keys > 0) {
+        // The attention strategy's own default threads per block.
+        knobs = getKernelKnobs(kernel, {attentionThreads, scanChunk,
+                                        attentionQueryBlock,
+                                        attentionKeyBlock});
+        if (failed(knobs))
+          return signalPassFailure();
         // The attention strategy: B·⌈S/QB⌉·(H/HB) blocks, each over the
         // key tiles of its queries' windows (every slot active).
         LocalAttentionOp op;
@@ -229,6 +242,16 @@ struct SeqBoatPrintKernelWorkPass
         double attentionFlops = blocks * keys * qb * (2 * z + 2 * hb + 8);
         flops = flops - seqboatFlops(op, knobs->scanChunk) + attentionFlops;
         entry["flops"] = flops;
+        // The products on tensor cores (TF32 mma.sync m16n8k8: QB a
+        // multiple of 16; KB, Z, HB of 8), but under precision=ieee.
+        bool mma = precision != "ieee" && block->queries % 16 == 0 &&
+                   block->keys % 8 == 0;
+        double tensorFlops = 0;
+        if (mma && block->z % 8 == 0)
+          tensorFlops += blocks * keys * qb * 2 * z;
+        if (mma && block->features % 8 == 0)
+          tensorFlops += blocks * keys * qb * 2 * hb;
+        entry["tensor_flops"] = tensorFlops;
         entry["strategy"] = "attention";
         entry["points"] = static_cast<int64_t>(blocks) * knobs->threads;
         entry["threads"] = knobs->threads;

@@ -162,8 +162,11 @@ static TuningSpace getKnobSpace(Operation *op) {
                                 "are dropped (a single chunk either way)");
   }
   if (isa<LocalAttentionOp>(op)) {
-    space.knobs.push_back({"query_block", {8, 16, 32, 64}, 16});
-    space.knobs.push_back({"key_block", {0, 8, 16, 32}, 8});
+    // The attention strategy's defaults (attention-threads, -query-block,
+    // -key-block).
+    space.knobs.front().defaultValue = 256;
+    space.knobs.push_back({"query_block", {16, 32, 64, 128}, 64});
+    space.knobs.push_back({"key_block", {0, 8, 16, 32, 64}, 32});
     space.constraints.push_back(
         "query_block x key_block: the attention strategy's block (query "
         "slots) and key tile; key_block = 0 is the scan strategy (a thread "

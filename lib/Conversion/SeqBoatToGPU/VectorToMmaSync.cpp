@@ -209,7 +209,10 @@ struct SeqBoatVectorToMmaSync
         roots.push_back(forall);
       return WalkResult::skip();
     });
-    if (roots.empty())
+    // Otherwise the function, where it holds contractions at all.
+    if (roots.empty() && fn.walk([](vector::ContractionOp) {
+                             return WalkResult::interrupt();
+                           }).wasInterrupted())
       roots.push_back(fn);
     IRRewriter rewriter(ctx);
     for (Operation *root : roots)

@@ -1,6 +1,7 @@
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels | FileCheck %s
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=0" | FileCheck %s --check-prefix=TILED
-// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-query-block=32 attention-key-block=32" | FileCheck %s --check-prefix=ATTN
+// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-query-block=32 attention-key-block=32 attention-threads=128 precision=ieee" | FileCheck %s --check-prefix=ATTN
+// RUN: seqboat-opt %s --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-query-block=32 attention-key-block=32 attention-threads=128" | FileCheck %s --check-prefix=TC
 // RUN: seqboat-opt %s --seqboat-form-scan-kernels --convert-seqboat-to-linalg=skip-kernels | FileCheck %s --check-prefix=SKIP
 
 // The ops with a sequential part (the window loop of local_attention,
@@ -127,6 +128,24 @@ func.func @place(%xc: tensor<2x64x32xf32>, %pos: tensor<2x64xi32>) -> tensor<2x6
 // ATTN:             }
 // ATTN:           } else {
 // ATTN:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
+// The same block under precision=tf32 (the default): the two products are
+// phases over the block's 4 warps (2x2 tiles of 16 query rows by 16 keys,
+// then by 8 of v's features), each warp tile unrolled to the mma shape
+// m16n8k8 and, on the CPU, lowered to FMAs; the rest stays on threads.
+// TC-LABEL: func.func private @attend_scan_0(
+// TC:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32 {
+// TC:           scf.forall (%{{.*}}, %{{.*}}) in (2, 2) {
+// TC:             vector.fma
+// TC:           } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+// TC:           arith.maximumf
+// TC:           } {mapping = [#gpu.thread<linear_dim_0>]}
+// TC:           math.exp
+// TC:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// TC:           scf.forall (%{{.*}}, %{{.*}}) in (2, 2) {
+// TC:             vector.fma
+// TC:           } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+// TC:         } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
+// TC-NOT:     linalg.matmul
 // CHECK-LABEL: func.func private @gated_scan_0(
 // CHECK-SAME:      %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x8xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64xi32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2xi32, strided<[1], offset: ?>>, %[[R:.*]]: memref<2x64x40xf32, strided<[?, ?, 1], offset: ?>>, %{{.*}}: memref<2x64x32xf32>)
 // CHECK:         %[[RT:.*]] = bufferization.to_tensor %[[R]]

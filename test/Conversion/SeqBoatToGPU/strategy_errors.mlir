@@ -33,6 +33,8 @@
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="attention-query-block=2000 attention-key-block=32" 2>&1 | FileCheck %s --check-prefix=QB-ATTN
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="target=cpu attention-key-block=-1" 2>&1 | FileCheck %s --check-prefix=KB-ATTN
 // RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-gpu-pipeline="format=isa attention-query-block=0 kernel-work=%t.work.json" 2>&1 | FileCheck %s --check-prefix=WORK-ATTN
+// RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-scan-kernels --seqboat-apply-strategies="attention-threads=48" 2>&1 | FileCheck %s --check-prefix=THREADS-ATTN
+// RUN: not seqboat-opt %S/../../../examples/seqboat_layer.mlir --seqboat-decompose --seqboat-form-kernels --seqboat-print-kernel-work="precision=bf32" 2>&1 | FileCheck %s --check-prefix=WORK-PRECISION
 // A contraction the contraction formation does not take has no GPU strategy
 // without parallel kernels; with them (the default) it is one, with the
 // matmul fused into its bias epilogue's kernel (read one-to-one).
@@ -58,10 +60,12 @@
 // ARITY-PARALLEL: error: strategy @seqboat_parallel_cpu takes 3 arguments; the strategy binds the module and one param (the threads per block)
 // ARITY-SCAN: error: strategy @seqboat_scan_cpu takes 1 arguments; the strategy binds the module and two params (the EMA chunk, the threads per block)
 // ENTRY-ATTN: error: strategy library '{{.*}}user_strategy.mlir' has no named sequence @seqboat_attention_cpu
-// SMEM-ATTN: error: attention kernel (Z=128, H=1024, query block 16, key block 1024): the block's tiles need {{[0-9]+}} bytes of shared memory, more than 232448; use smaller attention-query-block or attention-key-block
+// SMEM-ATTN: error: attention kernel (Z=128, H=1024, query block 64, key block 1024): the block's tiles need {{[0-9]+}} bytes of shared memory, more than 232448; use smaller attention-query-block or attention-key-block
 // QB-ATTN: error: attention kernel: attention-query-block must be in [1, 1024], got 2000
 // KB-ATTN: error: seqboat-apply-strategies: attention-key-block must be in [0, 1024], got -1
-// WORK-ATTN: error: seqboat-print-kernel-work: attention-query-block must be in [1, 1024] and attention-key-block in [0, 1024], got 0 and 8
+// WORK-ATTN: error: seqboat-print-kernel-work: attention-query-block must be in [1, 1024] and attention-key-block in [0, 1024], got 0 and 32
+// THREADS-ATTN: error: threads per block of a parallel or scan kernel must be a multiple of 32 in [32, 1024], got 48
+// WORK-PRECISION: error: seqboat-print-kernel-work: unknown precision 'bf32' (expected tf32, ieee or autocast)
 // NOTLIB: error: strategy library '{{.*}}strategy_errors.mlir' has no named sequence @seqboat_contraction_gpu
 // LEFT: linear_kn.mlir:{{.*}} error: 'linalg.{{[a-z]+}}' op has no GPU strategy yet: kernels are formed from linalg ops on ranked tensors
 // PARALLEL: func.func private @linear_kn_parallel_0({{.*}}seqboat.kernel_kind = "parallel"

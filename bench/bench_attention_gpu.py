@@ -9,8 +9,10 @@ compacted q, k, v, pos and count for every contender:
                    [--out bench/gpu-attention]
                compiles the op (B=8, S=4096, Z=H=128, w=256, bidirectional
                softmax, rel_bias) into GPU libraries (seqboat.aot, sm_90
-               fatbin): "attention" (the attention strategy, the default) and
-               "scan" (attention-key-block=0, a thread per query), and copies
+               fatbin): "attention" (the attention strategy, the default: its
+               products on TF32 tensor cores), "attention-ieee" (the same with
+               exact f32 products) and "scan" (attention-key-block=0, a
+               thread per query), and copies
                seqboat-exec next to them;
   GPU machine: python3 bench/bench_attention_gpu.py run [--out ...] [--repeat 20]
                makes the inputs (python/seqboat/builder, active fractions 1.0
@@ -21,7 +23,9 @@ compacted q, k, v, pos and count for every contender:
                torch has it, FlexAttention (a sliding-window block mask and a
                rel_bias score_mod, under torch.compile); checks seqboat's rows
                below count against SDPA's and prints one markdown table with
-               the device and date. f32 throughout, allow_tf32 off.
+               the device and date. f32 throughout, allow_tf32 off for
+               PyTorch (compare it with "attention-ieee"; "attention" rounds
+               the products' operands to TF32).
   anywhere:    python3 bench/bench_attention_gpu.py check
                the PyTorch masked attention (the SDPA mask, evaluated with
                plain torch ops) against the NumPy reference on small shapes
@@ -42,7 +46,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 SHAPE = dict(B=8, L=4096, Z=128, H=128, window=256, bidirectional=True,
              activation="softmax", M=4096)
 FRACTIONS = (1.0, 0.25)
-VARIANTS = {"attention": "", "scan": "attention-key-block=0"}
+# "attention": the default (products on TF32 tensor cores); "attention-ieee":
+# the same blocks with exact f32 products, as PyTorch computes them here.
+VARIANTS = {"attention": "", "attention-ieee": "precision=ieee",
+            "scan": "attention-key-block=0"}
 
 
 def _case(frac, **extra):

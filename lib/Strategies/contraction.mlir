@@ -689,7 +689,9 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @seqboat_attention_warp_products(%root: !transform.any_op {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
-    %mms = transform.structured.match ops{["linalg.matmul"]} attributes{seqboat.warp_matmul} in %func
+    // (With the fill of a product's accumulator, which the warp computes in
+    // its tile: on the GPU its zeros become the first mma's accumulator.)
+    %mms = transform.structured.match attributes{seqboat.warp_matmul} in %func
         : (!transform.any_op) -> !transform.any_op
     transform.structured.vectorize %mms : !transform.any_op
     // Broadcast, multiply and reduce -> one vector.contract per warp tile.

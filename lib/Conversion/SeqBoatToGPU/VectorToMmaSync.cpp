@@ -26,6 +26,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -215,9 +216,15 @@ struct SeqBoatVectorToMmaSync
                            }).wasInterrupted())
       roots.push_back(fn);
     IRRewriter rewriter(ctx);
-    for (Operation *root : roots)
+    for (Operation *root : roots) {
+      // A warp tile's accumulator written (a fill's zeros) and read back
+      // by its product: the value is forwarded, so it becomes a constant
+      // fragment instead of a round trip through shared memory.
+      if (root != fn.getOperation())
+        vector::transferOpflowOpt(rewriter, root);
       if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, root)))
         return signalPassFailure();
+    }
     if (carry)
       swapFloatType(fn, f16, bf16);
     // Also erases the reads the conversion replaced by ldmatrix and left

@@ -336,9 +336,12 @@ int64_t largestDivisor(int64_t n, int64_t limit) {
 
 /// Tiles `mm` (an isWarpMatmul) into an scf.forall over at most `warps`
 /// warps: rows of 16 first, then columns of 8; each warp's matmul tagged
-/// seqboat.warp_matmul. Nothing is fused into it.
+/// seqboat.warp_matmul. A fill of its accumulator that nothing else reads
+/// is computed in the warp's tile (tagged too: its zeros then feed the
+/// tensor cores' accumulator directly); nothing else is fused into it.
 LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
-                                int64_t warps) {
+                                int64_t warps,
+                                llvm::SmallPtrSetImpl<Operation *> &erased) {
   MLIRContext *ctx = mm.getContext();
   SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
   int64_t warpsM = largestDivisor(ranges[0] / 16, warps);
@@ -352,14 +355,38 @@ LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
       mlir::gpu::GPUWarpMappingAttr::get(ctx, mlir::gpu::MappingId::LinearDim1),
       mlir::gpu::GPUWarpMappingAttr::get(ctx,
                                          mlir::gpu::MappingId::LinearDim0)});
+  scf::SCFTileAndFuseOptions fuseOptions;
+  fuseOptions.setTilingOptions(options);
+  fuseOptions.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        // (Its other reader while fusing is the untiled matmul.)
+        if (isDestination && isa<linalg::FillOp>(producer.getOwner()) &&
+            llvm::all_of(producer.getUsers(), [&](Operation *user) {
+              return user == mm.getOperation() ||
+                     user->getParentOp() == mm->getParentOp();
+            }))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
   rewriter.setInsertionPoint(mm);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(mm.getOperation()), options);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(mm.getOperation()), fuseOptions);
   if (failed(tiled))
     return failure();
-  for (Operation *t : tiled->tiledOps)
+  for (Operation *t : tiled->tiledAndFusedOps)
     t->setAttr(kWarpMatmulAttr, UnitAttr::get(ctx));
-  rewriter.replaceOp(mm, tiled->replacements);
+  Operation *root = mm.getOperation();
+  for (OpResult r : root->getResults())
+    rewriter.replaceAllUsesWith(r, tiled->replacements.lookup(r));
+  rewriter.eraseOp(root);
+  for (Operation *producer : tiled->fusedProducers) {
+    if (producer == root || !producer->use_empty())
+      continue;
+    erased.insert(producer);
+    rewriter.eraseOp(producer);
+  }
   return success();
 }
 
@@ -448,7 +475,7 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
         continue;
       if (warpMatmuls && isWarpMatmul(op, warps)) {
         if (failed(tileMatmulToWarps(rewriter, cast<linalg::MatmulOp>(op),
-                                     warps))) {
+                                     warps, fused))) {
           DiagnosedSilenceableFailure diag =
               emitSilenceableError() << "could not tile a block's matmul to warps";
           diag.attachNote(op.getLoc()) << "op: " << op->getName();

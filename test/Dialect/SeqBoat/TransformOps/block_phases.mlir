@@ -163,3 +163,74 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// warp_matmuls: a matmul whose shape is a multiple of m16n8k8 is a phase over
+// the block's warps (128 threads: 4 warps; 32 x 16: 2 warps along its rows
+// of 16, 2 along its columns of 8), its accumulator's fill computed in the
+// warp's tile, both tagged seqboat.warp_matmul; its consumer stays a thread
+// phase. A matmul of another shape (M = 8) stays on the threads.
+// CHECK-LABEL: func.func @warps(
+// CHECK:         scf.forall (%{{.*}}) in (2) shared_outs
+// CHECK:           scf.forall (%{{.*}}, %{{.*}}) in (2, 2) shared_outs
+// CHECK:             linalg.fill {{.*}}seqboat.warp_matmul
+// CHECK-SAME:          -> tensor<16x8xf32>
+// CHECK:             linalg.matmul {{.*}}seqboat.warp_matmul
+// CHECK-SAME:          -> tensor<16x8xf32>
+// CHECK:           } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+// CHECK:           scf.forall
+// CHECK:             math.exp
+// CHECK:           } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// CHECK:         } {mapping = [#gpu.block<x>]}
+// CHECK-LABEL: func.func @not_mma_shaped(
+// CHECK-NOT:     gpu.warp
+// CHECK-NOT:     seqboat.warp_matmul
+// CHECK:         } {mapping = [#gpu.block<x>]}
+#id2 = affine_map<(i, j) -> (i, j)>
+func.func @warps(%a: tensor<64x32xf32>, %b: tensor<16x32xf32>, %out: tensor<64x16xf32>) -> tensor<64x16xf32> {
+  %r = scf.forall (%i) in (2) shared_outs(%o = %out) -> (tensor<64x16xf32>) {
+    %off = affine.apply affine_map<(d) -> (d * 32)>(%i)
+    %as = tensor.extract_slice %a[%off, 0] [32, 32] [1, 1] : tensor<64x32xf32> to tensor<32x32xf32>
+    %os = tensor.extract_slice %o[%off, 0] [32, 16] [1, 1] : tensor<64x16xf32> to tensor<32x16xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<32x16xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x16xf32>) -> tensor<32x16xf32>
+    %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+        ins(%as, %b : tensor<32x32xf32>, tensor<16x32xf32>) outs(%f : tensor<32x16xf32>) -> tensor<32x16xf32>
+    %x = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+        ins(%m : tensor<32x16xf32>) outs(%os : tensor<32x16xf32>) {
+    ^bb0(%v: f32, %c: f32):
+      %y = math.exp %v : f32
+      linalg.yield %y : f32
+    } -> tensor<32x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %x into %o[%off, 0] [32, 16] [1, 1] : tensor<32x16xf32> into tensor<64x16xf32>
+    }
+  } {mapping = [#gpu.block<x>]}
+  return %r : tensor<64x16xf32>
+}
+
+func.func @not_mma_shaped(%a: tensor<16x32xf32>, %b: tensor<16x32xf32>, %out: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = scf.forall (%i) in (2) shared_outs(%o = %out) -> (tensor<16x16xf32>) {
+    %off = affine.apply affine_map<(d) -> (d * 8)>(%i)
+    %as = tensor.extract_slice %a[%off, 0] [8, 32] [1, 1] : tensor<16x32xf32> to tensor<8x32xf32>
+    %os = tensor.extract_slice %o[%off, 0] [8, 16] [1, 1] : tensor<16x16xf32> to tensor<8x16xf32>
+    %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+        ins(%as, %b : tensor<8x32xf32>, tensor<16x32xf32>) outs(%os : tensor<8x16xf32>) -> tensor<8x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %m into %o[%off, 0] [8, 16] [1, 1] : tensor<8x16xf32> into tensor<16x16xf32>
+    }
+  } {mapping = [#gpu.block<x>]}
+  return %r : tensor<16x16xf32>
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %fs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t = transform.param.constant 128 : i64 -> !transform.param<i64>
+    %phases = transform.seqboat.tile_block_to_threads %fs block_threads = %t warp_matmuls
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+}

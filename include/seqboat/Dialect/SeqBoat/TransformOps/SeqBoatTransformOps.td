@@ -127,8 +127,8 @@ def SeqBoatTileBlockToThreadsOp
     the block's warps instead (`#gpu.warp<linear_dim_*>`): warps take rows of
     16 first, then columns of 8, each warp a tile whose sizes divide M and
     N; the tile is tagged `seqboat.warp_matmul` for the lowering to tensor
-    cores. It is not computed in its consumer's tiles, and its accumulator's
-    fill stays a thread phase of its own.
+    cores. It is not computed in its consumer's tiles; a `linalg.fill` of
+    its accumulator is computed in the warp's tile (and tagged too).
   }];
 
   let cppNamespace = "::mlir::seqboat";

@@ -512,6 +512,14 @@ def SeqBoatVectorToMmaSync : Pass<"seqboat-vector-to-mma-sync",
     back, and each bf16 `nvgpu.mma.sync` (which `convert-nvgpu-to-nvvm`
     cannot lower) is lowered to `nvvm.mma.sync` m16n8k16 bf16 -> f32. A
     function holding both f16 and bf16 values is refused.
+
+    Upstream roots a conversion at every op it could apply to fragments,
+    scalar ones included, and fails on those. Where the function has
+    `scf.forall`s mapped to `#gpu.warp` holding contractions (the attention
+    strategy's warp tiles, among scalar phases), each of them is converted
+    on its own, after forwarding the values it writes to shared memory and
+    reads back (a fill's zeros become a constant accumulator); otherwise
+    the whole function is.
   }];
   let dependentDialects = ["::mlir::nvgpu::NVGPUDialect",
                            "::mlir::NVVM::NVVMDialect",

@@ -80,3 +80,48 @@ func.func @f16_tile(%a: memref<16x16xf16, #gpu.address_space<workgroup>>,
 func.func @mixed(%a: memref<16x16xbf16>, %b: memref<16x16xf16>) {
   return
 }
+
+// -----
+
+// A warp forall's f32 tile among scalar code (an index subtraction and a
+// scalar product, which upstream's conversion would take as roots and fail
+// on): the forall is converted on its own; its zero fill, written and read
+// back, is forwarded into a constant accumulator (no load of it), and the
+// scalar code is left alone.
+// CHECK-LABEL: func.func @warp_tile_among_scalars(
+// CHECK-SAME:      %[[A:[a-z0-9]+]]: memref<16x8xf32, #gpu.address_space<workgroup>>, %{{.*}}: memref<8x8xf32, #gpu.address_space<workgroup>>, %[[C:[a-z0-9]+]]: memref<16x8xf32, #gpu.address_space<workgroup>>
+// CHECK:         %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<2x2xf32>
+// CHECK:         arith.subi {{.*}} : index
+// CHECK:         scf.forall
+// CHECK-NOT:       %[[C]][
+// CHECK:           nvgpu.ldmatrix %[[A]]
+// CHECK-NOT:       %[[C]][
+// CHECK:           nvgpu.mma.sync(%{{.*}}, %{{.*}}, %[[ZERO]]) {mmaShape = [16, 8, 8]}
+// CHECK-NOT:       vector.contract
+// CHECK:           vector.store {{.*}}, %[[C]][
+// CHECK:         } {mapping = [#gpu.warp<linear_dim_0>]}
+// CHECK:         arith.mulf {{.*}} : f32
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (n, k)>
+#acc = affine_map<(m, n, k) -> (m, n)>
+func.func @warp_tile_among_scalars(%a: memref<16x8xf32, #gpu.address_space<workgroup>>,
+                                   %b: memref<8x8xf32, #gpu.address_space<workgroup>>,
+                                   %c: memref<16x8xf32, #gpu.address_space<workgroup>>,
+                                   %i: index, %j: index, %x: f32, %out: memref<f32>) -> index {
+  %d = arith.subi %i, %j : index
+  scf.forall (%w) in (1) {
+    %c0 = arith.constant 0 : index
+    %pad = arith.constant 0.0 : f32
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    vector.transfer_write %zero, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<16x8xf32, #gpu.address_space<workgroup>>
+    %va = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x8xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
+    %vb = vector.transfer_read %b[%c0, %c0], %pad {in_bounds = [true, true]} : memref<8x8xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
+    %vc = vector.transfer_read %c[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x8xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+        %va, %vb, %vc : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<16x8xf32, #gpu.address_space<workgroup>>
+  } {mapping = [#gpu.warp<linear_dim_0>]}
+  %p = arith.mulf %x, %x : f32
+  memref.store %p, %out[] : memref<f32>
+  return %d : index
+}

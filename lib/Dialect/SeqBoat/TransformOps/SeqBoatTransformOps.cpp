@@ -336,9 +336,10 @@ int64_t largestDivisor(int64_t n, int64_t limit) {
 
 /// Tiles `mm` (an isWarpMatmul) into an scf.forall over at most `warps`
 /// warps: rows of 16 first, then columns of 8; each warp's matmul tagged
-/// seqboat.warp_matmul. A fill of its accumulator that nothing else reads
-/// is computed in the warp's tile (tagged too: its zeros then feed the
-/// tensor cores' accumulator directly); nothing else is fused into it.
+/// seqboat.warp_matmul. A fill of its accumulator is computed in the warp's
+/// tile (tagged too: its zeros then feed the tensor cores' accumulator
+/// directly) and erased where nothing else reads it (`erased`); nothing
+/// else is fused into it.
 LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
                                 int64_t warps,
                                 llvm::SmallPtrSetImpl<Operation *> &erased) {
@@ -360,12 +361,8 @@ LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
   fuseOptions.setFusionControlFn(
       [&](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        // (Its other reader while fusing is the untiled matmul.)
-        if (isDestination && isa<linalg::FillOp>(producer.getOwner()) &&
-            llvm::all_of(producer.getUsers(), [&](Operation *user) {
-              return user == mm.getOperation() ||
-                     user->getParentOp() == mm->getParentOp();
-            }))
+        // (A fill that other ops read stays for them.)
+        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });

@@ -278,6 +278,10 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
   block.queries = queryBlock;
   if (!ShapedType::isDynamic(ranges[1]))
     block.queries = std::min(queryBlock, std::max<int64_t>(ranges[1], 1));
+  // One tile of all S slots: padded to a multiple of 16 rows (the tensor
+  // cores' m) by the attention lowering.
+  if (block.queries == ranges[1] && block.queries % 16 != 0)
+    block.queries = llvm::alignTo(block.queries, 16);
   int64_t qb = block.queries, kb = keyBlock;
   // The block's tiles in shared memory (f32): the queries and keys (QB·Z,
   // KB·Z), the values and the accumulator (KB·HB, QB·HB), the scores and

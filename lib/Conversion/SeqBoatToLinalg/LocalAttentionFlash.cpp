@@ -158,6 +158,12 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
     }
     if (qb <= 0)
       return rewriter.notifyMatchFailure(op, "empty tile");
+    // A tile of all S slots (S below the query block) is padded to a
+    // multiple of 16 rows, the tensor cores' m (the rows past S are
+    // inactive and not written), as getAttentionBlock counts it.
+    int64_t tileRows = qb;
+    if (qb == qType.getDimSize(1) && qb % 16 != 0)
+      qb = llvm::alignTo(qb, 16);
 
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -196,7 +202,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
     SmallVector<OpFoldResult> outSizes = {rewriter.getIndexAttr(1),
                                           outType.isDynamicDim(1)
                                               ? OpFoldResult(rowsArg)
-                                              : rewriter.getIndexAttr(qb),
+                                              : rewriter.getIndexAttr(tileRows),
                                           rewriter.getIndexAttr(h)};
     Value hasQueries =
         cmpI(rewriter, loc, arith::CmpIPredicate::sgt, active, zero);

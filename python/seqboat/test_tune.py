@@ -109,6 +109,32 @@ class ContractionModelTest(unittest.TestCase):
         self.assertTrue(all(c[-1] > 0 for c in costs))
 
 
+class AttentionModelTest(unittest.TestCase):
+    """An attention kernel's tensor_flops run at the TF32 peak, the rest on
+    the FMA pipes; precision=ieee puts them all on the FMA pipes."""
+
+    KERNEL = {"name": "f_scan_0_kernel", "kind": "scan", "bytes": 1.0e6,
+              "flops": 1.0e12, "tensor_flops": 0.9e12, "blocks": 4096,
+              "threads": 256, "lanes": 256, "points": 4096 * 256,
+              "shared_bytes": 100000}
+
+    def time(self, kernel, precision="tf32"):
+        return tune.generic_kernel_costs(kernel, {}, "sm_90", precision)[0][-1]
+
+    def test_tensor_flops_are_faster(self):
+        fma = dict(self.KERNEL, tensor_flops=0)
+        self.assertLess(self.time(self.KERNEL), self.time(fma))
+        # Compute-bound here: the ratio is that of the two peaks' mix.
+        chip = tune.CHIPS["sm_90"]
+        mixed = 0.1e12 / chip["flops"] + 0.9e12 / chip["tf32"]
+        ratio = (self.time(fma) - tune.LAUNCH_US) / (self.time(self.KERNEL) - tune.LAUNCH_US)
+        self.assertAlmostEqual(ratio, (1.0e12 / chip["flops"]) / mixed, places=6)
+
+    def test_ieee_runs_on_fma_pipes(self):
+        fma = dict(self.KERNEL, tensor_flops=0)
+        self.assertEqual(self.time(self.KERNEL, "ieee"), self.time(fma))
+
+
 class AccuracyTest(unittest.TestCase):
     """measure() fails a variant whose output has NaN or Inf values."""
 

@@ -1116,8 +1116,7 @@ private:
     // block, Z and the block's features multiples of 8. Otherwise the
     // product runs as a thread phase (FFMA): said, not silent.
     if (!ieee && target == "gpu") {
-      bool scores = qb % 16 == 0 && block->keys % 8 == 0 && block->z % 8 == 0;
-      bool values = qb % 16 == 0 && block->keys % 8 == 0 && hb % 8 == 0;
+      bool scores = block->scoresFitMma(), values = block->valuesFitMma();
       if (!scores || !values)
         emitWarning(kernel.getLoc(), "attention kernel (Z=")
             << block->z << ", H=" << block->h << ", query block " << qb

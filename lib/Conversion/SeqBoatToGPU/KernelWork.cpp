@@ -242,14 +242,12 @@ struct SeqBoatPrintKernelWorkPass
         double attentionFlops = blocks * keys * qb * (2 * z + 2 * hb + 8);
         flops = flops - seqboatFlops(op, knobs->scanChunk) + attentionFlops;
         entry["flops"] = flops;
-        // The products on tensor cores (TF32 mma.sync m16n8k8: QB a
-        // multiple of 16; KB, Z, HB of 8), but under precision=ieee.
-        bool mma = precision != "ieee" && block->queries % 16 == 0 &&
-                   block->keys % 8 == 0;
+        // The products on tensor cores, but under precision=ieee.
+        bool mma = precision != "ieee";
         double tensorFlops = 0;
-        if (mma && block->z % 8 == 0)
+        if (mma && block->scoresFitMma())
           tensorFlops += blocks * keys * qb * 2 * z;
-        if (mma && block->features % 8 == 0)
+        if (mma && block->valuesFitMma())
           tensorFlops += blocks * keys * qb * 2 * hb;
         entry["tensor_flops"] = tensorFlops;
         entry["strategy"] = "attention";

@@ -198,22 +198,23 @@ struct SeqBoatVectorToMmaSync
     // fails on them. Where the contractions are warp tiles of a function
     // that also holds scalar code (the attention strategy's phases), each
     // warp forall is converted alone.
+    auto hasContraction = [](Operation *op) {
+      return op
+          ->walk([](vector::ContractionOp) { return WalkResult::interrupt(); })
+          .wasInterrupted();
+    };
     SmallVector<Operation *> roots;
     fn.walk([&](scf::ForallOp forall) {
       std::optional<ArrayAttr> mapping = forall.getMapping();
       if (!mapping || mapping->empty() ||
           !llvm::all_of(*mapping, llvm::IsaPred<gpu::GPUWarpMappingAttr>))
         return WalkResult::advance();
-      if (forall.walk([](vector::ContractionOp) {
-                  return WalkResult::interrupt();
-                }).wasInterrupted())
+      if (hasContraction(forall))
         roots.push_back(forall);
       return WalkResult::skip();
     });
     // Otherwise the function, where it holds contractions at all.
-    if (roots.empty() && fn.walk([](vector::ContractionOp) {
-                             return WalkResult::interrupt();
-                           }).wasInterrupted())
+    if (roots.empty() && hasContraction(fn))
       roots.push_back(fn);
     IRRewriter rewriter(ctx);
     for (Operation *root : roots) {

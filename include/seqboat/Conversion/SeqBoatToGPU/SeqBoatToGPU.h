@@ -187,6 +187,15 @@ SmallVector<int64_t> getIterationDomainSizes(TilingInterface op);
 /// local_attention or its features are not static.
 struct AttentionBlock {
   int64_t queries = 0, keys = 0, features = 0, z = 0, h = 0, sharedBytes = 0;
+  /// Whether Q·Kᵀ and P·V have the tensor cores' shape (TF32 mma.sync
+  /// m16n8k8: QB a multiple of 16; KB, and Z or HB, of 8), which the
+  /// strategy's warp tiles take (but under precision=ieee).
+  bool scoresFitMma() const {
+    return queries % 16 == 0 && keys % 8 == 0 && z % 8 == 0;
+  }
+  bool valuesFitMma() const {
+    return queries % 16 == 0 && keys % 8 == 0 && features % 8 == 0;
+  }
 };
 FailureOr<AttentionBlock> getAttentionBlock(func::FuncOp kernel,
                                             int64_t queryBlock,

@@ -1,6 +1,7 @@
 //===- SeqBoatTransformOps.cpp - seqboat's transform-dialect ops ----------===//
 
 #include "seqboat/Dialect/SeqBoat/TransformOps/SeqBoatTransformOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -244,19 +245,32 @@ DiagnosedSilenceableFailure SeqBoatMapForallToBlocksOp::apply(
   return DiagnosedSilenceableFailure::success();
 }
 
+/// The threads per block a `block_threads` param holds (one integer in
+/// [1, 1024]), or a definite failure of `op` saying what it holds instead.
+static DiagnosedSilenceableFailure
+readBlockThreads(Operation *op, ArrayRef<Attribute> params, int64_t &threads) {
+  auto value = params.size() == 1 ? dyn_cast<IntegerAttr>(params.front())
+                                  : IntegerAttr();
+  if (!value || value.getInt() < 1 || value.getInt() > 1024) {
+    std::string held;
+    llvm::raw_string_ostream os(held);
+    llvm::interleaveComma(params, os);
+    return emitDefiniteFailure(op, "block_threads must be one integer in "
+                                   "[1, 1024], got [" + held + "]");
+  }
+  threads = value.getInt();
+  return DiagnosedSilenceableFailure::success();
+}
+
 DiagnosedSilenceableFailure SeqBoatMapNestedForallToThreadsOp::apply(
     transform::TransformRewriter &rewriter,
     transform::TransformResults &results, transform::TransformState &state) {
-  ArrayRef<Attribute> params = state.getParams(getBlockThreads());
-  if (params.size() != 1)
-    return emitDefiniteFailure()
-           << "expects one block_threads value, got " << params.size();
-  auto value = dyn_cast<IntegerAttr>(params.front());
-  if (!value || value.getInt() < 1 || value.getInt() > 1024)
-    return emitDefiniteFailure()
-           << "block_threads must be an integer in [1, 1024], got "
-           << params.front();
-  SmallVector<int64_t> blockDims = {value.getInt(), 1, 1};
+  int64_t threads = 0;
+  DiagnosedSilenceableFailure read = readBlockThreads(
+      getOperation(), state.getParams(getBlockThreads()), threads);
+  if (!read.succeeded())
+    return read;
+  SmallVector<int64_t> blockDims = {threads, 1, 1};
   auto transformOp = cast<transform::TransformOpInterface>(getOperation());
   SmallVector<Operation *> mapped;
   for (Operation *target : state.getPayloadOps(getTarget())) {
@@ -326,12 +340,21 @@ bool isWarpMatmul(Operation *op, int64_t warps) {
          ranges[0] > 0 && ranges[1] > 0 && ranges[2] > 0;
 }
 
-/// The largest divisor of `n` that is at most `limit`.
-int64_t largestDivisor(int64_t n, int64_t limit) {
-  for (int64_t d = std::min(n, limit); d > 1; --d)
-    if (n % d == 0)
-      return d;
-  return 1;
+/// Replaces `root` by its tiles' results, then erases `root` and the
+/// producers fused into the tiles that nothing reads any more (recorded in
+/// `erased`, so that a walk over a list holding them skips them).
+void replaceTiledRoot(RewriterBase &rewriter, Operation *root,
+                      const scf::SCFTileAndFuseResult &tiled,
+                      llvm::SmallPtrSetImpl<Operation *> &erased) {
+  for (OpResult r : root->getResults())
+    rewriter.replaceAllUsesWith(r, tiled.replacements.lookup(r));
+  rewriter.eraseOp(root);
+  for (Operation *producer : tiled.fusedProducers) {
+    if (producer == root || !producer->use_empty())
+      continue;
+    erased.insert(producer);
+    rewriter.eraseOp(producer);
+  }
 }
 
 /// Tiles `mm` (an isWarpMatmul) into an scf.forall over at most `warps`
@@ -374,16 +397,7 @@ LogicalResult tileMatmulToWarps(RewriterBase &rewriter, linalg::MatmulOp mm,
     return failure();
   for (Operation *t : tiled->tiledAndFusedOps)
     t->setAttr(kWarpMatmulAttr, UnitAttr::get(ctx));
-  Operation *root = mm.getOperation();
-  for (OpResult r : root->getResults())
-    rewriter.replaceAllUsesWith(r, tiled->replacements.lookup(r));
-  rewriter.eraseOp(root);
-  for (Operation *producer : tiled->fusedProducers) {
-    if (producer == root || !producer->use_empty())
-      continue;
-    erased.insert(producer);
-    rewriter.eraseOp(producer);
-  }
+  replaceTiledRoot(rewriter, mm, *tiled, erased);
   return success();
 }
 
@@ -446,13 +460,11 @@ DiagnosedSilenceableFailure SeqBoatPromoteBlockTensorsOp::apply(
 DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
     transform::TransformRewriter &rewriter,
     transform::TransformResults &results, transform::TransformState &state) {
-  ArrayRef<Attribute> params = state.getParams(getBlockThreads());
-  auto value = params.size() == 1 ? dyn_cast<IntegerAttr>(params.front())
-                                  : IntegerAttr();
-  if (!value || value.getInt() < 1 || value.getInt() > 1024)
-    return emitDefiniteFailure()
-           << "block_threads must be one integer in [1, 1024]";
-  int64_t threads = value.getInt();
+  int64_t threads = 0;
+  DiagnosedSilenceableFailure read = readBlockThreads(
+      getOperation(), state.getParams(getBlockThreads()), threads);
+  if (!read.succeeded())
+    return read;
   MLIRContext *ctx = getContext();
   SmallVector<Operation *> targets;
   for (Operation *target : state.getPayloadOps(getTarget())) {
@@ -541,18 +553,7 @@ DiagnosedSilenceableFailure SeqBoatTileBlockToThreadsOp::apply(
         diag.attachNote(op.getLoc()) << "op: " << op->getName();
         return diag;
       }
-      for (OpResult r : op->getResults())
-        rewriter.replaceAllUsesWith(r, tiledOp->replacements.lookup(r));
-      rewriter.eraseOp(op);
-      // Producers computed in the tiles and read by nothing else now.
-      for (Operation *producer : tiledOp->fusedProducers) {
-        if (producer == op.getOperation())
-          continue;
-        if (!producer->use_empty())
-          continue;
-        fused.insert(producer);
-        rewriter.eraseOp(producer);
-      }
+      replaceTiledRoot(rewriter, op, *tiledOp, fused);
     }
     targets.push_back(target);
   }

@@ -96,8 +96,26 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
     %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
     %t = transform.param.constant 2048 : i64 -> !transform.param<i64>
-    // expected-error @+1 {{block_threads must be one integer in [1, 1024]}}
+    // expected-error @+1 {{block_threads must be one integer in [1, 1024], got [2048 : i64]}}
     %p = transform.seqboat.tile_block_to_threads %f block_threads = %t
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+// map_nested_forall_to_threads reads block_threads the same way.
+func.func @bad_launch_threads(%x: tensor<8xf32>) -> tensor<8xf32> {
+  return %x : tensor<8xf32>
+}
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t = transform.param.constant 0 : i64 -> !transform.param<i64>
+    // expected-error @+1 {{block_threads must be one integer in [1, 1024], got [0 : i64]}}
+    %p = transform.seqboat.map_nested_forall_to_threads %f block_threads = %t
         : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
     transform.yield
   }

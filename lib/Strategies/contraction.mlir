@@ -325,6 +325,28 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
+  // Vector code as FMAs and 1-D loads and stores: each vector.contract as
+  // outer products (one FMA per row of the tile and step), transfers
+  // unrolled to rank 1 (the FFMA and CPU lowerings of the mma-shaped tiles).
+  transform.named_sequence @seqboat_vectors_to_fma(%root: !transform.any_op {transform.readonly}) {
+    %f = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.materialize_masks
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_transpose
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    transform.yield
+  }
+
   // 4c. GPU, exact f32: the same staging, the matmul register-blocked per
   //     thread (a 16x8 grid of (TM/16)x(TN/8) tiles) and lowered to FFMA;
   //     the K slices are read from shared memory with vector loads.
@@ -360,19 +382,7 @@ module attributes {transform.with_named_sequence} {
     } : !transform.any_op
     transform.apply_cse to %f2 : !transform.any_op
     %f3 = transform.structured.hoist_redundant_vector_transfers %f2 : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f3 {
-      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
-      transform.apply_patterns.vector.lower_outerproduct
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
-      transform.apply_patterns.vector.materialize_masks
-      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
-      transform.apply_patterns.vector.lower_transpose
-      transform.apply_patterns.vector.lower_broadcast
-      transform.apply_patterns.vector.lower_shape_cast
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %f3 : !transform.any_op
+    transform.include @seqboat_vectors_to_fma failures(propagate) (%root) : (!transform.any_op) -> ()
     %kloop = transform.structured.match ops{["scf.for"]} in %f3 : (!transform.any_op) -> !transform.any_op
     %piped = transform.nvgpu.pipeline_shared_memory_copies failures(propagate) %kloop {depth = 2, peel_epilogue}
         : (!transform.any_op) -> !transform.any_op
@@ -404,19 +414,7 @@ module attributes {transform.with_named_sequence} {
     } : !transform.any_op
     transform.apply_cse to %f1 : !transform.any_op
     %f2 = transform.structured.hoist_redundant_vector_transfers %f1 : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f2 {
-      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
-      transform.apply_patterns.vector.lower_outerproduct
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
-      transform.apply_patterns.vector.materialize_masks
-      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
-      transform.apply_patterns.vector.lower_transpose
-      transform.apply_patterns.vector.lower_broadcast
-      transform.apply_patterns.vector.lower_shape_cast
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %f2 : !transform.any_op
+    transform.include @seqboat_vectors_to_fma failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
 
@@ -562,6 +560,15 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @seqboat_parallel_gpu(%root: !transform.any_op {transform.readonly},
                                                  %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_parallel_map_gpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.yield
+  }
+
+  // The bufferized tiles onto the GPU: loops in each thread, blocks and
+  // threads mapped, a thread's vector code and scratch lowered.
+  transform.named_sequence @seqboat_parallel_map_gpu(%root: !transform.any_op {transform.readonly},
+                                                     %threads: !transform.param<i64> {transform.readonly}) {
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
     // Each thread's point (and the loops left in it) as scalar loops.
@@ -724,21 +731,7 @@ module attributes {transform.with_named_sequence} {
     transform.include @seqboat_parallel_cpu failures(propagate) (%root, %threads)
         : (!transform.any_op, !transform.param<i64>) -> ()
     transform.include @seqboat_attention_warp_products failures(propagate) (%root) : (!transform.any_op) -> ()
-    %f = transform.include @seqboat_kernel failures(propagate) (%root)
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f {
-      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
-      transform.apply_patterns.vector.lower_outerproduct
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
-      transform.apply_patterns.vector.materialize_masks
-      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
-      transform.apply_patterns.vector.lower_transpose
-      transform.apply_patterns.vector.lower_broadcast
-      transform.apply_patterns.vector.lower_shape_cast
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %f : !transform.any_op
+    transform.include @seqboat_vectors_to_fma failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }
 
@@ -788,34 +781,17 @@ module attributes {transform.with_named_sequence} {
     transform.apply_cse to %phases : !transform.any_op
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.include @seqboat_attention_warp_products failures(propagate) (%root) : (!transform.any_op) -> ()
-    // The other phases: each thread's point (and the loops left in it) as
-    // scalar loops; then blocks, warps and threads.
-    %f0 = transform.include @seqboat_kernel failures(propagate) (%root)
-        : (!transform.any_op) -> !transform.any_op
-    %ops = transform.structured.match interface{LinalgOp} in %f0 : (!transform.any_op) -> !transform.any_op
-    %loops = transform.structured.convert_to_loops %ops : (!transform.any_op) -> !transform.any_op
     // vector.contract -> nvgpu.mma.sync with ldmatrix, f32 operands as TF32,
-    // in each warp forall.
+    // in each warp forall (before the mapping, which removes the foralls).
     %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op
     %f2 = transform.apply_registered_pass "seqboat-vector-to-mma-sync" to %f1
         : (!transform.any_op) -> !transform.any_op
     %f3 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f2
         : (!transform.any_op) -> !transform.any_op
-    %launch = transform.seqboat.map_forall_to_blocks %f3 : (!transform.any_op) -> !transform.any_op
-    %launch2 = transform.seqboat.map_nested_forall_to_threads %launch block_threads = %threads
-        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
-    %f4 = transform.include @seqboat_kernel failures(propagate) (%root)
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f4 {
-      transform.apply_patterns.vector.materialize_masks
-      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %f4 : !transform.any_op
-    %f5 = transform.apply_registered_pass "promote-buffers-to-stack"
-        with options = { "max-alloc-size-in-bytes" = 262144 } to %f4
-        : (!transform.any_op) -> !transform.any_op
+    // The other phases as loops in their threads; blocks, warps and threads.
+    transform.include @seqboat_parallel_map_gpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
     transform.include @seqboat_attention_finish_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
     transform.yield
   }

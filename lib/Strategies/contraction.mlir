@@ -719,6 +719,32 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
+  // The 16-bit products (seqboat.autocast): each warp's matmul tile as a
+  // vector.contract of f16/bf16 operands into the f32 accumulator (the
+  // vectoriser's extensions folded into it), unrolled to m16n8k16.
+  transform.named_sequence @seqboat_attention_warp_products16(%root: !transform.any_op {transform.readonly}) {
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %mms = transform.structured.match attributes{seqboat.warp_matmul} in %func
+        : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %mms {create_named_contraction} : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.vector.fold_arith_extension
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.gpu.unroll_vectors_subgroup_mma [16, 8, 16]
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %func {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %func : !transform.any_op
+    transform.yield
+  }
+
   transform.named_sequence @seqboat_attention_cpu(%root: !transform.any_op {transform.readonly},
                                                   %kb: !transform.param<i64> {transform.readonly},
                                                   %threads: !transform.param<i64> {transform.readonly}) {
@@ -790,6 +816,43 @@ module attributes {transform.with_named_sequence} {
     %f3 = transform.apply_registered_pass "seqboat-mma-sync-tf32" to %f2
         : (!transform.any_op) -> !transform.any_op
     // The other phases as loops in their threads; blocks, warps and threads.
+    transform.include @seqboat_parallel_map_gpu failures(propagate) (%root, %threads)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    transform.include @seqboat_attention_finish_gpu failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  // 16-bit products: the CPU runs the tiles of @seqboat_attention_cpu (the
+  // rounded operands extended into its FMAs); the GPU's warp tiles are
+  // f16/bf16 mma.sync m16n8k16 with f32 accumulators.
+  transform.named_sequence @seqboat_attention16_cpu(%root: !transform.any_op {transform.readonly},
+                                                    %kb: !transform.param<i64> {transform.readonly},
+                                                    %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_cpu failures(propagate) (%root, %kb, %threads)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_attention16_gpu(%root: !transform.any_op {transform.readonly},
+                                                    %kb: !transform.param<i64> {transform.readonly},
+                                                    %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
+        : (!transform.any_op, !transform.param<i64>) -> ()
+    %func = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %shared = transform.seqboat.promote_block_tensors %func : (!transform.any_op) -> !transform.any_op
+    %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %threads warp_matmuls
+        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
+    transform.apply_patterns to %phases {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %phases : !transform.any_op
+    transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_attention_warp_products16 failures(propagate) (%root) : (!transform.any_op) -> ()
+    %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
+        : (!transform.any_op) -> !transform.any_op
+    %f2 = transform.apply_registered_pass "seqboat-vector-to-mma-sync" to %f1
+        : (!transform.any_op) -> !transform.any_op
     transform.include @seqboat_parallel_map_gpu failures(propagate) (%root, %threads)
         : (!transform.any_op, !transform.param<i64>) -> ()
     transform.include @seqboat_attention_finish_gpu failures(propagate) (%root) : (!transform.any_op) -> ()

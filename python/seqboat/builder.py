@@ -76,7 +76,9 @@ class BuildConfig:
     dtype: str = "f32"               # activations and dense weights: f32, f16, bf16
     param_dtype: str = "same"        # small parameters: "same" (dtype) or "f32"
     dynamic: bool = False            # B and L written as ? in the signature
-    autocast: bool = False           # layer: reference rounds the projections' inputs to dtype
+    autocast: bool = False           # layer, local_attention: reference rounds as precision=autocast
+    query_block: int = 64            # the attention strategy's blocks (autocast's rounding of P)
+    key_block: int = 32
 
     @property
     def taps(self):
@@ -355,7 +357,8 @@ def _case_local_attention(rng, cfg):
              "operandSegmentSizes": segments}
     return Case("local_attention", ins, attrs, reference=lambda ins: [
         ref.local_attention(*ins[:5], ins[5] if cfg.rel_bias else None, cfg.window,
-                            cfg.bidirectional, cfg.activation)])
+                            cfg.bidirectional, cfg.activation,
+                            products=_attention_products(cfg))])
 
 
 def _case_linear_attention(rng, cfg):
@@ -464,7 +467,17 @@ def _case_layer(rng, cfg):
         def gemm_input(t):
             return round_to(t.astype(np.float32), cfg.dtype).astype(np.float64)
     return Case("layer", [p[name] for name in ref.LAYER_OPERANDS], attrs,
-                [ref.layer(p, lcfg, gemm_input=gemm_input)])
+                [ref.layer(p, lcfg, gemm_input=gemm_input,
+                           attention_products=_attention_products(cfg))])
+
+
+def _attention_products(cfg):
+    """precision=autocast: the attention multiplies --dtype values
+    (seqboat.autocast), rounded where its tiles round them."""
+    if not cfg.autocast or cfg.dtype == "f32":
+        return None
+    return ref.AttentionProducts(lambda t: round_to(t, cfg.dtype),
+                                 cfg.query_block, cfg.key_block)
 
 
 # Affine maps the generated linalg text uses.
@@ -887,8 +900,13 @@ def _parser():
     common.add_argument("--dynamic", action="store_true",
                         help="write the batch and sequence dims as ?")
     common.add_argument("--autocast", action="store_true",
-                        help="layer: the reference rounds what the three projections read "
-                             "to --dtype, as precision=autocast computes")
+                        help="layer, local_attention: the reference rounds what the three "
+                             "projections and the attention's products read to --dtype, "
+                             "as precision=autocast computes")
+    common.add_argument("--query-block", type=int, default=d.query_block,
+                        help="with --autocast: the attention strategy's query block")
+    common.add_argument("--key-block", type=int, default=d.key_block,
+                        help="with --autocast: the attention strategy's key block")
     for op in OPS:
         sub.add_parser(op, parents=[common], help="build a %s case" % op)
 

@@ -1,7 +1,7 @@
 """Inspect the gpu.binary that ``seqboat-opt --seqboat-gpu-pipeline`` emits.
 
     python3 -m seqboat.kernels FILE.mlir [--ptx-dir DIR] [--ptxas PATH]
-        [--arch sm_90] [--json]
+        [--arch SM] [--json]
 
 Finds every ``gpu.binary`` in FILE (the output of the pipeline with
 ``format=isa``), extracts each PTX object, lists its kernels (``.entry``) and,
@@ -101,12 +101,22 @@ def ptxas_report(ptxas, ptx, arch, extra_options=""):
     return report
 
 
+_TARGET = re.compile(r"^\s*\.target\s+(sm_[0-9]+a?)", re.M)
+
+
+def ptx_target(ptx):
+    """The chip a PTX module's `.target` names (sm_90 when it names none)."""
+    m = _TARGET.search(ptx)
+    return m.group(1) if m else "sm_90"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--ptx-dir", help="write each binary's PTX here")
     parser.add_argument("--ptxas", help="ptxas to use (default: CUDA_HOME, /usr/local/cuda, PATH)")
-    parser.add_argument("--arch", default="sm_90")
+    parser.add_argument("--arch", default=None,
+                        help="ptxas -arch (default: each PTX's .target, e.g. sm_90a)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
 
@@ -130,7 +140,7 @@ def main(argv=None):
     if ptxas:
         try:
             for ptx in ptxs:
-                report.update(ptxas_report(ptxas, ptx, args.arch))
+                report.update(ptxas_report(ptxas, ptx, args.arch or ptx_target(ptx)))
         except (RuntimeError, OSError) as e:
             print("error: %s" % e, file=sys.stderr)
             return 1

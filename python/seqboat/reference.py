@@ -16,6 +16,7 @@ follows a lowering of the dialect.
 """
 
 import functools
+import collections
 import math
 from dataclasses import dataclass
 
@@ -320,7 +321,7 @@ def scatter(xc, pos, length):
 
 @_public
 def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
-                    bidirectional=False, activation="softmax"):
+                    bidirectional=False, activation="softmax", products=None):
     """Windowed attention over the compacted tokens, ``[B, S, H]``.
 
     q, k : ``[B, S, Z]``, v : ``[B, S, H]``, pos ``[B, S]`` / count ``[B]``
@@ -339,7 +340,14 @@ def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
 
     ``a_ij = 0`` for keys not allowed, ``o_i = sum_j a_ij v_j`` and rows
     ``i >= count[b]`` are 0.
+
+    ``products``, if given, is an :class:`AttentionProducts`: the op under
+    ``seqboat.autocast`` (16-bit products) as the attention strategy
+    computes it, whose rounding of the weights depends on its tiles.
     """
+    if products is not None:
+        return _local_attention_products(q, k, v, pos, count, rel_bias, window,
+                                         bidirectional, activation, products)
     q, k, v = _f64(q), _f64(k), _f64(v)
     pos = np.asarray(pos).astype(np.int64)
     count = np.asarray(count).astype(np.int64)
@@ -387,6 +395,91 @@ def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
                 a = np.zeros_like(s)
                 a[allowed] = 0.5 * (1.0 + _erf((s[allowed] - mu) / (std * math.sqrt(2.0))))
             out[b, i0:i1] = a @ v[b, j0:j1]
+    return out
+
+
+class AttentionProducts(collections.namedtuple(
+        "AttentionProducts", ["round", "query_block", "key_block"])):
+    """A local attention whose products multiply 16-bit values
+    (``seqboat.autocast``), as the attention strategy runs it: ``round``
+    maps a float32 array to the values of the 16-bit type; the strategy
+    takes ``query_block`` query slots per block and tiles of ``key_block``
+    keys. Per block (docs/dialect.md, "Element types"): ``Qt = round(c q)``,
+    ``Kt = round(k)``, ``Vt = round(v)``, and per key tile, from the first
+    key of the block's windows, ``S = Qt Kt^T`` (+ rel_bias, masked); for
+    softmax the running max ``m' = max(m, rowmax S)``, ``P = round(exp(S -
+    m'))``, ``l = exp(m - m') l + rowsum P``, ``acc = exp(m - m') acc + P
+    Vt``, and ``o = acc / l``; otherwise ``P = round(act(S))`` and ``o =
+    sum P Vt``."""
+
+
+def _local_attention_products(q, k, v, pos, count, rel_bias, window,
+                              bidirectional, activation, products):
+    q, k, v = _f64(q), _f64(k), _f64(v)
+    pos = np.asarray(pos).astype(np.int64)
+    count = np.asarray(count).astype(np.int64)
+    bsz, slots, zdim = q.shape
+    w = int(window)
+    rnd, qb, kb = products.round, int(products.query_block), int(products.key_block)
+    _check(qb > 0 and kb > 0, "local_attention: products need positive blocks")
+    if activation == "softmax":
+        c = zdim ** -0.5
+    else:
+        _check(w > 0, "local_attention: relu2/laplace need window > 0 (c = 1/w)")
+        c = 1.0 / (2 * w) if bidirectional else 1.0 / w
+    c32 = np.float32(c)
+    if rel_bias is not None:
+        rb = _f64(rel_bias).reshape(-1)
+        m_dist = (rb.size + 1) // 2
+    out = np.zeros((bsz, slots, v.shape[2]))
+    for b in range(bsz):
+        cnt = min(max(int(count[b]), 0), slots)
+        for first in range(0, slots, qb):
+            active = min(qb, slots - first, max(cnt - first, 0))
+            if active <= 0:
+                continue
+            last_q = first + active - 1
+            lo = max(first - w, 0)
+            hi = min(last_q + w + 1, cnt) if bidirectional else last_q + 1
+            ii = np.arange(first, first + active)[:, None]
+            qt = _f64(rnd((q[b, ii[:, 0]].astype(np.float32) * c32)))
+            m = np.full((active, 1), -np.inf)
+            l = np.zeros((active, 1))
+            acc = np.zeros((active, v.shape[2]))
+            for j0 in range(lo, hi, kb):
+                jj = np.arange(j0, j0 + kb)[None, :]
+                rows = np.minimum(jj[0], hi - 1)
+                kt = _f64(rnd(k[b, rows].astype(np.float32)))
+                vt = _f64(rnd(v[b, rows].astype(np.float32)))
+                diff = ii - jj
+                allowed = (jj < hi) & ((np.abs(diff) <= w) if bidirectional
+                                       else ((diff >= 0) & (diff <= w)))
+                s = qt @ kt.T
+                if rel_bias is not None:
+                    rel = pos[b, rows][None, :] - pos[b, ii[:, 0]][:, None]
+                    s = s + rb[np.clip(rel, -(m_dist - 1), m_dist - 1) + (m_dist - 1)]
+                if activation == "softmax":
+                    s = np.where(allowed, s, -np.inf)
+                    m_new = np.maximum(m, s.max(axis=1, keepdims=True))
+                    with np.errstate(invalid="ignore"):
+                        alpha = np.where(m_new == -np.inf, 1.0, np.exp(m - m_new))
+                        e = np.where(allowed, np.exp(s - m_new), 0.0)
+                    p = _f64(rnd(e.astype(np.float32)))
+                    l = alpha * l + p.sum(axis=1, keepdims=True)
+                    acc = alpha * acc + p @ vt
+                    m = m_new
+                else:
+                    if activation == "relu2":
+                        a = np.maximum(s, 0.0) ** 2
+                    else:  # laplace
+                        mu, std = math.sqrt(0.5), math.sqrt(1.0 / (4.0 * math.pi))
+                        a = 0.5 * (1.0 + _erf((s - mu) / (std * math.sqrt(2.0))))
+                    p = _f64(rnd(np.where(allowed, a, 0.0).astype(np.float32)))
+                    acc = acc + p @ vt
+            if activation == "softmax":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    acc = np.where(l > 0, acc / np.where(l > 0, l, 1.0), 0.0)
+            out[b, first:first + active] = acc
     return out
 
 
@@ -485,7 +578,8 @@ def normalize(x, kind, w, b, eps):
     raise ValueError("unknown norm %r" % (kind,))
 
 
-def _layer(params, cfg, return_intermediates=False, gemm_input=None):
+def _layer(params, cfg, return_intermediates=False, gemm_input=None,
+           attention_products=None):
     if isinstance(cfg, dict):
         cfg = LayerConfig(**cfg)
     missing = [n for n in LAYER_OPERANDS if n not in params]
@@ -525,7 +619,8 @@ def _layer(params, cfg, return_intermediates=False, gemm_input=None):
     k = z * p["qk_gamma"][1] + p["qk_beta"][1]
     # 7: attention over the compacted tokens
     o = local_attention.f64(q, k, v, pos, count, p["rel_bias"], cfg.window,
-                            cfg.bidirectional, cfg.activation)
+                            cfg.bidirectional, cfg.activation,
+                            products=attention_products)
     h = gin(o * r) @ p["h_w"].T + p["h_b"]
     # 8: back to original positions, gated
     hf = scatter.f64(h, pos, length) * (gate * active)[..., None]
@@ -540,7 +635,8 @@ def _layer(params, cfg, return_intermediates=False, gemm_input=None):
     return out, inter
 
 
-def layer(params, cfg, return_intermediates=False, gemm_input=None):
+def layer(params, cfg, return_intermediates=False, gemm_input=None,
+          attention_products=None):
     """One whole SeqBoat layer, ``out : [B, L, D]`` (float32).
 
     ``params`` maps the operand names of ``seqboat.layer``
@@ -569,9 +665,12 @@ def layer(params, cfg, return_intermediates=False, gemm_input=None):
     values (xn, mx, u, hx, gate, active, pos, count, z, r, v, q, k, o, h, hf).
     ``gemm_input``, if given, maps what each of the three projections reads
     (``mx``, ``gather(mx, pos)``, ``o * r``) before the product: rounding to
-    a 16-bit type models ``precision=autocast``.
+    a 16-bit type models ``precision=autocast``, together with
+    ``attention_products`` (an :class:`AttentionProducts`: the attention's
+    16-bit products).
     """
-    return _to_public(_layer(params, cfg, return_intermediates, gemm_input))
+    return _to_public(_layer(params, cfg, return_intermediates, gemm_input,
+                             attention_products))
 
 
 layer.f64 = _layer

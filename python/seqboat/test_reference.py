@@ -233,6 +233,37 @@ class AttentionTest(unittest.TestCase):
                         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12,
                                                    err_msg="%s bidir=%s w=%d" % (act, bidir, w))
 
+    def test_products_without_rounding_match(self):
+        # The autocast walk (query blocks, key tiles, the online softmax)
+        # with a rounding that keeps f32 values is the op itself, whatever
+        # the blocks.
+        q, k, v, pos, count = self._inputs(length=37, z=8, h=5)
+        rb = rnd(self.rng, 2 * 4 - 1)
+        keep = lambda t: np.asarray(t, np.float32)
+        for act in ref.ACTIVATIONS:
+            for bidir in (False, True):
+                want = ref.local_attention.f64(q, k, v, pos, count, rb, 3, bidir, act)
+                for qb, kb in ((4, 3), (16, 8), (64, 32)):
+                    products = ref.AttentionProducts(keep, qb, kb)
+                    got = ref.local_attention.f64(q, k, v, pos, count, rb, 3, bidir, act,
+                                                  products=products)
+                    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6,
+                                               err_msg="%s bidir=%s %dx%d" % (act, bidir, qb, kb))
+
+    def test_products_round_weights_by_tile(self):
+        # Rounding P depends on the running max, so on the key tiles: two
+        # walks differ, each stays within bf16's step of the op.
+        q, k, v, pos, count = self._inputs(length=60, z=8, h=5, frac=1.0)
+        to_bf16 = lambda t: builder.round_to(t, "bf16")
+        want = ref.local_attention.f64(q, k, v, pos, count, None, 20, True, "softmax")
+        a = ref.local_attention.f64(q, k, v, pos, count, None, 20, True, "softmax",
+                                    products=ref.AttentionProducts(to_bf16, 16, 8))
+        c = ref.local_attention.f64(q, k, v, pos, count, None, 20, True, "softmax",
+                                    products=ref.AttentionProducts(to_bf16, 16, 32))
+        self.assertFalse(np.array_equal(a, c))
+        for got in (a, c):
+            self.assertLess(np.abs(got - want).max(), 2.0 ** -6 * np.abs(want).max())
+
     def test_row_blocks(self):
         # more active tokens than one row block
         bsz, length = 1, 600

@@ -134,6 +134,17 @@ class AttentionModelTest(unittest.TestCase):
         fma = dict(self.KERNEL, tensor_flops=0)
         self.assertEqual(self.time(self.KERNEL, "ieee"), self.time(fma))
 
+    def test_half_products_at_half_peak(self):
+        # 16-bit products (autocast): twice the TF32 peak, under any precision.
+        half = dict(self.KERNEL, operand_bytes=2)
+        chip = tune.CHIPS["sm_90"]
+        mixed_half = 0.1e12 / chip["flops"] + 0.9e12 / (chip["tf32"] * tune.HALF_OVER_TF32)
+        mixed_tf32 = 0.1e12 / chip["flops"] + 0.9e12 / chip["tf32"]
+        ratio = (self.time(self.KERNEL) - tune.LAUNCH_US) / (self.time(half) - tune.LAUNCH_US)
+        self.assertAlmostEqual(ratio, mixed_tf32 / mixed_half, places=6)
+        self.assertEqual(self.time(half, "ieee"), self.time(half))
+        self.assertLess(self.time(half), self.time(self.KERNEL))
+
 
 class AccuracyTest(unittest.TestCase):
     """measure() fails a variant whose output has NaN or Inf values."""

@@ -554,13 +554,16 @@ def generic_kernel_costs(kernel, ptxas, chip_name, precision="tf32"):
         report["smem"] = max(report.get("smem", 0), kernel["shared_bytes"])
         ptxas = dict(ptxas, **{kernel["name"]: report})
     # The attention strategy's products on tensor cores ("tensor_flops"):
-    # their time at the TF32 peak, the rest (softmax, masks) on the FMA
-    # pipes: the peak that takes as long over all of them.
+    # their time at the TF32 peak (16-bit products, "operand_bytes" 2: the
+    # f16/bf16 peak, under any precision), the rest (softmax, masks) on the
+    # FMA pipes: the peak that takes as long over all of them.
     flops = kernel["flops"]
     peak = chip["flops"]
     tensor = min(kernel.get("tensor_flops", 0), flops)
-    if tensor and precision != "ieee":
-        peak = flops / ((flops - tensor) / chip["flops"] + tensor / chip["tf32"])
+    half = kernel.get("operand_bytes", 4) == 2
+    if tensor and (precision != "ieee" or half):
+        tensor_peak = chip["tf32"] * (HALF_OVER_TF32 if half else 1.0)
+        peak = flops / ((flops - tensor) / chip["flops"] + tensor / tensor_peak)
     return [_roofline(kernel["name"], grid, lanes, nbytes,
                       flops, peak, threads, {}, ptxas, chip)]
 

@@ -272,6 +272,11 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
       ShapedType::isDynamic(z) || z <= 0 || ranges[2] <= 0)
     return failure();
   AttentionBlock block;
+  block.productType = cast<ShapedType>(attention.getQ().getType()).getElementType();
+  if (auto autocast = attention->getAttrOfType<TypeAttr>(kAutocastAttr))
+    if (block.productType.isF32())
+      block.productType = autocast.getValue();
+  int64_t pb = block.productType.getIntOrFloatBitWidth() / 8;
   block.z = z;
   block.h = ranges[2];
   block.keys = keyBlock;
@@ -283,12 +288,16 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
   if (block.queries == ranges[1] && block.queries % 16 != 0)
     block.queries = llvm::alignTo(block.queries, 16);
   int64_t qb = block.queries, kb = keyBlock;
-  // The block's tiles in shared memory (f32): the queries and keys (QB·Z,
-  // KB·Z), the values and the accumulator (KB·HB, QB·HB), the scores and
-  // the weights (2·QB·KB), the running max and sum and the block max
-  // (3·QB).
+  // The block's tiles in shared memory: the queries, keys and values
+  // (QB·Z, KB·Z, KB·HB) in the products' type; in f32 the accumulator
+  // (QB·HB), the scores and the weights (2·QB·KB), the running max and sum
+  // and the block max (3·QB); under autocast the weights rounded for P·V
+  // too (QB·KB).
   auto bytes = [&](int64_t hb) {
-    return 4 * (qb * z + kb * z + kb * hb + qb * hb + 2 * qb * kb + 3 * qb);
+    int64_t tiles = pb * (qb * z + kb * z + kb * hb);
+    if (block.halfProducts())
+      tiles += pb * qb * kb;
+    return tiles + 4 * (qb * hb + 2 * qb * kb + 3 * qb);
   };
   // v's features per block: those a thread of the scan strategy would take
   // (all up to 2·Z, else a divisor of H), fewer while the tiles do not fit
@@ -1085,14 +1094,6 @@ private:
   /// softmax, two linalg.matmul per key tile) and maps them.
   LogicalResult applyAttention(ModuleOp module, func::FuncOp kernel,
                                TilingInterface root, const KernelKnobs &knobs) {
-    // Tensor cores (TF32) but under precision=ieee; the CPU runs the same
-    // tiles either way (exact f32 products).
-    bool ieee = precision == "ieee";
-    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
-        kernel, "seqboat_attention_" + contractionTarget() + (ieee ? "_ieee" : ""),
-        2, "two params (the key block, the threads per block)");
-    if (failed(entry))
-      return failure();
     if (knobs.queryBlock <= 0 || knobs.queryBlock > 1024)
       return emitError(kernel.getLoc(), "attention kernel: ")
              << "attention-query-block must be in [1, 1024], got "
@@ -1111,20 +1112,43 @@ private:
              << "): the block's tiles need " << block->sharedBytes
              << " bytes of shared memory, more than " << kDynamicSharedBytes
              << "; use smaller attention-query-block or attention-key-block";
+    // 16-bit products (seqboat.autocast): f16/bf16 tensor cores whatever
+    // the precision (exact products into f32). f32 products: TF32 tensor
+    // cores but under precision=ieee. The CPU runs the same tiles either
+    // way (exact products of the operands' values).
+    bool half = block->halfProducts();
+    bool ieee = precision == "ieee" && !half;
+    FailureOr<transform::NamedSequenceOp> entry = lookupEntry(
+        kernel,
+        std::string("seqboat_attention") + (half ? "16_" : "_") +
+            contractionTarget() + (ieee ? "_ieee" : ""),
+        2, "two params (the key block, the threads per block)");
+    if (failed(entry))
+      return failure();
     int64_t qb = block->queries, hb = block->features;
     // The products on tensor cores (m16n8k8): QB a multiple of 16, the key
-    // block, Z and the block's features multiples of 8. Otherwise the
-    // product runs as a thread phase (FFMA): said, not silent.
+    // block, Z and the block's features multiples of 8 (16-bit m16n8k16: Z
+    // and the key block multiples of 16). Otherwise the product runs as a
+    // thread phase (FFMA): said, not silent.
     if (!ieee && target == "gpu") {
       bool scores = block->scoresFitMma(), values = block->valuesFitMma();
-      if (!scores || !values)
-        emitWarning(kernel.getLoc(), "attention kernel (Z=")
-            << block->z << ", H=" << block->h << ", query block " << qb
-            << ", key block " << block->keys << ", feature block " << hb
-            << "): " << (scores ? "P·V" : values ? "Q·Kᵀ" : "Q·Kᵀ and P·V")
-            << " run without tensor cores (mma.sync m16n8k8 takes a query "
-               "block that is a multiple of 16 and a key block, Z and "
-               "feature block that are multiples of 8)";
+      if (!scores || !values) {
+        InFlightDiagnostic warning =
+            emitWarning(kernel.getLoc(), "attention kernel (Z=");
+        warning << block->z << ", H=" << block->h << ", query block " << qb
+                << ", key block " << block->keys << ", feature block " << hb
+                << "): " << (scores ? "P·V" : values ? "Q·Kᵀ" : "Q·Kᵀ and P·V");
+        std::string type;
+        llvm::raw_string_ostream(type) << block->productType;
+        if (half)
+          warning << " run without tensor cores (" << type << " mma.sync m16n8k16 takes a query block that is a "
+                     "multiple of 16, Z and a key block that are multiples "
+                     "of 16 and a feature block that is a multiple of 8)";
+        else
+          warning << " run without tensor cores (mma.sync m16n8k8 takes a "
+                     "query block that is a multiple of 16 and a key block, "
+                     "Z and feature block that are multiples of 8)";
+      }
     }
     if (failed(tileToBlocksAndThreads(kernel, root, "attention",
                                       knobs.threads, {1, qb, hb})))

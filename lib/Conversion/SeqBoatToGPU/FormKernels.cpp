@@ -1887,6 +1887,38 @@ void numberInCallOrder(func::FuncOp caller, SymbolTable &symbols,
     fn->moveBefore(caller);
 }
 
+/// Under autocast, the local attentions of `caller`'s scan kernels multiply
+/// in the model's 16-bit type: the one 16-bit float type of `caller`'s
+/// tensor arguments (seqboat.autocast; an attention that has one keeps
+/// it). An autocast model's 16-bit projections hand 16-bit q, k and v to
+/// its attention, which rounds its weights P to that type for P·V; the
+/// decomposed layer keeps q, k and v in f32, so the attention rounds them
+/// as it reads them.
+static void autocastAttention(func::FuncOp caller, SymbolTable &symbols) {
+  Type half;
+  for (Type type : caller.getArgumentTypes()) {
+    Type et = getElementTypeOrSelf(type);
+    if (!isa<TensorType>(type) || !(et.isF16() || et.isBF16()))
+      continue;
+    if (half && half != et)
+      return;
+    half = et;
+  }
+  if (!half)
+    return;
+  caller.walk([&](func::CallOp call) {
+    auto kernel = symbols.lookup<func::FuncOp>(call.getCallee());
+    auto kind = kernel ? kernel->getAttrOfType<StringAttr>(kKernelKindAttr)
+                       : StringAttr();
+    if (!kind || kind.getValue() != "scan")
+      return;
+    kernel.walk([&](seqboat::LocalAttentionOp op) {
+      if (!op->hasAttr(seqboat::kAutocastAttr))
+        op->setAttr(seqboat::kAutocastAttr, TypeAttr::get(half));
+    });
+  });
+}
+
 struct SeqBoatFormKernels
     : public seqboat::impl::SeqBoatFormKernelsBase<SeqBoatFormKernels> {
   using Base::Base;
@@ -1895,6 +1927,8 @@ struct SeqBoatFormKernels
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
+      if (autocast)
+        autocastAttention(caller, symbols);
       // One at a time: raising one erases ops (its consumer) a list of
       // candidates would still hold.
       while (caller

@@ -242,8 +242,10 @@ struct SeqBoatPrintKernelWorkPass
         double attentionFlops = blocks * keys * qb * (2 * z + 2 * hb + 8);
         flops = flops - seqboatFlops(op, knobs->scanChunk) + attentionFlops;
         entry["flops"] = flops;
-        // The products on tensor cores, but under precision=ieee.
-        bool mma = precision != "ieee";
+        // The products on tensor cores, but under precision=ieee for f32
+        // products; 16-bit ones (seqboat.autocast) always.
+        bool mma = precision != "ieee" || block->halfProducts();
+        entry["operand_bytes"] = block->halfProducts() ? 2 : 4;
         double tensorFlops = 0;
         if (mma && block->scoresFitMma())
           tensorFlops += blocks * keys * qb * 2 * z;

@@ -16,6 +16,11 @@
 //     relu2, laplace: P = act(S') masked, acc' = acc + P · Vt
 //   out = acc / l (softmax; 0 where l = 0), acc otherwise
 //
+// Under seqboat.autocast = T (f16 or bf16) the products multiply T tiles,
+// as a PyTorch autocast model's attention does: Qt, Kt and Vt are rounded
+// to T as they are gathered, and P as it is computed (l sums the rounded
+// P, the weights P·V applies); S, the row statistics and acc stay f32.
+//
 // lo and hi bound the keys of the tile's active queries (slots before
 // count[b]): keys outside every window are never visited, so the work
 // follows the window and the active tokens, not S. Masked scores leave the
@@ -68,22 +73,25 @@ Value andI(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AndIOp::create(b, loc, x, y);
 }
 
-/// rows[r(i), :] of a [1, S, F] tensor as a [n, F] tile, r given per row
-/// index i (a linalg.index inside the generic), each element scaled by
-/// `scale` when it is not 1.
+/// rows[r(i), :] of a [1, S, F] tensor as a [n, F] tile of `tileType`, r
+/// given per row index i (a linalg.index inside the generic), each element
+/// scaled by `scale` when it is not 1, then rounded to `tileType` when that
+/// is narrower than the source's `et`.
 Value gatherRows(OpBuilder &b, Location loc, Value src, int64_t n, int64_t f,
-                 Type et, double scale,
+                 Type et, Type tileType, double scale,
                  llvm::function_ref<Value(OpBuilder &, Location, Value)> row) {
   return parallelGeneric(
-      b, loc, {n, f}, et, ValueRange{}, {},
+      b, loc, {n, f}, tileType, ValueRange{}, {},
       [&](OpBuilder &gb, Location gl, ValueRange) -> Value {
         Value i = linalg::IndexOp::create(gb, gl, 0);
         Value c = linalg::IndexOp::create(gb, gl, 1);
         Value x = tensor::ExtractOp::create(
             gb, gl, src, ValueRange{idx(gb, gl, 0), row(gb, gl, i), c});
-        if (scale == 1.0)
-          return x;
-        return arith::MulFOp::create(gb, gl, x, constant(gb, gl, et, scale));
+        if (scale != 1.0)
+          x = arith::MulFOp::create(gb, gl, x, constant(gb, gl, et, scale));
+        if (tileType != et)
+          x = arith::TruncFOp::create(gb, gl, tileType, x);
+        return x;
       });
 }
 
@@ -168,6 +176,13 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type et = qType.getElementType();
+    // The products' operand type: T under seqboat.autocast (verified f16 or
+    // bf16), else the op's.
+    Type pt = et;
+    if (auto autocast = op->getAttrOfType<TypeAttr>(kAutocastAttr))
+      if (et.isF32())
+        pt = autocast.getValue();
+    bool rounded = pt != et;
     bool bidir = op.getBidirectional();
     Activation act = op.getActivation();
     bool softmax = act == Activation::softmax;
@@ -217,7 +232,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                            : addI(b, l, lastQ, one);
           Value lastKey = subI(b, l, hi, one);
           Value lastQuery = subI(b, l, cnt, one);
-          Value qt = gatherRows(b, l, q, qb, z, et, scale,
+          Value qt = gatherRows(b, l, q, qb, z, et, pt, scale,
                                 [&](OpBuilder &gb, Location gl, Value i) {
                                   return minI(gb, gl, addI(gb, gl, first, i),
                                               lastQuery);
@@ -236,8 +251,8 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                 auto keyRow = [&](OpBuilder &gb, Location gl, Value j) {
                   return minI(gb, gl, addI(gb, gl, j0, j), lastKey);
                 };
-                Value kt = gatherRows(fb, fl, k, kb, z, et, 1.0, keyRow);
-                Value vt = gatherRows(fb, fl, v, kb, h, et, 1.0, keyRow);
+                Value kt = gatherRows(fb, fl, k, kb, z, et, pt, 1.0, keyRow);
+                Value vt = gatherRows(fb, fl, v, kb, h, et, pt, 1.0, keyRow);
                 Value s = matmul(fb, fl, qt, kt,
                                  filledTensor(fb, fl, {qb, kb}, et, 0.0),
                                  /*transposeB=*/true);
@@ -245,7 +260,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                 // tensor of its own: the product is then a producer of this
                 // op's input, which the strategy computes in its tiles.
                 s = parallelGeneric(
-                    fb, fl, {qb, kb}, et, ValueRange{s},
+                    fb, fl, {qb, kb}, softmax ? et : pt, ValueRange{s},
                     {dimsMap(ctx, 2, {0, 1})},
                     [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
                       Value i = linalg::IndexOp::create(gb, gl, 0);
@@ -287,10 +302,13 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                       if (softmax)
                         return arith::SelectOp::create(gb, gl, allowed, score,
                                                        lowest);
-                      return arith::SelectOp::create(
+                      Value weight = arith::SelectOp::create(
                           gb, gl, allowed,
                           activateScore(gb, gl, act, score, et),
                           constant(gb, gl, et, 0.0));
+                      if (rounded)
+                        weight = arith::TruncFOp::create(gb, gl, pt, weight);
+                      return weight;
                     });
                 if (!softmax) {
                   Value acc = matmul(fb, fl, s, vt, args[0],
@@ -330,20 +348,38 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                 Value newMax = update.getResult(0);
                 Value alpha = update.getResult(1);
                 Value scaledSum = update.getResult(2);
-                // P = exp(S' − m'), 0 where masked.
-                Value p = parallelUpdate(
-                    fb, fl, s, ValueRange{newMax}, {rowOf},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                      Value masked = arith::CmpFOp::create(
-                          gb, gl, arith::CmpFPredicate::OEQ, a[1], lowest);
-                      Value e = math::ExpOp::create(
-                          gb, gl, arith::SubFOp::create(gb, gl, a[1], a[0]));
-                      return arith::SelectOp::create(
-                          gb, gl, masked, constant(gb, gl, et, 0.0), e);
-                    });
+                // P = exp(S' − m'), 0 where masked (in place of S', or a
+                // tile of its own rounded to T).
+                auto weights = [&](OpBuilder &gb, Location gl,
+                                   Value sij, Value m) -> Value {
+                  Value masked = arith::CmpFOp::create(
+                      gb, gl, arith::CmpFPredicate::OEQ, sij, lowest);
+                  Value e = math::ExpOp::create(
+                      gb, gl, arith::SubFOp::create(gb, gl, sij, m));
+                  Value w = arith::SelectOp::create(
+                      gb, gl, masked, constant(gb, gl, et, 0.0), e);
+                  if (rounded)
+                    w = arith::TruncFOp::create(gb, gl, pt, w);
+                  return w;
+                };
+                Value p =
+                    rounded
+                        ? parallelGeneric(
+                              fb, fl, {qb, kb}, pt, ValueRange{s, newMax},
+                              {dimsMap(ctx, 2, {0, 1}), rowOf},
+                              [&](OpBuilder &gb, Location gl, ValueRange a) {
+                                return weights(gb, gl, a[0], a[1]);
+                              })
+                        : parallelUpdate(
+                              fb, fl, s, ValueRange{newMax}, {rowOf},
+                              [&](OpBuilder &gb, Location gl, ValueRange a) {
+                                return weights(gb, gl, a[1], a[0]);
+                              });
                 Value sum = rowReduce(
                     fb, fl, p, scaledSum,
-                    [](OpBuilder &gb, Location gl, Value acc, Value x) {
+                    [&](OpBuilder &gb, Location gl, Value acc, Value x) {
+                      if (rounded)
+                        x = arith::ExtFOp::create(gb, gl, et, x);
                       return arith::AddFOp::create(gb, gl, acc, x).getResult();
                     });
                 Value scaledAcc = parallelUpdate(

@@ -187,14 +187,21 @@ SmallVector<int64_t> getIterationDomainSizes(TilingInterface op);
 /// local_attention or its features are not static.
 struct AttentionBlock {
   int64_t queries = 0, keys = 0, features = 0, z = 0, h = 0, sharedBytes = 0;
-  /// Whether Q·Kᵀ and P·V have the tensor cores' shape (TF32 mma.sync
-  /// m16n8k8: QB a multiple of 16; KB, and Z or HB, of 8), which the
-  /// strategy's warp tiles take (but under precision=ieee).
+  /// The products' operand type (seqboat.autocast: f16 or bf16; else f32).
+  Type productType;
+  bool halfProducts() const {
+    return productType && productType.getIntOrFloatBitWidth() == 16;
+  }
+  /// The k of the tensor cores' mma.sync: m16n8k8 (TF32), m16n8k16 (16-bit).
+  int64_t mmaK() const { return halfProducts() ? 16 : 8; }
+  /// Whether Q·Kᵀ and P·V have the tensor cores' shape (QB a multiple of
+  /// 16; Z, resp. KB, of mmaK(); KB, resp. HB, of 8), which the strategy's
+  /// warp tiles take (but under precision=ieee for f32 products).
   bool scoresFitMma() const {
-    return queries % 16 == 0 && keys % 8 == 0 && z % 8 == 0;
+    return queries % 16 == 0 && keys % 8 == 0 && z % mmaK() == 0;
   }
   bool valuesFitMma() const {
-    return queries % 16 == 0 && keys % 8 == 0 && features % 8 == 0;
+    return queries % 16 == 0 && keys % mmaK() == 0 && features % 8 == 0;
   }
 };
 FailureOr<AttentionBlock> getAttentionBlock(func::FuncOp kernel,

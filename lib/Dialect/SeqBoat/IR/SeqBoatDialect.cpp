@@ -30,6 +30,17 @@ void SeqBoatDialect::initialize() {
 
 LogicalResult SeqBoatDialect::verifyOperationAttribute(Operation *op,
                                                       NamedAttribute attr) {
+  if (attr.getName() == kAutocastAttr) {
+    if (!isa<LocalAttentionOp>(op))
+      return op->emitError("'") << kAutocastAttr
+                                << "' applies to seqboat.local_attention only";
+    auto type = dyn_cast<TypeAttr>(attr.getValue());
+    if (!type || !(type.getValue().isF16() || type.getValue().isBF16()))
+      return op->emitError("'") << kAutocastAttr
+                                << "' must be the type f16 or bf16, got "
+                                << attr.getValue();
+    return success();
+  }
   if (attr.getName() != kKnobsAttr)
     return success();
   auto dict = dyn_cast<DictionaryAttr>(attr.getValue());

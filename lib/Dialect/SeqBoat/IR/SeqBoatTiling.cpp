@@ -280,6 +280,8 @@ struct SeqBoatTilingModel
         tensors[0], tensors[1], tensors[2], tensors[3], tensors[4],
         op.getRelBias() ? tensors[5] : Value(), queries, op.getWindow(),
         op.getBidirectional(), op.getActivation());
+    // (seqboat.autocast and the knobs hold for every tile.)
+    tiled->setDiscardableAttrs(op->getDiscardableAttrDictionary());
     return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
                         slices};
   }

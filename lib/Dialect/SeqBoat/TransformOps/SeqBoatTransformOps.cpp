@@ -329,14 +329,20 @@ constexpr int64_t kWarpSize = 32;
 constexpr llvm::StringLiteral kWarpMatmulAttr = "seqboat.warp_matmul";
 
 /// Whether `op` is a linalg.matmul the block's `warps` can run on tensor
-/// cores: static M x N x K, M a multiple of 16, N and K multiples of 8.
+/// cores: static M x N x K, M a multiple of 16, N a multiple of 8, K of 8
+/// (f32 operands, TF32 m16n8k8) or 16 (f16/bf16, m16n8k16).
 bool isWarpMatmul(Operation *op, int64_t warps) {
   auto mm = dyn_cast<linalg::MatmulOp>(op);
   if (!mm || warps < 1)
     return false;
   SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
+  int64_t mmaK =
+      getElementTypeOrSelf(mm.getDpsInputs()[0].getType())
+                  .getIntOrFloatBitWidth() == 16
+          ? 16
+          : 8;
   return ranges.size() == 3 && !ShapedType::isDynamicShape(ranges) &&
-         ranges[0] % 16 == 0 && ranges[1] % 8 == 0 && ranges[2] % 8 == 0 &&
+         ranges[0] % 16 == 0 && ranges[1] % 8 == 0 && ranges[2] % mmaK == 0 &&
          ranges[0] > 0 && ranges[1] > 0 && ranges[2] > 0;
 }
 

@@ -60,3 +60,28 @@ func.func @query_block_zero(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: t
       : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
   return %y : tensor<2x37x16xf32>
 }
+
+// -----
+
+func.func @autocast_not_half(%q: tensor<1x8x4xf32>, %v: tensor<1x8x4xf32>, %pos: tensor<1x8xi32>, %count: tensor<1xi32>) -> tensor<1x8x4xf32> {
+  // expected-error @+1 {{'seqboat.autocast' must be the type f16 or bf16, got f64}}
+  %r = "seqboat.local_attention"(%q, %q, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 2 : i64}> {seqboat.autocast = f64} : (tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8xi32>, tensor<1xi32>) -> tensor<1x8x4xf32>
+  return %r : tensor<1x8x4xf32>
+}
+
+// -----
+
+func.func @autocast_not_type(%q: tensor<1x8x4xf32>, %v: tensor<1x8x4xf32>, %pos: tensor<1x8xi32>, %count: tensor<1xi32>) -> tensor<1x8x4xf32> {
+  // expected-error @+1 {{'seqboat.autocast' must be the type f16 or bf16, got "bf16"}}
+  %r = "seqboat.local_attention"(%q, %q, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 2 : i64}> {seqboat.autocast = "bf16"} : (tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8xi32>, tensor<1xi32>) -> tensor<1x8x4xf32>
+  return %r : tensor<1x8x4xf32>
+}
+
+// -----
+
+func.func @autocast_other_op(%x: tensor<2x37x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> tensor<2x37x16xf32> {
+  // expected-error @+1 {{'seqboat.autocast' applies to seqboat.local_attention only}}
+  %y = "seqboat.short_conv"(%x, %w, %b) {seqboat.autocast = bf16}
+      : (tensor<2x37x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<2x37x16xf32>
+  return %y : tensor<2x37x16xf32>
+}

@@ -28,6 +28,14 @@ inline constexpr llvm::StringLiteral kKnobsAttr = "seqboat.knobs";
 /// legal. The one rule for the attribute and for the pass options that
 /// default it.
 std::optional<std::string> checkKnob(llvm::StringRef name, int64_t value);
+
+/// The 16-bit float type (f16 or bf16) in which a `seqboat.local_attention`
+/// multiplies, as a PyTorch model under autocast does: its query, key and
+/// value tiles and its attention weights are rounded to that type before
+/// each product, which accumulates in f32 (docs/dialect.md, "Element
+/// types"). Kernel formation sets it under `precision=autocast`; the
+/// attention strategy reads it; the dialect verifies it.
+inline constexpr llvm::StringLiteral kAutocastAttr = "seqboat.autocast";
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_DIALECT_SEQBOAT_IR_SEQBOATDIALECT_H

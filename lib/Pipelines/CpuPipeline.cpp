@@ -135,7 +135,11 @@ void seqboat::buildKernelStrategy(
   // Ops with a sequential part become scan kernels (lowered by their
   // strategy after tiling); every other seqboat op goes through linalg to
   // contraction and parallel kernels.
-  pm.addPass(createSeqBoatFormScanKernels());
+  // (Attention kernels on the attention strategy take their q, k, v
+  // producers.)
+  SeqBoatFormScanKernelsOptions scanFormation;
+  scanFormation.attentionKeyBlock = strategies.attentionKeyBlock;
+  pm.addPass(createSeqBoatFormScanKernels(scanFormation));
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.skipKernels = true;
   // A bidirectional EMA's directions in one scan: half the kernels.
@@ -145,7 +149,7 @@ void seqboat::buildKernelStrategy(
     lowering.emaChunk = strategies.scanChunk;
   pm.addPass(createConvertSeqBoatToLinalg(lowering));
   // The scan roots those lowerings made (ema_conv's state scan).
-  pm.addPass(createSeqBoatFormScanKernels());
+  pm.addPass(createSeqBoatFormScanKernels(scanFormation));
   pm.addPass(createCanonicalizerPass());
   SeqBoatFormKernelsOptions formation;
   // precision=autocast: GEMMs fed by 16-bit weights on 16-bit tensor cores,

@@ -356,7 +356,23 @@ def SeqBoatFormScanKernels : Pass<"seqboat-form-scan-kernels", "::mlir::ModuleOp
     `TilingInterface` over its parallel loops (batch, channels, features);
     the scan strategy then lowers each thread's tile to linalg and loops,
     so the sequential part runs in order within a thread.
+
+    A `local_attention` that takes the attention strategy (its key block,
+    `attention-key-block` or the op's `seqboat.knobs` `key_block`, is
+    positive) also takes the elementwise producers of its q, k and v into
+    its kernel (a `linalg.generic` computing each element from tensors read
+    at that element's batch, slot and feature, or at constants: the layer's
+    q = z·γ₀ + β₀, an extension of a 16-bit operand; for k and v, gathered
+    once per key tile, only producers of one tensor): the strategy computes
+    them as it gathers its tiles, so the kernel reads their inputs, not
+    their results, which saves a kernel and an HBM round trip per operand
+    (and reads a 16-bit operand in 16 bits).
   }];
+  let options = [
+    Option<"attentionKeyBlock", "attention-key-block", "int64_t", "32",
+           "Keys per tile of the attention strategy (as seqboat-apply-strategies'); "
+           "0: attention kernels take the scan strategy and no producers">
+  ];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect",

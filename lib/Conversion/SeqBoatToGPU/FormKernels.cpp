@@ -2366,15 +2366,114 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
   return readsRoot ? epi : linalg::GenericOp();
 }
 
-/// Moves `op` (and its elementwise epilogue, matchScanEpilogue) into a new
-/// private function `@<caller>_scan_<index>` (inputs..., results...) and
-/// calls it.
+/// The elementwise producer of a local attention's q, k or v that its
+/// kernel computes as it gathers (the attention strategy's prologue,
+/// LocalAttentionFlash): a generic over the operand's three dims, all
+/// parallel, its init an empty tensor it does not read, a body of scalar
+/// arith/math ops on constants, and every input a kernel tensor read at
+/// dims or constants of (batch, slot, feature). Null when there is none.
+linalg::GenericOp matchAttentionPrologue(Value operand) {
+  auto pro = operand.getDefiningOp<linalg::GenericOp>();
+  if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
+      pro.getNumDpsInits() != 1 || pro.getNumLoops() != 3 ||
+      pro.getNumParallelLoops() != pro.getNumLoops() || !hasScalarBody(pro) ||
+      !allConstant(capturedValues(pro)) ||
+      !pro.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() ||
+      pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
+      !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity() ||
+      pro->getParentOfType<scf::ForallOp>())
+    return {};
+  for (OpOperand *in : pro.getDpsInputOperands()) {
+    if (!isKernelTensor(in->get().getType()))
+      return {};
+    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults())
+      if (!isa<AffineDimExpr, AffineConstantExpr>(e))
+        return {};
+  }
+  // The kernel makes the producer's init from the sizes of its inputs.
+  if (!sizesKnownFrom(pro.getDpsInitOperand(0)->get(),
+                      SmallVector<Value>(pro.getDpsInputs())))
+    return {};
+  return pro;
+}
+
+/// `pro` reading each input that is the extension of a 16-bit tensor as
+/// that tensor, extended in its body (the same values; the kernel then
+/// reads the 16-bit tensor instead of a copy another kernel extends). `pro`
+/// itself when it has no such input.
+linalg::GenericOp readNarrowInputs(linalg::GenericOp pro) {
+  SmallVector<Value> inputs(pro.getDpsInputs());
+  SmallVector<bool> narrow;
+  for (Value &in : inputs) {
+    Value source = extendedFrom(in);
+    narrow.push_back(static_cast<bool>(source));
+    if (source)
+      in = source;
+  }
+  if (llvm::none_of(narrow, [](bool n) { return n; }))
+    return pro;
+  OpBuilder b(pro);
+  auto wide = linalg::GenericOp::create(
+      b, pro.getLoc(), pro->getResultTypes(), inputs, pro.getDpsInits(),
+      pro.getIndexingMapsArray(), pro.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        IRMapping mapping;
+        Block *old = pro.getBody();
+        mapping.map(old->getArguments(), args);
+        for (auto [i, isNarrow] : llvm::enumerate(narrow))
+          if (isNarrow)
+            mapping.map(old->getArgument(i),
+                        arith::ExtFOp::create(nb, nloc, nb.getF32Type(),
+                                              args[i]));
+        for (Operation &op : old->without_terminator())
+          nb.clone(op, mapping);
+        linalg::YieldOp::create(
+            nb, nloc, mapping.lookup(old->getTerminator()->getOperand(0)));
+      });
+  pro.getResult(0).replaceAllUsesWith(wide.getResult(0));
+  pro->erase();
+  return wide;
+}
+
+/// Moves `op` (and its elementwise epilogue, matchScanEpilogue, and for a
+/// local attention on the attention strategy the elementwise producers of
+/// its q, k and v, matchAttentionPrologue) into a new private function
+/// `@<caller>_scan_<index>` (inputs..., results...) and calls it.
 void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
-                 unsigned index) {
+                 unsigned index, int64_t attentionKeyBlock) {
   Location loc = op->getLoc();
   resolveDimsOf(op);
   linalg::GenericOp epi = matchScanEpilogue(op);
-  SetVector<Value> unique(op->getOperands().begin(), op->getOperands().end());
+  SmallVector<linalg::GenericOp> prologues;
+  if (auto attention = dyn_cast<LocalAttentionOp>(op)) {
+    int64_t keyBlock = attentionKeyBlock;
+    if (auto knobs = op->getAttrOfType<DictionaryAttr>(kKnobsAttr))
+      if (auto kb = knobs.getAs<IntegerAttr>("key_block"))
+        keyBlock = kb.getInt();
+    // The query tile is gathered once per block: it takes any such
+    // producer. Key and value tiles are gathered once per key tile, inside
+    // the loop: there a producer that reads more than one tensor (the
+    // layer's k = z·γ₁ + β₁) stays a kernel of its own, as its extra loads
+    // and their addresses would stay live across the loop (ptxas spilled
+    // the example layer's attention kernel with k's).
+    SmallVector<Value> gathered = {attention.getQ(), attention.getK(),
+                                   attention.getV()};
+    if (keyBlock > 0)
+      for (auto [i, operand] : llvm::enumerate(gathered))
+        if (linalg::GenericOp pro = matchAttentionPrologue(operand))
+          if (!llvm::is_contained(prologues, pro) &&
+              (i == 0 || pro.getNumDpsInputs() == 1))
+            prologues.push_back(readNarrowInputs(pro));
+  }
+  SetVector<Value> unique;
+  for (Value operand : op->getOperands()) {
+    auto pro = operand.getDefiningOp<linalg::GenericOp>();
+    if (pro && llvm::is_contained(prologues, pro))
+      for (Value in : pro.getDpsInputs())
+        unique.insert(in);
+    else
+      unique.insert(operand);
+  }
   if (epi)
     for (Value v : epi.getDpsInputs())
       if (v.getDefiningOp() != op)
@@ -2386,6 +2485,14 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
       b, loc, caller, symbols,
       (caller.getSymName() + "_scan_" + Twine(index)).str(), "scan", inputs,
       results, op);
+  for (linalg::GenericOp pro : prologues) {
+    Value init = pro.getDpsInitOperand(0)->get();
+    body.mapping.map(init, emptyLike(b, loc, init, body));
+    for (Value v : capturedValues(pro))
+      if (!body.mapping.contains(v))
+        body.mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+    b.clone(*pro, body.mapping);
+  }
   Operation *kernelOp = b.clone(*op, body.mapping);
   if (epi) {
     Value init = epi.getDpsInitOperand(0)->get();
@@ -2403,6 +2510,10 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   if (epi)
     epi->erase();
   op->erase();
+  // (A producer that something else reads stays, for that reader.)
+  for (linalg::GenericOp pro : prologues)
+    if (pro->use_empty())
+      pro->erase();
 }
 
 struct SeqBoatFormScanKernels
@@ -2428,7 +2539,7 @@ struct SeqBoatFormScanKernels
           (caller.getSymName() + "_scan_" + Twine(first)).str()))
         ++first;
       for (auto [i, op] : llvm::enumerate(roots))
-        outlineScan(op, caller, symbols, first + i);
+        outlineScan(op, caller, symbols, first + i, attentionKeyBlock);
     }
   }
 };

@@ -39,6 +39,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 #include <cmath>
@@ -73,6 +74,59 @@ Value andI(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AndIOp::create(b, loc, x, y);
 }
 
+/// The elementwise producer of a [1, S, F] operand that the gathers compute
+/// instead of reading its result (the prologue kernel formation fuses into
+/// an attention kernel: the layer's q = z·γ₀ + β₀, an extension of a 16-bit
+/// operand): a generic over the operand's three dims, all parallel, its
+/// init unread, a body of scalar arith/math ops, every input read at dims
+/// or constants of (batch, slot, feature). Null when there is none.
+linalg::GenericOp gatheredProducer(Value src) {
+  auto pro = src.getDefiningOp<linalg::GenericOp>();
+  if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
+      pro.getNumDpsInits() != 1 || pro.getNumLoops() != 3 ||
+      pro.getNumParallelLoops() != 3 ||
+      pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
+      !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity())
+    return {};
+  for (Operation &o : pro.getBody()->without_terminator())
+    if (o.getNumRegions() != 0 ||
+        !isa<arith::ArithDialect, math::MathDialect>(o.getDialect()))
+      return {};
+  for (OpOperand *in : pro.getDpsInputOperands())
+    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults())
+      if (!isa<AffineDimExpr, AffineConstantExpr>(e))
+        return {};
+  return pro;
+}
+
+/// src[0, row, c], or the value its gathered producer computes there (its
+/// inputs read at their maps of (0, row, c), its body cloned).
+Value gatherElement(OpBuilder &b, Location loc, Value src, Value row,
+                    Value c) {
+  linalg::GenericOp pro = gatheredProducer(src);
+  if (!pro)
+    return tensor::ExtractOp::create(b, loc, src,
+                                     ValueRange{idx(b, loc, 0), row, c});
+  SmallVector<Value> point = {idx(b, loc, 0), row, c};
+  IRMapping mapping;
+  for (OpOperand *in : pro.getDpsInputOperands()) {
+    SmallVector<Value> indices;
+    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(e))
+        indices.push_back(point[dim.getPosition()]);
+      else
+        indices.push_back(
+            idx(b, loc, cast<AffineConstantExpr>(e).getValue()));
+    }
+    mapping.map(pro.getMatchingBlockArgument(in),
+                tensor::ExtractOp::create(b, loc, in->get(), indices));
+  }
+  for (Operation &o : pro.getBody()->without_terminator())
+    b.clone(o, mapping);
+  return mapping.lookupOrDefault(
+      pro.getBody()->getTerminator()->getOperand(0));
+}
+
 /// rows[r(i), :] of a [1, S, F] tensor as a [n, F] tile of `tileType`, r
 /// given per row index i (a linalg.index inside the generic), each element
 /// scaled by `scale` when it is not 1, then rounded to `tileType` when that
@@ -85,8 +139,7 @@ Value gatherRows(OpBuilder &b, Location loc, Value src, int64_t n, int64_t f,
       [&](OpBuilder &gb, Location gl, ValueRange) -> Value {
         Value i = linalg::IndexOp::create(gb, gl, 0);
         Value c = linalg::IndexOp::create(gb, gl, 1);
-        Value x = tensor::ExtractOp::create(
-            gb, gl, src, ValueRange{idx(gb, gl, 0), row(gb, gl, i), c});
+        Value x = gatherElement(gb, gl, src, row(gb, gl, i), c);
         if (scale != 1.0)
           x = arith::MulFOp::create(gb, gl, x, constant(gb, gl, et, scale));
         if (tileType != et)

@@ -2366,16 +2366,18 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
   return readsRoot ? epi : linalg::GenericOp();
 }
 
-/// The elementwise producer of a local attention's q, k or v that its
-/// kernel computes as it gathers (the attention strategy's prologue,
-/// LocalAttentionFlash): a generic over the operand's three dims, all
+/// The elementwise producer of a local attention's q, k, v or rel_bias that
+/// its kernel computes where it reads an element (the attention strategy's
+/// gathers, LocalAttentionFlash): a generic over the operand's dims, all
 /// parallel, its init an empty tensor it does not read, a body of scalar
 /// arith/math ops on constants, and every input a kernel tensor read at
-/// dims or constants of (batch, slot, feature). Null when there is none.
+/// dims or constants of the operand's index. Null when there is none.
 linalg::GenericOp matchAttentionPrologue(Value operand) {
   auto pro = operand.getDefiningOp<linalg::GenericOp>();
   if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
-      pro.getNumDpsInits() != 1 || pro.getNumLoops() != 3 ||
+      pro.getNumDpsInits() != 1 ||
+      pro.getNumLoops() !=
+          cast<RankedTensorType>(operand.getType()).getRank() ||
       pro.getNumParallelLoops() != pro.getNumLoops() || !hasScalarBody(pro) ||
       !allConstant(capturedValues(pro)) ||
       !pro.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() ||
@@ -2456,8 +2458,11 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
     // layer's k = z·γ₁ + β₁) stays a kernel of its own, as its extra loads
     // and their addresses would stay live across the loop (ptxas spilled
     // the example layer's attention kernel with k's).
+    // (rel_bias, read per score, like a key tile.)
     SmallVector<Value> gathered = {attention.getQ(), attention.getK(),
                                    attention.getV()};
+    if (attention.getRelBias())
+      gathered.push_back(attention.getRelBias());
     if (keyBlock > 0)
       for (auto [i, operand] : llvm::enumerate(gathered))
         if (linalg::GenericOp pro = matchAttentionPrologue(operand))

@@ -74,17 +74,19 @@ Value andI(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AndIOp::create(b, loc, x, y);
 }
 
-/// The elementwise producer of a [1, S, F] operand that the gathers compute
-/// instead of reading its result (the prologue kernel formation fuses into
-/// an attention kernel: the layer's q = z·γ₀ + β₀, an extension of a 16-bit
-/// operand): a generic over the operand's three dims, all parallel, its
-/// init unread, a body of scalar arith/math ops, every input read at dims
-/// or constants of (batch, slot, feature). Null when there is none.
+/// The elementwise producer of an operand (q, k, v: [1, S, F]; rel_bias)
+/// that the attention computes where it reads an element instead of reading
+/// its result (the producers kernel formation puts in an attention kernel:
+/// the layer's q = z·γ₀ + β₀, the extension of a 16-bit operand): a generic
+/// over the operand's dims, all parallel, its init unread, a body of scalar
+/// arith/math ops, every input read at dims or constants of the operand's
+/// index. Null when there is none.
 linalg::GenericOp gatheredProducer(Value src) {
   auto pro = src.getDefiningOp<linalg::GenericOp>();
+  int64_t rank = cast<RankedTensorType>(src.getType()).getRank();
   if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
-      pro.getNumDpsInits() != 1 || pro.getNumLoops() != 3 ||
-      pro.getNumParallelLoops() != 3 ||
+      pro.getNumDpsInits() != 1 || pro.getNumLoops() != rank ||
+      pro.getNumParallelLoops() != rank ||
       pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
       !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity())
     return {};
@@ -99,15 +101,12 @@ linalg::GenericOp gatheredProducer(Value src) {
   return pro;
 }
 
-/// src[0, row, c], or the value its gathered producer computes there (its
-/// inputs read at their maps of (0, row, c), its body cloned).
-Value gatherElement(OpBuilder &b, Location loc, Value src, Value row,
-                    Value c) {
+/// src[point], or the value its gathered producer computes there (its
+/// inputs read at their maps of the point, its body cloned).
+Value readElement(OpBuilder &b, Location loc, Value src, ValueRange point) {
   linalg::GenericOp pro = gatheredProducer(src);
   if (!pro)
-    return tensor::ExtractOp::create(b, loc, src,
-                                     ValueRange{idx(b, loc, 0), row, c});
-  SmallVector<Value> point = {idx(b, loc, 0), row, c};
+    return tensor::ExtractOp::create(b, loc, src, point);
   IRMapping mapping;
   for (OpOperand *in : pro.getDpsInputOperands()) {
     SmallVector<Value> indices;
@@ -139,7 +138,8 @@ Value gatherRows(OpBuilder &b, Location loc, Value src, int64_t n, int64_t f,
       [&](OpBuilder &gb, Location gl, ValueRange) -> Value {
         Value i = linalg::IndexOp::create(gb, gl, 0);
         Value c = linalg::IndexOp::create(gb, gl, 1);
-        Value x = gatherElement(gb, gl, src, row(gb, gl, i), c);
+        Value x = readElement(gb, gl, src,
+                              ValueRange{idx(gb, gl, 0), row(gb, gl, i), c});
         if (scale != 1.0)
           x = arith::MulFOp::create(gb, gl, x, constant(gb, gl, et, scale));
         if (tileType != et)
@@ -350,7 +350,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                         rel = addI(gb, gl, rel, idx(gb, gl, maxDist - 1));
                         score = arith::AddFOp::create(
                             gb, gl, score,
-                            tensor::ExtractOp::create(gb, gl, relBias, rel));
+                            readElement(gb, gl, relBias, ValueRange{rel}));
                       }
                       if (softmax)
                         return arith::SelectOp::create(gb, gl, allowed, score,

@@ -4,12 +4,14 @@
 // A local attention on the attention strategy takes the elementwise
 // producers of its operands into its kernel, which computes them as it
 // gathers its tiles: the query tile (gathered once per block) any such
-// producer, the key and value tiles (gathered once per key tile) only
-// producers of one tensor.
+// producer, the key and value tiles (gathered once per key tile) and
+// rel_bias (read per score) only producers of one tensor.
 
-// The extensions of a bf16 op's q, k and v: the kernel reads them in bf16.
+// The extensions of a bf16 op's q, k, v and rel_bias: the kernel reads
+// them in bf16.
 // CHECK-LABEL: func.func private @half_scan_0(
-// CHECK-SAME:      %[[Q:[^:]*]]: memref<1x64x16xbf16, {{.*}}>, %[[K:[^:]*]]: memref<1x64x16xbf16, {{.*}}>, %[[V:[^:]*]]: memref<1x64x16xbf16, {{.*}}>,
+// CHECK-SAME:      %[[Q:[^:]*]]: memref<1x64x16xbf16, strided<[?, ?, 1], offset: ?>>, %[[K:[^:]*]]: memref<1x64x16xbf16, strided<[?, ?, 1], offset: ?>>, %[[V:[^:]*]]: memref<1x64x16xbf16, strided<[?, ?, 1], offset: ?>>,
+// CHECK-SAME:      memref<15xbf16, strided<[1], offset: ?>>
 // CHECK:         %[[QT:.*]] = bufferization.to_tensor %[[Q]]
 // CHECK:         %[[QX:.*]] = linalg.generic {{.*}} ins(%[[QT]] : tensor<1x64x16xbf16>)
 // CHECK:           arith.extf
@@ -41,8 +43,8 @@
 // SCAN-LABEL: func.func private @affine_scan_0(
 // SCAN-SAME:      memref<1x64x16xf32, {{.*}}>, %{{.*}}: memref<1x64x16xf32, {{.*}}>, %{{.*}}: memref<1x64x16xf32, {{.*}}>,
 
-func.func @half(%q: tensor<1x64x16xbf16>, %k: tensor<1x64x16xbf16>, %v: tensor<1x64x16xbf16>, %pos: tensor<1x64xi32>, %count: tensor<1xi32>) -> tensor<1x64x16xbf16> {
-  %r = "seqboat.local_attention"(%q, %k, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 8 : i64}> : (tensor<1x64x16xbf16>, tensor<1x64x16xbf16>, tensor<1x64x16xbf16>, tensor<1x64xi32>, tensor<1xi32>) -> tensor<1x64x16xbf16>
+func.func @half(%q: tensor<1x64x16xbf16>, %k: tensor<1x64x16xbf16>, %v: tensor<1x64x16xbf16>, %pos: tensor<1x64xi32>, %count: tensor<1xi32>, %bias: tensor<15xbf16>) -> tensor<1x64x16xbf16> {
+  %r = "seqboat.local_attention"(%q, %k, %v, %pos, %count, %bias) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0>, window = 8 : i64}> : (tensor<1x64x16xbf16>, tensor<1x64x16xbf16>, tensor<1x64x16xbf16>, tensor<1x64xi32>, tensor<1xi32>, tensor<15xbf16>) -> tensor<1x64x16xbf16>
   return %r : tensor<1x64x16xbf16>
 }
 

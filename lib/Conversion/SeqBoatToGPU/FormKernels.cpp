@@ -2368,30 +2368,18 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
 
 /// The elementwise producer of a local attention's q, k, v or rel_bias that
 /// its kernel computes where it reads an element (the attention strategy's
-/// gathers, LocalAttentionFlash): a generic over the operand's dims, all
-/// parallel, its init an empty tensor it does not read, a body of scalar
-/// arith/math ops on constants, and every input a kernel tensor read at
-/// dims or constants of the operand's index. Null when there is none.
+/// gathers, LocalAttentionFlash; seqboat::getElementwiseProducer) and can
+/// take along: its init an empty tensor, its body on constants, every input
+/// a kernel tensor. Null when there is none.
 linalg::GenericOp matchAttentionPrologue(Value operand) {
-  auto pro = operand.getDefiningOp<linalg::GenericOp>();
-  if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
-      pro.getNumDpsInits() != 1 ||
-      pro.getNumLoops() !=
-          cast<RankedTensorType>(operand.getType()).getRank() ||
-      pro.getNumParallelLoops() != pro.getNumLoops() || !hasScalarBody(pro) ||
-      !allConstant(capturedValues(pro)) ||
+  linalg::GenericOp pro = getElementwiseProducer(operand);
+  if (!pro || !allConstant(capturedValues(pro)) ||
       !pro.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() ||
-      pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
-      !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity() ||
-      pro->getParentOfType<scf::ForallOp>())
+      pro->getParentOfType<scf::ForallOp>() ||
+      !llvm::all_of(pro.getDpsInputs(), [](Value in) {
+        return isKernelTensor(in.getType());
+      }))
     return {};
-  for (OpOperand *in : pro.getDpsInputOperands()) {
-    if (!isKernelTensor(in->get().getType()))
-      return {};
-    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults())
-      if (!isa<AffineDimExpr, AffineConstantExpr>(e))
-        return {};
-  }
   // The kernel makes the producer's init from the sizes of its inputs.
   if (!sizesKnownFrom(pro.getDpsInitOperand(0)->get(),
                       SmallVector<Value>(pro.getDpsInputs())))

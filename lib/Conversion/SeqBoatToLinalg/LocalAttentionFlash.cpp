@@ -16,6 +16,11 @@
 //     relu2, laplace: P = act(S') masked, acc' = acc + P · Vt
 //   out = acc / l (softmax; 0 where l = 0), acc otherwise
 //
+// Q, K, V and rel_bias are read element by element (readElement): an
+// operand's elementwise producer in the kernel (kernel formation puts the
+// layer's q = z·γ₀ + β₀ there, or the extension of a 16-bit operand) is
+// computed where an element is read, not materialised.
+//
 // Under seqboat.autocast = T (f16 or bf16) the products multiply T tiles,
 // as a PyTorch autocast model's attention does: Qt, Kt and Vt are rounded
 // to T as they are gathered, and P as it is computed (l sums the rounded
@@ -39,7 +44,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 #include <cmath>
@@ -72,58 +76,6 @@ Value cmpI(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x,
 }
 Value andI(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AndIOp::create(b, loc, x, y);
-}
-
-/// The elementwise producer of an operand (q, k, v: [1, S, F]; rel_bias)
-/// that the attention computes where it reads an element instead of reading
-/// its result (the producers kernel formation puts in an attention kernel:
-/// the layer's q = z·γ₀ + β₀, the extension of a 16-bit operand): a generic
-/// over the operand's dims, all parallel, its init unread, a body of scalar
-/// arith/math ops, every input read at dims or constants of the operand's
-/// index. Null when there is none.
-linalg::GenericOp gatheredProducer(Value src) {
-  auto pro = src.getDefiningOp<linalg::GenericOp>();
-  int64_t rank = cast<RankedTensorType>(src.getType()).getRank();
-  if (!pro || !pro.hasPureTensorSemantics() || pro->getNumResults() != 1 ||
-      pro.getNumDpsInits() != 1 || pro.getNumLoops() != rank ||
-      pro.getNumParallelLoops() != rank ||
-      pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
-      !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity())
-    return {};
-  for (Operation &o : pro.getBody()->without_terminator())
-    if (o.getNumRegions() != 0 ||
-        !isa<arith::ArithDialect, math::MathDialect>(o.getDialect()))
-      return {};
-  for (OpOperand *in : pro.getDpsInputOperands())
-    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults())
-      if (!isa<AffineDimExpr, AffineConstantExpr>(e))
-        return {};
-  return pro;
-}
-
-/// src[point], or the value its gathered producer computes there (its
-/// inputs read at their maps of the point, its body cloned).
-Value readElement(OpBuilder &b, Location loc, Value src, ValueRange point) {
-  linalg::GenericOp pro = gatheredProducer(src);
-  if (!pro)
-    return tensor::ExtractOp::create(b, loc, src, point);
-  IRMapping mapping;
-  for (OpOperand *in : pro.getDpsInputOperands()) {
-    SmallVector<Value> indices;
-    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults()) {
-      if (auto dim = dyn_cast<AffineDimExpr>(e))
-        indices.push_back(point[dim.getPosition()]);
-      else
-        indices.push_back(
-            idx(b, loc, cast<AffineConstantExpr>(e).getValue()));
-    }
-    mapping.map(pro.getMatchingBlockArgument(in),
-                tensor::ExtractOp::create(b, loc, in->get(), indices));
-  }
-  for (Operation &o : pro.getBody()->without_terminator())
-    b.clone(o, mapping);
-  return mapping.lookupOrDefault(
-      pro.getBody()->getTerminator()->getOperand(0));
 }
 
 /// rows[r(i), :] of a [1, S, F] tensor as a [n, F] tile of `tileType`, r

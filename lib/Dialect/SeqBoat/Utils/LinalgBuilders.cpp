@@ -8,6 +8,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -427,4 +428,49 @@ Value seqboat::rowBlockForall(OpBuilder &b, Location loc, Value init,
   tensor::ParallelInsertSliceOp::create(b, loc, result, shared, offsets, sizes,
                                         strides);
   return forall.getResult(0);
+}
+
+linalg::GenericOp mlir::seqboat::getElementwiseProducer(Value value) {
+  auto pro = value.getDefiningOp<linalg::GenericOp>();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!pro || !type || !pro.hasPureTensorSemantics() ||
+      pro->getNumResults() != 1 || pro.getNumDpsInits() != 1 ||
+      pro.getNumLoops() != type.getRank() ||
+      pro.getNumParallelLoops() != pro.getNumLoops() ||
+      pro.payloadUsesValueFromOperand(pro.getDpsInitOperand(0)) ||
+      !pro.getMatchingIndexingMap(pro.getDpsInitOperand(0)).isIdentity())
+    return {};
+  for (Operation &o : pro.getBody()->without_terminator())
+    if (o.getNumRegions() != 0 ||
+        !isa<arith::ArithDialect, math::MathDialect>(o.getDialect()))
+      return {};
+  for (OpOperand *in : pro.getDpsInputOperands())
+    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults())
+      if (!isa<AffineDimExpr, AffineConstantExpr>(e))
+        return {};
+  return pro;
+}
+
+Value mlir::seqboat::readElement(OpBuilder &b, Location loc, Value value,
+                                 ValueRange point) {
+  linalg::GenericOp pro = getElementwiseProducer(value);
+  if (!pro)
+    return tensor::ExtractOp::create(b, loc, value, point);
+  IRMapping mapping;
+  for (OpOperand *in : pro.getDpsInputOperands()) {
+    SmallVector<Value> indices;
+    for (AffineExpr e : pro.getMatchingIndexingMap(in).getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(e))
+        indices.push_back(point[dim.getPosition()]);
+      else
+        indices.push_back(arith::ConstantIndexOp::create(
+            b, loc, cast<AffineConstantExpr>(e).getValue()));
+    }
+    mapping.map(pro.getMatchingBlockArgument(in),
+                tensor::ExtractOp::create(b, loc, in->get(), indices));
+  }
+  for (Operation &o : pro.getBody()->without_terminator())
+    b.clone(o, mapping);
+  return mapping.lookupOrDefault(
+      pro.getBody()->getTerminator()->getOperand(0));
 }

@@ -137,6 +137,19 @@ using RowBlockBody = llvm::function_ref<Value(
 Value rowBlockForall(OpBuilder &b, Location loc, Value init, int64_t block,
                      RowBlockBody body);
 
+/// The producer of `value` when a reader can compute any element of it on
+/// its own: a linalg.generic on tensors over `value`'s dims, all parallel,
+/// one result, its init identity-mapped and unread, a body of scalar
+/// arith/math ops, every input read at dims or constants of the element's
+/// index (the layer's q = z·γ₀ + β₀, an extension of a 16-bit tensor).
+/// Null otherwise.
+linalg::GenericOp getElementwiseProducer(Value value);
+
+/// value[point], computed through its elementwise producer when it has one
+/// (its inputs read at their maps of the point, its body cloned at the
+/// builder's insertion point), else a tensor.extract.
+Value readElement(OpBuilder &b, Location loc, Value value, ValueRange point);
+
 } // namespace mlir::seqboat
 
 #endif // SEQBOAT_DIALECT_SEQBOAT_UTILS_LINALGBUILDERS_H

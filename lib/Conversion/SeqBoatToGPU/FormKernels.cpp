@@ -2427,7 +2427,7 @@ linalg::GenericOp readNarrowInputs(linalg::GenericOp pro) {
 
 /// Moves `op` (and its elementwise epilogue, matchScanEpilogue, and for a
 /// local attention on the attention strategy the elementwise producers of
-/// its q, k and v, matchAttentionPrologue) into a new private function
+/// its q, k, v and rel_bias, matchAttentionPrologue) into a new private function
 /// `@<caller>_scan_<index>` (inputs..., results...) and calls it.
 void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
                  unsigned index, int64_t attentionKeyBlock) {
@@ -2446,13 +2446,23 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
     // layer's k = z·γ₁ + β₁) stays a kernel of its own, as its extra loads
     // and their addresses would stay live across the loop (ptxas spilled
     // the example layer's attention kernel with k's).
-    // (rel_bias, read per score, like a key tile.)
-    SmallVector<Value> gathered = {attention.getQ(), attention.getK(),
-                                   attention.getV()};
-    if (attention.getRelBias())
-      gathered.push_back(attention.getRelBias());
-    if (keyBlock > 0)
-      for (auto [i, operand] : llvm::enumerate(gathered))
+    // (rel_bias, read per score, like a key tile.) Each operand is read
+    // from the op again: readNarrowInputs replaces the producer it
+    // rewrites, which another operand may also read.
+    auto gathered = [&](unsigned i) -> Value {
+      switch (i) {
+      case 0:
+        return attention.getQ();
+      case 1:
+        return attention.getK();
+      case 2:
+        return attention.getV();
+      default:
+        return attention.getRelBias();
+      }
+    };
+    for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
+      if (Value operand = gathered(i))
         if (linalg::GenericOp pro = matchAttentionPrologue(operand))
           if (!llvm::is_contained(prologues, pro) &&
               (i == 0 || pro.getNumDpsInputs() == 1))

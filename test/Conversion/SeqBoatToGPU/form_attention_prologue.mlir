@@ -81,3 +81,35 @@ func.func @knob(%z: tensor<1x64x16xf32>, %g: tensor<2x16xf32>, %bt: tensor<2x16x
   %r = "seqboat.local_attention"(%q, %z, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 8 : i64}> {seqboat.knobs = {key_block = 0 : i64}} : (tensor<1x64x16xf32>, tensor<1x64x16xf32>, tensor<1x64x16xf32>, tensor<1x64xi32>, tensor<1xi32>) -> tensor<1x64x16xf32>
   return %r : tensor<1x64x16xf32>
 }
+
+// One producer for q and k, reading 16-bit parameters through their
+// extensions: the kernel takes it once, reading the bf16 parameters as
+// they are (and k through it too: q's producer is in the kernel anyway).
+// CHECK-LABEL: func.func private @shared_scan_0(
+// CHECK-SAME:      memref<1x64x16xf32, {{.*}}>, %{{.*}}: memref<2x16xbf16, strided<[?, 1], offset: ?>>, %{{.*}}: memref<2x16xbf16, strided<[?, 1], offset: ?>>, %{{.*}}: memref<1x64x16xf32
+// CHECK:         %[[QK:.*]] = linalg.generic
+// CHECK:           arith.extf
+// CHECK:         seqboat.local_attention %[[QK]], %[[QK]],
+func.func @shared(%z: tensor<1x64x16xf32>, %g16: tensor<2x16xbf16>, %b16: tensor<2x16xbf16>, %v: tensor<1x64x16xf32>, %pos: tensor<1x64xi32>, %count: tensor<1xi32>) -> tensor<1x64x16xf32> {
+  %eg = tensor.empty() : tensor<2x16xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%g16 : tensor<2x16xbf16>) outs(%eg : tensor<2x16xf32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %x = arith.extf %a : bf16 to f32
+    linalg.yield %x : f32
+  } -> tensor<2x16xf32>
+  %eb = tensor.empty() : tensor<2x16xf32>
+  %bt = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%b16 : tensor<2x16xbf16>) outs(%eb : tensor<2x16xf32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %x = arith.extf %a : bf16 to f32
+    linalg.yield %x : f32
+  } -> tensor<2x16xf32>
+  %e0 = tensor.empty() : tensor<1x64x16xf32>
+  %q = linalg.generic {indexing_maps = [#id, #row0, #row0, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%z, %g, %bt : tensor<1x64x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>) outs(%e0 : tensor<1x64x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x16xf32>
+  %r = "seqboat.local_attention"(%q, %q, %v, %pos, %count) <{activation = #seqboat.activation<softmax>, bidirectional = true, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>, window = 8 : i64}> : (tensor<1x64x16xf32>, tensor<1x64x16xf32>, tensor<1x64x16xf32>, tensor<1x64xi32>, tensor<1xi32>) -> tensor<1x64x16xf32>
+  return %r : tensor<1x64x16xf32>
+}

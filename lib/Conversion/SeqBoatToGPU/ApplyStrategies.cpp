@@ -272,10 +272,7 @@ FailureOr<AttentionBlock> seqboat::getAttentionBlock(func::FuncOp kernel,
       ShapedType::isDynamic(z) || z <= 0 || ranges[2] <= 0)
     return failure();
   AttentionBlock block;
-  block.productType = cast<ShapedType>(attention.getQ().getType()).getElementType();
-  if (auto autocast = attention->getAttrOfType<TypeAttr>(kAutocastAttr))
-    if (block.productType.isF32())
-      block.productType = autocast.getValue();
+  block.productType = getAttentionProductType(attention);
   int64_t pb = block.productType.getIntOrFloatBitWidth() / 8;
   block.z = z;
   block.h = ranges[2];
@@ -1138,13 +1135,14 @@ private:
         warning << block->z << ", H=" << block->h << ", query block " << qb
                 << ", key block " << block->keys << ", feature block " << hb
                 << "): " << (scores ? "P·V" : values ? "Q·Kᵀ" : "Q·Kᵀ and P·V");
-        std::string type;
-        llvm::raw_string_ostream(type) << block->productType;
-        if (half)
-          warning << " run without tensor cores (" << type << " mma.sync m16n8k16 takes a query block that is a "
+        if (half) {
+          std::string type;
+          llvm::raw_string_ostream(type) << block->productType;
+          warning << " run without tensor cores (" << type
+                  << " mma.sync m16n8k16 takes a query block that is a "
                      "multiple of 16, Z and a key block that are multiples "
                      "of 16 and a feature block that is a multiple of 8)";
-        else
+        } else
           warning << " run without tensor cores (mma.sync m16n8k8 takes a "
                      "query block that is a multiple of 16 and a key block, "
                      "Z and feature block that are multiples of 8)";

@@ -181,12 +181,8 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type et = qType.getElementType();
-    // The products' operand type: T under seqboat.autocast (verified f16 or
-    // bf16), else the op's.
-    Type pt = et;
-    if (auto autocast = op->getAttrOfType<TypeAttr>(kAutocastAttr))
-      if (et.isF32())
-        pt = autocast.getValue();
+    // The products' operand type: T under seqboat.autocast, else the op's.
+    Type pt = getAttentionProductType(op);
     bool rounded = pt != et;
     bool bidir = op.getBidirectional();
     Activation act = op.getActivation();

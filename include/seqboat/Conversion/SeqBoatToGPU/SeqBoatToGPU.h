@@ -4,6 +4,7 @@
 #define SEQBOAT_CONVERSION_SEQBOATTOGPU_SEQBOATTOGPU_H
 
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatDialect.h"
+#include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -187,13 +188,10 @@ SmallVector<int64_t> getIterationDomainSizes(TilingInterface op);
 /// local_attention or its features are not static.
 struct AttentionBlock {
   int64_t queries = 0, keys = 0, features = 0, z = 0, h = 0, sharedBytes = 0;
-  /// The products' operand type (seqboat.autocast: f16 or bf16; else f32).
+  /// The products' operand type (getAttentionProductType).
   Type productType;
-  bool halfProducts() const {
-    return productType && productType.getIntOrFloatBitWidth() == 16;
-  }
-  /// The k of the tensor cores' mma.sync: m16n8k8 (TF32), m16n8k16 (16-bit).
-  int64_t mmaK() const { return halfProducts() ? 16 : 8; }
+  bool halfProducts() const { return mmaK() == 16; }
+  int64_t mmaK() const { return mmaSyncK(productType); }
   /// Whether Q·Kᵀ and P·V have the tensor cores' shape (QB a multiple of
   /// 16; Z, resp. KB, of mmaK(); KB, resp. HB, of 8), which the strategy's
   /// warp tiles take (but under precision=ieee for f32 products).

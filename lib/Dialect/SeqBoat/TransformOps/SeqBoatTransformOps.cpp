@@ -337,10 +337,7 @@ bool isWarpMatmul(Operation *op, int64_t warps) {
     return false;
   SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
   int64_t mmaK =
-      getElementTypeOrSelf(mm.getDpsInputs()[0].getType())
-                  .getIntOrFloatBitWidth() == 16
-          ? 16
-          : 8;
+      mmaSyncK(getElementTypeOrSelf(mm.getDpsInputs()[0].getType()));
   return ranges.size() == 3 && !ShapedType::isDynamicShape(ranges) &&
          ranges[0] % 16 == 0 && ranges[1] % 8 == 0 && ranges[2] % mmaK == 0 &&
          ranges[0] > 0 && ranges[1] > 0 && ranges[2] > 0;

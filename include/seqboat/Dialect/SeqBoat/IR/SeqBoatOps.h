@@ -45,6 +45,16 @@ inline int64_t windowReach(int64_t window, int64_t len) {
   return std::min(window, len);
 }
 
+/// The element type `op`'s products (Q·Kᵀ, P·V) multiply: the type its
+/// seqboat.autocast names when the op is f32, else the op's own.
+inline Type getAttentionProductType(LocalAttentionOp op) {
+  Type et = cast<ShapedType>(op.getQ().getType()).getElementType();
+  if (auto autocast = op->getAttrOfType<TypeAttr>(kAutocastAttr))
+    if (et.isF32())
+      return autocast.getValue();
+  return et;
+}
+
 /// The relu2/laplace score scale c = 1/(2w) (bidirectional) or 1/w (causal)
 /// of SPEC.md, with the window as written (not clamped: c is part of the
 /// semantics), in double so that 2w cannot overflow.

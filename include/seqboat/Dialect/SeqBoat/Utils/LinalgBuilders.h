@@ -137,6 +137,12 @@ using RowBlockBody = llvm::function_ref<Value(
 Value rowBlockForall(OpBuilder &b, Location loc, Value init, int64_t block,
                      RowBlockBody body);
 
+/// The k of the tensor cores' mma.sync for operands of `elementType`: 16
+/// for f16/bf16 (m16n8k16), 8 for f32 as TF32 (m16n8k8).
+inline int64_t mmaSyncK(Type elementType) {
+  return elementType.getIntOrFloatBitWidth() == 16 ? 16 : 8;
+}
+
 /// The producer of `value` when a reader can compute any element of it on
 /// its own: a linalg.generic on tensors over `value`'s dims, all parallel,
 /// one result, its init identity-mapped and unread, a body of scalar

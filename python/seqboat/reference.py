@@ -345,9 +345,6 @@ def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
     ``seqboat.autocast`` (16-bit products) as the attention strategy
     computes it, whose rounding of the weights depends on its tiles.
     """
-    if products is not None:
-        return _local_attention_products(q, k, v, pos, count, rel_bias, window,
-                                         bidirectional, activation, products)
     q, k, v = _f64(q), _f64(k), _f64(v)
     pos = np.asarray(pos).astype(np.int64)
     count = np.asarray(count).astype(np.int64)
@@ -364,10 +361,14 @@ def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
     else:
         _check(w > 0, "local_attention: relu2/laplace need window > 0 (c = 1/w)")
         c = 1.0 / (2 * w) if bidirectional else 1.0 / w
+    rb = None
     if rel_bias is not None:
         rb = _f64(rel_bias).reshape(-1)
         _check(rb.size % 2 == 1, "local_attention: rel_bias must be [2M-1]")
         m = (rb.size + 1) // 2
+    if products is not None:
+        return _local_attention_products(q, k, v, pos, count, rb, w, bidirectional,
+                                         activation, c, products)
 
     out = np.zeros((bsz, slots, v.shape[2]))
     for b in range(bsz):
@@ -388,14 +389,19 @@ def local_attention(q, k, v, pos, count, rel_bias=None, window=1,
                 s = np.where(allowed, s, -np.inf)
                 e = np.exp(s - s.max(axis=1, keepdims=True))   # key j = i is always allowed
                 a = e / e.sum(axis=1, keepdims=True)
-            elif activation == "relu2":
-                a = np.where(allowed, np.maximum(s, 0.0) ** 2, 0.0)
-            else:  # laplace
-                mu, std = math.sqrt(0.5), math.sqrt(1.0 / (4.0 * math.pi))
+            else:
                 a = np.zeros_like(s)
-                a[allowed] = 0.5 * (1.0 + _erf((s[allowed] - mu) / (std * math.sqrt(2.0))))
+                a[allowed] = _weigh(s[allowed], activation)
             out[b, i0:i1] = a @ v[b, j0:j1]
     return out
+
+
+def _weigh(s, activation):
+    """The relu2 or laplace weight of scores ``s`` (SPEC.md)."""
+    if activation == "relu2":
+        return np.maximum(s, 0.0) ** 2
+    mu, std = math.sqrt(0.5), math.sqrt(1.0 / (4.0 * math.pi))
+    return 0.5 * (1.0 + _erf((s - mu) / (std * math.sqrt(2.0))))
 
 
 class AttentionProducts(collections.namedtuple(
@@ -413,23 +419,16 @@ class AttentionProducts(collections.namedtuple(
     sum P Vt``."""
 
 
-def _local_attention_products(q, k, v, pos, count, rel_bias, window,
-                              bidirectional, activation, products):
-    q, k, v = _f64(q), _f64(k), _f64(v)
-    pos = np.asarray(pos).astype(np.int64)
-    count = np.asarray(count).astype(np.int64)
-    bsz, slots, zdim = q.shape
-    w = int(window)
+def _local_attention_products(q, k, v, pos, count, rb, w, bidirectional,
+                              activation, c, products):
+    """local_attention's walk under ``products`` (its inputs checked and
+    converted by local_attention; ``rb`` the flat rel_bias or None, ``c``
+    the score scale)."""
+    bsz, slots, _ = q.shape
     rnd, qb, kb = products.round, int(products.query_block), int(products.key_block)
     _check(qb > 0 and kb > 0, "local_attention: products need positive blocks")
-    if activation == "softmax":
-        c = zdim ** -0.5
-    else:
-        _check(w > 0, "local_attention: relu2/laplace need window > 0 (c = 1/w)")
-        c = 1.0 / (2 * w) if bidirectional else 1.0 / w
     c32 = np.float32(c)
-    if rel_bias is not None:
-        rb = _f64(rel_bias).reshape(-1)
+    if rb is not None:
         m_dist = (rb.size + 1) // 2
     out = np.zeros((bsz, slots, v.shape[2]))
     for b in range(bsz):
@@ -455,7 +454,7 @@ def _local_attention_products(q, k, v, pos, count, rel_bias, window,
                 allowed = (jj < hi) & ((np.abs(diff) <= w) if bidirectional
                                        else ((diff >= 0) & (diff <= w)))
                 s = qt @ kt.T
-                if rel_bias is not None:
+                if rb is not None:
                     rel = pos[b, rows][None, :] - pos[b, ii[:, 0]][:, None]
                     s = s + rb[np.clip(rel, -(m_dist - 1), m_dist - 1) + (m_dist - 1)]
                 if activation == "softmax":
@@ -469,12 +468,8 @@ def _local_attention_products(q, k, v, pos, count, rel_bias, window,
                     acc = alpha * acc + p @ vt
                     m = m_new
                 else:
-                    if activation == "relu2":
-                        a = np.maximum(s, 0.0) ** 2
-                    else:  # laplace
-                        mu, std = math.sqrt(0.5), math.sqrt(1.0 / (4.0 * math.pi))
-                        a = 0.5 * (1.0 + _erf((s - mu) / (std * math.sqrt(2.0))))
-                    p = _f64(rnd(np.where(allowed, a, 0.0).astype(np.float32)))
+                    a = np.where(allowed, _weigh(s, activation), 0.0)
+                    p = _f64(rnd(a.astype(np.float32)))
                     acc = acc + p @ vt
             if activation == "softmax":
                 with np.errstate(invalid="ignore", divide="ignore"):

@@ -791,9 +791,13 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 
-  transform.named_sequence @seqboat_attention_gpu(%root: !transform.any_op {transform.readonly},
-                                                  %kb: !transform.param<i64> {transform.readonly},
-                                                  %threads: !transform.param<i64> {transform.readonly}) {
+  // GPU, products on tensor cores: the block's tiles in workgroup memory,
+  // its phases on threads and its products on warps, bufferized (the
+  // prefix of @seqboat_attention_gpu and @seqboat_attention16_gpu, which
+  // differ in the products' lowering).
+  transform.named_sequence @seqboat_attention_warp_phases_gpu(%root: !transform.any_op {transform.readonly},
+                                                              %kb: !transform.param<i64> {transform.readonly},
+                                                              %threads: !transform.param<i64> {transform.readonly}) {
     transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
         : (!transform.any_op, !transform.param<i64>) -> ()
     %func = transform.include @seqboat_kernel failures(propagate) (%root)
@@ -806,6 +810,14 @@ module attributes {transform.with_named_sequence} {
     } : !transform.any_op
     transform.apply_cse to %phases : !transform.any_op
     transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.yield
+  }
+
+  transform.named_sequence @seqboat_attention_gpu(%root: !transform.any_op {transform.readonly},
+                                                  %kb: !transform.param<i64> {transform.readonly},
+                                                  %threads: !transform.param<i64> {transform.readonly}) {
+    transform.include @seqboat_attention_warp_phases_gpu failures(propagate) (%root, %kb, %threads)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
     transform.include @seqboat_attention_warp_products failures(propagate) (%root) : (!transform.any_op) -> ()
     // vector.contract -> nvgpu.mma.sync with ldmatrix, f32 operands as TF32,
     // in each warp forall (before the mapping, which removes the foralls).
@@ -836,18 +848,8 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @seqboat_attention16_gpu(%root: !transform.any_op {transform.readonly},
                                                     %kb: !transform.param<i64> {transform.readonly},
                                                     %threads: !transform.param<i64> {transform.readonly}) {
-    transform.include @seqboat_attention_lower failures(propagate) (%root, %kb)
-        : (!transform.any_op, !transform.param<i64>) -> ()
-    %func = transform.include @seqboat_kernel failures(propagate) (%root)
-        : (!transform.any_op) -> !transform.any_op
-    %shared = transform.seqboat.promote_block_tensors %func : (!transform.any_op) -> !transform.any_op
-    %phases = transform.seqboat.tile_block_to_threads %shared block_threads = %threads warp_matmuls
-        : (!transform.any_op, !transform.param<i64>) -> !transform.any_op
-    transform.apply_patterns to %phases {
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %phases : !transform.any_op
-    transform.include @seqboat_parallel_bufferize failures(propagate) (%root) : (!transform.any_op) -> ()
+    transform.include @seqboat_attention_warp_phases_gpu failures(propagate) (%root, %kb, %threads)
+        : (!transform.any_op, !transform.param<i64>, !transform.param<i64>) -> ()
     transform.include @seqboat_attention_warp_products16 failures(propagate) (%root) : (!transform.any_op) -> ()
     %f1 = transform.include @seqboat_kernel failures(propagate) (%root)
         : (!transform.any_op) -> !transform.any_op

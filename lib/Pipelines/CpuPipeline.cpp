@@ -139,6 +139,9 @@ void seqboat::buildKernelStrategy(
   // producers.)
   SeqBoatFormScanKernelsOptions scanFormation;
   scanFormation.attentionKeyBlock = strategies.attentionKeyBlock;
+  // precision=autocast: the projections on 16-bit weights store their
+  // results in 16 bits (rounded where an autocast model rounds them).
+  scanFormation.autocast = strategies.precision == "autocast";
   pm.addPass(createSeqBoatFormScanKernels(scanFormation));
   ConvertSeqBoatToLinalgOptions lowering;
   lowering.skipKernels = true;

@@ -461,13 +461,14 @@ def _case_layer(rng, cfg):
              "norm": Enum("norm", cfg.norm), "prenorm": cfg.prenorm,
              "window": cfg.window}
     # precision=autocast: the three projections read their f32 inputs
-    # rounded to the (16-bit) dtype.
+    # rounded to the (16-bit) dtype and store their results rounded to it.
     gemm_input = None
     if cfg.autocast and cfg.dtype != "f32":
         def gemm_input(t):
             return round_to(t.astype(np.float32), cfg.dtype).astype(np.float64)
     return Case("layer", [p[name] for name in ref.LAYER_OPERANDS], attrs,
                 [ref.layer(p, lcfg, gemm_input=gemm_input,
+                           gemm_output=gemm_input,
                            attention_products=_attention_products(cfg))])
 
 

@@ -574,7 +574,7 @@ def normalize(x, kind, w, b, eps):
 
 
 def _layer(params, cfg, return_intermediates=False, gemm_input=None,
-           attention_products=None):
+           attention_products=None, gemm_output=None):
     if isinstance(cfg, dict):
         cfg = LayerConfig(**cfg)
     missing = [n for n in LAYER_OPERANDS if n not in params]
@@ -595,19 +595,21 @@ def _layer(params, cfg, return_intermediates=False, gemm_input=None,
 
     # What the three projections read (rounded to 16 bits by precision=autocast).
     gin = gemm_input or (lambda t: t)
+    # What they store (rounded to 16 bits by precision=autocast).
+    gout = gemm_output or (lambda t: t)
 
     # 1-2: normalisation and EMA
     xn = norm(x) if cfg.prenorm else x
     mx = silu(ema_conv.f64(xn, p["ema_delta"], p["ema_alpha"], p["ema_beta"],
                            p["ema_gamma"], p["ema_omega"], cfg.bidirectional))
     # 3: router logits and the hx branch
-    hu = gin(mx) @ p["hx_w"].T + p["hx_b"]
+    hu = gout(gin(mx) @ p["hx_w"].T + p["hx_b"])
     u, hx = hu[..., 0:2], hu[..., 2:]
     # 4: routing and compaction
     gate, active = route.f64(u, p["log_temp"])
     pos, count = compact_index.f64(active)
     # 5: projections of the gathered tokens
-    base = silu(gin(gather.f64(mx, pos)) @ p["mx_w"].T + p["mx_b"])
+    base = gout(silu(gin(gather.f64(mx, pos)) @ p["mx_w"].T + p["mx_b"]))
     z, r, v = base[..., 0:zdim], base[..., zdim:zdim + hdim], base[..., zdim + hdim:]
     # 6: queries and keys
     q = z * p["qk_gamma"][0] + p["qk_beta"][0]
@@ -616,7 +618,7 @@ def _layer(params, cfg, return_intermediates=False, gemm_input=None,
     o = local_attention.f64(q, k, v, pos, count, p["rel_bias"], cfg.window,
                             cfg.bidirectional, cfg.activation,
                             products=attention_products)
-    h = gin(o * r) @ p["h_w"].T + p["h_b"]
+    h = gout(gin(o * r) @ p["h_w"].T + p["h_b"])
     # 8: back to original positions, gated
     hf = scatter.f64(h, pos, length) * (gate * active)[..., None]
     # 9: residual and output
@@ -631,7 +633,7 @@ def _layer(params, cfg, return_intermediates=False, gemm_input=None,
 
 
 def layer(params, cfg, return_intermediates=False, gemm_input=None,
-          attention_products=None):
+          attention_products=None, gemm_output=None):
     """One whole SeqBoat layer, ``out : [B, L, D]`` (float32).
 
     ``params`` maps the operand names of ``seqboat.layer``
@@ -661,11 +663,13 @@ def layer(params, cfg, return_intermediates=False, gemm_input=None,
     ``gemm_input``, if given, maps what each of the three projections reads
     (``mx``, ``gather(mx, pos)``, ``o * r``) before the product: rounding to
     a 16-bit type models ``precision=autocast``, together with
-    ``attention_products`` (an :class:`AttentionProducts`: the attention's
-    16-bit products).
+    ``gemm_output`` (what each projection stores: ``hu``, ``base`` after its
+    silu, ``h``; rounded where an autocast model rounds an ``nn.Linear``'s
+    output) and ``attention_products`` (an :class:`AttentionProducts`: the
+    attention's 16-bit products).
     """
     return _to_public(_layer(params, cfg, return_intermediates, gemm_input,
-                             attention_products))
+                             attention_products, gemm_output))
 
 
 layer.f64 = _layer

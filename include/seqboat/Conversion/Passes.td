@@ -371,7 +371,11 @@ def SeqBoatFormScanKernels : Pass<"seqboat-form-scan-kernels", "::mlir::ModuleOp
   let options = [
     Option<"attentionKeyBlock", "attention-key-block", "int64_t", "32",
            "Keys per tile of the attention strategy (as seqboat-apply-strategies'); "
-           "0: attention kernels take the scan strategy and no producers">
+           "0: attention kernels take the scan strategy and no producers">,
+    Option<"autocast", "autocast", "bool", "false",
+           "precision=autocast: in a function whose tensor arguments have one "
+           "16-bit type, projections on 16-bit weights store their results "
+           "rounded to it (as a PyTorch autocast model's nn.Linear)">
   ];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",

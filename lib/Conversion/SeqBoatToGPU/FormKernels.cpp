@@ -437,6 +437,8 @@ static bool raiseProjection(linalg::GenericOp g) {
   return true;
 }
 
+static bool isConversion(linalg::GenericOp g);
+
 /// Moves the only consumer of a contraction kernel's result into its
 /// epilogue when it is elementwise over the same elements (identity maps;
 /// through an expand_shape of the rows: [M, N] -> [B, L, N]) and reads
@@ -458,8 +460,11 @@ static void absorbConsumer(ContractionKernel &kernel) {
     read = expand.getResult();
   }
   auto g = dyn_cast<linalg::GenericOp>(user);
-  // (In the same block: not into a loop the projection is outside of.)
+  // (In the same block: not into a loop the projection is outside of. Not
+  // the extension of a result rounded under autocast: that is where the
+  // result is stored rounded.)
   if (!g || g->getBlock() != epi->getBlock() || !g.hasPureTensorSemantics() ||
+      isConversion(g) ||
       g.getNumDpsInits() != 1 ||
       g.getNumReductionLoops() != 0 ||
       g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)) ||
@@ -725,6 +730,258 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
   return result.getResult(0);
 }
 
+/// An elementwise `linalg.generic` extending the 16-bit `narrow` to f32
+/// (what `extendedFrom` recognises), at the builder's insertion point.
+static Value extendedTensor(OpBuilder &b, Location loc, Value narrow) {
+  auto type = cast<RankedTensorType>(narrow.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type.clone(b.getF32Type())}, ValueRange{narrow},
+             ValueRange{tensor::EmptyOp::create(
+                            b, loc, tensor::getMixedSizes(b, loc, narrow),
+                            b.getF32Type())
+                            .getResult()},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   Value(arith::ExtFOp::create(nb, nloc, nb.getF32Type(),
+                                               args[0])));
+             })
+      .getResult(0);
+}
+
+/// An empty tensor of `init`'s shape and sizes with elements of `elt`: the
+/// sizes of `init` itself if it is empty (so that it can go), else its dims.
+static Value emptyWithElements(OpBuilder &b, Location loc, Value init,
+                               Type elt) {
+  if (auto empty = init.getDefiningOp<tensor::EmptyOp>())
+    return tensor::EmptyOp::create(b, loc, empty.getType().getShape(), elt,
+                                   empty.getDynamicSizes());
+  return tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, init),
+                                 elt);
+}
+
+/// Moves the extension `ext` of a 16-bit tensor below the reshapes and
+/// slices that read it (`slice(ext(t))` -> `ext(slice(t))`, the same for
+/// `expand_shape`), so that each reader of a part of a 16-bit result reads
+/// that part extended: a producer its kernel takes along, reading the part
+/// in 16 bits (readNarrowInputs), instead of a kernel of its own that
+/// writes the whole extension.
+static void pushExtensionDown(Value ext) {
+  SmallVector<Value> worklist{ext};
+  while (!worklist.empty()) {
+    Value e = worklist.pop_back_val();
+    Value narrow = extendedFrom(e);
+    if (!narrow)
+      continue;
+    for (Operation *user : llvm::to_vector(e.getUsers())) {
+      OpBuilder b(user);
+      Location loc = user->getLoc();
+      Type half = getElementTypeOrSelf(narrow.getType());
+      Value moved;
+      if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
+        moved = tensor::ExpandShapeOp::create(
+            b, loc, expand.getResultType().clone(half), narrow,
+            expand.getReassociationIndices(), expand.getMixedOutputShape());
+      } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(user)) {
+        moved = tensor::ExtractSliceOp::create(
+            b, loc, slice.getResultType().clone(half), narrow,
+            slice.getMixedOffsets(), slice.getMixedSizes(),
+            slice.getMixedStrides());
+      } else {
+        continue;
+      }
+      Value wide = extendedTensor(b, loc, moved);
+      user->getResult(0).replaceAllUsesWith(wide);
+      user->erase();
+      worklist.push_back(wide);
+    }
+    if (e.use_empty()) {
+      auto g = e.getDefiningOp<linalg::GenericOp>();
+      Operation *init = g.getDpsInits()[0].getDefiningOp();
+      g->erase();
+      if (init && init->use_empty())
+        init->erase();
+    }
+  }
+}
+
+/// Each element a `linalg.generic` of `caller` reads with `tensor.extract`
+/// from the extension of a 16-bit tensor (a gather of rows, the scatter
+/// read as a gather) read from that tensor and extended: the same value,
+/// and the extension is no kernel of its own.
+static void readNarrowExtracts(func::FuncOp caller) {
+  SmallVector<tensor::ExtractOp> extracts;
+  caller.walk([&](tensor::ExtractOp extract) {
+    if (extract->getParentOfType<linalg::GenericOp>() &&
+        extendedFrom(extract.getTensor()))
+      extracts.push_back(extract);
+  });
+  SetVector<Operation *> dead;
+  for (tensor::ExtractOp extract : extracts) {
+    Value wide = extract.getTensor();
+    OpBuilder b(extract);
+    Location loc = extract.getLoc();
+    Value narrow = tensor::ExtractOp::create(b, loc, extendedFrom(wide),
+                                             extract.getIndices());
+    extract.replaceAllUsesWith(
+        arith::ExtFOp::create(b, loc, b.getF32Type(), narrow).getResult());
+    extract->erase();
+    if (wide.use_empty())
+      dead.insert(wide.getDefiningOp());
+  }
+  for (Operation *op : llvm::to_vector(dead))
+    dead.insert(cast<linalg::LinalgOp>(op).getDpsInits()[0].getDefiningOp());
+  eraseDead(dead);
+}
+
+/// Under autocast, a projection on 16-bit weights (W the extension of a
+/// 16-bit tensor of `half`) rounds its result to `half` where a PyTorch
+/// autocast model rounds an `nn.Linear`'s output: the epilogue (bias and
+/// what it absorbed) computes in f32 and stores `half`, and its readers
+/// read that result extended (pushed below the reshapes and slices they
+/// read it through). The kernel writes half the bytes, and the kernels
+/// after it read them.
+static void roundContractionResult(ContractionKernel &kernel, Type half) {
+  linalg::GenericOp epi = kernel.epilogue;
+  Value w16 = extendedFrom(kernel.matmul.getDpsInputs()[1]);
+  if (!w16 || getElementTypeOrSelf(w16.getType()) != half ||
+      !getElementTypeOrSelf(epi.getResult(0).getType()).isF32())
+    return;
+  OpBuilder b(epi);
+  Location loc = epi.getLoc();
+  auto type = cast<RankedTensorType>(epi.getResult(0).getType());
+  Value init = epi.getDpsInits()[0];
+  auto rounded = linalg::GenericOp::create(
+      b, loc, TypeRange{type.clone(half)}, epi.getDpsInputs(),
+      ValueRange{emptyWithElements(b, loc, init, half)},
+      epi.getIndexingMapsArray(), epi.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        IRMapping mapping;
+        Block *old = epi.getBody();
+        mapping.map(old->getArguments(), args);
+        for (Operation &op : old->without_terminator())
+          nb.clone(op, mapping);
+        linalg::YieldOp::create(
+            nb, nloc,
+            Value(arith::TruncFOp::create(
+                nb, nloc, half,
+                mapping.lookup(old->getTerminator()->getOperand(0)))));
+      });
+  Value wide = extendedTensor(b, loc, rounded.getResult(0));
+  epi.getResult(0).replaceAllUsesWith(wide);
+  Operation *oldInit = init.getDefiningOp();
+  epi->erase();
+  if (oldInit && oldInit->use_empty())
+    oldInit->erase();
+  kernel.epilogue = rounded;
+  pushExtensionDown(wide);
+}
+
+/// `source` rounded to `half` by the scan kernel that computes it, when it
+/// is the result of one (a call's fresh buffer, read by nothing else than
+/// `reader`): the kernel then stores its last elementwise op's values
+/// rounded (or rounds them in an epilogue of its own) into a `half` buffer,
+/// instead of a kernel after it reading the f32 result to round it (the
+/// attention's gated output the h projection reads under autocast). Null
+/// when `source` is not such a result.
+static Value roundedInKernel(Value source, Type half, Operation *reader,
+                             SymbolTable &symbols) {
+  auto toTensor = source.getDefiningOp<bufferization::ToTensorOp>();
+  if (!toTensor || !source.hasOneUse() ||
+      *source.getUsers().begin() != reader)
+    return {};
+  auto alloc = toTensor.getBuffer().getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  func::CallOp call;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == toTensor)
+      continue;
+    if (call || !isa<func::CallOp>(user))
+      return {};
+    call = cast<func::CallOp>(user);
+  }
+  auto kind = call ? call->getAttrOfType<StringAttr>(kKernelKindAttr)
+                   : StringAttr();
+  auto fn = kind && kind.getValue() == "scan"
+                ? symbols.lookup<func::FuncOp>(call.getCallee())
+                : func::FuncOp();
+  auto module = fn ? fn->getParentOfType<ModuleOp>() : ModuleOp();
+  if (!fn || fn.isExternal() ||
+      !llvm::hasSingleElement(*SymbolTable::getSymbolUses(fn, module)))
+    return {};
+  unsigned index = 0;
+  while (call.getOperand(index) != alloc.getResult())
+    ++index;
+  BlockArgument arg = fn.getArgument(index);
+  if (!arg.hasOneUse())
+    return {};
+  auto store =
+      dyn_cast<bufferization::MaterializeInDestinationOp>(*arg.getUsers().begin());
+  if (!store || store.getDest() != arg)
+    return {};
+
+  // The kernel: its result buffer becomes `half`.
+  auto argType = cast<MemRefType>(arg.getType());
+  MemRefType narrowType = MemRefType::Builder(argType).setElementType(half);
+  arg.setType(narrowType);
+  SmallVector<Type> argTypes(fn.getArgumentTypes());
+  argTypes[index] = narrowType;
+  fn.setFunctionType(FunctionType::get(fn.getContext(), argTypes, {}));
+  Value value = store.getSource();
+  OpBuilder b(store);
+  auto last = value.getDefiningOp<linalg::GenericOp>();
+  if (last && last->getNumResults() == 1 && value.hasOneUse() &&
+      last.getNumReductionLoops() == 0 &&
+      last.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() &&
+      !last.payloadUsesValueFromOperand(last.getDpsInitOperand(0))) {
+    // Its last elementwise op stores rounded values.
+    b.setInsertionPoint(last);
+    Location loc = last.getLoc();
+    auto type = cast<RankedTensorType>(value.getType());
+    Value init = last.getDpsInits()[0];
+    auto rounded = linalg::GenericOp::create(
+        b, loc, TypeRange{type.clone(half)}, last.getDpsInputs(),
+        ValueRange{emptyWithElements(b, loc, init, half)},
+        last.getIndexingMapsArray(), last.getIteratorTypesArray(),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          IRMapping mapping;
+          Block *old = last.getBody();
+          mapping.map(old->getArguments(), args);
+          for (Operation &op : old->without_terminator())
+            nb.clone(op, mapping);
+          linalg::YieldOp::create(
+              nb, nloc,
+              Value(arith::TruncFOp::create(
+                  nb, nloc, half,
+                  mapping.lookup(old->getTerminator()->getOperand(0)))));
+        });
+    rounded->setDiscardableAttrs(last->getDiscardableAttrDictionary());
+    store.getSourceMutable().assign(rounded.getResult(0));
+    Operation *oldInit = init.getDefiningOp();
+    last->erase();
+    if (oldInit && oldInit->use_empty())
+      oldInit->erase();
+  } else {
+    store.getSourceMutable().assign(roundedTo(value, half, store));
+  }
+
+  // The caller: a `half` buffer for it.
+  b.setInsertionPoint(alloc);
+  auto narrowAlloc = memref::AllocOp::create(
+      b, alloc.getLoc(), narrowType, alloc.getDynamicSizes());
+  call->setOperand(index, narrowAlloc.getResult());
+  b.setInsertionPoint(toTensor);
+  return bufferization::ToTensorOp::create(
+      b, toTensor.getLoc(), cast<RankedTensorType>(source.getType()).clone(half),
+      narrowAlloc.getResult(), /*restrict=*/true, /*writable=*/true);
+}
+
 /// A contraction's 16-bit operands read as they are:
 /// - a bias that is the extension of a 16-bit tensor is read in that type
 ///   and extended in the epilogue (exact: the same values);
@@ -735,7 +992,8 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
 ///   accumulator: what a PyTorch autocast model computes, on 16-bit tensor
 ///   cores. Otherwise both stay f32.
 /// The extensions are erased once nothing reads them.
-static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
+static void readHalfOperands(ContractionKernel &kernel, bool autocast,
+                             SymbolTable &symbols) {
   SetVector<Operation *> dead;
   linalg::GenericOp epi = kernel.epilogue;
   // The kernel's one 16-bit type, if any (X's, Y's, or under autocast the
@@ -786,6 +1044,8 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
 
   linalg::MatmulOp mm = kernel.matmul;
   Value x = mm.getDpsInputs()[0], w = mm.getDpsInputs()[1];
+  // The f32 result of a kernel that now rounds it itself (roundedInKernel).
+  Operation *staleResult = nullptr;
   if (Value w16 = w16Candidate) {
     OpBuilder b(mm);
     Location loc = mm.getLoc();
@@ -799,10 +1059,21 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
     auto gather = source.getDefiningOp<linalg::GenericOp>();
     if (gather)
       rounded = roundThroughGather(gather, half);
-    if (rounded)
+    if (rounded) {
       dead.insert(gather);
-    else
+    } else if (Value narrow = extendedFrom(source);
+               narrow && getElementTypeOrSelf(narrow.getType()) == half) {
+      // X is the extension of a tensor of `half`: rounding gives it back.
+      rounded = narrow;
+      dead.insert(source.getDefiningOp());
+    } else if ((rounded = roundedInKernel(
+                    source, half,
+                    collapse ? collapse.getOperation() : mm.getOperation(),
+                    symbols))) {
+      staleResult = source.getDefiningOp();
+    } else {
       rounded = roundedTo(source, half, mm);
+    }
     if (collapse)
       rounded = tensor::CollapseShapeOp::create(
           b, loc, rounded, collapse.getReassociationIndices());
@@ -834,6 +1105,13 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast) {
       op->erase();
   }
   eraseDead(dead);
+  if (staleResult && staleResult->use_empty()) {
+    Operation *buffer =
+        cast<bufferization::ToTensorOp>(staleResult).getBuffer().getDefiningOp();
+    staleResult->erase();
+    if (buffer && buffer->use_empty())
+      buffer->erase();
+  }
 }
 
 /// Contraction roots of `caller`, in program order (the kernel numbering).
@@ -844,6 +1122,18 @@ static SmallVector<ContractionKernel> contractionKernels(func::FuncOp caller) {
       kernels.push_back(*k);
   });
   return kernels;
+}
+
+/// Raises `caller`'s projections (raiseProjection) one at a time: raising
+/// one erases ops (its consumer) a list of candidates would still hold.
+static void raiseProjections(func::FuncOp caller) {
+  while (caller
+             .walk([](linalg::GenericOp g) {
+               return raiseProjection(g) ? WalkResult::interrupt()
+                                         : WalkResult::advance();
+             })
+             .wasInterrupted()) {
+  }
 }
 
 static std::string kernelName(func::FuncOp caller, unsigned index) {
@@ -1887,6 +2177,21 @@ void numberInCallOrder(func::FuncOp caller, SymbolTable &symbols,
     fn->moveBefore(caller);
 }
 
+/// The type an autocast model of `caller` computes in: the one 16-bit float
+/// type of its tensor arguments; null when they have none or two.
+static Type autocastType(func::FuncOp caller) {
+  Type half;
+  for (Type type : caller.getArgumentTypes()) {
+    Type et = getElementTypeOrSelf(type);
+    if (!isa<TensorType>(type) || !(et.isF16() || et.isBF16()))
+      continue;
+    if (half && half != et)
+      return {};
+    half = et;
+  }
+  return half;
+}
+
 /// Under autocast, the local attentions of `caller`'s scan kernels multiply
 /// in the model's 16-bit type: the one 16-bit float type of `caller`'s
 /// tensor arguments (seqboat.autocast; an attention that has one keeps
@@ -1895,15 +2200,7 @@ void numberInCallOrder(func::FuncOp caller, SymbolTable &symbols,
 /// decomposed layer keeps q, k and v in f32, so the attention rounds them
 /// as it reads them.
 static void autocastAttention(func::FuncOp caller, SymbolTable &symbols) {
-  Type half;
-  for (Type type : caller.getArgumentTypes()) {
-    Type et = getElementTypeOrSelf(type);
-    if (!isa<TensorType>(type) || !(et.isF16() || et.isBF16()))
-      continue;
-    if (half && half != et)
-      return;
-    half = et;
-  }
+  Type half = autocastType(caller);
   if (!half)
     return;
   caller.walk([&](func::CallOp call) {
@@ -1929,22 +2226,15 @@ struct SeqBoatFormKernels
     for (func::FuncOp caller : callers) {
       if (autocast)
         autocastAttention(caller, symbols);
-      // One at a time: raising one erases ops (its consumer) a list of
-      // candidates would still hold.
-      while (caller
-                 .walk([](linalg::GenericOp g) {
-                   return raiseProjection(g) ? WalkResult::interrupt()
-                                             : WalkResult::advance();
-                 })
-                 .wasInterrupted()) {
-      }
+      raiseProjections(caller);
       for (auto [i, kernel] : llvm::enumerate(contractionKernels(caller))) {
         absorbConsumer(kernel);
-        readHalfOperands(kernel, autocast);
+        readHalfOperands(kernel, autocast, symbols);
         outline(kernel, caller, symbols, i);
       }
       if (!parallel)
         continue;
+      readNarrowExtracts(caller);
       SmallVector<tensor::PadOp> pads;
       caller.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
       for (tensor::PadOp pad : pads)
@@ -2420,8 +2710,17 @@ linalg::GenericOp readNarrowInputs(linalg::GenericOp pro) {
         linalg::YieldOp::create(
             nb, nloc, mapping.lookup(old->getTerminator()->getOperand(0)));
       });
+  // The extensions it read, erased once nothing else reads them.
+  SetVector<Operation *> dead;
+  for (auto [i, isNarrow] : llvm::enumerate(narrow))
+    if (isNarrow) {
+      auto ext = pro.getDpsInputs()[i].getDefiningOp<linalg::GenericOp>();
+      dead.insert(ext);
+      dead.insert(ext.getDpsInits()[0].getDefiningOp());
+    }
   pro.getResult(0).replaceAllUsesWith(wide.getResult(0));
   pro->erase();
+  eraseDead(dead);
   return wide;
 }
 
@@ -2434,6 +2733,10 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   Location loc = op->getLoc();
   resolveDimsOf(op);
   linalg::GenericOp epi = matchScanEpilogue(op);
+  // (Reading a 16-bit tensor it extends as it is: the attention's gate r
+  // from a projection rounded under autocast.)
+  if (epi)
+    epi = readNarrowInputs(epi);
   SmallVector<linalg::GenericOp> prologues;
   if (auto attention = dyn_cast<LocalAttentionOp>(op)) {
     int64_t keyBlock = attentionKeyBlock;
@@ -2461,6 +2764,44 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
         return attention.getRelBias();
       }
     };
+    // Under seqboat.autocast = T the strategy rounds the key and value
+    // tiles to T as it gathers them: a producer of k or v that stays a
+    // kernel of its own (reading more than one tensor) and that nothing
+    // else reads then stores its result rounded to T, which the gathers
+    // read in 16 bits and round again to the same values.
+    auto autocastType = op->getAttrOfType<TypeAttr>(kAutocastAttr);
+    for (unsigned i = 1; keyBlock > 0 && autocastType && i < 3; ++i) {
+      Value operand = gathered(i);
+      linalg::GenericOp pro = matchAttentionPrologue(operand);
+      if (!pro || pro.getNumDpsInputs() == 1 || !operand.hasOneUse() ||
+          !getElementTypeOrSelf(operand.getType()).isF32())
+        continue;
+      Type half = autocastType.getValue();
+      OpBuilder b(pro);
+      Location ploc = pro.getLoc();
+      Value init = pro.getDpsInits()[0];
+      auto rounded = linalg::GenericOp::create(
+          b, ploc, TypeRange{cast<RankedTensorType>(operand.getType()).clone(half)},
+          pro.getDpsInputs(), ValueRange{emptyWithElements(b, ploc, init, half)},
+          pro.getIndexingMapsArray(), pro.getIteratorTypesArray(),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            IRMapping mapping;
+            Block *old = pro.getBody();
+            mapping.map(old->getArguments(), args);
+            for (Operation &o : old->without_terminator())
+              nb.clone(o, mapping);
+            linalg::YieldOp::create(
+                nb, nloc,
+                Value(arith::TruncFOp::create(
+                    nb, nloc, half,
+                    mapping.lookup(old->getTerminator()->getOperand(0)))));
+          });
+      op->setOperand(i, extendedTensor(b, ploc, rounded.getResult(0)));
+      Operation *oldInit = init.getDefiningOp();
+      pro->erase();
+      if (oldInit && oldInit->use_empty())
+        oldInit->erase();
+    }
     for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
       if (Value operand = gathered(i))
         if (linalg::GenericOp pro = matchAttentionPrologue(operand))
@@ -2527,6 +2868,44 @@ struct SeqBoatFormScanKernels
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> callers = kernelCallers(module);
     for (func::FuncOp caller : callers) {
+      // Under autocast, the projections on 16-bit weights store their
+      // results rounded, before the kernels that read them are formed.
+      if (Type half = autocast ? autocastType(caller) : Type()) {
+        // (Its attentions multiply in `half`, as kernel formation marks
+        // them; marked here so that their kernels read k and v rounded.)
+        caller.walk([&](LocalAttentionOp op) {
+          if (!op->hasAttr(kAutocastAttr))
+            op->setAttr(kAutocastAttr, TypeAttr::get(half));
+        });
+        // (With runtime B and L, a projection whose result's sizes a later
+        // op reads keeps its elementwise consumer, and a bias broadcast
+        // whose sizes it read is still a copy, only once those sizes are
+        // read from what the ops were sized by instead: the tensor.dims of
+        // linalg and empty tensors' results resolved until there is none.)
+        for (bool resolved = true; resolved;) {
+          resolved = false;
+          SetVector<Operation *> sized;
+          caller.walk([&](tensor::DimOp dim) {
+            Operation *def = dim.getSource().getDefiningOp();
+            if (isa_and_nonnull<linalg::LinalgOp, tensor::EmptyOp>(def) &&
+                dim.getConstantIndex())
+              sized.insert(def);
+          });
+          for (Operation *op : sized) {
+            resolveDimsOf(op);
+            // (Progress only where its dims went: one that reifies no
+            // shape keeps them.)
+            resolved |= llvm::none_of(op->getUsers(), [](Operation *user) {
+              return isa<tensor::DimOp>(user);
+            });
+          }
+        }
+        raiseProjections(caller);
+        for (ContractionKernel kernel : contractionKernels(caller)) {
+          absorbConsumer(kernel);
+          roundContractionResult(kernel, half);
+        }
+      }
       rewriteHostOps<ScatterOp>(caller, scatterAsGather);
       // After the scatters: they look for the compact_index they read.
       rewriteHostOps<CompactIndexOp>(caller, compactAsParallelScan);

@@ -35,6 +35,28 @@ int64_t dim(Value v, unsigned i) {
 
 /// Floating-point operations of one seqboat op (a scan kernel's root), with
 /// every slot active where the work follows `count`.
+/// Bytes of one element of a shaped `type`.
+double elementBytes(Type type) {
+  return (getElementTypeOrSelf(type).getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// Bytes a kernel reads per element of `v`: its element's, or, when the
+/// kernel computes `v` where it reads it (an elementwise producer), those of
+/// the producer's inputs of `v`'s rank (the broadcast parameters stay
+/// cached).
+double readBytes(Value v) {
+  auto pro = v.getDefiningOp<linalg::GenericOp>();
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!pro || !type)
+    return elementBytes(v.getType());
+  double bytes = 0;
+  for (Value in : pro.getDpsInputs())
+    if (auto t = dyn_cast<RankedTensorType>(in.getType());
+        t && t.getRank() == type.getRank())
+      bytes += readBytes(in);
+  return bytes;
+}
+
 double seqboatFlops(Operation *op, int64_t emaChunk) {
   return llvm::TypeSwitch<Operation *, double>(op)
       .Case([&](EmaConvOp o) {
@@ -260,8 +282,14 @@ struct SeqBoatPrintKernelWorkPass
         // Bytes the blocks read through L2 (each block its queries, the key
         // and value rows of its tiles) and write: the re-reads the HBM
         // count above leaves out.
+        // (At the width each is read in: a 16-bit tensor, or the
+        // full-size inputs of the producer the kernel computes it from.)
+        double qBytes = readBytes(op.getQ()), kBytes = readBytes(op.getK()),
+               vBytes = readBytes(op.getV()),
+               outBytes = elementBytes(kernel.getArgumentTypes().back());
         entry["l2_bytes"] =
-            4.0 * blocks * (qb * z + keys * (z + hb) + qb * hb);
+            blocks * (qb * z * qBytes + keys * (z * kBytes + hb * vBytes) +
+                      qb * hb * outBytes);
         entry["shared_bytes"] = block->sharedBytes;
       } else {
         Distribution d = distributedPoints(kernel, knobs->threads);

@@ -44,6 +44,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 #include <cmath>
@@ -136,6 +137,58 @@ Value matmul(OpBuilder &b, Location loc, Value a, Value bT, Value acc,
   return mm.getResult(0);
 }
 
+/// The elementwise op that reads the tile of `op` (the scan kernel's
+/// epilogue, tiled with it: the layer's gate o·r), when the lowering can
+/// compute it where it writes the tile: an all-parallel linalg.generic of
+/// the same block over the tile's loops, with one result and an init it
+/// does not read, that reads the tile once through the identity map and
+/// otherwise tensors defined before `op` (or slices taken after it of
+/// values defined before it, which `moved` collects), with a body of
+/// region-free ops. Null when there is none.
+linalg::GenericOp tileEpilogue(LocalAttentionOp op,
+                               SmallVectorImpl<Operation *> &moved) {
+  Value out = op.getOut();
+  if (!out.hasOneUse())
+    return {};
+  auto epi = dyn_cast<linalg::GenericOp>(*out.getUsers().begin());
+  auto outType = cast<RankedTensorType>(out.getType());
+  if (!epi || epi->getBlock() != op->getBlock() ||
+      !epi.hasPureTensorSemantics() || epi->getNumResults() != 1 ||
+      epi.getNumDpsInits() != 1 ||
+      epi.getNumParallelLoops() != epi.getNumLoops() ||
+      epi.getNumLoops() != static_cast<unsigned>(outType.getRank()) ||
+      epi.payloadUsesValueFromOperand(epi.getDpsInitOperand(0)))
+    return {};
+  for (Operation &o : epi.getBody()->without_terminator())
+    if (o.getNumRegions() != 0)
+      return {};
+  // (A value `epi` reads is defined in its block or an enclosing one.)
+  auto before = [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    return !def || def->getBlock() != op->getBlock() ||
+           def->isBeforeInBlock(op);
+  };
+  unsigned reads = 0;
+  for (OpOperand *in : epi.getDpsInputOperands()) {
+    Value v = in->get();
+    if (v == out) {
+      if (!epi.getMatchingIndexingMap(in).isIdentity())
+        return {};
+      ++reads;
+      continue;
+    }
+    if (before(v))
+      continue;
+    // A slice of values from before `op`, taken between `op` and `epi`.
+    auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || slice->getBlock() != op->getBlock() ||
+        !llvm::all_of(slice->getOperands(), before))
+      return {};
+    moved.push_back(slice);
+  }
+  return reads == 1 ? epi : linalg::GenericOp();
+}
+
 struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
   LocalAttentionFlash(MLIRContext *ctx, int64_t keyBlock)
       : OpRewritePattern(ctx, /*benefit=*/2), keyBlock(keyBlock) {}
@@ -220,6 +273,40 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                                               ? OpFoldResult(rowsArg)
                                               : rewriter.getIndexAttr(tileRows),
                                           rewriter.getIndexAttr(h)};
+    // The op's elementwise reader, computed in each branch where the tile
+    // is written: no tile of the op's own (in the block's shared memory
+    // when the reader's result is of another type, so not written in place:
+    // the gated output rounded to 16 bits).
+    SmallVector<Operation *> moved;
+    linalg::GenericOp epi = tileEpilogue(op, moved);
+    for (Operation *slice : moved)
+      rewriter.moveOpBefore(slice, op);
+    Type resultType = epi ? epi->getResult(0).getType() : op.getOut().getType();
+    // The tile's value at the point: `value` (the attention's) through the
+    // epilogue, whose other inputs the generic reads as `args`.
+    auto throughEpilogue = [&](OpBuilder &b, Location l, Value value,
+                               ValueRange args) -> Value {
+      if (!epi)
+        return value;
+      IRMapping mapping;
+      Block *body = epi.getBody();
+      unsigned next = 0;
+      for (OpOperand *in : epi.getDpsInputOperands())
+        mapping.map(body->getArgument(in->getOperandNumber()),
+                    in->get() == op.getOut() ? value : args[next++]);
+      for (Operation &o : body->without_terminator())
+        b.clone(o, mapping);
+      return mapping.lookup(body->getTerminator()->getOperand(0));
+    };
+    SmallVector<Value> epiInputs;
+    SmallVector<AffineMap> epiMaps;
+    if (epi)
+      for (OpOperand *in : epi.getDpsInputOperands())
+        if (in->get() != op.getOut()) {
+          epiInputs.push_back(in->get());
+          epiMaps.push_back(epi.getMatchingIndexingMap(in));
+        }
+    Type resultElt = getElementTypeOrSelf(resultType);
     Value hasQueries =
         cmpI(rewriter, loc, arith::CmpIPredicate::sgt, active, zero);
     auto ifOp = scf::IfOp::create(
@@ -403,24 +490,43 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
                                         {b.getIndexAttr(0)}, {n}));
             maps.push_back(dimsMap(ctx, 3, {1}));
           }
+          unsigned own = inputs.size();
+          llvm::append_range(inputs, epiInputs);
+          llvm::append_range(maps, epiMaps);
           Value result = parallelGeneric(
-              b, l, outSizes, et, inputs, maps,
+              b, l, outSizes, resultElt, inputs, maps,
               [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                if (!softmax)
-                  return a[0];
-                Value zeroF = constant(gb, gl, et, 0.0);
-                Value any = arith::CmpFOp::create(
-                    gb, gl, arith::CmpFPredicate::OGT, a[1], zeroF);
-                return arith::SelectOp::create(
-                    gb, gl, any, arith::DivFOp::create(gb, gl, a[0], a[1]),
-                    zeroF);
+                Value o = a[0];
+                if (softmax) {
+                  Value zeroF = constant(gb, gl, et, 0.0);
+                  Value any = arith::CmpFOp::create(
+                      gb, gl, arith::CmpFPredicate::OGT, a[1], zeroF);
+                  o = arith::SelectOp::create(
+                      gb, gl, any, arith::DivFOp::create(gb, gl, a[0], a[1]),
+                      zeroF);
+                }
+                return throughEpilogue(gb, gl, o, a.drop_front(own));
               });
           scf::YieldOp::create(b, l, result);
         },
         [&](OpBuilder &b, Location l) {
-          scf::YieldOp::create(b, l, filledTensor(b, l, outSizes, et, 0.0));
+          // Zeros (through the epilogue).
+          scf::YieldOp::create(
+              b, l,
+              epi ? parallelGeneric(
+                        b, l, outSizes, resultElt, epiInputs, epiMaps,
+                        [&](OpBuilder &gb, Location gl, ValueRange a) {
+                          return throughEpilogue(
+                              gb, gl, constant(gb, gl, et, 0.0), a);
+                        })
+                  : filledTensor(b, l, outSizes, et, 0.0));
         });
-    rewriter.replaceOp(op, ifOp.getResults());
+    if (epi) {
+      rewriter.replaceOp(epi, ifOp.getResults());
+      rewriter.eraseOp(op);
+    } else {
+      rewriter.replaceOp(op, ifOp.getResults());
+    }
     return success();
   }
 };

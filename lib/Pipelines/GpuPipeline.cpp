@@ -29,6 +29,7 @@ void seqboat::buildSeqBoatGpuPipeline(OpPassManager &pm,
     SeqBoatApplyTuningOptions tuning;
     tuning.database = options.tuningDb;
     tuning.chip = options.chip;
+    tuning.precision = options.precision;
     pm.addPass(createSeqBoatApplyTuning(tuning));
   }
   // Scratch buffers and kernel results are freed by ownership-based

@@ -162,7 +162,7 @@ class AccuracyTest(unittest.TestCase):
                 return "seqboat-run: f: median 1.000 ms over 1 run(s)\n"
 
             args = types.SimpleNamespace(measure_on="cpu", opt="/bin/seqboat-opt", file="f.mlir",
-                                         chip="sm_90", entry="f", repeat=1, build=tmp, exec=None)
+                                         chip="sm_90", precision="tf32", entry="f", repeat=1, build=tmp, exec=None)
             with mock.patch.object(tune, "run", fake_run):
                 return tune.measure(args, {}, {"threads": 32}, "key", [], [ref])
 

@@ -342,12 +342,13 @@ def compile_variant(args, op, config, dbkey, ptxas):
             json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
         out = os.path.join(tmp, "gpu.mlir")
         work_file = os.path.join(tmp, "work.json")
-        options = "chip=%s format=isa" % args.chip
+        options = "chip=%s format=isa precision=%s" % (args.chip, args.precision)
         if op.get("kind") == "op":
             # The op's kernels as the strategies form them: the model's input.
             options += " kernel-work=%s" % work_file
         try:
-            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
+            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s precision=%s"
+                 % (one, args.chip, args.precision),
                  "--seqboat-gpu-pipeline=%s" % options, "-o", out])
         except TuneError as e:
             errors = [line.split("error: ", 1)[1] for line in str(e).splitlines() if "error: " in line]
@@ -593,14 +594,14 @@ def _roofline(name, grid, lanes, nbytes, flops, peak, t, config, ptxas, chip):
     return (name, grid, flops, nbytes, per_sm, us + LAUNCH_US)
 
 
-def static_cost(op, config, ptxas, chip_name, work=None):
+def static_cost(op, config, ptxas, chip_name, work=None, precision="tf32"):
     """Estimated microseconds of the op's kernels (lower is better). A
     primitive op's kernels ("kind": "op") are those the compiler formed
-    (`work`, from seqboat-print-kernel-work), each modelled as
-    generic_kernel_costs does."""
+    (`work`, from seqboat-print-kernel-work) under `precision`, each
+    modelled as generic_kernel_costs does."""
     if op.get("kind") == "op":
         return sum(row[-1] for kernel in work or []
-                   for row in generic_kernel_costs(kernel, ptxas, chip_name))
+                   for row in generic_kernel_costs(kernel, ptxas, chip_name, precision))
     return sum(row[-1] for row in kernel_costs(op, config, ptxas, chip_name))
 
 
@@ -631,13 +632,15 @@ def measure(args, op, config, dbkey, inputs, outputs_ref):
             json.dump({"version": DB_VERSION, "entries": {dbkey: {"best": config}}}, f)
         if args.measure_on == "cpu":
             binary = os.path.join(tmp, "variant.mlir")
-            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s" % (one, args.chip),
-                 "--seqboat-kernels-cpu-pipeline", "-o", binary])
+            run([args.opt, args.file, "--seqboat-apply-tuning=db=%s chip=%s precision=%s"
+                 % (one, args.chip, args.precision),
+                 "--seqboat-kernels-cpu-pipeline=precision=%s" % args.precision, "-o", binary])
             runner = os.path.join(os.path.dirname(args.opt), "seqboat-run")
         else:
             binary = os.path.join(tmp, "variant.so")
             run([sys.executable, "-m", "seqboat.aot", args.file, "-o", binary, "--build", args.build,
-                 "--options", "chip=%s format=fatbin tuning-db=%s" % (args.chip, one)])
+                 "--options", "chip=%s format=fatbin tuning-db=%s precision=%s"
+                 % (args.chip, one, args.precision)])
             runner = args.exec
         outs = [os.path.join(tmp, "out%d.npy" % i) for i in range(len(outputs_ref))]
         cmd = [runner, binary, "--entry", args.entry, "--repeat", str(args.repeat), "--time"]
@@ -835,13 +838,18 @@ def plot_svg(path, entries):
 
 def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
     dbkey = "%s|%s|%s" % (op["key"], args.chip, compiler)
+    if args.precision != "tf32":
+        # Tuned under another precision: an entry of its own, which
+        # seqboat-apply-tuning{precision} looks up.
+        dbkey += "|precision=%s" % args.precision
     bucket = length_bucket(op)
     if bucket:
         # A dynamic L: one entry per length bucket; seqboat-apply-tuning
         # builds the kernels once per bucket, chosen by L at run time.
         dbkey += "|L<=%d" % bucket
     entry = db["entries"].setdefault(dbkey, {
-        "op": op["key"], "chip": args.chip, "compiler": compiler, "variants": {}})
+        "op": op["key"], "chip": args.chip, "precision": args.precision,
+        "compiler": compiler, "variants": {}})
     if bucket:
         entry["length_bucket"] = bucket
         entry["tuned_at"] = dict(op["bound"])
@@ -879,7 +887,7 @@ def tune_op(args, db, op, compiler, ptxas, gpu, rng, measure_inputs):
                 result["config"] = config
                 if result["status"] == "ok":
                     result["cost_us"] = static_cost(op, config, result["ptxas"], args.chip,
-                                                    result.pop("work", None))
+                                                    result.pop("work", None), args.precision)
                 entry["variants"][variant_name(config)] = result
                 done += 1
                 progress(done, len(todo), variant_name(config))
@@ -942,6 +950,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="seqboat-tune", description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--chip", default="sm_90")
+    parser.add_argument("--precision", choices=("tf32", "ieee", "autocast"), default="tf32",
+                        help="the GPU pipeline's precision the variants are compiled, modelled "
+                             "and timed under (its own database entries when not tf32)")
     parser.add_argument("--path", choices=("gpu", "cpu"), default="gpu",
                         help="gpu: the fused kernels' knobs, per op (default); cpu: the "
                              "knobs of --seqboat-to-llvm-cpu, timed on this machine "

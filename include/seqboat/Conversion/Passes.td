@@ -277,7 +277,10 @@ def SeqBoatApplyTuning : Pass<"seqboat-apply-tuning", "::mlir::ModuleOp"> {
     Option<"database", "db", "std::string", /*default=*/"",
            "Tuning database (JSON) written by seqboat-tune">,
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
-           "Target chip the configs were tuned for">
+           "Target chip the configs were tuned for">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"tf32\"",
+           "Precision the configs were tuned under (tf32, ieee, autocast); "
+           "keys of another than tf32 end in |precision=<p>">
   ];
   let dependentDialects = ["::mlir::seqboat::SeqBoatDialect"];
 }

@@ -370,6 +370,11 @@ struct SeqBoatApplyTuningPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (precision != "tf32" && precision != "ieee" && precision != "autocast") {
+      module.emitError("seqboat-apply-tuning: unknown precision '")
+          << precision << "' (expected tf32, ieee or autocast)";
+      return signalPassFailure();
+    }
     if (database.empty()) {
       module.emitError("seqboat-apply-tuning needs a database: db=PATH");
       return signalPassFailure();
@@ -403,6 +408,10 @@ struct SeqBoatApplyTuningPass
                                      : StringRef(kTilesAttr);
       std::string key =
           space->key + "|" + chip + "|" + getCompilerVersion().str();
+      // (Configs tuned under another precision than the default are kept
+      // apart: the kernels they were measured on differ.)
+      if (precision != "tf32")
+        key += "|precision=" + precision;
 
       // One value per knob of the space, in its order. A layer's knobs past
       // threads and rows_per_block came later and take their defaults when

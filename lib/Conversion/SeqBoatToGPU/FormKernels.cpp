@@ -810,6 +810,42 @@ static void pushExtensionDown(Value ext) {
   }
 }
 
+static Value roundedInKernel(Value source, Type half, Operation *reader,
+                             SymbolTable &symbols);
+
+/// Each rounding to 16 bits of a scan kernel's f32 result (a conversion
+/// generic, its only reader: a 16-bit op's result computed in f32) done by
+/// the kernel itself (roundedInKernel): one kernel and one HBM round trip
+/// of the f32 result fewer.
+static void roundScanResults(func::FuncOp caller, SymbolTable &symbols) {
+  SmallVector<linalg::GenericOp> roundings;
+  caller.walk([&](linalg::GenericOp g) {
+    if (g.hasPureTensorSemantics() && isConversion(g) &&
+        isa<arith::TruncFOp>(g.getBody()->front()) &&
+        !cast<arith::TruncFOp>(g.getBody()->front()).getRoundingmodeAttr() &&
+        g.getDpsInputs()[0].getDefiningOp<bufferization::ToTensorOp>())
+      roundings.push_back(g);
+  });
+  for (linalg::GenericOp g : roundings) {
+    Value source = g.getDpsInputs()[0];
+    Type half = getElementTypeOrSelf(g.getResult(0).getType());
+    Value rounded = roundedInKernel(source, half, g, symbols);
+    if (!rounded)
+      continue;
+    g.getResult(0).replaceAllUsesWith(rounded);
+    Operation *init = g.getDpsInits()[0].getDefiningOp();
+    Operation *stale = source.getDefiningOp();
+    g->erase();
+    if (init && init->use_empty())
+      init->erase();
+    Operation *buffer =
+        cast<bufferization::ToTensorOp>(stale).getBuffer().getDefiningOp();
+    stale->erase();
+    if (buffer && buffer->use_empty())
+      buffer->erase();
+  }
+}
+
 /// Each element a `linalg.generic` of `caller` reads with `tensor.extract`
 /// from the extension of a 16-bit tensor (a gather of rows, the scatter
 /// read as a gather) read from that tensor and extended: the same value,
@@ -2235,6 +2271,7 @@ struct SeqBoatFormKernels
       if (!parallel)
         continue;
       readNarrowExtracts(caller);
+      roundScanResults(caller, symbols);
       SmallVector<tensor::PadOp> pads;
       caller.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
       for (tensor::PadOp pad : pads)

@@ -765,6 +765,42 @@ static Value emptyWithElements(OpBuilder &b, Location loc, Value init,
                                  elt);
 }
 
+/// `g` (one result, an empty init it does not read) storing its values
+/// rounded to `half` (one `arith.truncf` before its yield), in its place:
+/// its uses are left to the caller, which then erases `g` (eraseRounded).
+static linalg::GenericOp roundedGeneric(OpBuilder &b, linalg::GenericOp g,
+                                        Type half) {
+  Location loc = g.getLoc();
+  auto type = cast<RankedTensorType>(g.getResult(0).getType());
+  auto rounded = linalg::GenericOp::create(
+      b, loc, TypeRange{type.clone(half)}, g.getDpsInputs(),
+      ValueRange{emptyWithElements(b, loc, g.getDpsInits()[0], half)},
+      g.getIndexingMapsArray(), g.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        IRMapping mapping;
+        Block *old = g.getBody();
+        mapping.map(old->getArguments(), args);
+        for (Operation &op : old->without_terminator())
+          nb.clone(op, mapping);
+        linalg::YieldOp::create(
+            nb, nloc,
+            Value(arith::TruncFOp::create(
+                nb, nloc, half,
+                mapping.lookup(old->getTerminator()->getOperand(0)))));
+      });
+  rounded->setDiscardableAttrs(g->getDiscardableAttrDictionary());
+  return rounded;
+}
+
+/// Erases `g`, which roundedGeneric replaced and nothing reads, and its
+/// init if nothing else reads that.
+static void eraseRounded(linalg::GenericOp g) {
+  Operation *init = g.getDpsInits()[0].getDefiningOp();
+  g->erase();
+  if (init && init->use_empty())
+    init->erase();
+}
+
 /// Moves the extension `ext` of a 16-bit tensor below the reshapes and
 /// slices that read it (`slice(ext(t))` -> `ext(slice(t))`, the same for
 /// `expand_shape`), so that each reader of a part of a 16-bit result reads
@@ -889,31 +925,10 @@ static void roundContractionResult(ContractionKernel &kernel, Type half) {
       !getElementTypeOrSelf(epi.getResult(0).getType()).isF32())
     return;
   OpBuilder b(epi);
-  Location loc = epi.getLoc();
-  auto type = cast<RankedTensorType>(epi.getResult(0).getType());
-  Value init = epi.getDpsInits()[0];
-  auto rounded = linalg::GenericOp::create(
-      b, loc, TypeRange{type.clone(half)}, epi.getDpsInputs(),
-      ValueRange{emptyWithElements(b, loc, init, half)},
-      epi.getIndexingMapsArray(), epi.getIteratorTypesArray(),
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        IRMapping mapping;
-        Block *old = epi.getBody();
-        mapping.map(old->getArguments(), args);
-        for (Operation &op : old->without_terminator())
-          nb.clone(op, mapping);
-        linalg::YieldOp::create(
-            nb, nloc,
-            Value(arith::TruncFOp::create(
-                nb, nloc, half,
-                mapping.lookup(old->getTerminator()->getOperand(0)))));
-      });
-  Value wide = extendedTensor(b, loc, rounded.getResult(0));
+  linalg::GenericOp rounded = roundedGeneric(b, epi, half);
+  Value wide = extendedTensor(b, epi.getLoc(), rounded.getResult(0));
   epi.getResult(0).replaceAllUsesWith(wide);
-  Operation *oldInit = init.getDefiningOp();
-  epi->erase();
-  if (oldInit && oldInit->use_empty())
-    oldInit->erase();
+  eraseRounded(epi);
   kernel.epilogue = rounded;
   pushExtensionDown(wide);
 }
@@ -978,31 +993,9 @@ static Value roundedInKernel(Value source, Type half, Operation *reader,
       !last.payloadUsesValueFromOperand(last.getDpsInitOperand(0))) {
     // Its last elementwise op stores rounded values.
     b.setInsertionPoint(last);
-    Location loc = last.getLoc();
-    auto type = cast<RankedTensorType>(value.getType());
-    Value init = last.getDpsInits()[0];
-    auto rounded = linalg::GenericOp::create(
-        b, loc, TypeRange{type.clone(half)}, last.getDpsInputs(),
-        ValueRange{emptyWithElements(b, loc, init, half)},
-        last.getIndexingMapsArray(), last.getIteratorTypesArray(),
-        [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          IRMapping mapping;
-          Block *old = last.getBody();
-          mapping.map(old->getArguments(), args);
-          for (Operation &op : old->without_terminator())
-            nb.clone(op, mapping);
-          linalg::YieldOp::create(
-              nb, nloc,
-              Value(arith::TruncFOp::create(
-                  nb, nloc, half,
-                  mapping.lookup(old->getTerminator()->getOperand(0)))));
-        });
-    rounded->setDiscardableAttrs(last->getDiscardableAttrDictionary());
+    linalg::GenericOp rounded = roundedGeneric(b, last, half);
     store.getSourceMutable().assign(rounded.getResult(0));
-    Operation *oldInit = init.getDefiningOp();
-    last->erase();
-    if (oldInit && oldInit->use_empty())
-      oldInit->erase();
+    eraseRounded(last);
   } else {
     store.getSourceMutable().assign(roundedTo(value, half, store));
   }
@@ -2813,31 +2806,11 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
       if (!pro || pro.getNumDpsInputs() == 1 || !operand.hasOneUse() ||
           !getElementTypeOrSelf(operand.getType()).isF32())
         continue;
-      Type half = autocastType.getValue();
       OpBuilder b(pro);
-      Location ploc = pro.getLoc();
-      Value init = pro.getDpsInits()[0];
-      auto rounded = linalg::GenericOp::create(
-          b, ploc, TypeRange{cast<RankedTensorType>(operand.getType()).clone(half)},
-          pro.getDpsInputs(), ValueRange{emptyWithElements(b, ploc, init, half)},
-          pro.getIndexingMapsArray(), pro.getIteratorTypesArray(),
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            IRMapping mapping;
-            Block *old = pro.getBody();
-            mapping.map(old->getArguments(), args);
-            for (Operation &o : old->without_terminator())
-              nb.clone(o, mapping);
-            linalg::YieldOp::create(
-                nb, nloc,
-                Value(arith::TruncFOp::create(
-                    nb, nloc, half,
-                    mapping.lookup(old->getTerminator()->getOperand(0)))));
-          });
-      op->setOperand(i, extendedTensor(b, ploc, rounded.getResult(0)));
-      Operation *oldInit = init.getDefiningOp();
-      pro->erase();
-      if (oldInit && oldInit->use_empty())
-        oldInit->erase();
+      linalg::GenericOp rounded =
+          roundedGeneric(b, pro, autocastType.getValue());
+      op->setOperand(i, extendedTensor(b, pro.getLoc(), rounded.getResult(0)));
+      eraseRounded(pro);
     }
     for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
       if (Value operand = gathered(i))

@@ -309,7 +309,13 @@ def SeqBoatFormKernels : Pass<"seqboat-form-kernels", "::mlir::ModuleOp"> {
     the extension of a 16-bit tensor is read as it is and extended in the
     epilogue. With `autocast`, an f32 X multiplying a W that is the
     extension of a 16-bit tensor is rounded to that type and W read as it
-    is (the 16-bit tensor-core form PyTorch autocast computes). A projection
+    is (the 16-bit tensor-core form PyTorch autocast computes); an X that
+    is the extension of a tensor of that type is read as that tensor, and
+    an X that is a scan kernel's f32 result read by nothing else is stored
+    rounded by that kernel (its function then writes a 16-bit buffer). The
+    same holds for any rounding to 16 bits of a scan kernel's result that
+    is its only reader, and an element read by `tensor.extract` from the
+    extension of a 16-bit tensor is read in 16 bits and extended. A projection
     in the form `seqboat-decompose` writes (a reduction generic over
     `x[..., K]` and a transposed copy of `W`, accumulating into the bias
     broadcast along the rows) is first raised to this pattern (rows
@@ -369,7 +375,18 @@ def SeqBoatFormScanKernels : Pass<"seqboat-form-scan-kernels", "::mlir::ModuleOp
     once per key tile, only producers of one tensor): the strategy computes
     them as it gathers its tiles, so the kernel reads their inputs, not
     their results, which saves a kernel and an HBM round trip per operand
-    (and reads a 16-bit operand in 16 bits).
+    (and reads a 16-bit operand in 16 bits). Under `seqboat.autocast = T`
+    a producer of k or v that stays a kernel of its own stores its result
+    rounded to T (the strategy rounds those tiles to T as it gathers them).
+
+    With `autocast`, in a function whose tensor arguments have one 16-bit
+    type T, the local attentions are marked `seqboat.autocast = T` and,
+    before any kernel is formed, each projection on 16-bit weights (raised
+    as `seqboat-form-kernels` raises it, with the elementwise consumer it
+    absorbs) stores its result rounded to T, as an autocast `nn.Linear`
+    does: its readers read it extended, the extension moved below the
+    reshapes and slices they read it through, so that each kernel reads its
+    part in 16 bits.
   }];
   let options = [
     Option<"attentionKeyBlock", "attention-key-block", "int64_t", "32",

@@ -767,7 +767,7 @@ static Value emptyWithElements(OpBuilder &b, Location loc, Value init,
 
 /// `g` (one result, an empty init it does not read) storing its values
 /// rounded to `half` (one `arith.truncf` before its yield), in its place:
-/// its uses are left to the caller, which then erases `g` (eraseRounded).
+/// its uses are left to the caller, which then erases `g` (eraseWithInit).
 static linalg::GenericOp roundedGeneric(OpBuilder &b, linalg::GenericOp g,
                                         Type half) {
   Location loc = g.getLoc();
@@ -792,9 +792,9 @@ static linalg::GenericOp roundedGeneric(OpBuilder &b, linalg::GenericOp g,
   return rounded;
 }
 
-/// Erases `g`, which roundedGeneric replaced and nothing reads, and its
-/// init if nothing else reads that.
-static void eraseRounded(linalg::GenericOp g) {
+/// Erases `g`, which nothing reads (roundedGeneric replaced it, or a kernel
+/// took it along), and its init if nothing else reads that.
+static void eraseWithInit(linalg::GenericOp g) {
   Operation *init = g.getDpsInits()[0].getDefiningOp();
   g->erase();
   if (init && init->use_empty())
@@ -928,7 +928,7 @@ static void roundContractionResult(ContractionKernel &kernel, Type half) {
   linalg::GenericOp rounded = roundedGeneric(b, epi, half);
   Value wide = extendedTensor(b, epi.getLoc(), rounded.getResult(0));
   epi.getResult(0).replaceAllUsesWith(wide);
-  eraseRounded(epi);
+  eraseWithInit(epi);
   kernel.epilogue = rounded;
   pushExtensionDown(wide);
 }
@@ -995,7 +995,7 @@ static Value roundedInKernel(Value source, Type half, Operation *reader,
     b.setInsertionPoint(last);
     linalg::GenericOp rounded = roundedGeneric(b, last, half);
     store.getSourceMutable().assign(rounded.getResult(0));
-    eraseRounded(last);
+    eraseWithInit(last);
   } else {
     store.getSourceMutable().assign(roundedTo(value, half, store));
   }
@@ -2810,7 +2810,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
       linalg::GenericOp rounded =
           roundedGeneric(b, pro, autocastType.getValue());
       op->setOperand(i, extendedTensor(b, pro.getLoc(), rounded.getResult(0)));
-      eraseRounded(pro);
+      eraseWithInit(pro);
     }
     for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
       if (Value operand = gathered(i))
@@ -2818,16 +2818,52 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
           if (!llvm::is_contained(prologues, pro) &&
               (i == 0 || pro.getNumDpsInputs() == 1))
             prologues.push_back(readNarrowInputs(pro));
-  }
-  SetVector<Value> unique;
-  for (Value operand : op->getOperands()) {
-    auto pro = operand.getDefiningOp<linalg::GenericOp>();
-    if (pro && llvm::is_contained(prologues, pro))
+  } else {
+    // Any other scan op takes the elementwise producers of its operands
+    // that read nothing but the caller's arguments (the decay of a state
+    // scan, computed from the model's parameters): each thread computes
+    // the elements of its tile, so the parameters are read, not a tensor a
+    // kernel of its own wrote.
+    // (Through chains of such producers: the decay exp(T·log q) of q's
+    // logarithm, itself computed from the parameters.)
+    std::function<bool(Value)> fromParameters = [&](Value v) -> bool {
+      Value source = extendedFrom(v);
+      if (auto arg = dyn_cast<BlockArgument>(source ? source : v))
+        return arg.getOwner() == &caller.getBody().front();
+      linalg::GenericOp pro = matchAttentionPrologue(v);
+      return pro && llvm::all_of(pro.getDpsInputs(), fromParameters);
+    };
+    std::function<void(Value)> take = [&](Value v) {
+      linalg::GenericOp pro = matchAttentionPrologue(v);
+      if (!pro || extendedFrom(v) || llvm::is_contained(prologues, pro))
+        return;
       for (Value in : pro.getDpsInputs())
-        unique.insert(in);
-    else
-      unique.insert(operand);
+        take(in);
+      // (Its inputs' producers were replaced in place: read it again.)
+      prologues.push_back(
+          readNarrowInputs(v.getDefiningOp<linalg::GenericOp>()));
+    };
+    for (Value operand : op->getOperands())
+      if (matchAttentionPrologue(operand) && fromParameters(operand))
+        take(operand);
   }
+  // The kernel's inputs: the op's operands, but for those its producers
+  // compute, what they read (but for each other's results).
+  auto isPrologue = [&](Value v) {
+    auto pro = v.getDefiningOp<linalg::GenericOp>();
+    return pro && llvm::is_contained(prologues, pro);
+  };
+  SetVector<Value> unique;
+  std::function<void(Value)> addInput = [&](Value v) {
+    if (!isPrologue(v)) {
+      unique.insert(v);
+      return;
+    }
+    for (Value in : v.getDefiningOp<linalg::GenericOp>().getDpsInputs())
+      addInput(in);
+  };
+  for (Value operand : op->getOperands())
+    addInput(operand);
   if (epi)
     for (Value v : epi.getDpsInputs())
       if (v.getDefiningOp() != op)
@@ -2864,10 +2900,11 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
   if (epi)
     epi->erase();
   op->erase();
-  // (A producer that something else reads stays, for that reader.)
-  for (linalg::GenericOp pro : prologues)
+  // (A producer that something else reads stays, for that reader; a chain
+  // is erased from its last producer.)
+  for (linalg::GenericOp pro : llvm::reverse(prologues))
     if (pro->use_empty())
-      pro->erase();
+      eraseWithInit(pro);
 }
 
 struct SeqBoatFormScanKernels

@@ -2686,12 +2686,13 @@ linalg::GenericOp matchScanEpilogue(Operation *root) {
   return readsRoot ? epi : linalg::GenericOp();
 }
 
-/// The elementwise producer of a local attention's q, k, v or rel_bias that
-/// its kernel computes where it reads an element (the attention strategy's
-/// gathers, LocalAttentionFlash; seqboat::getElementwiseProducer) and can
-/// take along: its init an empty tensor, its body on constants, every input
-/// a kernel tensor. Null when there is none.
-linalg::GenericOp matchAttentionPrologue(Value operand) {
+/// The elementwise producer of a scan op's operand that its kernel can
+/// compute where it reads an element (a local attention's q, k, v or
+/// rel_bias in the attention strategy's gathers, LocalAttentionFlash,
+/// seqboat::getElementwiseProducer; a state scan's decay in its threads'
+/// tiles) and take along: its init an empty tensor, its body on constants,
+/// every input a kernel tensor. Null when there is none.
+linalg::GenericOp matchOperandProducer(Value operand) {
   linalg::GenericOp pro = getElementwiseProducer(operand);
   if (!pro || !allConstant(capturedValues(pro)) ||
       !pro.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() ||
@@ -2756,7 +2757,7 @@ linalg::GenericOp readNarrowInputs(linalg::GenericOp pro) {
 
 /// Moves `op` (and its elementwise epilogue, matchScanEpilogue, and for a
 /// local attention on the attention strategy the elementwise producers of
-/// its q, k, v and rel_bias, matchAttentionPrologue) into a new private function
+/// its q, k, v and rel_bias, matchOperandProducer) into a new private function
 /// `@<caller>_scan_<index>` (inputs..., results...) and calls it.
 void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
                  unsigned index, int64_t attentionKeyBlock) {
@@ -2802,7 +2803,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
     auto autocastType = op->getAttrOfType<TypeAttr>(kAutocastAttr);
     for (unsigned i = 1; keyBlock > 0 && autocastType && i < 3; ++i) {
       Value operand = gathered(i);
-      linalg::GenericOp pro = matchAttentionPrologue(operand);
+      linalg::GenericOp pro = matchOperandProducer(operand);
       if (!pro || pro.getNumDpsInputs() == 1 || !operand.hasOneUse() ||
           !getElementTypeOrSelf(operand.getType()).isF32())
         continue;
@@ -2814,7 +2815,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
     }
     for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
       if (Value operand = gathered(i))
-        if (linalg::GenericOp pro = matchAttentionPrologue(operand))
+        if (linalg::GenericOp pro = matchOperandProducer(operand))
           if (!llvm::is_contained(prologues, pro) &&
               (i == 0 || pro.getNumDpsInputs() == 1))
             prologues.push_back(readNarrowInputs(pro));
@@ -2830,11 +2831,11 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
       Value source = extendedFrom(v);
       if (auto arg = dyn_cast<BlockArgument>(source ? source : v))
         return arg.getOwner() == &caller.getBody().front();
-      linalg::GenericOp pro = matchAttentionPrologue(v);
+      linalg::GenericOp pro = matchOperandProducer(v);
       return pro && llvm::all_of(pro.getDpsInputs(), fromParameters);
     };
     std::function<void(Value)> take = [&](Value v) {
-      linalg::GenericOp pro = matchAttentionPrologue(v);
+      linalg::GenericOp pro = matchOperandProducer(v);
       if (!pro || extendedFrom(v) || llvm::is_contained(prologues, pro))
         return;
       for (Value in : pro.getDpsInputs())
@@ -2844,7 +2845,7 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
           readNarrowInputs(v.getDefiningOp<linalg::GenericOp>()));
     };
     for (Value operand : op->getOperands())
-      if (matchAttentionPrologue(operand) && fromParameters(operand))
+      if (matchOperandProducer(operand) && fromParameters(operand))
         take(operand);
   }
   // The kernel's inputs: the op's operands, but for those its producers

@@ -13,6 +13,7 @@
 
 #include "seqboat/Conversion/SeqBoatToGPU/SeqBoatToGPU.h"
 #include "seqboat/Dialect/SeqBoat/IR/SeqBoatOps.h"
+#include "seqboat/Dialect/SeqBoat/Utils/ComputeInF32.h"
 #include "seqboat/Dialect/SeqBoat/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -599,24 +600,7 @@ static Value roundedTo(Value source, Type half, Operation *reader) {
     b.setInsertionPointAfter(def);
   else
     b.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
-  Location loc = source.getLoc();
-  auto type = cast<RankedTensorType>(source.getType());
-  unsigned rank = type.getRank();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type.clone(half)}, ValueRange{source},
-             ValueRange{tensor::EmptyOp::create(
-                            b, loc, tensor::getMixedSizes(b, loc, source), half)
-                            .getResult()},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nloc,
-                   Value(arith::TruncFOp::create(nb, nloc, half, args[0])));
-             })
-      .getResult(0);
+  return convertFloatTensor(b, source.getLoc(), source, half);
 }
 
 /// The float constant `v` as a `half` attribute, if `v` is one and its
@@ -730,30 +714,6 @@ static Value roundThroughGather(linalg::GenericOp g, Type half) {
   return result.getResult(0);
 }
 
-/// An elementwise `linalg.generic` extending the 16-bit `narrow` to f32
-/// (what `extendedFrom` recognises), at the builder's insertion point.
-static Value extendedTensor(OpBuilder &b, Location loc, Value narrow) {
-  auto type = cast<RankedTensorType>(narrow.getType());
-  unsigned rank = type.getRank();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type.clone(b.getF32Type())}, ValueRange{narrow},
-             ValueRange{tensor::EmptyOp::create(
-                            b, loc, tensor::getMixedSizes(b, loc, narrow),
-                            b.getF32Type())
-                            .getResult()},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nloc,
-                   Value(arith::ExtFOp::create(nb, nloc, nb.getF32Type(),
-                                               args[0])));
-             })
-      .getResult(0);
-}
-
 /// An empty tensor of `init`'s shape and sizes with elements of `elt`: the
 /// sizes of `init` itself if it is empty (so that it can go), else its dims.
 static Value emptyWithElements(OpBuilder &b, Location loc, Value init,
@@ -831,23 +791,31 @@ static void pushExtensionDown(Value ext) {
       } else {
         continue;
       }
-      Value wide = extendedTensor(b, loc, moved);
+      Value wide = convertFloatTensor(b, loc, moved, b.getF32Type());
       user->getResult(0).replaceAllUsesWith(wide);
       user->erase();
       worklist.push_back(wide);
     }
-    if (e.use_empty()) {
-      auto g = e.getDefiningOp<linalg::GenericOp>();
-      Operation *init = g.getDpsInits()[0].getDefiningOp();
-      g->erase();
-      if (init && init->use_empty())
-        init->erase();
-    }
+    if (e.use_empty())
+      eraseWithInit(e.getDefiningOp<linalg::GenericOp>());
   }
 }
 
 static Value roundedInKernel(Value source, Type half, Operation *reader,
                              SymbolTable &symbols);
+
+/// Erases the caller's view of a kernel's f32 result once nothing reads it
+/// (roundedInKernel gave the kernel a 16-bit buffer instead), and the
+/// buffer once nothing else uses it.
+static void eraseUnreadResult(Operation *toTensor) {
+  if (!toTensor->use_empty())
+    return;
+  Operation *buffer =
+      cast<bufferization::ToTensorOp>(toTensor).getBuffer().getDefiningOp();
+  toTensor->erase();
+  if (buffer && buffer->use_empty())
+    buffer->erase();
+}
 
 /// Each rounding to 16 bits of a scan kernel's f32 result (a conversion
 /// generic, its only reader: a 16-bit op's result computed in f32) done by
@@ -869,16 +837,9 @@ static void roundScanResults(func::FuncOp caller, SymbolTable &symbols) {
     if (!rounded)
       continue;
     g.getResult(0).replaceAllUsesWith(rounded);
-    Operation *init = g.getDpsInits()[0].getDefiningOp();
     Operation *stale = source.getDefiningOp();
-    g->erase();
-    if (init && init->use_empty())
-      init->erase();
-    Operation *buffer =
-        cast<bufferization::ToTensorOp>(stale).getBuffer().getDefiningOp();
-    stale->erase();
-    if (buffer && buffer->use_empty())
-      buffer->erase();
+    eraseWithInit(g);
+    eraseUnreadResult(stale);
   }
 }
 
@@ -926,7 +887,7 @@ static void roundContractionResult(ContractionKernel &kernel, Type half) {
     return;
   OpBuilder b(epi);
   linalg::GenericOp rounded = roundedGeneric(b, epi, half);
-  Value wide = extendedTensor(b, epi.getLoc(), rounded.getResult(0));
+  Value wide = convertFloatTensor(b, epi.getLoc(), rounded.getResult(0), b.getF32Type());
   epi.getResult(0).replaceAllUsesWith(wide);
   eraseWithInit(epi);
   kernel.epilogue = rounded;
@@ -1134,13 +1095,8 @@ static void readHalfOperands(ContractionKernel &kernel, bool autocast,
       op->erase();
   }
   eraseDead(dead);
-  if (staleResult && staleResult->use_empty()) {
-    Operation *buffer =
-        cast<bufferization::ToTensorOp>(staleResult).getBuffer().getDefiningOp();
-    staleResult->erase();
-    if (buffer && buffer->use_empty())
-      buffer->erase();
-  }
+  if (staleResult)
+    eraseUnreadResult(staleResult);
 }
 
 /// Contraction roots of `caller`, in program order (the kernel numbering).
@@ -2221,6 +2177,15 @@ static Type autocastType(func::FuncOp caller) {
   return half;
 }
 
+/// Marks the local attentions in `root` `seqboat.autocast = half` (an
+/// attention that has the attribute keeps its own).
+static void markAutocastAttentions(Operation *root, Type half) {
+  root->walk([&](seqboat::LocalAttentionOp op) {
+    if (!op->hasAttr(seqboat::kAutocastAttr))
+      op->setAttr(seqboat::kAutocastAttr, TypeAttr::get(half));
+  });
+}
+
 /// Under autocast, the local attentions of `caller`'s scan kernels multiply
 /// in the model's 16-bit type: the one 16-bit float type of `caller`'s
 /// tensor arguments (seqboat.autocast; an attention that has one keeps
@@ -2238,10 +2203,7 @@ static void autocastAttention(func::FuncOp caller, SymbolTable &symbols) {
                        : StringAttr();
     if (!kind || kind.getValue() != "scan")
       return;
-    kernel.walk([&](seqboat::LocalAttentionOp op) {
-      if (!op->hasAttr(seqboat::kAutocastAttr))
-        op->setAttr(seqboat::kAutocastAttr, TypeAttr::get(half));
-    });
+    markAutocastAttentions(kernel, half);
   });
 }
 
@@ -2810,7 +2772,8 @@ void outlineScan(Operation *op, func::FuncOp caller, SymbolTable &symbols,
       OpBuilder b(pro);
       linalg::GenericOp rounded =
           roundedGeneric(b, pro, autocastType.getValue());
-      op->setOperand(i, extendedTensor(b, pro.getLoc(), rounded.getResult(0)));
+      op->setOperand(i, convertFloatTensor(b, pro.getLoc(), rounded.getResult(0),
+                                        b.getF32Type()));
       eraseWithInit(pro);
     }
     for (unsigned i = 0; keyBlock > 0 && i < 4; ++i)
@@ -2921,10 +2884,7 @@ struct SeqBoatFormScanKernels
       if (Type half = autocast ? autocastType(caller) : Type()) {
         // (Its attentions multiply in `half`, as kernel formation marks
         // them; marked here so that their kernels read k and v rounded.)
-        caller.walk([&](LocalAttentionOp op) {
-          if (!op->hasAttr(kAutocastAttr))
-            op->setAttr(kAutocastAttr, TypeAttr::get(half));
-        });
+        markAutocastAttentions(caller, half);
         // (With runtime B and L, a projection whose result's sizes a later
         // op reads keeps its elementwise consumer, and a bias broadcast
         // whose sizes it read is still a copy, only once those sizes are

@@ -202,8 +202,7 @@ struct SeqBoatPrintKernelWorkPass
       double bytes = 0;
       for (Type t : kernel.getArgumentTypes())
         if (auto m = dyn_cast<MemRefType>(t); m && m.hasStaticShape())
-          bytes += static_cast<double>(m.getNumElements()) *
-                   ((m.getElementTypeBitWidth() + 7) / 8);
+          bytes += static_cast<double>(m.getNumElements()) * elementBytes(m);
       FailureOr<KernelKnobs> knobs =
           getKernelKnobs(kernel, {parallelThreads, scanChunk, attentionQueryBlock,
                                   attentionKeyBlock});
@@ -233,11 +232,8 @@ struct SeqBoatPrintKernelWorkPass
           entry["tiles"] = llvm::json::Array(tiles.asArrayRef());
         // X and W element bytes (2: 16-bit tensor cores) and Y's.
         entry["operand_bytes"] = getContractionOperandBytes(kernel);
-        entry["result_bytes"] =
-            (cast<MemRefType>(kernel.getArgumentTypes().back())
-                 .getElementTypeBitWidth() +
-             7) /
-            8;
+        entry["result_bytes"] = static_cast<int64_t>(
+            elementBytes(kernel.getArgumentTypes().back()));
       } else if (FailureOr<AttentionBlock> block = getAttentionBlock(
                      kernel, knobs->queryBlock, knobs->keyBlock);
                  kind.getValue() == "scan" && succeeded(block) &&

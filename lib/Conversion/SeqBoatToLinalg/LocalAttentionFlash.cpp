@@ -281,7 +281,6 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
     linalg::GenericOp epi = tileEpilogue(op, moved);
     for (Operation *slice : moved)
       rewriter.moveOpBefore(slice, op);
-    Type resultType = epi ? epi->getResult(0).getType() : op.getOut().getType();
     // The tile's value at the point: `value` (the attention's) through the
     // epilogue, whose other inputs the generic reads as `args`.
     auto throughEpilogue = [&](OpBuilder &b, Location l, Value value,
@@ -306,7 +305,7 @@ struct LocalAttentionFlash : public OpRewritePattern<LocalAttentionOp> {
           epiInputs.push_back(in->get());
           epiMaps.push_back(epi.getMatchingIndexingMap(in));
         }
-    Type resultElt = getElementTypeOrSelf(resultType);
+    Type resultElt = epi ? getElementTypeOrSelf(epi->getResult(0).getType()) : et;
     Value hasQueries =
         cmpI(rewriter, loc, arith::CmpIPredicate::sgt, active, zero);
     auto ifOp = scf::IfOp::create(
